@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+
+namespace Chorus.Engine.Definitions;
+
+/// <summary>A workflow as its author wrote it (SPEC §2), after parsing. Immutable once saved as a version.</summary>
+public sealed record WorkflowDefinition
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    /// <summary>The author's label, e.g. "1.1.0"; Chorus numbers versions itself.</summary>
+    public string? Version { get; init; }
+    public WorkflowStatus Status { get; init; } = WorkflowStatus.Active;
+    public JsonObject? InputSchema { get; init; }
+    public string? StartAt { get; init; }
+    /// <summary>Longest time an execution may take, or null for the server's default.</summary>
+    public TimeSpan? Timeout { get; init; }
+    public required IReadOnlyList<StepDefinition> Steps { get; init; }
+}
+
+public enum WorkflowStatus { Draft, Active, Archived }
+
+public sealed record StepDefinition
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Type { get; init; }
+    public JsonObject Config { get; init; } = new();
+    public string? Next { get; init; }
+    public IReadOnlyList<string> NextSteps { get; init; } = [];
+    /// <summary>Seed 002's step-level condition list (all must hold).</summary>
+    public JsonArray? Conditions { get; init; }
+    public RetryPolicy? Retry { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    /// <summary>Where the execution goes when the step fails for good, instead of failing.</summary>
+    public string? OnError { get; init; }
+}
+
+/// <summary>How often and how patiently a failed step is tried again.</summary>
+public sealed record RetryPolicy
+{
+    /// <summary>Total attempts including the first; null means the server's STEP_RETRY_LIMIT.</summary>
+    public int? MaxAttempts { get; init; }
+    public TimeSpan InitialInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public double BackoffCoefficient { get; init; } = 2.0;
+    public TimeSpan MaxInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan DelayBeforeAttempt(int attempt)
+    {
+        var factor = Math.Pow(BackoffCoefficient, Math.Max(0, attempt - 2));
+        var ms = Math.Min(InitialInterval.TotalMilliseconds * factor, MaxInterval.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(ms);
+    }
+}

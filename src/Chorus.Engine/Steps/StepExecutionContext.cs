@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Expressions;
+
+namespace Chorus.Engine.Steps;
+
+/// <summary>Everything a handler may read while it runs one attempt of one step.</summary>
+public sealed class StepExecutionContext
+{
+    public required TenantId Tenant { get; init; }
+    public required Guid ExecutionId { get; init; }
+    public required Guid WorkflowId { get; init; }
+    public required StepDefinition Step { get; init; }
+    public required int Attempt { get; init; }
+    /// <summary>The execution context as expressions see it (<c>$</c>): input, variables, and each finished
+    /// step's output under its id. A snapshot: changing it changes nothing.</summary>
+    public required JsonObject Data { get; init; }
+    /// <summary>Ids of the steps with an edge into this one (a join reads their outputs).</summary>
+    public IReadOnlyList<string> Predecessors { get; init; } = [];
+    public required IStepServices Services { get; init; }
+    /// <summary>Whether the execution is a test-execute run (does not count as production history).</summary>
+    public bool IsTest { get; init; }
+
+    /// <summary>"execution:step:attempt", the same for every delivery of this attempt.</summary>
+    public string IdempotencyKey => $"{ExecutionId}:{Step.Id}:{Attempt}";
+
+    private JsonObject? _config;
+
+    /// <summary>The step's config with every "{{ }}" placeholder filled from <see cref="Data"/>.</summary>
+    public JsonObject Config => _config ??= Templates.Render(Step.Config, Data) as JsonObject ?? new JsonObject();
+
+    /// <summary>Fills placeholders in any node against the execution context plus extra root values.</summary>
+    public JsonNode? Render(JsonNode? node, IReadOnlyDictionary<string, JsonNode?>? extra = null)
+    {
+        if (extra is null || extra.Count == 0)
+            return Templates.Render(node, Data);
+        var scope = (JsonObject)Data.DeepClone();
+        foreach (var (key, value) in extra)
+            scope[key] = value?.DeepClone();
+        return Templates.Render(node, scope);
+    }
+
+    /// <summary>Writes an execution log line (visible in <c>GET /api/executions/{id}/logs</c>).</summary>
+    public void Log(string level, string message, JsonNode? data = null) => _logs.Add(new StepLogEntry(level, message, data));
+
+    private readonly List<StepLogEntry> _logs = [];
+    internal IReadOnlyList<StepLogEntry> Logs => _logs;
+}
+
+public sealed record StepLogEntry(string Level, string Message, JsonNode? Data);
+
+/// <summary>What the engine lends to handlers.</summary>
+public interface IStepServices
+{
+    TimeProvider Time { get; }
+    HttpClient Http { get; }
+    StepRegistry Registry { get; }
+}

@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+
+namespace Chorus.Engine.Steps;
+
+/// <summary>Step types by name. The built-in set is registered by <see cref="BuiltInSteps"/>; an embedding
+/// application adds its own with <see cref="Register"/>.</summary>
+public sealed class StepRegistry
+{
+    private readonly ConcurrentDictionary<string, IStepHandler> _handlers = new(StringComparer.Ordinal);
+
+    public StepRegistry Register(IStepHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _handlers[handler.Type] = handler;
+        return this;
+    }
+
+    public bool TryGet(string type, out IStepHandler handler) => _handlers.TryGetValue(type, out handler!);
+
+    public IReadOnlyCollection<string> Types => _handlers.Keys.Order(StringComparer.Ordinal).ToList();
+}
