@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Chorus.Engine.Steps;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Engine.Definitions;
+
+/// <summary>Saving, versioning and reverting workflow definitions. Every save of a changed definition is a
+/// new version; a save that changes only the status changes the workflow, not its versions.</summary>
+public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry, TimeProvider time)
+{
+    /// <summary>Parses and validates; throws invalid_workflow_definition with every problem in details.</summary>
+    public WorkflowDefinition Validate(JsonNode? json)
+    {
+        var definition = DefinitionParser.Parse(json, out var shapeErrors);
+        var errors = definition is null ? shapeErrors : [.. shapeErrors, .. DefinitionValidator.Validate(definition, registry)];
+        if (definition is null || errors.Count > 0)
+        {
+            var first = errors.FirstOrDefault();
+            throw new ChorusException(ErrorCodes.InvalidWorkflowDefinition,
+                first is null ? "The workflow definition is invalid." : Describe(first),
+                new JsonObject
+                {
+                    ["errors"] = new JsonArray(errors.Select(e => (JsonNode?)new JsonObject
+                    {
+                        ["step_id"] = e.StepId,
+                        ["field"] = e.Field,
+                        ["message"] = e.Message,
+                    }).ToArray()),
+                });
+        }
+        return definition;
+    }
+
+    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version)> CreateAsync(TenantId tenant, JsonObject json, CancellationToken ct)
+    {
+        var definition = Validate(json);
+        var now = time.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var workflow = new WorkflowRecord
+        {
+            Tenant = tenant, Id = id, Name = definition.Name, Description = definition.Description,
+            Status = definition.Status, CurrentVersion = 1, CreatedAt = now, UpdatedAt = now,
+        };
+        var version = NewVersion(tenant, id, 1, definition, json, now);
+        await store.CreateWorkflowAsync(workflow, version, ct).ConfigureAwait(false);
+        return (workflow, version);
+    }
+
+    /// <summary>Saves a full definition over the workflow. Returns the new version, or the current one when
+    /// nothing but the status changed.</summary>
+    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version, bool Created)> UpdateAsync(TenantId tenant, Guid id, JsonObject json, CancellationToken ct)
+    {
+        var definition = Validate(json);
+        var workflow = await RequireAsync(tenant, id, ct).ConfigureAwait(false);
+        var current = await store.GetVersionAsync(tenant, id, workflow.CurrentVersion, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var hash = Hash(json);
+        var changed = current is null || current.Hash != hash;
+        var version = changed ? NewVersion(tenant, id, workflow.CurrentVersion + 1, definition, json, now) : current!;
+        workflow = workflow with
+        {
+            Name = definition.Name, Description = definition.Description, Status = definition.Status,
+            CurrentVersion = version.Number, UpdatedAt = now,
+        };
+        if (!await store.UpdateWorkflowAsync(workflow, changed ? version : null, ct).ConfigureAwait(false))
+            throw NotFound(id);
+        return (workflow, version, changed);
+    }
+
+    public async Task<WorkflowRecord> SetStatusAsync(TenantId tenant, Guid id, WorkflowStatus status, CancellationToken ct)
+    {
+        var workflow = await RequireAsync(tenant, id, ct).ConfigureAwait(false) with { Status = status, UpdatedAt = time.GetUtcNow() };
+        if (!await store.UpdateWorkflowAsync(workflow, null, ct).ConfigureAwait(false))
+            throw NotFound(id);
+        return workflow;
+    }
+
+    /// <summary>Makes an old version current again, as a new version with its content.</summary>
+    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version, bool Created)> RevertAsync(TenantId tenant, Guid id, int number, CancellationToken ct)
+    {
+        var old = await store.GetVersionAsync(tenant, id, number, ct).ConfigureAwait(false)
+            ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {id} has no version {number}.");
+        var workflow = await RequireAsync(tenant, id, ct).ConfigureAwait(false);
+        var json = (JsonObject)old.Definition.DeepClone();
+        json["status"] = workflow.Status.ToString().ToLowerInvariant();
+        return await UpdateAsync(tenant, id, json, ct).ConfigureAwait(false);
+    }
+
+    public async Task<WorkflowRecord> RequireAsync(TenantId tenant, Guid id, CancellationToken ct) =>
+        await store.GetWorkflowAsync(tenant, id, ct).ConfigureAwait(false) ?? throw NotFound(id);
+
+    private static ChorusException NotFound(Guid id) => new(ErrorCodes.WorkflowNotFound, $"Workflow {id} does not exist.");
+
+    private static WorkflowVersionRecord NewVersion(TenantId tenant, Guid id, int number, WorkflowDefinition definition, JsonObject json, DateTimeOffset now) => new()
+    {
+        Tenant = tenant, WorkflowId = id, Number = number, Label = definition.Version,
+        Definition = (JsonObject)json.DeepClone(), Hash = Hash(json), CreatedAt = now,
+    };
+
+    /// <summary>A hash of the definition with sorted keys and without its status.</summary>
+    internal static string Hash(JsonObject json)
+    {
+        var copy = (JsonObject)json.DeepClone();
+        copy.Remove("status");
+        var canonical = Canonical(copy)!.ToJsonString();
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
+        JsonArray a => new JsonArray(a.Select(Canonical).ToArray()),
+        _ => node?.DeepClone(),
+    };
+
+    private static string Describe(DefinitionError e) =>
+        e.StepId is null ? $"{e.Field}: {e.Message}" : $"Step '{e.StepId}', {e.Field}: {e.Message}";
+}

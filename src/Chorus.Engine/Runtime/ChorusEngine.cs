@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Events;
+using Chorus.Engine.Steps;
+using Chorus.Engine.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.Engine.Runtime;
+
+/// <summary>The engine of one process: starts executions, applies operations to them, and runs their steps
+/// in the background until they end. Start it once with <see cref="StartAsync"/>.</summary>
+public sealed class ChorusEngine : IAsyncDisposable
+{
+    private readonly IExecutionReader _reader;
+    private readonly IWorkflowStore _workflows;
+    private readonly GraphCache _graphs = new();
+    private readonly Committer _committer;
+    private readonly ExecutionCommands _commands;
+    private readonly Worker _worker;
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _committerLoop = Task.CompletedTask;
+    private Task _workerLoop = Task.CompletedTask;
+    private bool _started;
+
+    public ChorusEngine(IEngineStore store, IWorkflowStore workflows, IExecutionReader reader, StepRegistry registry,
+        EngineOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, HttpClient? http = null)
+    {
+        _reader = reader;
+        _workflows = workflows;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        loggers ??= NullLoggerFactory.Instance;
+        Registry = registry;
+        var signal = new WorkSignal();
+        _committer = new Committer(store, Events, signal, options, loggers.CreateLogger<Committer>());
+        _commands = new ExecutionCommands(_graphs, options, _time);
+        var services = new StepServices(_time, http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, registry);
+        var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>());
+        _worker = new Worker(_committer, _commands, invoker, signal, options, _time, loggers.CreateLogger<Worker>());
+    }
+
+    public EventHub Events { get; } = new();
+    public StepRegistry Registry { get; }
+    public EngineOptions Options => _options;
+
+    /// <summary>Starts committing and working. Work left by a previous process of an embedded store is
+    /// reclaimed at once; pending executions are admitted where slots are free.</summary>
+    public async Task StartAsync(bool reclaimForeignLeases, CancellationToken ct = default)
+    {
+        if (_started)
+            return;
+        _started = true;
+        _committerLoop = Task.Run(() => _committer.RunLoopAsync(_stopping.Token), CancellationToken.None);
+        if (reclaimForeignLeases)
+            await _committer.RunAsync(async s => { await s.Tx.ReleaseLeasesNotOwnedByAsync(_options.NodeId).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+        await _committer.RunAsync(async s => { await _commands.AdmitPendingOnStartupAsync(s).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+        _workerLoop = Task.Run(() => _worker.RunLoopAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>Stops claiming work, lets running steps finish within <paramref name="grace"/>, commits what they
+    /// produced, then stops. Steps still running after that are handed back when their leases expire.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (!_started || _stopping.IsCancellationRequested)
+            return;
+        _worker.StopClaiming();
+        try { await _workerLoop.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        await _worker.DrainAsync(grace).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _committer.Complete();
+        await _committerLoop.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Starts an execution of the workflow's current version and returns at once; the steps run in
+    /// the background. The workflow must be active unless <paramref name="isTest"/>.</summary>
+    public async Task<ExecutionRecord> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
+        ExecutionMode mode = ExecutionMode.Automatic, bool isTest = false, CancellationToken ct = default)
+    {
+        var workflow = await _workflows.GetWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false)
+            ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} does not exist.");
+        if (!isTest && workflow.Status != WorkflowStatus.Active)
+            throw new ChorusException(ErrorCodes.Conflict, $"Workflow {workflowId} is {workflow.Status.ToString().ToLowerInvariant()}; only active workflows start.",
+                new JsonObject { ["status"] = workflow.Status.ToString().ToLowerInvariant() });
+        var version = await _workflows.GetVersionAsync(tenant, workflowId, workflow.CurrentVersion, ct).ConfigureAwait(false)
+            ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} has no version.");
+        var graph = await _graphs.GetAsync(tenant, workflowId, version.Number, () => Task.FromResult<WorkflowVersionRecord?>(version)).ConfigureAwait(false);
+        InputValidation.Check(graph.Definition.InputSchema, input);
+        return await _committer.RunAsync(s => _commands.StartAsync(s, new ExecutionCommands.StartRequest
+        {
+            Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest,
+        }), ct).ConfigureAwait(false);
+    }
+
+    public Task<ExecutionRecord> PauseAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
+        _committer.RunAsync(s => _commands.PauseAsync(s, tenant, id), ct);
+
+    public Task<ExecutionRecord> ResumeAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
+        _committer.RunAsync(s => _commands.ResumeAsync(s, tenant, id), ct);
+
+    public async Task<ExecutionRecord> CancelAsync(TenantId tenant, Guid id, CancellationToken ct = default)
+    {
+        var execution = await _committer.RunAsync(s => _commands.CancelAsync(s, tenant, id), ct).ConfigureAwait(false);
+        _worker.CancelExecution(id);
+        return execution;
+    }
+
+    public Task<ExecutionRecord> RetryAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
+        _committer.RunAsync(s => _commands.RetryAsync(s, tenant, id), ct);
+
+    public Task<ExecutionRecord> SendEventAsync(TenantId tenant, Guid id, string name, JsonNode? data, CancellationToken ct = default) =>
+        _committer.RunAsync(s => _commands.SendEventAsync(s, tenant, id, name, data), ct);
+
+    public Task<ExecutionRecord> SubmitInputAsync(TenantId tenant, Guid id, string? stepId, JsonNode? data, CancellationToken ct = default) =>
+        _committer.RunAsync(s => _commands.SubmitInputAsync(s, tenant, id, stepId, data), ct);
+
+    /// <summary>Manual mode: runs the next step and waits (up to <paramref name="wait"/>) until it is committed.</summary>
+    public async Task<ExecutionRecord> AdvanceAsync(TenantId tenant, Guid id, TimeSpan wait, CancellationToken ct = default)
+    {
+        var before = await _committer.RunAsync(s => _commands.AdvanceAsync(s, tenant, id), ct).ConfigureAwait(false);
+        var finishedBefore = before.State.FinishedCount;
+        return await WaitForAsync(tenant, id, e => e.IsTerminal || e.State.FinishedCount > finishedBefore || e.Status == ExecutionStatus.Waiting, wait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the execution satisfies <paramref name="done"/> or the time is up; returns its latest state.</summary>
+    public async Task<ExecutionRecord> WaitForAsync(TenantId tenant, Guid id, Func<ExecutionRecord, bool> done, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var changed = new SemaphoreSlim(0);
+        using var subscription = Events.Subscribe(evt =>
+        {
+            if (evt.ExecutionId == id)
+                changed.Release();
+        });
+        using var timeoutCts = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
+        while (true)
+        {
+            var current = await _reader.GetExecutionAsync(tenant, id, ct).ConfigureAwait(false)
+                ?? throw new ChorusException(ErrorCodes.ExecutionNotFound, $"Execution {id} does not exist.");
+            if (done(current) || timeoutCts.IsCancellationRequested)
+                return current;
+            try
+            {
+                await changed.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private sealed record StepServices(TimeProvider Time, HttpClient Http, StepRegistry Registry) : IStepServices;
+}

@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using Chorus.Engine.Events;
+using Chorus.Engine.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Engine.Runtime;
+
+/// <summary>The single writer of the engine. Operations from all workers and API calls queue here and are
+/// committed together, many per transaction (group commit): on SQLite there is one writer anyway, and one
+/// fsync for a batch is what makes durable throughput possible. Each operation runs in its own savepoint, so
+/// a failing one is undone alone. Events and wake-ups are released only after the commit.</summary>
+internal sealed class Committer(IEngineStore store, EventHub events, WorkSignal workSignal, EngineOptions options, ILogger logger)
+{
+    private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(new UnboundedChannelOptions { SingleReader = true });
+
+    public async Task<T> RunAsync<T>(Func<CommitScope, Task<T>> work, CancellationToken ct = default)
+    {
+        var operation = new PendingOperation(async scope => await work(scope).ConfigureAwait(false));
+        if (!_queue.Writer.TryWrite(operation))
+            throw new InvalidOperationException("The engine is stopping.");
+        var result = await operation.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+        return (T)result!;
+    }
+
+    public void Complete() => _queue.Writer.TryComplete();
+
+    public async Task RunLoopAsync(CancellationToken stopping)
+    {
+        var batch = new List<PendingOperation>(options.CommitBatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < options.CommitBatchSize && _queue.Reader.TryRead(out var op))
+                    batch.Add(op);
+                await CommitBatchAsync(batch).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        while (_queue.Reader.TryRead(out var left))
+            left.Done.TrySetException(new OperationCanceledException("The engine stopped before this change was committed."));
+    }
+
+    private async Task CommitBatchAsync(List<PendingOperation> batch)
+    {
+        var succeeded = new List<(PendingOperation Op, object? Result, CommitScope Scope)>(batch.Count);
+        try
+        {
+            await using var tx = await store.BeginAsync(CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var op = batch[i];
+                var scope = new CommitScope(tx);
+                var savepoint = "op" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await tx.SavepointAsync(savepoint).ConfigureAwait(false);
+                try
+                {
+                    var result = await op.Work(scope).ConfigureAwait(false);
+                    await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
+                    succeeded.Add((op, result, scope));
+                }
+                catch (Exception ex)
+                {
+                    await tx.RollbackToSavepointAsync(savepoint).ConfigureAwait(false);
+                    await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
+                    op.Done.TrySetException(ex);
+                }
+            }
+            await tx.CommitAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Commit of a batch of {Count} operations failed", batch.Count);
+            foreach (var op in batch)
+                op.Done.TrySetException(ex);
+            return;
+        }
+
+        var wake = false;
+        foreach (var (op, result, scope) in succeeded)
+        {
+            wake |= scope.NewWork;
+            foreach (var evt in scope.Events)
+                events.Publish(evt);
+            op.Done.TrySetResult(result);
+        }
+        if (wake)
+            workSignal.Notify();
+    }
+
+    private sealed class PendingOperation(Func<CommitScope, Task<object?>> work)
+    {
+        public Func<CommitScope, Task<object?>> Work { get; } = work;
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>One operation's view of the shared transaction: what it wrote that must be announced after commit.</summary>
+internal sealed class CommitScope(IEngineTransaction tx)
+{
+    public IEngineTransaction Tx { get; } = tx;
+    public List<EventRecord> Events { get; } = [];
+    public bool NewWork { get; set; }
+
+    public async Task AddEventAsync(EventRecord evt)
+    {
+        var id = await Tx.InsertEventAsync(evt).ConfigureAwait(false);
+        Events.Add(evt with { Id = id });
+    }
+
+    public async Task AddWorkAsync(WorkItem item)
+    {
+        await Tx.InsertWorkItemAsync(item).ConfigureAwait(false);
+        NewWork = true;
+    }
+}

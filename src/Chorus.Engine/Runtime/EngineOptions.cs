@@ -1,0 +1,34 @@
+namespace Chorus.Engine.Runtime;
+
+/// <summary>How the engine runs. Every value has a default that suits one machine.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Executions that may hold a slot at once (running, waiting, paused); more wait as pending.
+    /// Child executions of a subflow are always admitted so a parent cannot starve its own child.</summary>
+    public int MaxConcurrentWorkflows { get; init; } = 100;
+
+    /// <summary>Longest sleep of an idle worker before it looks for due work again (WORKFLOW_CHECK_INTERVAL).
+    /// In-process wake-ups make this a fallback, not the normal path.</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts per step, the first included, unless the step's retry policy says otherwise.</summary>
+    public int StepRetryLimit { get; init; } = 3;
+
+    /// <summary>Longest one attempt may run unless the step sets its own timeout (STEP_TIMEOUT).</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Longest an execution may take unless its workflow sets a timeout; null means no limit.</summary>
+    public TimeSpan? ExecutionTimeout { get; init; }
+
+    /// <summary>Step attempts this process runs at the same time.</summary>
+    public int WorkerConcurrency { get; init; } = 32;
+
+    /// <summary>How long a claimed work item stays leased without a heartbeat.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Identifies this process as a lease owner.</summary>
+    public string NodeId { get; init; } = $"node-{Guid.NewGuid():N}";
+
+    /// <summary>Most operations committed together in one transaction.</summary>
+    public int CommitBatchSize { get; init; } = 256;
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Events;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Engine.Runtime;
+
+internal sealed partial class ExecutionCommands
+{
+    /// <summary>After a step changed: finish the execution if nothing is left, else set running or waiting.</summary>
+    private async Task SettleAsync(CommitScope s, ExecutionRecord e, WorkflowGraph graph, DateTimeOffset now, string stepName)
+    {
+        if (!e.State.HasActiveSteps)
+        {
+            e.Status = ExecutionStatus.Completed;
+            e.CompletedAt = now;
+            e.Output = FinalOutput(e, graph);
+            e.CurrentStep = e.State.LastCompleted ?? e.CurrentStep;
+            await EndAsync(s, e, now).ConfigureAwait(false);
+            return;
+        }
+        if (e.Status != ExecutionStatus.Paused)
+            e.Status = e.State.HasRunnableSteps ? ExecutionStatus.Running : ExecutionStatus.Waiting;
+        await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, stepName, $"Step '{stepName}' finished")).ConfigureAwait(false);
+    }
+
+    /// <summary>The outputs of the <c>output</c> steps that ran (one: its value; several: by step id), else the
+    /// output of the step that finished last.</summary>
+    private static JsonNode? FinalOutput(ExecutionRecord e, WorkflowGraph graph)
+    {
+        var outputs = graph.Steps
+            .Where(st => st.Type == "output" && e.State.Steps.TryGetValue(st.Id, out var ss) && ss.Status == StepStatus.Completed)
+            .Select(st => st.Id)
+            .ToList();
+        if (outputs.Count == 1)
+            return e.Context[outputs[0]]?.DeepClone();
+        if (outputs.Count > 1)
+            return new JsonObject(outputs.Select(id => KeyValuePair.Create(id, e.Context[id]?.DeepClone())));
+        return e.State.LastCompleted is { } last ? e.Context[last]?.DeepClone() : null;
+    }
+
+    private async Task FailExecutionAsync(CommitScope s, ExecutionRecord e, JsonObject error, DateTimeOffset now)
+    {
+        // Steps still in flight fail with the execution, so a retry schedules them again.
+        foreach (var state in e.State.Steps.Values.Where(st => st.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting))
+            state.Status = StepStatus.Failed;
+        e.Status = ExecutionStatus.Failed;
+        e.Error = error;
+        e.CompletedAt = now;
+        await s.AddEventAsync(ExecutionEvents.ExecutionError(e, now, error)).ConfigureAwait(false);
+        await EndAsync(s, e, now).ConfigureAwait(false);
+    }
+
+    /// <summary>What every terminal status shares: no work left, children stopped, parent told, slot freed.</summary>
+    private async Task EndAsync(CommitScope s, ExecutionRecord e, DateTimeOffset now)
+    {
+        await s.Tx.DeleteWorkItemsAsync(e.Tenant, e.Id).ConfigureAwait(false);
+        foreach (var childId in await s.Tx.GetActiveChildrenAsync(e.Tenant, e.Id).ConfigureAwait(false))
+        {
+            var child = await s.Tx.GetExecutionAsync(e.Tenant, childId).ConfigureAwait(false);
+            if (child is { IsTerminal: false })
+            {
+                child.Status = ExecutionStatus.Cancelled;
+                child.CompletedAt = now;
+                await EndAsync(s, child, now).ConfigureAwait(false);
+                await s.Tx.UpdateExecutionAsync(child).ConfigureAwait(false);
+            }
+        }
+        await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, null, $"Execution {e.Status.ToWire()}")).ConfigureAwait(false);
+        await s.AddEventAsync(ExecutionEvents.ExecutionFinished(e, now)).ConfigureAwait(false);
+        if (e.ParentExecutionId is { } parentId && e.ParentStepId is { } parentStep && e.Status != ExecutionStatus.Cancelled)
+            await NotifyParentAsync(s, e, parentId, parentStep, now).ConfigureAwait(false);
+        if (e.Status.IsTerminal())
+            await AdmitPendingAsync(s).ConfigureAwait(false);
+    }
+
+    private async Task NotifyParentAsync(CommitScope s, ExecutionRecord child, Guid parentId, string parentStep, DateTimeOffset now)
+    {
+        var parent = await s.Tx.GetExecutionAsync(child.Tenant, parentId).ConfigureAwait(false);
+        if (parent is null || parent.IsTerminal || !parent.State.Steps.TryGetValue(parentStep, out var state) || state.Child != child.Id)
+            return;
+        var payload = child.Status == ExecutionStatus.Completed
+            ? new JsonObject { ["output"] = child.Output?.DeepClone() }
+            : new JsonObject
+            {
+                ["error"] = new JsonObject
+                {
+                    ["code"] = ErrorCodes.WorkflowExecutionError,
+                    ["message"] = $"Child execution {child.Id} {child.Status.ToWire()}",
+                    ["details"] = child.Error?.DeepClone(),
+                },
+            };
+        await AddResumeAsync(s, parent, parentStep, state.Attempt, now, payload).ConfigureAwait(false);
+    }
+
+    private Task AddResumeAsync(CommitScope s, ExecutionRecord e, string stepId, int attempt, DateTimeOffset dueAt, JsonObject payload) =>
+        s.AddWorkAsync(new WorkItem
+        {
+            Tenant = e.Tenant, ExecutionId = e.Id, StepId = stepId, Kind = WorkItemKind.Resume, Attempt = attempt,
+            DueAt = dueAt, Payload = payload, Suspended = e.Status == ExecutionStatus.Paused,
+        });
+
+    private static Task SaveRunAsync(CommitScope s, ExecutionRecord e, StepDefinition step, int attempt, string status,
+        JsonNode? input, JsonNode? output, JsonObject? error, DateTimeOffset startedAt, DateTimeOffset? finishedAt) =>
+        s.Tx.SaveStepRunAsync(new StepRunRecord
+        {
+            Tenant = e.Tenant, ExecutionId = e.Id, StepId = step.Id, StepName = step.Name, StepType = step.Type,
+            Attempt = attempt, Status = status, Input = input?.DeepClone(), Output = output?.DeepClone(),
+            Error = error?.DeepClone() as JsonObject, StartedAt = startedAt, FinishedAt = finishedAt,
+        });
+
+    private Task Log(CommitScope s, ExecutionRecord e, string? stepId, string level, string message) =>
+        s.Tx.InsertLogAsync(new LogRecord
+        {
+            Tenant = e.Tenant, ExecutionId = e.Id, StepId = stepId, Level = level, Message = message, At = time.GetUtcNow(),
+        });
+}

@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Events;
+using Chorus.Engine.Steps;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Engine.Runtime;
+
+internal sealed partial class ExecutionCommands
+{
+    /// <summary>What a worker hands over after one attempt or one resume.</summary>
+    public sealed record StepOutcome
+    {
+        public required WorkItem Item { get; init; }
+        public required StepResult Result { get; init; }
+        public required DateTimeOffset StartedAt { get; init; }
+        public JsonNode? Input { get; init; }
+        public IReadOnlyList<StepLogEntry> Logs { get; init; } = [];
+    }
+
+    /// <summary>Commits one step outcome. Returns false when the item was stale (its lease was taken over or
+    /// the execution was cancelled meanwhile): then nothing is written.</summary>
+    public async Task<bool> ApplyOutcomeAsync(CommitScope s, StepOutcome outcome)
+    {
+        var item = outcome.Item;
+        if (!await s.Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false))
+            return false;
+        var execution = await s.Tx.GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+        if (execution is null || execution.IsTerminal)
+            return false;
+        if (!execution.State.Steps.TryGetValue(item.StepId, out var state) || state.Attempt != item.Attempt ||
+            state.Status is not (StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting))
+            return false; // a duplicate delivery of work already decided
+
+        var graph = await GraphOf(s, execution).ConfigureAwait(false);
+        var step = graph.Step(item.StepId);
+        var now = time.GetUtcNow();
+        var startedAt = state.StartedAt ?? outcome.StartedAt;
+        foreach (var log in outcome.Logs)
+            await s.Tx.InsertLogAsync(new LogRecord
+            {
+                Tenant = execution.Tenant, ExecutionId = execution.Id, StepId = step.Id, Level = log.Level,
+                Message = log.Message, Data = log.Data, At = now,
+            }).ConfigureAwait(false);
+
+        switch (outcome.Result)
+        {
+            case StepResult.Completed done:
+                await CompleteStepAsync(s, execution, graph, step, state, done, startedAt, outcome.Input, now).ConfigureAwait(false);
+                break;
+            case StepResult.Failed failed:
+                await FailStepAsync(s, execution, graph, step, state, failed, startedAt, outcome.Input, now).ConfigureAwait(false);
+                break;
+            default:
+                await WaitStepAsync(s, execution, step, state, outcome.Result, startedAt, outcome.Input, now).ConfigureAwait(false);
+                break;
+        }
+        await s.Tx.UpdateExecutionAsync(execution).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task CompleteStepAsync(CommitScope s, ExecutionRecord e, WorkflowGraph graph, StepDefinition step, StepState state,
+        StepResult.Completed done, DateTimeOffset startedAt, JsonNode? input, DateTimeOffset now)
+    {
+        e.Context[step.Id] = done.Output?.DeepClone();
+        if (done.Variables is { Count: > 0 })
+        {
+            var variables = e.Context["variables"] as JsonObject ?? new JsonObject();
+            foreach (var (name, value) in done.Variables)
+                variables[name] = value?.DeepClone();
+            e.Context["variables"] = variables;
+        }
+        e.State.LastCompleted = step.Id;
+        var toRun = Decider.OnStepSucceeded(graph, e.State, step.Id, done.ChosenNext);
+        await SaveRunAsync(s, e, step, state.Attempt, "completed", input, done.Output, null, startedAt, now).ConfigureAwait(false);
+        await ScheduleAsync(s, e, toRun, now).ConfigureAwait(false);
+        await s.AddEventAsync(ExecutionEvents.StepDone(e, now, step.Id, step.Name, done.Output,
+            (long)(now - startedAt).TotalMilliseconds, toRun.FirstOrDefault())).ConfigureAwait(false);
+        await SettleAsync(s, e, graph, now, step.Name).ConfigureAwait(false);
+    }
+
+    private async Task FailStepAsync(CommitScope s, ExecutionRecord e, WorkflowGraph graph, StepDefinition step, StepState state,
+        StepResult.Failed failed, DateTimeOffset startedAt, JsonNode? input, DateTimeOffset now)
+    {
+        var error = StepError(step, failed);
+        await SaveRunAsync(s, e, step, state.Attempt, "failed", input, null, error, startedAt, now).ConfigureAwait(false);
+        var maxAttempts = step.Retry?.MaxAttempts ?? options.StepRetryLimit;
+        var attemptInRound = state.Attempt - state.RoundStart + 1;
+        if (failed.Retryable && attemptInRound < maxAttempts)
+        {
+            var delay = (step.Retry ?? new RetryPolicy()).DelayBeforeAttempt(attemptInRound + 1);
+            state.Attempt++;
+            state.Status = StepStatus.Scheduled;
+            state.StartedAt = null;
+            await s.AddWorkAsync(new WorkItem
+            {
+                Tenant = e.Tenant, ExecutionId = e.Id, StepId = step.Id, Kind = WorkItemKind.Run, Attempt = state.Attempt,
+                DueAt = now + delay, Suspended = e.Status == ExecutionStatus.Paused,
+            }).ConfigureAwait(false);
+            await Log(s, e, step.Id, "warning",
+                $"Attempt {state.Attempt - 1} failed ({failed.Code}: {failed.Message}); attempt {state.Attempt} in {delay.TotalMilliseconds:0} ms").ConfigureAwait(false);
+            return;
+        }
+        await Log(s, e, step.Id, "error", $"Step failed: {failed.Message}").ConfigureAwait(false);
+        if (graph.ErrorSuccessor(step.Id) is not null)
+        {
+            e.Context[step.Id] = new JsonObject { ["error"] = error.DeepClone() };
+            var toRun = Decider.OnStepFailedWithRoute(graph, e.State, step.Id);
+            await ScheduleAsync(s, e, toRun, now).ConfigureAwait(false);
+            await SettleAsync(s, e, graph, now, step.Name).ConfigureAwait(false);
+            return;
+        }
+        state.Status = StepStatus.Failed;
+        await FailExecutionAsync(s, e, error, now).ConfigureAwait(false);
+    }
+
+    private async Task WaitStepAsync(CommitScope s, ExecutionRecord e, StepDefinition step, StepState state, StepResult result,
+        DateTimeOffset startedAt, JsonNode? input, DateTimeOffset now)
+    {
+        state.Status = StepStatus.Waiting;
+        state.StartedAt = startedAt;
+        switch (result)
+        {
+            case StepResult.WaitUntil until:
+                await AddResumeAsync(s, e, step.Id, state.Attempt, until.DueAt, new JsonObject { ["output"] = until.Output?.DeepClone() }).ConfigureAwait(false);
+                break;
+            case StepResult.WaitForSignal signal:
+                state.WaitingFor = signal.Name;
+                state.SignalKind = signal.Kind == SignalKind.ManualInput ? "manual_input" : "event";
+                state.InputSchema = signal.InputSchema?.DeepClone() as JsonObject;
+                if (signal.Kind == SignalKind.Event && await s.Tx.TakeSignalAsync(e.Tenant, e.Id, signal.Name).ConfigureAwait(false) is { } early)
+                {
+                    state.WaitingFor = null;
+                    await AddResumeAsync(s, e, step.Id, state.Attempt, now, new JsonObject { ["output"] = early.Data?.DeepClone() }).ConfigureAwait(false);
+                }
+                break;
+            case StepResult.StartChild child:
+                var childRecord = await StartChildAsync(s, e, step, child).ConfigureAwait(false);
+                state.Child = childRecord.Id;
+                break;
+        }
+        await SaveRunAsync(s, e, step, state.Attempt, "waiting", input, null, null, startedAt, null).ConfigureAwait(false);
+        e.CurrentStep = step.Id;
+        if (e.Status == ExecutionStatus.Running && !e.State.HasRunnableSteps)
+            e.Status = ExecutionStatus.Waiting;
+        await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, step.Name, $"Waiting: {DescribeWait(result)}")).ConfigureAwait(false);
+    }
+
+    private async Task<ExecutionRecord> StartChildAsync(CommitScope s, ExecutionRecord parent, StepDefinition step, StepResult.StartChild child)
+    {
+        var workflow = await s.Tx.GetWorkflowAsync(parent.Tenant, child.WorkflowId).ConfigureAwait(false)
+            ?? throw new StepConfigurationException($"Subflow workflow {child.WorkflowId} does not exist.");
+        var version = await s.Tx.GetVersionAsync(parent.Tenant, workflow.Id, workflow.CurrentVersion).ConfigureAwait(false)
+            ?? throw new StepConfigurationException($"Subflow workflow {child.WorkflowId} has no version.");
+        var graph = await graphs.GetAsync(parent.Tenant, workflow.Id, version.Number, () => Task.FromResult<WorkflowVersionRecord?>(version)).ConfigureAwait(false);
+        return await StartAsync(s, new StartRequest
+        {
+            Tenant = parent.Tenant, Version = version, Graph = graph, Input = child.Input, Mode = parent.Mode,
+            IsTest = parent.IsTest, ParentExecutionId = parent.Id, ParentStepId = step.Id,
+        }).ConfigureAwait(false);
+    }
+
+    private static string DescribeWait(StepResult result) => result switch
+    {
+        StepResult.WaitUntil u => $"until {u.DueAt:O}",
+        StepResult.WaitForSignal { Kind: SignalKind.ManualInput } => "manual input",
+        StepResult.WaitForSignal w => $"event '{w.Name}'",
+        StepResult.StartChild c => $"child execution of workflow {c.WorkflowId}",
+        _ => "external",
+    };
+
+    private static JsonObject StepError(StepDefinition step, StepResult.Failed failed) => new()
+    {
+        ["step_id"] = step.Id,
+        ["step_name"] = step.Name,
+        ["message"] = failed.Message,
+        ["code"] = failed.Code,
+        ["details"] = failed.Details?.DeepClone(),
+    };
+}

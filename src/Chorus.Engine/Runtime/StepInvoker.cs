@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Expressions;
+using Chorus.Engine.Steps;
+using Chorus.Engine.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Engine.Runtime;
+
+/// <summary>Runs one attempt of a step's handler: builds its context, enforces the step timeout, keeps the
+/// lease alive while it runs, and turns every exception into a <see cref="StepResult.Failed"/>.</summary>
+internal sealed class StepInvoker(
+    IExecutionReader reader,
+    IWorkflowStore workflows,
+    GraphCache graphs,
+    StepRegistry registry,
+    IStepServices services,
+    EngineOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    /// <summary>Null when the work is no longer wanted (execution gone or ended, step already decided).</summary>
+    public async Task<ExecutionCommands.StepOutcome?> RunAsync(WorkItem item, Func<Task<bool>> heartbeat, CancellationToken ct)
+    {
+        var execution = await reader.GetExecutionAsync(item.Tenant, item.ExecutionId, ct).ConfigureAwait(false);
+        if (execution is null || execution.IsTerminal ||
+            !execution.State.Steps.TryGetValue(item.StepId, out var state) || state.Attempt != item.Attempt || state.Status != StepStatus.Scheduled)
+            return null;
+        var graph = await graphs.GetAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion,
+            () => workflows.GetVersionAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion, ct)).ConfigureAwait(false);
+        var step = graph.Step(item.StepId);
+        var context = new StepExecutionContext
+        {
+            Tenant = execution.Tenant,
+            ExecutionId = execution.Id,
+            WorkflowId = execution.WorkflowId,
+            Step = step,
+            Attempt = item.Attempt,
+            Data = execution.Context,
+            Predecessors = graph.Predecessors(step.Id),
+            Services = services,
+            IsTest = execution.IsTest,
+        };
+        var startedAt = time.GetUtcNow();
+        var result = await InvokeAsync(context, heartbeat, ct).ConfigureAwait(false);
+        return new ExecutionCommands.StepOutcome
+        {
+            Item = item,
+            Result = result,
+            StartedAt = startedAt,
+            Input = SafeConfig(context),
+            Logs = context.Logs,
+        };
+    }
+
+    private async Task<StepResult> InvokeAsync(StepExecutionContext context, Func<Task<bool>> heartbeat, CancellationToken ct)
+    {
+        if (!registry.TryGet(context.Step.Type, out var handler))
+            return new StepResult.Failed(ErrorCodes.StepConfigurationError, $"Unknown step type '{context.Step.Type}'.", Retryable: false);
+        var timeout = context.Step.Timeout ?? options.StepTimeout;
+        using var timeoutCts = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
+        using var heartbeats = KeepLeaseAsync(heartbeat, linked);
+        try
+        {
+            return await handler.ExecuteAsync(context, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return new StepResult.Failed(ErrorCodes.Timeout, $"Step '{context.Step.Id}' did not finish within {timeout.TotalSeconds:0.###} s.");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (StepConfigurationException ex)
+        {
+            return new StepResult.Failed(ErrorCodes.StepConfigurationError, ex.Message, Retryable: false);
+        }
+        catch (ExpressionException ex)
+        {
+            return new StepResult.Failed(ErrorCodes.StepConfigurationError, $"Expression error at position {ex.Position}: {ex.Message}", Retryable: false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Step {StepId} of execution {ExecutionId} threw", context.Step.Id, context.ExecutionId);
+            return new StepResult.Failed(ErrorCodes.WorkflowExecutionError, ex.Message, new JsonObject { ["exception"] = ex.GetType().Name });
+        }
+    }
+
+    /// <summary>Beats every third of the lease; if the lease is lost the attempt is cancelled, since its commit
+    /// would be refused anyway.</summary>
+    private Heartbeat KeepLeaseAsync(Func<Task<bool>> heartbeat, CancellationTokenSource attempt)
+    {
+        var stop = new CancellationTokenSource();
+        var period = options.LeaseDuration / 3;
+        _ = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(period, time);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
+                {
+                    if (!await heartbeat().ConfigureAwait(false))
+                    {
+                        await attempt.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }, CancellationToken.None);
+        return new Heartbeat(stop);
+    }
+
+    private sealed class Heartbeat(CancellationTokenSource stop) : IDisposable
+    {
+        public void Dispose()
+        {
+            stop.Cancel();
+            stop.Dispose();
+        }
+    }
+
+    /// <summary>The rendered config saved as the step run's input; a config that fails to render is saved raw.</summary>
+    private static JsonNode? SafeConfig(StepExecutionContext context)
+    {
+        try
+        {
+            return context.Config.DeepClone();
+        }
+        catch (Exception)
+        {
+            return context.Step.Config.DeepClone();
+        }
+    }
+}

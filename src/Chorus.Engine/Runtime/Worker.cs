@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Chorus.Engine.Steps;
+using Chorus.Engine.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Engine.Runtime;
+
+/// <summary>Claims due work items and runs them, up to <see cref="EngineOptions.WorkerConcurrency"/> at once.
+/// Claims go through the committer like every other write.</summary>
+internal sealed class Worker(
+    Committer committer,
+    ExecutionCommands commands,
+    StepInvoker invoker,
+    WorkSignal signal,
+    EngineOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    private readonly SemaphoreSlim _slots = new(options.WorkerConcurrency, options.WorkerConcurrency);
+    private readonly ConcurrentDictionary<long, Running> _running = new();
+
+    private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
+
+    private readonly CancellationTokenSource _claiming = new();
+
+    /// <summary>Graceful shutdown, first half: claim nothing more; running steps go on.</summary>
+    public void StopClaiming() => _claiming.Cancel();
+
+    public async Task RunLoopAsync(CancellationToken stopping)
+    {
+        using var loop = CancellationTokenSource.CreateLinkedTokenSource(stopping, _claiming.Token);
+        var claiming = loop.Token;
+        while (!claiming.IsCancellationRequested)
+        {
+            try
+            {
+                await _slots.WaitAsync(claiming).ConfigureAwait(false);
+                var free = _slots.CurrentCount + 1;
+                var now = time.GetUtcNow();
+                var items = await committer.RunAsync(s => s.Tx.ClaimAsync(options.NodeId, free, now, options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
+                if (items.Count == 0)
+                {
+                    _slots.Release();
+                    await IdleAsync(claiming).ConfigureAwait(false);
+                    continue;
+                }
+                // One slot is already ours; take the rest without waiting (free was counted from them).
+                for (var i = 1; i < items.Count; i++)
+                    await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                foreach (var item in items)
+                    Launch(item, stopping);
+            }
+            catch (OperationCanceledException) when (claiming.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Worker loop failed; trying again");
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, claiming).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Waits for in-flight steps to finish, up to the grace period; the rest are handed back by their
+    /// leases expiring.</summary>
+    public async Task DrainAsync(TimeSpan grace)
+    {
+        var tasks = _running.Values.Select(r => r.Task).ToArray();
+        await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(grace, time)).ConfigureAwait(false);
+        foreach (var running in _running.Values)
+            await running.Cancel.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the handlers of a cancelled execution that run in this process.</summary>
+    public void CancelExecution(Guid executionId)
+    {
+        foreach (var running in _running.Values.Where(r => r.ExecutionId == executionId))
+            running.Cancel.Cancel();
+    }
+
+    private async Task IdleAsync(CancellationToken stopping)
+    {
+        var next = await committer.RunAsync(s => s.Tx.NextDueAsync(), stopping).ConfigureAwait(false);
+        var wait = options.CheckInterval;
+        if (next is { } due)
+        {
+            var untilDue = due - time.GetUtcNow();
+            if (untilDue < wait)
+                wait = untilDue <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : untilDue;
+        }
+        await signal.WaitAsync(wait, time, stopping).ConfigureAwait(false);
+    }
+
+    private void Launch(WorkItem item, CancellationToken stopping)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var task = Task.Run(() => ProcessAsync(item, cancel.Token), CancellationToken.None);
+        _running[item.Id] = new Running(item.ExecutionId, cancel, task);
+        _ = task.ContinueWith(_ =>
+        {
+            _running.TryRemove(item.Id, out var _);
+            cancel.Dispose();
+            _slots.Release();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task ProcessAsync(WorkItem item, CancellationToken ct)
+    {
+        try
+        {
+            switch (item.Kind)
+            {
+                case WorkItemKind.Deadline:
+                    await committer.RunAsync(s => commands.ApplyDeadlineAsync(s, item), CancellationToken.None).ConfigureAwait(false);
+                    break;
+                case WorkItemKind.Resume:
+                    await CommitAsync(new ExecutionCommands.StepOutcome { Item = item, Result = ResumeResult(item.Payload), StartedAt = time.GetUtcNow() }).ConfigureAwait(false);
+                    break;
+                default:
+                    var outcome = await invoker.RunAsync(item, () => HeartbeatAsync(item), ct).ConfigureAwait(false);
+                    if (outcome is not null)
+                        await CommitAsync(outcome).ConfigureAwait(false);
+                    else
+                        await committer.RunAsync(s => s.Tx.CompleteWorkItemAsync(item.Id, item.Fence), CancellationToken.None).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping or cancelled: the lease runs out and the item is claimed again if still wanted.
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Work item {ItemId} of execution {ExecutionId} step {StepId} failed to commit", item.Id, item.ExecutionId, item.StepId);
+        }
+    }
+
+    private async Task CommitAsync(ExecutionCommands.StepOutcome outcome)
+    {
+        try
+        {
+            await committer.RunAsync(s => commands.ApplyOutcomeAsync(s, outcome), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StepConfigurationException or ChorusException)
+        {
+            var failed = outcome with { Result = ExecutionCommands.AsFailure(ex) };
+            await committer.RunAsync(s => commands.ApplyOutcomeAsync(s, failed), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static StepResult ResumeResult(JsonObject? payload)
+    {
+        if (payload?["error"] is JsonObject error)
+            return new StepResult.Failed(error["code"]?.GetValue<string>() ?? ErrorCodes.WorkflowExecutionError,
+                error["message"]?.GetValue<string>() ?? "The step failed.", error["details"]?.DeepClone(), Retryable: false);
+        return new StepResult.Completed(payload?["output"]?.DeepClone());
+    }
+
+    /// <summary>Extends the lease; false when it was lost (taken over or the execution ended).</summary>
+    private Task<bool> HeartbeatAsync(WorkItem item) =>
+        committer.RunAsync(s => s.Tx.ExtendLeaseAsync(item.Id, item.Fence, time.GetUtcNow() + options.LeaseDuration));
+}

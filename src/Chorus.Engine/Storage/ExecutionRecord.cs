@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+
+namespace Chorus.Engine.Storage;
+
+public enum ExecutionStatus { Pending, Running, Waiting, Paused, Completed, Failed, Cancelled }
+
+public enum ExecutionMode { Automatic, Manual }
+
+/// <summary>One execution's row. Mutable only inside a transaction of the committer, which reads it,
+/// applies one change and writes it back.</summary>
+public sealed class ExecutionRecord
+{
+    public required TenantId Tenant { get; init; }
+    public required Guid Id { get; init; }
+    public required Guid WorkflowId { get; init; }
+    public required int WorkflowVersion { get; init; }
+    public required ExecutionStatus Status { get; set; }
+    public required ExecutionMode Mode { get; init; }
+    public JsonNode? Input { get; init; }
+    /// <summary>What expressions see as <c>$</c>: input, variables, and step outputs by step id.</summary>
+    public required JsonObject Context { get; set; }
+    public required ExecutionState State { get; set; }
+    public JsonNode? Output { get; set; }
+    public JsonObject? Error { get; set; }
+    public string? CurrentStep { get; set; }
+    public Guid? ParentExecutionId { get; init; }
+    public string? ParentStepId { get; init; }
+    public bool IsTest { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset? DeadlineAt { get; set; }
+    public int TotalSteps { get; init; }
+
+    public bool IsTerminal => Status.IsTerminal();
+}
+
+public static class ExecutionStatusExtensions
+{
+    public static bool IsTerminal(this ExecutionStatus status) =>
+        status is ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Cancelled;
+
+    /// <summary>Holds one of the MAX_CONCURRENT_WORKFLOWS slots.</summary>
+    public static bool HoldsSlot(this ExecutionStatus status) =>
+        status is ExecutionStatus.Running or ExecutionStatus.Waiting or ExecutionStatus.Paused;
+
+    public static string ToWire(this ExecutionStatus status) => status.ToString().ToLowerInvariant();
+
+    public static bool TryParseWire(string? text, out ExecutionStatus status) =>
+        Enum.TryParse(text, ignoreCase: true, out status) && !int.TryParse(text, out _);
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+
+namespace Chorus.Engine.Storage;
+
+public enum StepStatus { Scheduled, Running, Waiting, Completed, Failed, Skipped }
+
+/// <summary>Where each step of one execution stands; saved with the execution in every commit.</summary>
+public sealed class ExecutionState
+{
+    [JsonPropertyName("steps")]
+    public Dictionary<string, StepState> Steps { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>For steps with several predecessors: which predecessors have arrived, and whether on a taken
+    /// edge (true) or a skipped one (false).</summary>
+    [JsonPropertyName("arrivals")]
+    public Dictionary<string, Dictionary<string, bool>> Arrivals { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The step that finished last; its output is the execution's when no output step ran.</summary>
+    [JsonPropertyName("last_completed")]
+    public string? LastCompleted { get; set; }
+
+    public bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
+
+    public bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
+
+    public int FinishedCount => Steps.Values.Count(s => s.Status is StepStatus.Completed or StepStatus.Skipped or StepStatus.Failed);
+}
+
+public sealed class StepState
+{
+    [JsonPropertyName("status")]
+    [JsonConverter(typeof(JsonStringEnumConverter<StepStatus>))]
+    public StepStatus Status { get; set; }
+
+    /// <summary>The attempt now scheduled or last run.</summary>
+    [JsonPropertyName("attempt")]
+    public int Attempt { get; set; } = 1;
+
+    /// <summary>First attempt of the current retry round: a manual retry starts a new round of STEP_RETRY_LIMIT.</summary>
+    [JsonPropertyName("round_start")]
+    public int RoundStart { get; set; } = 1;
+
+    /// <summary>The signal name a waiting step expects; null once its resume is queued.</summary>
+    [JsonPropertyName("waiting_for")]
+    public string? WaitingFor { get; set; }
+
+    [JsonPropertyName("signal_kind")]
+    public string? SignalKind { get; set; }
+
+    /// <summary>A waiting step's child execution.</summary>
+    [JsonPropertyName("child")]
+    public Guid? Child { get; set; }
+
+    /// <summary>JSON Schema a manual input must satisfy.</summary>
+    [JsonPropertyName("input_schema")]
+    public System.Text.Json.Nodes.JsonObject? InputSchema { get; set; }
+
+    [JsonPropertyName("started_at")]
+    public DateTimeOffset? StartedAt { get; set; }
+}

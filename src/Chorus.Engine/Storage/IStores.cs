@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+
+namespace Chorus.Engine.Storage;
+
+/// <summary>Workflow definitions and their versions.</summary>
+public interface IWorkflowStore
+{
+    Task CreateWorkflowAsync(WorkflowRecord workflow, WorkflowVersionRecord firstVersion, CancellationToken ct);
+    Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id, CancellationToken ct);
+    Task<Page<WorkflowRecord>> ListWorkflowsAsync(TenantId tenant, int offset, int limit, CancellationToken ct);
+    /// <summary>Writes the workflow's metadata and, when given, a new version. False if it does not exist.</summary>
+    Task<bool> UpdateWorkflowAsync(WorkflowRecord workflow, WorkflowVersionRecord? newVersion, CancellationToken ct);
+    Task<bool> DeleteWorkflowAsync(TenantId tenant, Guid id, CancellationToken ct);
+    Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number, CancellationToken ct);
+    Task<IReadOnlyList<WorkflowVersionRecord>> ListVersionsAsync(TenantId tenant, Guid workflowId, CancellationToken ct);
+}
+
+public sealed record ExecutionQuery
+{
+    public Guid? WorkflowId { get; init; }
+    public ExecutionStatus? Status { get; init; }
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+    public bool IncludeTests { get; init; }
+    public int Offset { get; init; }
+    public int Limit { get; init; } = 50;
+}
+
+/// <summary>Reads of executions for the API; never used to decide anything (the committer reads in its transaction).</summary>
+public interface IExecutionReader
+{
+    Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id, CancellationToken ct);
+    Task<Page<ExecutionRecord>> ListExecutionsAsync(TenantId tenant, ExecutionQuery query, CancellationToken ct);
+    Task<IReadOnlyList<StepRunRecord>> GetStepRunsAsync(TenantId tenant, Guid executionId, CancellationToken ct);
+    Task<IReadOnlyList<LogRecord>> GetLogsAsync(TenantId tenant, Guid executionId, CancellationToken ct);
+    /// <summary>Whether the store answers (readiness).</summary>
+    Task<bool> PingAsync(CancellationToken ct);
+}
+
+/// <summary>Opens the write transactions of the engine. The committer runs many operations in one
+/// transaction (group commit), each inside a savepoint so one failure does not undo the others.</summary>
+public interface IEngineStore
+{
+    Task<IEngineTransaction> BeginAsync(CancellationToken ct);
+}
+
+/// <summary>The writes (and the reads they depend on) of the engine, all inside one transaction.</summary>
+public interface IEngineTransaction : IAsyncDisposable
+{
+    Task SavepointAsync(string name);
+    Task RollbackToSavepointAsync(string name);
+    Task ReleaseSavepointAsync(string name);
+    Task CommitAsync();
+
+    Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id);
+    Task InsertExecutionAsync(ExecutionRecord execution);
+    Task UpdateExecutionAsync(ExecutionRecord execution);
+    Task<int> CountSlotHoldersAsync();
+    Task<ExecutionRecord?> GetOldestPendingAsync();
+    Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId);
+
+    Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id);
+    Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number);
+
+    Task<long> InsertWorkItemAsync(WorkItem item);
+    /// <summary>Removes an item only if the caller still holds its lease (fence matches).</summary>
+    Task<bool> CompleteWorkItemAsync(long id, long fence);
+    Task DeleteWorkItemsAsync(TenantId tenant, Guid executionId);
+    Task SetSuspendedAsync(TenantId tenant, Guid executionId, bool suspended);
+    /// <summary>Releases the oldest held item of a manual execution; false if none is held.</summary>
+    Task<bool> ReleaseHeldAsync(TenantId tenant, Guid executionId);
+    /// <summary>Leases due items: sets owner and expiry and bumps the fence.</summary>
+    Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease);
+    Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until);
+    Task<DateTimeOffset?> NextDueAsync();
+    Task ReleaseLeasesNotOwnedByAsync(string owner);
+
+    Task SaveStepRunAsync(StepRunRecord run);
+    Task InsertLogAsync(LogRecord log);
+    Task<long> InsertEventAsync(EventRecord evt);
+    Task InsertSignalAsync(SignalRecord signal);
+    Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name);
+}
+
+internal static class JsonNodeExtensions
+{
+    public static JsonObject AsObjectOrEmpty(this JsonNode? node) => node as JsonObject ?? new JsonObject();
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+
+namespace Chorus.Engine.Storage;
+
+public enum WorkItemKind
+{
+    /// <summary>Run an attempt of a step's handler.</summary>
+    Run,
+    /// <summary>Finish a waiting step with the payload (a timer fired, an event or input arrived, a child ended).</summary>
+    Resume,
+    /// <summary>The execution's time limit: fail it with timeout if it is still going.</summary>
+    Deadline,
+}
+
+/// <summary>A unit of due work. A worker leases it; the fence grows with every lease, so a holder whose lease
+/// expired and was taken over cannot commit.</summary>
+public sealed record WorkItem
+{
+    public long Id { get; init; }
+    public required TenantId Tenant { get; init; }
+    public required Guid ExecutionId { get; init; }
+    public required string StepId { get; init; }
+    public required WorkItemKind Kind { get; init; }
+    public int Attempt { get; init; } = 1;
+    public required DateTimeOffset DueAt { get; init; }
+    /// <summary>Manual mode: waits for an advance call.</summary>
+    public bool Held { get; init; }
+    /// <summary>The execution is paused.</summary>
+    public bool Suspended { get; init; }
+    public JsonObject? Payload { get; init; }
+    public long Fence { get; init; }
+}

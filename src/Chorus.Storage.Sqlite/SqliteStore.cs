@@ -1,0 +1,90 @@
+using Chorus.Engine.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Chorus.Storage.Sqlite;
+
+/// <summary>The embedded store: one SQLite file in WAL mode. The engine's writes all go through one
+/// connection (SQLite has one writer anyway); API reads use pooled connections that WAL lets run beside it.</summary>
+public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEngineStore, IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly bool _fullSync;
+
+    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync)
+    {
+        _connectionString = connectionString;
+        _writer = writer;
+        _fullSync = fullSync;
+    }
+
+    public string Path { get; private init; } = "";
+
+    /// <summary>Opens (creating if needed) and migrates the database file.</summary>
+    /// <param name="fullSync">synchronous=FULL: every commit reaches the disk before it is acknowledged. Turning
+    /// it off (NORMAL) keeps the database consistent but may lose the last commits on power loss.</param>
+    public static async Task<SqliteStore> OpenAsync(string path, bool fullSync = true, CancellationToken ct = default)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+            Directory.CreateDirectory(directory);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        var writer = new SqliteConnection(connectionString);
+        await writer.OpenAsync(ct).ConfigureAwait(false);
+        var store = new SqliteStore(connectionString, writer, fullSync) { Path = path };
+        await store.ConfigureAsync(writer, ct).ConfigureAwait(false);
+        await SqliteMigrator.MigrateAsync(writer, ct).ConfigureAwait(false);
+        return store;
+    }
+
+    private async Task ConfigureAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(_fullSync ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF;";
+        await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A pooled connection for reads and for the rare writes outside the engine (definitions).</summary>
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await ConfigureAsync(connection, ct).ConfigureAwait(false);
+        return connection;
+    }
+
+    public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
+    {
+        var tx = (SqliteTransaction)await _writer.BeginTransactionAsync(ct).ConfigureAwait(false);
+        return new SqliteEngineTransaction(_writer, tx);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM schema_migrations";
+            await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearAllPools();
+    }
+}
