@@ -78,6 +78,7 @@ public class DefinitionParserTests
     [InlineData("""{"steps": [{"id": 7, "type": "action"}]}""", null, "steps[0].id")]
     [InlineData("""{"steps": [{"id": "has space", "type": "action"}]}""", null, "steps[0].id")]
     [InlineData("""{"steps": [{"id": ""}]}""", null, "steps[0].id")]
+    [InlineData("""{"steps": [STEP, {"id": "bad id", "type": "action", "next": 3}]}""", null, "steps[1].next")]
     [InlineData("""{"steps": [{"id": "a"}]}""", "a", "type")]
     [InlineData("""{"steps": [{"id": "a", "type": ["x"]}]}""", "a", "type")]
     [InlineData("""{"steps": [{"id": "a", "type": "action", "name": {}}]}""", "a", "name")]
@@ -144,6 +145,38 @@ public class DefinitionParserTests
     public void Parse_Garbage_ReturnsErrorsWithoutThrowing(string json)
     {
         var definition = DefinitionParser.Parse(JsonNode.Parse(json), out var errors);
+
+        Assert.Null(definition);
+        Assert.NotEmpty(errors);
+    }
+
+    [Fact]
+    public void Parse_ValuesWrappingClrObjects_ReturnErrorsWithoutThrowing()
+    {
+        var json = new JsonObject
+        {
+            ["name"] = JsonValue.Create(new Uri("https://example.test")),
+            ["timeout"] = JsonValue.Create(Guid.Empty),
+            ["steps"] = new JsonArray(new JsonObject
+            {
+                ["id"] = JsonValue.Create(new object()),
+                ["type"] = JsonValue.Create('x'),
+                ["retry"] = new JsonObject { ["max_attempts"] = JsonValue.Create(3m), ["backoff_coefficient"] = JsonValue.Create(double.NaN) },
+            }),
+        };
+
+        var definition = DefinitionParser.Parse(json, out var errors);
+
+        Assert.Null(definition);
+        Assert.NotEmpty(errors);
+    }
+
+    [Fact]
+    public void Parse_DuplicateKeysInParsedJson_ReturnErrorsWithoutThrowing()
+    {
+        var json = JsonNode.Parse("""{"steps": [{"id": "a", "id": "b", "type": "action"}]}""");
+
+        var definition = DefinitionParser.Parse(json, out var errors);
 
         Assert.Null(definition);
         Assert.NotEmpty(errors);
