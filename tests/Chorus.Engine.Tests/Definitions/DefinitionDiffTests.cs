@@ -78,7 +78,8 @@ public class DefinitionDiffTests
         var diff = DefinitionDiff.Compare(Json(Base), to);
 
         var change = Assert.Single(diff.ChangedSteps);
-        Assert.Equal(("start", ["next"]), (change.StepId, change.Fields.ToArray()));
+        Assert.Equal("start", change.StepId);
+        Assert.Equal(["next"], change.Fields);
     }
 
     [Fact]
