@@ -1,0 +1,162 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Chorus.Engine.Expressions;
+using Chorus.Engine.Steps;
+
+namespace Chorus.Engine.Definitions;
+
+public static partial class DefinitionValidator
+{
+    /// <summary>The structured condition operators of seed 002, plus their obvious complements.</summary>
+    internal static readonly FrozenSet<string> ConditionOperators = new[]
+    {
+        "equals", "not_equals", "contains", "not_contains", "greater_than", "greater_than_or_equal",
+        "less_than", "less_than_or_equal", "exists", "not_exists", "in", "not_in",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static void CheckSchema(WorkflowDefinition definition, List<DefinitionError> errors)
+    {
+        if (definition.InputSchema is not { } schema)
+            return;
+        foreach (var error in JsonSchemaValidator.CheckSchema(schema))
+            errors.Add(new DefinitionError(null, "input_schema" + WithoutRoot(error.Path), error.Message));
+    }
+
+    private static void CheckStep(StepDefinition step, StepRegistry registry, List<DefinitionError> errors)
+    {
+        if (!registry.TryGet(step.Type, out var handler))
+        {
+            errors.Add(new DefinitionError(step.Id, "type",
+                $"Unknown step type '{step.Type}'. Known types: {string.Join(", ", registry.Types)}."));
+        }
+        else
+        {
+            foreach (var issue in handler.ValidateConfig(step))
+                errors.Add(new DefinitionError(step.Id, issue.Field, issue.Message));
+        }
+
+        if (step.Type == StepRoutes.ConditionType)
+            CheckCondition(step, errors);
+
+        // Most configs hold no placeholder; skipping those keeps saving cheap.
+        if (HasPlaceholder(step.Config))
+        {
+            foreach (var error in Templates.Validate(step.Config))
+                errors.Add(new DefinitionError(step.Id, "config" + WithoutRoot(error.Path), error.Message));
+        }
+    }
+
+    private static void CheckCondition(StepDefinition step, List<DefinitionError> errors)
+    {
+        if (StepRoutes.IsExpressionCondition(step, out var conditions))
+        {
+            CheckExpressionConditions(step, conditions, errors);
+            return;
+        }
+
+        if (step.Conditions is { } list)
+        {
+            if (list.Count == 0)
+                errors.Add(new DefinitionError(step.Id, "conditions", "A condition list needs at least one condition."));
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] is JsonObject condition)
+                    CheckStructured(step.Id, condition, $"conditions[{i}].", errors);
+            }
+        }
+        // A step-level list may stand alone; config.field then is optional, but checked when present.
+        if (step.Conditions is null || step.Config.ContainsKey("field") || step.Config.ContainsKey("operator"))
+            CheckStructured(step.Id, step.Config, "config.", errors);
+
+        if (step.NextSteps.Count > 2)
+            errors.Add(new DefinitionError(step.Id, "next_steps",
+                "A structured condition routes to at most two steps: [if_true, if_false]."));
+    }
+
+    private static void CheckStructured(string stepId, JsonObject condition, string prefix, List<DefinitionError> errors)
+    {
+        if (StepRoutes.AsString(condition["field"]) is not { Length: > 0 })
+            errors.Add(new DefinitionError(stepId, prefix + "field", "A condition needs a 'field' to test, as a string."));
+
+        var op = StepRoutes.AsString(condition["operator"]);
+        if (op is null)
+        {
+            errors.Add(new DefinitionError(stepId, prefix + "operator",
+                $"A condition needs an 'operator': one of {string.Join(", ", ConditionOperators.Order())}."));
+            return;
+        }
+        if (!ConditionOperators.Contains(op))
+        {
+            errors.Add(new DefinitionError(stepId, prefix + "operator",
+                $"Unknown operator '{op}'. Use one of {string.Join(", ", ConditionOperators.Order())}."));
+            return;
+        }
+        if (op is "exists" or "not_exists")
+            return;
+        if (!condition.ContainsKey("value"))
+            errors.Add(new DefinitionError(stepId, prefix + "value", $"Operator '{op}' needs a 'value' to compare with."));
+        // A string may be a template that renders to a list at run time.
+        else if (op is "in" or "not_in" && condition["value"] is not JsonArray && StepRoutes.AsString(condition["value"]) is null)
+            errors.Add(new DefinitionError(stepId, prefix + "value", $"Operator '{op}' needs a list as its 'value'."));
+    }
+
+    private static void CheckExpressionConditions(StepDefinition step, JsonArray conditions, List<DefinitionError> errors)
+    {
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            var field = $"config.conditions[{i}]";
+            if (conditions[i] is not JsonObject branch)
+            {
+                errors.Add(new DefinitionError(step.Id, field, "A condition branch must be an object with 'condition' and 'next'."));
+                continue;
+            }
+            if (StepRoutes.AsString(branch["next"]) is null)
+                errors.Add(new DefinitionError(step.Id, field + ".next", "A condition branch needs 'next': the step id to go to."));
+
+            if (StepRoutes.AsString(branch["condition"]) is not { } text || string.IsNullOrWhiteSpace(text))
+            {
+                errors.Add(new DefinitionError(step.Id, field + ".condition", "A condition branch needs 'condition': an expression string."));
+                continue;
+            }
+            try
+            {
+                Expression.Parse(text);
+            }
+            catch (ExpressionException ex)
+            {
+                errors.Add(new DefinitionError(step.Id, field + ".condition", $"{ex.Message} (at position {ex.Position})"));
+            }
+        }
+        if (step.Config["default"] is { } fallback && StepRoutes.AsString(fallback) is null)
+            errors.Add(new DefinitionError(step.Id, "config.default", "'default' must be a step id."));
+    }
+
+    private static string WithoutRoot(string path) => path.StartsWith('$') ? path[1..] : path;
+
+    private static bool HasPlaceholder(JsonNode root)
+    {
+        var pending = new Stack<JsonNode>([root]);
+        while (pending.TryPop(out var node))
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (_, child) in obj)
+                        if (child is not null)
+                            pending.Push(child);
+                    break;
+                case JsonArray array:
+                    foreach (var child in array)
+                        if (child is not null)
+                            pending.Push(child);
+                    break;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    if (value.GetValue<string>().Contains("{{", StringComparison.Ordinal))
+                        return true;
+                    break;
+            }
+        }
+        return false;
+    }
+}
