@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+
+namespace Chorus.Server.Api;
+
+/// <summary>The one writer of the error shape <c>{"error": {"code", "message", "details", "request_id"}}</c>.</summary>
+internal static class ApiErrors
+{
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.WorkflowNotFound or ErrorCodes.ExecutionNotFound or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.InvalidWorkflowDefinition or ErrorCodes.InvalidInput or ErrorCodes.StepConfigurationError => StatusCodes.Status400BadRequest,
+        ErrorCodes.Conflict => StatusCodes.Status409Conflict,
+        ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorCodes.PermissionDenied or ErrorCodes.TierRestriction => StatusCodes.Status403Forbidden,
+        ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.Timeout => StatusCodes.Status504GatewayTimeout,
+        ErrorCodes.WorkflowExecutionError => StatusCodes.Status422UnprocessableEntity,
+        "method_not_allowed" => StatusCodes.Status405MethodNotAllowed,
+        "unsupported_media_type" => StatusCodes.Status415UnsupportedMediaType,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static JsonObject Body(HttpContext http, string code, string message, JsonObject? details) => new()
+    {
+        ["error"] = new JsonObject
+        {
+            ["code"] = code,
+            ["message"] = message,
+            ["details"] = details?.DeepClone() ?? new JsonObject(),
+            ["request_id"] = http.TraceIdentifier,
+        },
+    };
+
+    public static IResult Result(HttpContext http, string code, string message, JsonObject? details = null) =>
+        TypedResults.Json(Body(http, code, message, details), statusCode: StatusOf(code));
+
+    public static IResult From(HttpContext http, ChorusException ex) => Result(http, ex.Code, ex.Message, ex.Details);
+
+    public static Task WriteAsync(HttpContext http, string code, string message, JsonObject? details = null)
+    {
+        http.Response.StatusCode = StatusOf(code);
+        return http.Response.WriteAsJsonAsync(Body(http, code, message, details));
+    }
+}

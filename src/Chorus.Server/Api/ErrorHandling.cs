@@ -1,0 +1,56 @@
+using Chorus.Engine;
+
+namespace Chorus.Server.Api;
+
+/// <summary>Every failure leaves as the error shape: expected ones with their code, unexpected ones as a bare
+/// internal_error without a stack trace (the trace goes to the log with the request id).</summary>
+internal static class ErrorHandling
+{
+    public static void UseChorusErrors(this WebApplication app)
+    {
+        app.Use(async (http, next) =>
+        {
+            http.Response.Headers["X-Request-ID"] = http.TraceIdentifier;
+            try
+            {
+                await next(http);
+            }
+            catch (ChorusException ex) when (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                await ApiErrors.WriteAsync(http, ex.Code, ex.Message, ex.Details);
+            }
+            catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                var tooLarge = ex.StatusCode == StatusCodes.Status413PayloadTooLarge;
+                await ApiErrors.WriteAsync(http, tooLarge ? ErrorCodes.PayloadTooLarge : ErrorCodes.InvalidInput,
+                    tooLarge ? "The request body is too large." : "The request is malformed.");
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away; nothing to answer.
+            }
+            catch (Exception ex) when (!http.Response.HasStarted)
+            {
+                app.Logger.LogError(ex, "Unhandled error in request {RequestId}", http.TraceIdentifier);
+                http.Response.Clear();
+                await ApiErrors.WriteAsync(http, "internal_error", "An unexpected error occurred; the request id identifies it in the server log.");
+            }
+        });
+        // Routing answers unknown routes and wrong methods with empty bodies: give them the error shape too.
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            var (code, message) = http.Response.StatusCode switch
+            {
+                404 => (ErrorCodes.NotFound, $"No route matches {http.Request.Method} {http.Request.Path}."),
+                405 => ("method_not_allowed", $"{http.Request.Method} is not allowed on {http.Request.Path}."),
+                415 => ("unsupported_media_type", "The request body must be JSON."),
+                _ => (ErrorCodes.InvalidInput, "The request could not be processed."),
+            };
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsJsonAsync(ApiErrors.Body(http, code, message, null));
+        });
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+
+namespace Chorus.Server.Api;
+
+/// <summary>Reads the tenant and JSON bodies by hand, so every malformed request gets our error shape rather
+/// than the framework's binding errors.</summary>
+internal static class RequestReading
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
+    /// <summary>The <c>X-Tenant-ID</c> header, or the default tenant when absent.</summary>
+    public static TenantId Tenant(this HttpContext http)
+    {
+        var header = http.Request.Headers["X-Tenant-ID"].ToString();
+        if (string.IsNullOrEmpty(header))
+            return TenantId.Default;
+        return TenantId.IsValid(header) ? new TenantId(header)
+            : throw new ChorusException(ErrorCodes.InvalidInput, "X-Tenant-ID must be 1-64 letters, digits, '-', '_' or '.'.");
+    }
+
+    public static async Task<JsonObject> ReadObjectAsync(this HttpContext http, bool allowEmpty = false)
+    {
+        var node = await http.ReadJsonAsync(allowEmpty).ConfigureAwait(false);
+        return node switch
+        {
+            JsonObject o => o,
+            null when allowEmpty => new JsonObject(),
+            _ => throw new ChorusException(ErrorCodes.InvalidInput, "The request body must be a JSON object."),
+        };
+    }
+
+    public static async Task<JsonNode?> ReadJsonAsync(this HttpContext http, bool allowEmpty = false)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
+        if (buffer.Length == 0)
+            return allowEmpty ? null : throw new ChorusException(ErrorCodes.InvalidInput, "The request body is empty; a JSON object is expected.");
+        try
+        {
+            return JsonNode.Parse(buffer.ToArray(), documentOptions: DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new ChorusException(ErrorCodes.InvalidInput, "The request body is not valid JSON.",
+                new JsonObject { ["line"] = ex.LineNumber, ["position"] = ex.BytePositionInLine, ["reason"] = ex.Message.Split('.')[0] });
+        }
+    }
+
+    public static Guid RouteId(string text, string code, string what) =>
+        Guid.TryParse(text, out var id) ? id : throw new ChorusException(code, $"{what} '{Trim(text)}' does not exist (ids are UUIDs).");
+
+    public static string? OptionalString(this JsonObject body, string name)
+    {
+        var node = body[name];
+        if (node is null)
+            return null;
+        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s
+            : throw new ChorusException(ErrorCodes.InvalidInput, $"'{name}' must be a string.", new JsonObject { ["field"] = name });
+    }
+
+    public static bool OptionalBool(this JsonObject body, string name, bool fallback)
+    {
+        var node = body[name];
+        if (node is null)
+            return fallback;
+        return node is JsonValue v && v.TryGetValue<bool>(out var b) ? b
+            : throw new ChorusException(ErrorCodes.InvalidInput, $"'{name}' must be true or false.", new JsonObject { ["field"] = name });
+    }
+
+    private static string Trim(string text) => text.Length > 64 ? text[..64] + "..." : text;
+}

@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Steps;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Server.Api;
+
+/// <summary>Workflow definitions: CRUD, versions, validation, and starting executions of them.</summary>
+internal static class Workflows
+{
+    public static void MapWorkflows(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/workflows");
+        group.MapPost("/", Create);
+        group.MapGet("/", List);
+        group.MapPost("/validate", ValidateDefinition);
+        group.MapPost("/validate-step", ValidateStep);
+        group.MapGet("/{id}", Get);
+        group.MapPut("/{id}", Update);
+        group.MapPatch("/{id}", Patch);
+        group.MapDelete("/{id}", Delete);
+        group.MapGet("/{id}/versions", Versions);
+        group.MapGet("/{id}/versions/{number:int}", Version);
+        group.MapPost("/{id}/versions/{number:int}/revert", Revert);
+        group.MapGet("/{id}/diff", Diff);
+        group.MapPost("/{id}/execute", WorkflowExecutions.Execute);
+        group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute);
+        group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow);
+    }
+
+    internal static Guid WorkflowId(string id) => RequestReading.RouteId(id, ErrorCodes.WorkflowNotFound, "Workflow");
+
+    private static async Task<IResult> Create(HttpContext http, WorkflowService service)
+    {
+        var body = await http.ReadObjectAsync();
+        var (workflow, version) = await service.CreateAsync(http.Tenant(), body, http.RequestAborted);
+        return TypedResults.Json(Representations.Workflow(workflow, version), statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> List(HttpContext http, IWorkflowStore store)
+    {
+        var (offset, limit, page, size) = Paging.From(http);
+        var result = await store.ListWorkflowsAsync(http.Tenant(), offset, limit, http.RequestAborted);
+        return TypedResults.Json(Paging.Body(Representations.Array(result.Items, w => Representations.Workflow(w)), result.Total, page, size));
+    }
+
+    private static async Task<IResult> Get(HttpContext http, string id, WorkflowService service, IWorkflowStore store)
+    {
+        var workflow = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        var version = await store.GetVersionAsync(workflow.Tenant, workflow.Id, workflow.CurrentVersion, http.RequestAborted);
+        return TypedResults.Json(Representations.Workflow(workflow, version));
+    }
+
+    private static async Task<IResult> Update(HttpContext http, string id, WorkflowService service)
+    {
+        var body = await http.ReadObjectAsync();
+        var (workflow, version, created) = await service.UpdateAsync(http.Tenant(), WorkflowId(id), body, http.RequestAborted);
+        var json = Representations.Workflow(workflow, version);
+        json["version_created"] = created;
+        return TypedResults.Json(json);
+    }
+
+    /// <summary>Changes only the status (draft, active, archived); the definition and its versions stay.</summary>
+    private static async Task<IResult> Patch(HttpContext http, string id, WorkflowService service)
+    {
+        var body = await http.ReadObjectAsync();
+        var unknown = body.Select(p => p.Key).Where(k => k != "status").ToList();
+        if (unknown.Count > 0)
+            throw new ChorusException(ErrorCodes.InvalidInput, "PATCH changes only 'status'; send the full definition with PUT to change anything else.",
+                new JsonObject { ["fields"] = new JsonArray(unknown.Select(k => (JsonNode?)k).ToArray()) });
+        var status = body.OptionalString("status") switch
+        {
+            "draft" => WorkflowStatus.Draft,
+            "active" => WorkflowStatus.Active,
+            "archived" => WorkflowStatus.Archived,
+            var other => throw new ChorusException(ErrorCodes.InvalidInput, $"status must be draft, active or archived, not '{other}'.", new JsonObject { ["field"] = "status" }),
+        };
+        var workflow = await service.SetStatusAsync(http.Tenant(), WorkflowId(id), status, http.RequestAborted);
+        return TypedResults.Json(Representations.Workflow(workflow));
+    }
+
+    private static async Task<IResult> Delete(HttpContext http, string id, IWorkflowStore store)
+    {
+        if (!await store.DeleteWorkflowAsync(http.Tenant(), WorkflowId(id), http.RequestAborted))
+            throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {id} does not exist.");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> Versions(HttpContext http, string id, WorkflowService service, IWorkflowStore store)
+    {
+        var workflow = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        var versions = await store.ListVersionsAsync(workflow.Tenant, workflow.Id, http.RequestAborted);
+        return TypedResults.Json(new JsonObject
+        {
+            ["workflow_id"] = workflow.Id.ToString(),
+            ["current_version"] = workflow.CurrentVersion,
+            ["items"] = Representations.Array(versions, v => Representations.Version(v, withDefinition: false)),
+        });
+    }
+
+    private static async Task<IResult> Version(HttpContext http, string id, int number, WorkflowService service, IWorkflowStore store)
+    {
+        var workflow = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        var version = await store.GetVersionAsync(workflow.Tenant, workflow.Id, number, http.RequestAborted)
+            ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {id} has no version {number}.");
+        return TypedResults.Json(Representations.Version(version, withDefinition: true));
+    }
+
+    private static async Task<IResult> Revert(HttpContext http, string id, int number, WorkflowService service)
+    {
+        var (workflow, version, created) = await service.RevertAsync(http.Tenant(), WorkflowId(id), number, http.RequestAborted);
+        var json = Representations.Workflow(workflow, version);
+        json["version_created"] = created;
+        json["reverted_from"] = number;
+        return TypedResults.Json(json);
+    }
+
+    private static async Task<IResult> Diff(HttpContext http, string id, WorkflowService service, IWorkflowStore store)
+    {
+        var workflow = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        int Number(string name, int fallback) => http.Request.Query[name].ToString() is { Length: > 0 } text
+            ? int.TryParse(text, out var n) && n > 0 ? n : throw new ChorusException(ErrorCodes.InvalidInput, $"'{name}' must be a version number.")
+            : fallback;
+        var from = Number("from", Math.Max(1, workflow.CurrentVersion - 1));
+        var to = Number("to", workflow.CurrentVersion);
+        var a = await store.GetVersionAsync(workflow.Tenant, workflow.Id, from, http.RequestAborted)
+            ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {id} has no version {from}.");
+        var b = await store.GetVersionAsync(workflow.Tenant, workflow.Id, to, http.RequestAborted)
+            ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {id} has no version {to}.");
+        var diff = DefinitionDiff.Compare(a.Definition, b.Definition);
+        return TypedResults.Json(new JsonObject
+        {
+            ["from"] = from,
+            ["to"] = to,
+            ["identical"] = diff.IsEmpty,
+            ["added_steps"] = new JsonArray(diff.AddedSteps.Select(s => (JsonNode?)s).ToArray()),
+            ["removed_steps"] = new JsonArray(diff.RemovedSteps.Select(s => (JsonNode?)s).ToArray()),
+            ["changed_steps"] = new JsonArray(diff.ChangedSteps.Select(c => (JsonNode?)new JsonObject
+            {
+                ["step_id"] = c.StepId,
+                ["fields"] = new JsonArray(c.Fields.Select(f => (JsonNode?)f).ToArray()),
+            }).ToArray()),
+            ["changed_fields"] = new JsonArray(diff.ChangedFields.Select(f => (JsonNode?)f).ToArray()),
+        });
+    }
+
+    private static async Task<IResult> ValidateDefinition(HttpContext http, WorkflowService service)
+    {
+        var body = await http.ReadObjectAsync();
+        var definition = body["definition"] as JsonObject ?? body;
+        try
+        {
+            service.Validate(definition);
+            return TypedResults.Json(new JsonObject { ["valid"] = true, ["errors"] = new JsonArray() });
+        }
+        catch (ChorusException ex) when (ex.Code == ErrorCodes.InvalidWorkflowDefinition)
+        {
+            return TypedResults.Json(new JsonObject { ["valid"] = false, ["errors"] = ex.Details?["errors"]?.DeepClone() ?? new JsonArray() });
+        }
+    }
+
+    /// <summary>Seed 003: checks one step in the editor's context; answers 200 with valid, errors and warnings.</summary>
+    private static async Task<IResult> ValidateStep(HttpContext http, StepRegistry registry)
+    {
+        var body = await http.ReadObjectAsync();
+        if (body["step"] is not JsonObject step)
+            throw new ChorusException(ErrorCodes.InvalidInput, "'step' must be a JSON object.", new JsonObject { ["field"] = "step" });
+        List<string>? available = null;
+        if (body["context"]?["available_steps"] is { } list)
+        {
+            available = list is JsonArray array && array.All(n => n is JsonValue v && v.TryGetValue<string>(out _))
+                ? array.Select(n => n!.GetValue<string>()).ToList()
+                : throw new ChorusException(ErrorCodes.InvalidInput, "'context.available_steps' must be an array of step ids.", new JsonObject { ["field"] = "context.available_steps" });
+        }
+        var result = StepValidator.Validate(step, available, registry);
+        return TypedResults.Json(new JsonObject
+        {
+            ["valid"] = result.Errors.Count == 0,
+            ["errors"] = new JsonArray(result.Errors.Select(e => (JsonNode?)new JsonObject
+            {
+                ["field"] = e.Field,
+                ["message"] = e.Message,
+                ["code"] = ErrorCodes.StepConfigurationError,
+            }).ToArray()),
+            ["warnings"] = new JsonArray(result.Warnings.Select(w => (JsonNode?)new JsonObject
+            {
+                ["message"] = w.Message,
+                ["code"] = w.Code,
+                ["field"] = w.Field,
+            }).ToArray()),
+        });
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Chorus.Engine.Runtime;
+
+namespace Chorus.Server.Hosting;
+
+/// <summary>The server's settings, read from environment variables (SPEC §1). Each has a default; a malformed
+/// value stops the process at start with a one-line reason.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>PORT: where the API listens (8000).</summary>
+    public int Port { get; init; } = 8000;
+
+    /// <summary>DATABASE_URL: a SQLite file path, or <c>sqlite:PATH</c> (default <c>chorus.db</c> in the working directory).</summary>
+    public string DatabasePath { get; init; } = "chorus.db";
+
+    /// <summary>SQLITE_SYNCHRONOUS: FULL (default, every commit on disk) or NORMAL.</summary>
+    public bool FullSync { get; init; } = true;
+
+    /// <summary>MAX_BODY_BYTES: largest request body accepted (1 MiB).</summary>
+    public long MaxBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>ENVIRONMENT: development or production; only changes log verbosity.</summary>
+    public string Environment { get; init; } = "production";
+
+    public EngineOptions Engine { get; init; } = new();
+
+    public static ServerOptions FromEnvironment(Func<string, string?> read)
+    {
+        var defaults = new ServerOptions();
+        var engine = new EngineOptions();
+        return new ServerOptions
+        {
+            Port = Int(read, "PORT", defaults.Port, 0, 65535),
+            DatabasePath = DatabasePathFrom(read("DATABASE_URL")) ?? defaults.DatabasePath,
+            FullSync = Choice(read, "SQLITE_SYNCHRONOUS", "FULL", "FULL", "NORMAL") == "FULL",
+            MaxBodyBytes = Int(read, "MAX_BODY_BYTES", (int)defaults.MaxBodyBytes, 1024, 256 * 1024 * 1024),
+            Environment = read("ENVIRONMENT") is { Length: > 0 } env ? env : defaults.Environment,
+            Engine = engine with
+            {
+                MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),
+                CheckInterval = Seconds(read, "WORKFLOW_CHECK_INTERVAL", engine.CheckInterval),
+                StepRetryLimit = Int(read, "STEP_RETRY_LIMIT", engine.StepRetryLimit, 1, 100),
+                StepTimeout = Seconds(read, "STEP_TIMEOUT", engine.StepTimeout),
+                ExecutionTimeout = read("EXECUTION_TIMEOUT") is { Length: > 0 } ? Seconds(read, "EXECUTION_TIMEOUT", TimeSpan.Zero) : null,
+                WorkerConcurrency = Int(read, "WORKER_CONCURRENCY", engine.WorkerConcurrency, 1, 4096),
+                LeaseDuration = Seconds(read, "LEASE_DURATION", engine.LeaseDuration),
+            },
+        };
+    }
+
+    private static string? DatabasePathFrom(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+            return null;
+        if (url.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+            throw new OptionsException("DATABASE_URL: the PostgreSQL store is not available in this build; use a SQLite file path or sqlite:PATH.");
+        foreach (var prefix in new[] { "sqlite:///", "sqlite://", "sqlite:", "file:" })
+            if (url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                return url[prefix.Length..] is { Length: > 0 } path ? (prefix == "sqlite:///" ? "/" + path : path)
+                    : throw new OptionsException($"DATABASE_URL: '{url}' names no file.");
+        if (url.Contains("://", StringComparison.Ordinal))
+            throw new OptionsException($"DATABASE_URL: '{url}' is not a SQLite path or sqlite: URL.");
+        return url;
+    }
+
+    private static int Int(Func<string, string?> read, string name, int fallback, int min, int max)
+    {
+        var text = read(name);
+        if (string.IsNullOrWhiteSpace(text))
+            return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new OptionsException($"{name}: '{text}' is not a whole number from {min} to {max}.");
+        return value;
+    }
+
+    private static TimeSpan Seconds(Func<string, string?> read, string name, TimeSpan fallback)
+    {
+        var text = read(name);
+        if (string.IsNullOrWhiteSpace(text))
+            return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 31_536_000)
+            throw new OptionsException($"{name}: '{text}' is not a number of seconds greater than 0.");
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string Choice(Func<string, string?> read, string name, string fallback, params string[] allowed)
+    {
+        var text = read(name);
+        if (string.IsNullOrWhiteSpace(text))
+            return fallback;
+        var match = allowed.FirstOrDefault(a => a.Equals(text, StringComparison.OrdinalIgnoreCase));
+        return match ?? throw new OptionsException($"{name}: '{text}' must be one of {string.Join(", ", allowed)}.");
+    }
+}
+
+public sealed class OptionsException(string message) : Exception(message);
