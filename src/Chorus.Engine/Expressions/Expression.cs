@@ -42,9 +42,8 @@ public sealed class Expression
     /// <summary>As <see cref="Evaluate(JsonNode?)"/> with the clock used by <c>now()</c>.</summary>
     internal JsonNode? Evaluate(JsonNode? root, TimeProvider time)
     {
-        var result = _root.Eval(new EvalContext(root, time));
         // The caller may attach or change the result, so it must never be (part of) the context itself.
-        return ReferenceEquals(result, root) ? result?.DeepClone() : JsonValues.Detach(result);
+        return JsonValues.Publish(_root.Eval(new EvalContext(root, time)), root);
     }
 
     public bool EvaluateCondition(JsonNode? root) => Truthiness.IsTruthy(Evaluate(root));

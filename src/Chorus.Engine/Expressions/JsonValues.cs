@@ -133,5 +133,30 @@ internal static class JsonValues
     /// <summary>Values read from the context belong to it; a result handed out must be free to join another tree.</summary>
     public static JsonNode? Detach(JsonNode? value) => value?.Parent is null ? value : value.DeepClone();
 
+    /// <summary>Makes a result that callers own, whose numbers read with any getter. Numbers computed here are
+    /// CLR-backed (cheap while evaluating), and a long-backed JsonValue refuses GetValue&lt;int&gt;(); a
+    /// JsonElement-backed one, as from parsed JSON, converts to every numeric type.</summary>
+    public static JsonNode? Publish(JsonNode? value, JsonNode? root)
+    {
+        var owned = ReferenceEquals(value, root) ? value?.DeepClone() : Detach(value);
+        return Portable(owned);
+    }
+
+    private static JsonNode? Portable(JsonNode? value)
+    {
+        switch (value)
+        {
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Number && !v.TryGetValue<JsonElement>(out _):
+                return JsonValue.Create(JsonElement.Parse(v.ToJsonString()));
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                    if (array[i] is JsonValue or JsonArray && Portable(array[i]) is var item && !ReferenceEquals(item, array[i]))
+                        array[i] = item;
+                return array;
+            default:
+                return value;
+        }
+    }
+
     public static string Describe(JsonNode? value) => value is null ? "null" : value.ToJsonString(CompactJson);
 }
