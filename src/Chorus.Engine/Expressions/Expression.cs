@@ -6,21 +6,51 @@ namespace Chorus.Engine.Expressions;
 /// times from any thread. Evaluation is sandboxed: no I/O, bounded time, memory and recursion.</summary>
 public sealed class Expression
 {
-    private Expression(string text) => Text = text;
+    private readonly Node _root;
+
+    private Expression(string text, Node root, IReadOnlyList<ExpressionWarning> warnings)
+    {
+        Text = text;
+        _root = root;
+        Warnings = warnings;
+    }
 
     public string Text { get; }
 
     /// <summary>Hints for the editor, e.g. that <c>x == true</c> can be written <c>x</c>.</summary>
-    public IReadOnlyList<ExpressionWarning> Warnings { get; } = [];
+    public IReadOnlyList<ExpressionWarning> Warnings { get; }
 
     /// <exception cref="ExpressionException">The text is not a valid expression; the position says where.</exception>
-    public static Expression Parse(string text) => throw new NotImplementedException(text);
+    public static Expression Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Parse(text, 0, text.Length);
+    }
+
+    /// <summary>Parses a slice of a larger text (a template placeholder); positions in errors and in runtime
+    /// messages are offsets into the whole text.</summary>
+    internal static Expression Parse(string source, int start, int end)
+    {
+        var root = Parser.Parse(source, start, end);
+        return new Expression(source[start..end], root, Simplifications.Find(source, root));
+    }
 
     /// <summary>Evaluates against the execution context (<c>$</c>).</summary>
     /// <exception cref="ExpressionException">A runtime error such as a call to an unknown function.</exception>
-    public JsonNode? Evaluate(JsonNode? root) => throw new NotImplementedException(Text + root);
+    public JsonNode? Evaluate(JsonNode? root) => Evaluate(root, TimeProvider.System);
+
+    /// <summary>As <see cref="Evaluate(JsonNode?)"/> with the clock used by <c>now()</c>.</summary>
+    internal JsonNode? Evaluate(JsonNode? root, TimeProvider time)
+    {
+        // The caller may attach or change the result, so it must never be (part of) the context itself.
+        return JsonValues.Publish(_root.Eval(new EvalContext(root, time)), root);
+    }
 
     public bool EvaluateCondition(JsonNode? root) => Truthiness.IsTruthy(Evaluate(root));
+
+    internal bool EvaluateCondition(JsonNode? root, TimeProvider time) => Truthiness.IsTruthy(Evaluate(root, time));
+
+    public override string ToString() => Text;
 }
 
 public sealed record ExpressionWarning(string Code, string Message);
@@ -34,5 +64,5 @@ public sealed class ExpressionException(string message, int position) : Exceptio
 public static class Truthiness
 {
     /// <summary>null, false, 0, "" and empty arrays are false; everything else is true.</summary>
-    public static bool IsTruthy(JsonNode? value) => throw new NotImplementedException(value?.ToJsonString());
+    public static bool IsTruthy(JsonNode? value) => JsonValues.IsTruthy(value);
 }

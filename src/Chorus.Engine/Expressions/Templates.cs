@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace Chorus.Engine.Expressions;
@@ -6,12 +7,71 @@ namespace Chorus.Engine.Expressions;
 /// placeholder keeps the value's JSON type; otherwise values are written into the text.</summary>
 public static class Templates
 {
+    private const int MaxCached = 10_000;
+
+    // Config strings come from saved definitions and repeat on every execution, so compile each once.
+    private static readonly ConcurrentDictionary<string, Template> Cache = new(StringComparer.Ordinal);
+
     /// <summary>Returns a new node with every placeholder filled from <paramref name="context"/>; the input is
     /// not changed. Paths without <c>$</c> (e.g. <c>variables.email</c>) are read from the context root.</summary>
-    public static JsonNode? Render(JsonNode? node, JsonNode? context) => throw new NotImplementedException(node?.ToJsonString() + context);
+    public static JsonNode? Render(JsonNode? node, JsonNode? context) => Render(node, context, TimeProvider.System);
+
+    /// <summary>As <see cref="Render(JsonNode?, JsonNode?)"/> with the clock used by <c>now()</c>.</summary>
+    internal static JsonNode? Render(JsonNode? node, JsonNode? context, TimeProvider time)
+    {
+        switch (node)
+        {
+            case null:
+                return null;
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, value) in obj) copy[key] = Render(value, context, time);
+                return copy;
+            case JsonArray array:
+                var items = new JsonArray();
+                foreach (var item in array) items.Add(Render(item, context, time));
+                return items;
+            default:
+                return JsonValues.IsString(node, out var text) && HasPlaceholders(text)
+                    ? Get(text).Render(context, time)
+                    : node.DeepClone();
+        }
+    }
 
     /// <summary>Parse errors of every placeholder in the node, with the JSON path of the string that holds it.</summary>
-    public static IReadOnlyList<TemplateError> Validate(JsonNode? node) => throw new NotImplementedException(node?.ToJsonString());
+    public static IReadOnlyList<TemplateError> Validate(JsonNode? node)
+    {
+        var errors = new List<TemplateError>();
+        Collect(node, JsonPaths.Root, errors);
+        return errors;
+    }
+
+    private static void Collect(JsonNode? node, string path, List<TemplateError> errors)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj) Collect(value, JsonPaths.Member(path, key), errors);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) Collect(array[i], JsonPaths.Index(path, i), errors);
+                break;
+            default:
+                if (JsonValues.IsString(node, out var text) && HasPlaceholders(text))
+                    errors.AddRange(Get(text).Errors.Select(e => new TemplateError(path, e.Message, e.Position)));
+                break;
+        }
+    }
+
+    private static bool HasPlaceholders(string text) => text.Contains("{{", StringComparison.Ordinal);
+
+    private static Template Get(string text)
+    {
+        if (Cache.TryGetValue(text, out var cached)) return cached;
+        var template = Template.Compile(text);
+        if (Cache.Count >= MaxCached) Cache.Clear();
+        return Cache.GetOrAdd(text, template);
+    }
 }
 
 public sealed record TemplateError(string Path, string Message, int Position);
