@@ -10,6 +10,9 @@ public sealed record ServerOptions
     /// <summary>PORT: where the API listens (8000).</summary>
     public int Port { get; init; } = 8000;
 
+    /// <summary>HOST: the address to listen on (0.0.0.0, every interface).</summary>
+    public string Host { get; init; } = "0.0.0.0";
+
     /// <summary>DATABASE_URL: a SQLite file path, or <c>sqlite:PATH</c> (default <c>chorus.db</c> in the working directory).</summary>
     public string DatabasePath { get; init; } = "chorus.db";
 
@@ -31,6 +34,7 @@ public sealed record ServerOptions
         return new ServerOptions
         {
             Port = Int(read, "PORT", defaults.Port, 0, 65535),
+            Host = read("HOST") is { Length: > 0 } host ? host : defaults.Host,
             DatabasePath = DatabasePathFrom(read("DATABASE_URL")) ?? defaults.DatabasePath,
             FullSync = Choice(read, "SQLITE_SYNCHRONOUS", "FULL", "FULL", "NORMAL") == "FULL",
             MaxBodyBytes = Int(read, "MAX_BODY_BYTES", (int)defaults.MaxBodyBytes, 1024, 256 * 1024 * 1024),

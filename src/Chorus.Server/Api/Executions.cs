@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Server.Api;
+
+/// <summary>Executions: start, list, inspect, and the operations of SPEC §4.</summary>
+internal static class Executions
+{
+    private static readonly TimeSpan AdvanceWait = TimeSpan.FromSeconds(30);
+
+    public static void MapExecutions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/executions");
+        group.MapPost("/", Start);
+        group.MapGet("/", (HttpContext http, IExecutionReader reader) => ListAsync(http, reader, null));
+        group.MapGet("/{id}", Get);
+        group.MapGet("/{id}/steps", Steps);
+        group.MapGet("/{id}/logs", Logs);
+        group.MapPost("/{id}/pause", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.PauseAsync));
+        group.MapPost("/{id}/resume", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.ResumeAsync));
+        group.MapPost("/{id}/cancel", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.CancelAsync));
+        group.MapPost("/{id}/retry", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.RetryAsync));
+        group.MapPost("/{id}/advance", (HttpContext http, string id, ChorusEngine engine) =>
+            Apply(http, id, (tenant, executionId, ct) => engine.AdvanceAsync(tenant, executionId, AdvanceWait, ct)));
+        group.MapPost("/{id}/events", SendEvent);
+        group.MapPost("/{id}/input", SubmitInput);
+    }
+
+    private static Guid ExecutionId(string id) => RequestReading.RouteId(id, ErrorCodes.ExecutionNotFound, "Execution");
+
+    /// <summary>Seed 000's <c>{workflow_id, mode, initial_data}</c>.</summary>
+    private static async Task<IResult> Start(HttpContext http, ChorusEngine engine)
+    {
+        var body = await http.ReadObjectAsync();
+        var workflowId = body.OptionalString("workflow_id")
+            ?? throw new ChorusException(ErrorCodes.InvalidInput, "'workflow_id' is required.", new JsonObject { ["field"] = "workflow_id" });
+        return await WorkflowExecutions.StartAsync(http, engine, Workflows.WorkflowId(workflowId), body["initial_data"] ?? body["input"], body);
+    }
+
+    internal static async Task<IResult> ListAsync(HttpContext http, IExecutionReader reader, Guid? workflowId)
+    {
+        var (offset, limit, page, size) = Paging.From(http);
+        var query = new ExecutionQuery
+        {
+            WorkflowId = workflowId ?? OptionalGuid(http, "workflow_id"),
+            Status = OptionalStatus(http),
+            From = OptionalTime(http, "from"),
+            To = OptionalTime(http, "to"),
+            IncludeTests = http.Request.Query["include_tests"] == "true",
+            Offset = offset,
+            Limit = limit,
+        };
+        var result = await reader.ListExecutionsAsync(http.Tenant(), query, http.RequestAborted);
+        return TypedResults.Json(Paging.Body(Representations.Array(result.Items, e => Representations.Execution(e, withContext: false)), result.Total, page, size));
+    }
+
+    private static async Task<IResult> Get(HttpContext http, string id, IExecutionReader reader) =>
+        TypedResults.Json(Representations.Execution(await RequireAsync(http, reader, id)));
+
+    private static async Task<IResult> Steps(HttpContext http, string id, IExecutionReader reader)
+    {
+        var execution = await RequireAsync(http, reader, id);
+        var runs = await reader.GetStepRunsAsync(execution.Tenant, execution.Id, http.RequestAborted);
+        return TypedResults.Json(new JsonObject { ["execution_id"] = execution.Id.ToString(), ["items"] = Representations.Array(runs, Representations.StepRun) });
+    }
+
+    private static async Task<IResult> Logs(HttpContext http, string id, IExecutionReader reader)
+    {
+        var execution = await RequireAsync(http, reader, id);
+        var logs = await reader.GetLogsAsync(execution.Tenant, execution.Id, http.RequestAborted);
+        return TypedResults.Json(new JsonObject { ["execution_id"] = execution.Id.ToString(), ["items"] = Representations.Array(logs, Representations.Log) });
+    }
+
+    private static async Task<IResult> SendEvent(HttpContext http, string id, ChorusEngine engine)
+    {
+        var body = await http.ReadObjectAsync();
+        var name = body.OptionalString("name") ?? body.OptionalString("event");
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+            throw new ChorusException(ErrorCodes.InvalidInput, "'name' (the event name, 1-200 characters) is required.", new JsonObject { ["field"] = "name" });
+        var execution = await engine.SendEventAsync(http.Tenant(), ExecutionId(id), name, body["data"]?.DeepClone(), http.RequestAborted);
+        return TypedResults.Json(Representations.Execution(execution), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> SubmitInput(HttpContext http, string id, ChorusEngine engine)
+    {
+        var body = await http.ReadObjectAsync();
+        var execution = await engine.SubmitInputAsync(http.Tenant(), ExecutionId(id), body.OptionalString("step_id"),
+            (body["data"] ?? body["input"])?.DeepClone(), http.RequestAborted);
+        return TypedResults.Json(Representations.Execution(execution), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> Apply(HttpContext http, string id, Func<TenantId, Guid, CancellationToken, Task<ExecutionRecord>> operation)
+    {
+        var execution = await operation(http.Tenant(), ExecutionId(id), http.RequestAborted);
+        return TypedResults.Json(Representations.Execution(execution));
+    }
+
+    private static async Task<ExecutionRecord> RequireAsync(HttpContext http, IExecutionReader reader, string id) =>
+        await reader.GetExecutionAsync(http.Tenant(), ExecutionId(id), http.RequestAborted)
+        ?? throw new ChorusException(ErrorCodes.ExecutionNotFound, $"Execution {id} does not exist.");
+
+    private static Guid? OptionalGuid(HttpContext http, string name)
+    {
+        var text = http.Request.Query[name].ToString();
+        if (text.Length == 0)
+            return null;
+        return Guid.TryParse(text, out var id) ? id
+            : throw new ChorusException(ErrorCodes.InvalidInput, $"'{name}' must be a UUID.", new JsonObject { ["field"] = name });
+    }
+
+    private static ExecutionStatus? OptionalStatus(HttpContext http)
+    {
+        var text = http.Request.Query["status"].ToString();
+        if (text.Length == 0)
+            return null;
+        return ExecutionStatusExtensions.TryParseWire(text, out var status) ? status
+            : throw new ChorusException(ErrorCodes.InvalidInput,
+                "'status' must be one of pending, running, waiting, paused, completed, failed, cancelled.", new JsonObject { ["field"] = "status" });
+    }
+
+    private static DateTimeOffset? OptionalTime(HttpContext http, string name)
+    {
+        var text = http.Request.Query[name].ToString();
+        if (text.Length == 0)
+            return null;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
+            : throw new ChorusException(ErrorCodes.InvalidInput, $"'{name}' must be an ISO-8601 time.", new JsonObject { ["field"] = name });
+    }
+}

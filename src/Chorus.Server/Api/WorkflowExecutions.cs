@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Server.Api;
+
+/// <summary>Starting executions of a workflow: in the background (execute) or synchronously (test-execute).</summary>
+internal static class WorkflowExecutions
+{
+    private static readonly TimeSpan DefaultTestTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxTestTimeout = TimeSpan.FromSeconds(300);
+
+    /// <summary>Returns at once with the execution id; the work goes on whatever the client does.</summary>
+    public static async Task<IResult> Execute(HttpContext http, string id, ChorusEngine engine)
+    {
+        var body = await http.ReadObjectAsync(allowEmpty: true);
+        return await StartAsync(http, engine, Workflows.WorkflowId(id), body["input"] ?? body["initial_data"], body);
+    }
+
+    internal static async Task<IResult> StartAsync(HttpContext http, ChorusEngine engine, Guid workflowId, JsonNode? input, JsonObject body)
+    {
+        var mode = body.OptionalString("mode") switch
+        {
+            null or "automatic" => ExecutionMode.Automatic,
+            "manual" => ExecutionMode.Manual,
+            var other => throw new ChorusException(ErrorCodes.InvalidInput, $"mode must be automatic or manual, not '{other}'.", new JsonObject { ["field"] = "mode" }),
+        };
+        var execution = await engine.StartExecutionAsync(http.Tenant(), workflowId, input?.DeepClone(), mode, ct: http.RequestAborted);
+        var json = Representations.Execution(execution, withContext: false);
+        http.Response.Headers.Location = $"/api/executions/{execution.Id}";
+        return TypedResults.Json(json, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Seed 003: runs the workflow now, whatever its status, and answers with the full trace. Test runs
+    /// are kept apart from production history (left out of execution lists).</summary>
+    public static async Task<IResult> TestExecute(HttpContext http, string id, ChorusEngine engine, IExecutionReader reader)
+    {
+        var body = await http.ReadObjectAsync(allowEmpty: true);
+        var debug = body.OptionalBool("debug_mode", false);
+        var timeout = DefaultTestTimeout;
+        if (body["timeout_seconds"] is { } t)
+        {
+            timeout = t is JsonValue v && v.TryGetValue<double>(out var seconds) && seconds > 0 && seconds <= MaxTestTimeout.TotalSeconds
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new ChorusException(ErrorCodes.InvalidInput, $"timeout_seconds must be a number from 0 to {MaxTestTimeout.TotalSeconds}.", new JsonObject { ["field"] = "timeout_seconds" });
+        }
+        var tenant = http.Tenant();
+        var started = await engine.StartExecutionAsync(tenant, Workflows.WorkflowId(id), (body["input"] ?? body["initial_data"])?.DeepClone(), isTest: true, ct: http.RequestAborted);
+        var execution = await engine.WaitForAsync(tenant, started.Id,
+            e => e.IsTerminal || e.Status is ExecutionStatus.Waiting or ExecutionStatus.Paused, timeout, http.RequestAborted);
+        var json = Representations.Execution(execution);
+        json["timed_out"] = !execution.IsTerminal && execution.Status != ExecutionStatus.Waiting;
+        json["steps"] = Representations.Array(await reader.GetStepRunsAsync(tenant, execution.Id, http.RequestAborted), Representations.StepRun);
+        if (debug)
+        {
+            json["context"] = execution.Context.DeepClone();
+            json["logs"] = Representations.Array(await reader.GetLogsAsync(tenant, execution.Id, http.RequestAborted), Representations.Log);
+        }
+        return TypedResults.Json(json);
+    }
+
+    public static Task<IResult> ListForWorkflow(HttpContext http, string id, IExecutionReader reader) =>
+        Executions.ListAsync(http, reader, Workflows.WorkflowId(id));
+}

@@ -1,0 +1,66 @@
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Steps;
+using Chorus.Engine.Storage;
+using Chorus.Server.Api;
+using Chorus.Server.Hosting;
+using Chorus.Storage.Sqlite;
+
+namespace Chorus.Server;
+
+/// <summary>Builds and runs the Chorus server; the CLI's <c>serve</c> and the tests use the same composition.</summary>
+public static class ChorusServer
+{
+    /// <summary>Reads the environment, runs until stopped, and returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ServerOptions options;
+        try
+        {
+            options = ServerOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+        }
+        catch (OptionsException ex)
+        {
+            await Console.Error.WriteLineAsync($"chorus: invalid configuration: {ex.Message}");
+            return 2;
+        }
+        await using var app = await BuildAsync(args, options);
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>The configured application, not yet started. <paramref name="configureSteps"/> lets an embedding
+    /// application or a test register its own step types.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, ServerOptions options, Action<StepRegistry>? configureSteps = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (!args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal)) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
+            builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        builder.Logging.SetMinimumLevel(options.Environment == "development" ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var store = await SqliteStore.OpenAsync(options.DatabasePath, options.FullSync);
+        var registry = BuiltInSteps.CreateRegistry();
+        configureSteps?.Invoke(registry);
+        builder.Services.AddSingleton(_ => store);
+        builder.Services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<SqliteStore>());
+        builder.Services.AddSingleton<IExecutionReader>(sp => sp.GetRequiredService<SqliteStore>());
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new WorkflowService(store, registry, TimeProvider.System));
+        builder.Services.AddSingleton(sp => new ChorusEngine(store, store, store, registry, options.Engine, TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>(), new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })));
+        builder.Services.AddHostedService<EngineHostedService>();
+
+        var app = builder.Build();
+        app.UseChorusErrors();
+        app.MapHealth();
+        app.MapWorkflows();
+        app.MapExecutions();
+        return app;
+    }
+}
