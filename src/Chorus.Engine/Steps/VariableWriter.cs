@@ -21,7 +21,10 @@ internal sealed class VariableWriter(JsonObject data)
             return;
         }
         var root = _written.TryGetValue(top, out var pending) ? pending : data["variables"]?[top]?.DeepClone();
-        var container = root is JsonObject or JsonArray ? root : new JsonObject();
+        var wantsArray = segments[1].Index is not null;
+        var container = wantsArray
+            ? root as JsonArray ?? new JsonArray()
+            : root as JsonObject ?? (JsonNode)new JsonObject();
         _written[top] = container;
         for (var i = 1; i < segments.Count; i++)
         {
@@ -43,7 +46,7 @@ internal sealed class VariableWriter(JsonObject data)
                 throw new StepConfigurationException($"Cannot set '{path}': '{name}' is inside a non-object.");
             if (last)
                 obj[name] = value;
-            else if (obj[name] is not (JsonObject or JsonArray))
+            else if (!Fits(obj[name], following))
                 obj[name] = Fresh();
             return last ? null : obj[name];
         }
@@ -54,8 +57,12 @@ internal sealed class VariableWriter(JsonObject data)
             array.Add(null);
         if (last)
             array[index] = value;
-        else if (array[index] is not (JsonObject or JsonArray))
+        else if (!Fits(array[index], following))
             array[index] = Fresh();
         return last ? null : array[index];
     }
+
+    /// <summary>A value in the way of a deeper write is replaced, as assigning into a scalar would be.</summary>
+    private static bool Fits(JsonNode? node, StepJson.PathSegment following) =>
+        following.Index is null ? node is JsonObject : node is JsonArray;
 }
