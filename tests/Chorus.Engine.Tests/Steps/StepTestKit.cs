@@ -69,7 +69,7 @@ internal static class StepTestKit
         Assert.IsType<StepResult.Completed>(result);
 
     public static void AssertJson(string expected, JsonNode? actual) =>
-        Assert.Equal(JsonNode.Parse(expected)!.ToJsonString(), actual?.ToJsonString() ?? "null");
+        Assert.Equal(JsonNode.Parse(expected)?.ToJsonString() ?? "null", actual?.ToJsonString() ?? "null");
 
     public static List<string> Fields(IStepHandler handler, StepDefinition step) =>
         handler.ValidateConfig(step).Select(i => i.Field).ToList();
