@@ -66,12 +66,17 @@ public sealed class StepExecutionContext
     /// <summary>Copies a derived context's log lines into this one, where the engine reads them.</summary>
     internal void AppendLogs(StepExecutionContext child)
     {
-        foreach (var entry in child.Logs)
-            _logs.Add(entry);
+        lock (_logs)
+            _logs.AddRange(child.Logs);
     }
 
     /// <summary>Writes an execution log line (visible in <c>GET /api/executions/{id}/logs</c>).</summary>
-    public void Log(string level, string message, JsonNode? data = null) => _logs.Add(new StepLogEntry(level, message, data));
+    public void Log(string level, string message, JsonNode? data = null)
+    {
+        // Inline parallel branches and handlers' own tasks may log at the same time.
+        lock (_logs)
+            _logs.Add(new StepLogEntry(level, message, data));
+    }
 
     private readonly List<StepLogEntry> _logs = [];
     internal IReadOnlyList<StepLogEntry> Logs => _logs;

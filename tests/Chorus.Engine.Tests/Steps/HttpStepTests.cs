@@ -112,6 +112,16 @@ public sealed class HttpStepTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_EngineCancels_ThrowsSoTheEngineRecordsItsOwnTimeout()
+    {
+        await using var server = new LocalHttpServer(_ => new(200, "{}", Delay: TimeSpan.FromSeconds(5)));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var context = Context(HttpStep(server.BaseUrl), services: RealTime);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Handler("http").ExecuteAsync(context, cancel.Token));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_NothingListening_FailsRetryable()
     {
         string url;
