@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 
 namespace Chorus.Engine.Steps;
 
-/// <summary>The operators of the structured condition style (seed 002). Public to the assembly so the
-/// definition validator can check operator names with the same list.</summary>
+/// <summary>The operators of the structured condition style (seed 002). The list is shared so the definition
+/// validator accepts exactly the names this evaluator knows.</summary>
 internal static class ConditionOperators
 {
     public static readonly IReadOnlyList<string> All =

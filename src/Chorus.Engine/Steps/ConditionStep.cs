@@ -69,7 +69,7 @@ internal sealed class ConditionStep : IStepHandler
         {
             var item = conditions[i] as JsonObject ?? throw new StepConfigurationException($"conditions[{i}] must be an object.");
             var text = StepJson.String(item, "condition") ?? throw new StepConfigurationException($"conditions[{i}].condition is required.");
-            if (ExpressionCache.Get(Unwrap(text)).EvaluateCondition(context.Data))
+            if (Evaluate(Unwrap(text), context.Data, i))
             {
                 var next = StepJson.String(item, "next");
                 return Route(StepJson.Object(("result", true), ("matched_index", i), ("next", next)), next);
@@ -77,6 +77,19 @@ internal sealed class ConditionStep : IStepHandler
         }
         var fallback = StepJson.String(context.Step.Config, "default");
         return Route(StepJson.Object(("result", false), ("matched_index", null), ("next", fallback)), fallback);
+    }
+
+    /// <summary>An expression error is the definition's fault and would fail the same way again.</summary>
+    private static bool Evaluate(string text, JsonObject data, int index)
+    {
+        try
+        {
+            return ExpressionCache.Get(text).EvaluateCondition(data);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new StepConfigurationException($"conditions[{index}].condition '{text}': {ex.Message}");
+        }
     }
 
     /// <summary>Editors sometimes save a condition as a template; the expression is the same.</summary>

@@ -55,7 +55,16 @@ internal sealed class ForeachStep(StepRegistry registry) : IStepHandler
         var raw = context.Step.Config;
         JsonNode? items;
         if (StepJson.String(raw, "items_expression") is { } expression)
-            items = ExpressionCache.Get(expression).Evaluate(context.Data);
+        {
+            try
+            {
+                items = ExpressionCache.Get(expression).Evaluate(context.Data);
+            }
+            catch (ExpressionException ex)
+            {
+                throw new StepConfigurationException($"config.items_expression '{expression}': {ex.Message}");
+            }
+        }
         else
             items = context.Render(raw["items"]);
         return items as JsonArray

@@ -62,8 +62,6 @@ internal static class StepJson
         }
     }
 
-    public static bool Has(JsonObject obj, string key) => obj.ContainsKey(key);
-
     public static string? String(JsonObject obj, string key) =>
         obj.TryGetPropertyValue(key, out var node) && node is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
 
@@ -100,6 +98,4 @@ internal static class StepJson
             obj[key] = value;
         return obj;
     }
-
-    public static JsonNode? Clone(JsonNode? node) => node?.DeepClone();
 }

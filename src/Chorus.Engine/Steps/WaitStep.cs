@@ -73,7 +73,7 @@ internal sealed class WaitStep : IStepHandler
             return problem is null ? type : null;
         }
         if (present.Count != 1)
-            problem = $"Give exactly one of config.duration, config.until or config.event.";
+            problem = "Give exactly one of config.duration, config.until or config.event.";
         return problem is null ? present[0] : null;
     }
 
