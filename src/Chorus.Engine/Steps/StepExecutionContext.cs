@@ -27,21 +27,56 @@ public sealed class StepExecutionContext
     private JsonObject? _config;
 
     /// <summary>The step's config with every "{{ }}" placeholder filled from <see cref="Data"/>.</summary>
-    public JsonObject Config => _config ??= Templates.Render(Step.Config, Data) as JsonObject ?? new JsonObject();
+    public JsonObject Config => _config ??= RenderOnce(Step.Config, Data) as JsonObject ?? new JsonObject();
+
+    /// <summary>Set by a handler that runs another handler in-process (parallel, foreach) with a config it
+    /// has already rendered, so values taken from the data are not rendered a second time.</summary>
+    internal JsonObject? RenderedConfig { init => _config = value; }
 
     /// <summary>Fills placeholders in any node against the execution context plus extra root values.</summary>
     public JsonNode? Render(JsonNode? node, IReadOnlyDictionary<string, JsonNode?>? extra = null)
     {
-        if (extra is null || extra.Count == 0)
-            return Templates.Render(node, Data);
+        if (extra is null || extra.Count == 0 || !StepJson.HasPlaceholders(node))
+            return RenderOnce(node, Data);
         var scope = (JsonObject)Data.DeepClone();
         foreach (var (key, value) in extra)
             scope[key] = value?.DeepClone();
         return Templates.Render(node, scope);
     }
 
+    /// <summary>Most configs hold no placeholder; copying them skips the template engine on the hot path.</summary>
+    internal static JsonNode? RenderOnce(JsonNode? node, JsonNode scope) =>
+        StepJson.HasPlaceholders(node) ? Templates.Render(node, scope) : node?.DeepClone();
+
+    /// <summary>A context for a step run inside this one (an inline parallel branch, a foreach body).</summary>
+    internal StepExecutionContext Derive(StepDefinition step, JsonObject renderedConfig, JsonObject? data = null) => new()
+    {
+        Tenant = Tenant,
+        ExecutionId = ExecutionId,
+        WorkflowId = WorkflowId,
+        Step = step,
+        Attempt = Attempt,
+        Data = data ?? Data,
+        Predecessors = Predecessors,
+        Services = Services,
+        IsTest = IsTest,
+        RenderedConfig = renderedConfig,
+    };
+
+    /// <summary>Copies a derived context's log lines into this one, where the engine reads them.</summary>
+    internal void AppendLogs(StepExecutionContext child)
+    {
+        lock (_logs)
+            _logs.AddRange(child.Logs);
+    }
+
     /// <summary>Writes an execution log line (visible in <c>GET /api/executions/{id}/logs</c>).</summary>
-    public void Log(string level, string message, JsonNode? data = null) => _logs.Add(new StepLogEntry(level, message, data));
+    public void Log(string level, string message, JsonNode? data = null)
+    {
+        // Inline parallel branches and handlers' own tasks may log at the same time.
+        lock (_logs)
+            _logs.Add(new StepLogEntry(level, message, data));
+    }
 
     private readonly List<StepLogEntry> _logs = [];
     internal IReadOnlyList<StepLogEntry> Logs => _logs;

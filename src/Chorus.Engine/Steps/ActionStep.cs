@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Definitions;
+
+namespace Chorus.Engine.Steps;
+
+/// <summary>Seed 002's action step: config.action picks one of a few built-in actions. send_email waits for
+/// an email transport and is refused at save time until then, rather than failing at run time.</summary>
+internal sealed class ActionStep : IStepHandler
+{
+    public string Type => "action";
+
+    public static readonly IReadOnlyList<string> Actions = ["http_request", "log_message", "set_variable"];
+    private static readonly IReadOnlyList<string> Levels = ["debug", "info", "warning", "error"];
+
+    public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
+    {
+        var config = context.Config;
+        return StepJson.String(config, "action") switch
+        {
+            "log_message" => Task.FromResult(LogMessage(context, config)),
+            "set_variable" => Task.FromResult(SetVariable(context, config)),
+            "http_request" => HttpStepRunner.RunAsync(context, config, cancellationToken),
+            var other => throw new StepConfigurationException($"Unknown action '{other}'; known: {string.Join(", ", Actions)}."),
+        };
+    }
+
+    private static StepResult LogMessage(StepExecutionContext context, JsonObject config)
+    {
+        var message = config["message"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : config["message"]?.ToJsonString() ?? "";
+        var level = (StepJson.String(config, "level") ?? "info").ToLowerInvariant();
+        if (level == "warn")
+            level = "warning";
+        if (!Levels.Contains(level))
+            throw new StepConfigurationException($"config.level '{level}' is not one of {string.Join(", ", Levels)}.");
+        context.Log(level, message);
+        return StepResult.Done(StepJson.Object(("message", message), ("level", level)));
+    }
+
+    private static StepResult SetVariable(StepExecutionContext context, JsonObject config)
+    {
+        var name = StepJson.String(config, "name") ?? StepJson.String(config, "variable")
+            ?? throw new StepConfigurationException("set_variable needs config.name.");
+        var writer = new VariableWriter(context.Data);
+        writer.Set(name, config["value"]);
+        var output = StepJson.Object(("name", name), ("value", config["value"]?.DeepClone()));
+        return new StepResult.Completed(output, Variables: writer.Written);
+    }
+
+    public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => Validate(step.Config);
+
+    /// <summary>Also used for the inline items of a parallel step, which are action configs.</summary>
+    internal static IEnumerable<StepConfigIssue> Validate(JsonObject config, string prefix = "config")
+    {
+        var action = StepJson.String(config, "action");
+        if (action is null)
+            return [new($"{prefix}.action", $"Required: one of {string.Join(", ", Actions)}.")];
+        IEnumerable<StepConfigIssue> issues = action switch
+        {
+            "log_message" => ValidateLog(config),
+            "set_variable" => StepJson.String(config, "name") is { Length: > 0 } || StepJson.String(config, "variable") is { Length: > 0 }
+                ? []
+                : [new("config.name", "Required: the variable to set.")],
+            "http_request" => HttpStep.Validate(config),
+            _ => [new("config.action", $"Unknown action '{action}'; known: {string.Join(", ", Actions)}.")],
+        };
+        return prefix == "config" ? issues : issues.Select(i => i with { Field = prefix + i.Field["config".Length..] });
+    }
+
+    private static IEnumerable<StepConfigIssue> ValidateLog(JsonObject config)
+    {
+        if (!config.ContainsKey("message"))
+            yield return new("config.message", "Required: the text to log.");
+        var level = config["level"];
+        if (level is not null && !StepJson.IsTemplate(level)
+            && (StepJson.String(config, "level") is not { } l || !Levels.Contains(l.ToLowerInvariant()) && l != "warn"))
+            yield return new("config.level", $"Must be one of {string.Join(", ", Levels)}.");
+    }
+}
