@@ -76,7 +76,7 @@ public sealed class ConditionStepTests
         await Assert.ThrowsAsync<StepConfigurationException>(() => RunAsync(Handler("condition"), step, Data));
     }
 
-    [Fact(Skip = StepTestKit.WaitsOnExpressions)]
+    [Fact]
     public async Task ExecuteAsync_ExpressionStyle_FirstHoldingConditionWins()
     {
         var step = Step("condition", """
@@ -91,7 +91,7 @@ public sealed class ConditionStepTests
         Assert.Equal(1, completed.Output!["matched_index"]!.GetValue<int>());
     }
 
-    [Fact(Skip = StepTestKit.WaitsOnExpressions)]
+    [Fact]
     public async Task ExecuteAsync_ExpressionStyleNoneHolds_TakesDefault()
     {
         var step = Step("condition", """
@@ -104,7 +104,7 @@ public sealed class ConditionStepTests
         Assert.False(completed.Output!["result"]!.GetValue<bool>());
     }
 
-    [Fact(Skip = StepTestKit.WaitsOnExpressions)]
+    [Fact]
     public async Task ExecuteAsync_ExpressionDoesNotParse_ThrowsConfigurationError()
     {
         var step = Step("condition", """{"conditions": [{"condition": "$.a == ", "next": "a"}]}""");

@@ -61,7 +61,7 @@ public sealed class ForeachStepTests
         Assert.StartsWith("s1[0]:", failed.Message);
     }
 
-    [Fact(Skip = WaitsOnExpressions)]
+    [Fact]
     public async Task ExecuteAsync_TemplatedItemsAndBody_RendersBodyPerItem()
     {
         var step = Step("foreach", """
@@ -74,7 +74,7 @@ public sealed class ForeachStepTests
         AssertJson("""{"items": ["1-0", "2-1", "3-2"], "count": 3}""", completed.Output);
     }
 
-    [Fact(Skip = WaitsOnExpressions)]
+    [Fact]
     public async Task ExecuteAsync_ItemsExpression_EvaluatesIt()
     {
         var step = Step("foreach", """{"items_expression": "$.input.list", "step": {"type": "comment"}}""");

@@ -23,9 +23,6 @@ internal sealed class TestStepServices : IStepServices
 
 internal static class StepTestKit
 {
-    /// <summary>Remove the Skip from these tests once the expressions branch is merged.</summary>
-    public const string WaitsOnExpressions = "Waits on Chorus.Engine.Expressions (expressions branch), still a stub here.";
-
     public static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     public static StepDefinition Step(string type, string config = "{}", string id = "s1",
