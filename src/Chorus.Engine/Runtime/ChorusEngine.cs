@@ -69,9 +69,10 @@ public sealed class ChorusEngine : IAsyncDisposable
         _worker.StopClaiming();
         try { await _workerLoop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         await _worker.DrainAsync(grace).ConfigureAwait(false);
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // The committer finishes what the drained steps queued, then stops.
         _committer.Complete();
         await _committerLoop.ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -67,10 +67,12 @@ internal sealed class Worker(
     /// leases expiring.</summary>
     public async Task DrainAsync(TimeSpan grace)
     {
-        var tasks = _running.Values.Select(r => r.Task).ToArray();
-        await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(grace, time)).ConfigureAwait(false);
+        var all = Task.WhenAll(_running.Values.Select(r => r.Task).ToArray());
+        await Task.WhenAny(all, Task.Delay(grace, time)).ConfigureAwait(false);
         foreach (var running in _running.Values)
             await running.Cancel.CancelAsync().ConfigureAwait(false);
+        // Cancelled attempts end quickly; give them a moment so none outlives the committer.
+        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(1), time)).ConfigureAwait(false);
     }
 
     /// <summary>Stops the handlers of a cancelled execution that run in this process.</summary>

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every Chorus test. Installs and starts what the tests need when it is missing, builds once, runs each
+# test project in turn, and ends with the line "tests: N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "scripts/test.sh: the .NET SDK (dotnet) is required and was not found on PATH" >&2
+  exit 2
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results=.artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "== build"
+if ! dotnet build Chorus.slnx -c Debug -nologo -clp:ErrorsOnly; then
+  echo "scripts/test.sh: the build failed" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0 failed=0 skipped=0 status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  dotnet test "$project" --no-build -c Debug -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results"
+  code=$?
+  trx="$results/$name.trx"
+  if [ -f "$trx" ]; then
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    p=$(get passed); f=$(get failed); e=$(get error); t=$(get total); x=$(get executed)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0}))
+    skipped=$((skipped + ${t:-0} - ${x:-0}))
+  fi
+  if [ $code -ne 0 ]; then
+    status=1
+    # A test host that crashed leaves no failure in the counts: count it, so CI cannot go green.
+    if [ ! -f "$trx" ] || [ "${f:-0}" = "0" ]; then failed=$((failed + 1)); echo "scripts/test.sh: $name exited with $code" >&2; fi
+  fi
+done
+
+if [ $skipped -gt 0 ]; then
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+else
+  echo "tests: $passed passed, $failed failed"
+fi
+[ $failed -eq 0 ] && [ $status -eq 0 ]
