@@ -1,0 +1,32 @@
+using Chorus.Benchmarks;
+
+// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000]
+var workloads = Arg("--workloads", "W1,W2,W3,W4,MEM").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var runs = int.Parse(Arg("--runs", "3"));
+var n = int.Parse(Arg("--n", "1000"));
+var timers = int.Parse(Arg("--timers", "10000"));
+
+Console.WriteLine($"# {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; median of {runs} runs");
+foreach (var workload in workloads)
+{
+    Func<Task<Workloads.Result>> run = workload.ToUpperInvariant() switch
+    {
+        "W1" => () => Workloads.ManyAsync("W1", fullSync: false, n, steps: 10),
+        "W2" => () => Workloads.LatencyAsync(repeats: 200, steps: 10),
+        "W3" => () => Workloads.ManyAsync("W3", fullSync: true, n, steps: 10),
+        "W4" => () => Workloads.FanOutAsync(branches: 100),
+        "MEM" => () => Workloads.TimersAsync(timers),
+        _ => throw new ArgumentException($"Unknown workload '{workload}'; known: W1, W2, W3, W4, MEM."),
+    };
+    // Memory is measured once: a process's RSS after a previous run says nothing about the next.
+    var results = new List<Workloads.Result>();
+    for (var i = 0; i < (workload == "MEM" ? 1 : runs); i++)
+        results.Add(await run());
+    Console.WriteLine(results.OrderBy(r => r.SortKey).ElementAt(results.Count / 2).Line);
+}
+
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}

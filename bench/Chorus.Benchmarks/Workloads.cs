@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace Chorus.Benchmarks;
+
+/// <summary>The workloads of DESIGN.md. Each returns one result line; the caller takes the median of runs.</summary>
+internal static class Workloads
+{
+    public sealed record Result(string Line, double SortKey);
+
+    /// <summary>W1 (synchronous=NORMAL) and W3 (synchronous=FULL): start n executions of a 10-step sequence at
+    /// once and wait until all complete.</summary>
+    public static async Task<Result> ManyAsync(string name, bool fullSync, int n, int steps)
+    {
+        await using var harness = await Harness.StartAsync(fullSync);
+        var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
+        var done = harness.ExpectCompletions(n);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
+        await done.WaitAsync(TimeSpan.FromMinutes(10));
+        var wall = clock.Elapsed.TotalMilliseconds;
+        return new Result(
+            Line(name, fullSync, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={n * steps / (wall / 1000):0}"),
+            wall);
+    }
+
+    /// <summary>W2: one 10-step execution start to completion, repeated; median and p99 latency.</summary>
+    public static async Task<Result> LatencyAsync(int repeats, int steps)
+    {
+        await using var harness = await Harness.StartAsync(fullSync: true);
+        var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
+        var samples = new List<double>(repeats);
+        for (var i = 0; i < repeats + 5; i++)
+        {
+            var done = harness.ExpectCompletions(1);
+            var clock = Stopwatch.StartNew();
+            await harness.StartAsync(workflow);
+            await done.WaitAsync(TimeSpan.FromMinutes(1));
+            if (i >= 5) // the first runs warm up the JIT and the caches
+                samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        samples.Sort();
+        var median = samples[samples.Count / 2];
+        var p99 = samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(samples.Count * 0.99) - 1)];
+        return new Result(Line("W2", true, $"n={repeats} steps={steps} median_ms={median:0.00} p99_ms={p99:0.00}"), median);
+    }
+
+    /// <summary>W4: one execution fanning out to 100 parallel one-step branches, then a join.</summary>
+    public static async Task<Result> FanOutAsync(int branches)
+    {
+        await using var harness = await Harness.StartAsync(fullSync: true);
+        var workflow = await harness.CreateAsync(Workflows.FanOut(branches));
+        var warm = harness.ExpectCompletions(1);
+        await harness.StartAsync(workflow);
+        await warm.WaitAsync(TimeSpan.FromMinutes(1));
+        var done = harness.ExpectCompletions(1);
+        var clock = Stopwatch.StartNew();
+        await harness.StartAsync(workflow);
+        await done.WaitAsync(TimeSpan.FromMinutes(1));
+        var wall = clock.Elapsed.TotalMilliseconds;
+        return new Result(Line("W4", true, $"n=1 branches={branches} wall_ms={wall:0.0}"), wall);
+    }
+
+    /// <summary>MEM: n executions each waiting on a one-hour timer; the process's resident memory afterwards.</summary>
+    public static async Task<Result> TimersAsync(int n)
+    {
+        await using var harness = await Harness.StartAsync(fullSync: true);
+        var workflow = await harness.CreateAsync(Workflows.TimerWait());
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
+        // Let the wait steps run and park on their timers.
+        while (await harness.CountWaitingAsync() < n && clock.Elapsed < TimeSpan.FromMinutes(5))
+            await Task.Delay(500);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var rssMb = self.WorkingSet64 / (1024.0 * 1024.0);
+        return new Result(Line("MEM", true, $"n={n} waiting_on_timers rss_mb={rssMb:0} wall_ms={clock.Elapsed.TotalMilliseconds:0}"), rssMb);
+    }
+
+    // The project runs with invariant globalization, so numbers print with a '.' everywhere.
+    private static string Line(string workload, bool fullSync, string figures) =>
+        $"engine=chorus store=sqlite sync={(fullSync ? "full" : "normal")} workload={workload} {figures}";
+}
