@@ -69,13 +69,14 @@ public static class Durations
         var i = 0;
         while (i < s.Length)
         {
+            var segmentStart = i;
             if (!TryReadDecimal(s, ref i, out var amount))
                 return false;
             var unitStart = i;
             while (i < s.Length && char.IsAsciiLetter(s[i]))
                 i++;
             var unit = s[unitStart..i].ToLowerInvariant();
-            if (unit.Length == 0 && unitStart == 0 && i == s.Length)
+            if (unit.Length == 0 && segmentStart == 0 && i == s.Length)
                 unit = "s";
             double? factor = unit switch
             {
