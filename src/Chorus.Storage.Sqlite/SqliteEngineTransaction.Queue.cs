@@ -13,11 +13,12 @@ internal sealed partial class SqliteEngineTransaction
     public async Task<long> InsertWorkItemAsync(WorkItem item)
     {
         await using var cmd = Command(
-                "INSERT INTO work_items (tenant_id, execution_id, step_id, kind, attempt, due_at, held, suspended, payload) " +
-                "VALUES ($tenant, $execution, $step, $kind, $attempt, $due, $held, $suspended, $payload) RETURNING id")
+                "INSERT INTO work_items (tenant_id, execution_id, step_id, kind, attempt, due_at, held, suspended, payload, fence, lease_owner, lease_expires_at) " +
+                "VALUES ($tenant, $execution, $step, $kind, $attempt, $due, $held, $suspended, $payload, $fence, $owner, $expires) RETURNING id")
             .With("$tenant", item.Tenant).With("$execution", item.ExecutionId).With("$step", item.StepId)
             .With("$kind", item.Kind.ToString().ToLowerInvariant()).With("$attempt", item.Attempt).With("$due", item.DueAt)
-            .With("$held", item.Held).With("$suspended", item.Suspended).With("$payload", item.Payload);
+            .With("$held", item.Held).With("$suspended", item.Suspended).With("$payload", item.Payload)
+            .With("$fence", item.Fence).With("$owner", item.LeaseOwner).With("$expires", item.LeaseExpiresAt);
         return (long)(await cmd.ExecuteScalarAsync().ConfigureAwait(false))!;
     }
 

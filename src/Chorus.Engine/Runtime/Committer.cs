@@ -9,8 +9,11 @@ namespace Chorus.Engine.Runtime;
 /// committed together, many per transaction (group commit): on SQLite there is one writer anyway, and one
 /// fsync for a batch is what makes durable throughput possible. Each operation runs in its own savepoint, so
 /// a failing one is undone alone. Events and wake-ups are released only after the commit.</summary>
-internal sealed class Committer(IEngineStore store, EventHub events, WorkSignal workSignal, EngineOptions options, ILogger logger)
+internal sealed class Committer(IEngineStore store, EventHub events, WorkSignal workSignal, EngineOptions options, TimeProvider time, ILogger logger)
 {
+    /// <summary>Receives the work this node leased to itself in a commit, once that commit is durable.</summary>
+    public Action<IReadOnlyList<WorkItem>, IReadOnlyDictionary<Guid, ExecutionSnapshot>>? OnLocalWork { get; set; }
+
     private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(new UnboundedChannelOptions { SingleReader = true });
 
     public async Task<T> RunAsync<T>(Func<CommitScope, Task<T>> work, CancellationToken ct = default)
@@ -53,7 +56,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, WorkSignal 
             for (var i = 0; i < batch.Count; i++)
             {
                 var op = batch[i];
-                var scope = new CommitScope(tx);
+                var scope = new CommitScope(tx, options.NodeId, time.GetUtcNow(), options.LeaseDuration);
                 var savepoint = "op" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await tx.SavepointAsync(savepoint).ConfigureAwait(false);
                 try
@@ -85,6 +88,8 @@ internal sealed class Committer(IEngineStore store, EventHub events, WorkSignal 
             wake |= scope.NewWork;
             foreach (var evt in scope.Events)
                 events.Publish(evt);
+            if (scope.LocalWork.Count > 0)
+                OnLocalWork?.Invoke(scope.LocalWork, scope.Snapshots);
             op.Done.TrySetResult(result);
         }
         if (wake)
@@ -95,25 +100,5 @@ internal sealed class Committer(IEngineStore store, EventHub events, WorkSignal 
     {
         public Func<CommitScope, Task<object?>> Work { get; } = work;
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-}
-
-/// <summary>One operation's view of the shared transaction: what it wrote that must be announced after commit.</summary>
-internal sealed class CommitScope(IEngineTransaction tx)
-{
-    public IEngineTransaction Tx { get; } = tx;
-    public List<EventRecord> Events { get; } = [];
-    public bool NewWork { get; set; }
-
-    public async Task AddEventAsync(EventRecord evt)
-    {
-        var id = await Tx.InsertEventAsync(evt).ConfigureAwait(false);
-        Events.Add(evt with { Id = id });
-    }
-
-    public async Task AddWorkAsync(WorkItem item)
-    {
-        await Tx.InsertWorkItemAsync(item).ConfigureAwait(false);
-        NewWork = true;
     }
 }

@@ -56,6 +56,7 @@ internal sealed partial class ExecutionCommands
                 break;
         }
         await s.Tx.UpdateExecutionAsync(execution).ConfigureAwait(false);
+        s.Remember(execution);
         return true;
     }
 

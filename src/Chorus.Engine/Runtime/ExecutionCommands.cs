@@ -56,6 +56,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             await AddDeadlineAsync(s, execution, deadline).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(execution, now, null,
             admit ? "Execution started" : "Execution queued: the concurrency limit is reached")).ConfigureAwait(false);
+        s.Remember(execution);
         return execution;
     }
 

@@ -20,11 +20,11 @@ internal sealed class StepInvoker(
     ILogger logger)
 {
     /// <summary>Null when the work is no longer wanted (execution gone or ended, step already decided).</summary>
-    public async Task<ExecutionCommands.StepOutcome?> RunAsync(WorkItem item, Func<Task<bool>> heartbeat, CancellationToken ct)
+    /// <param name="known">The execution as the commit that scheduled this item left it; null to read it.</param>
+    public async Task<ExecutionCommands.StepOutcome?> RunAsync(WorkItem item, ExecutionSnapshot? known, Func<Task<bool>> heartbeat, CancellationToken ct)
     {
-        var execution = await reader.GetExecutionAsync(item.Tenant, item.ExecutionId, ct).ConfigureAwait(false);
-        if (execution is null || execution.IsTerminal ||
-            !execution.State.Steps.TryGetValue(item.StepId, out var state) || state.Attempt != item.Attempt || state.Status != StepStatus.Scheduled)
+        var execution = known ?? await ReadAsync(item, ct).ConfigureAwait(false);
+        if (execution is null)
             return null;
         var graph = await graphs.GetAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion,
             () => workflows.GetVersionAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion, ct)).ConfigureAwait(false);
@@ -36,7 +36,7 @@ internal sealed class StepInvoker(
             WorkflowId = execution.WorkflowId,
             Step = step,
             Attempt = item.Attempt,
-            Data = execution.Context,
+            Data = execution.Context(),
             Predecessors = graph.Predecessors(step.Id),
             Services = services,
             IsTest = execution.IsTest,
@@ -51,6 +51,16 @@ internal sealed class StepInvoker(
             Input = SafeConfig(context),
             Logs = context.Logs,
         };
+    }
+
+    /// <summary>Reads the execution of a claimed item; null when the work is no longer wanted.</summary>
+    private async Task<ExecutionSnapshot?> ReadAsync(WorkItem item, CancellationToken ct)
+    {
+        var e = await reader.GetExecutionAsync(item.Tenant, item.ExecutionId, ct).ConfigureAwait(false);
+        if (e is null || e.IsTerminal ||
+            !e.State.Steps.TryGetValue(item.StepId, out var state) || state.Attempt != item.Attempt || state.Status != StepStatus.Scheduled)
+            return null;
+        return ExecutionSnapshot.Of(e);
     }
 
     private async Task<StepResult> InvokeAsync(StepExecutionContext context, Func<Task<bool>> heartbeat, CancellationToken ct)

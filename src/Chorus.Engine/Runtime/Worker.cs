@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
@@ -19,6 +20,15 @@ internal sealed class Worker(
 {
     private readonly SemaphoreSlim _slots = new(options.WorkerConcurrency, options.WorkerConcurrency);
     private readonly ConcurrentDictionary<long, Running> _running = new();
+    private readonly Channel<(WorkItem Item, ExecutionSnapshot? Snapshot)> _local = Channel.CreateUnbounded<(WorkItem, ExecutionSnapshot?)>();
+
+    /// <summary>Work a commit leased to this node: it runs before anything is claimed from the store.</summary>
+    public void EnqueueLocal(IReadOnlyList<WorkItem> items, IReadOnlyDictionary<Guid, ExecutionSnapshot> snapshots)
+    {
+        foreach (var item in items)
+            _local.Writer.TryWrite((item, snapshots.GetValueOrDefault(item.ExecutionId)));
+        signal.Notify();
+    }
 
     private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
 
@@ -36,6 +46,11 @@ internal sealed class Worker(
             try
             {
                 await _slots.WaitAsync(claiming).ConfigureAwait(false);
+                if (_local.Reader.TryRead(out var local))
+                {
+                    Launch(local.Item, local.Snapshot, stopping);
+                    continue;
+                }
                 var free = _slots.CurrentCount + 1;
                 var now = time.GetUtcNow();
                 var items = await committer.RunAsync(s => s.Tx.ClaimAsync(options.NodeId, free, now, options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
@@ -49,7 +64,7 @@ internal sealed class Worker(
                 for (var i = 1; i < items.Count; i++)
                     await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                 foreach (var item in items)
-                    Launch(item, stopping);
+                    Launch(item, null, stopping);
             }
             catch (OperationCanceledException) when (claiming.IsCancellationRequested)
             {
@@ -84,6 +99,8 @@ internal sealed class Worker(
 
     private async Task IdleAsync(CancellationToken stopping)
     {
+        if (_local.Reader.Count > 0)
+            return;
         var next = await committer.RunAsync(s => s.Tx.NextDueAsync(), stopping).ConfigureAwait(false);
         var wait = options.CheckInterval;
         if (next is { } due)
@@ -95,10 +112,10 @@ internal sealed class Worker(
         await signal.WaitAsync(wait, time, stopping).ConfigureAwait(false);
     }
 
-    private void Launch(WorkItem item, CancellationToken stopping)
+    private void Launch(WorkItem item, ExecutionSnapshot? snapshot, CancellationToken stopping)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var task = Task.Run(() => ProcessAsync(item, cancel.Token), CancellationToken.None);
+        var task = Task.Run(() => ProcessAsync(item, snapshot, cancel.Token), CancellationToken.None);
         _running[item.Id] = new Running(item.ExecutionId, cancel, task);
         _ = task.ContinueWith(_ =>
         {
@@ -108,7 +125,7 @@ internal sealed class Worker(
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task ProcessAsync(WorkItem item, CancellationToken ct)
+    private async Task ProcessAsync(WorkItem item, ExecutionSnapshot? snapshot, CancellationToken ct)
     {
         try
         {
@@ -121,7 +138,7 @@ internal sealed class Worker(
                     await CommitAsync(new ExecutionCommands.StepOutcome { Item = item, Result = ResumeResult(item.Payload), StartedAt = time.GetUtcNow() }).ConfigureAwait(false);
                     break;
                 default:
-                    var outcome = await invoker.RunAsync(item, () => HeartbeatAsync(item), ct).ConfigureAwait(false);
+                    var outcome = await invoker.RunAsync(item, snapshot, () => HeartbeatAsync(item), ct).ConfigureAwait(false);
                     if (outcome is not null)
                         await CommitAsync(outcome).ConfigureAwait(false);
                     else

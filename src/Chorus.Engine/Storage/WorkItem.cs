@@ -29,4 +29,7 @@ public sealed record WorkItem
     public bool Suspended { get; init; }
     public JsonObject? Payload { get; init; }
     public long Fence { get; init; }
+    /// <summary>Set when the item is inserted already leased to the node that will run it next.</summary>
+    public string? LeaseOwner { get; init; }
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
 }

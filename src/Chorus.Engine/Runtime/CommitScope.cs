@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Engine.Runtime;
+
+/// <summary>One operation's view of the shared transaction, and what it wrote that must be announced after
+/// the commit: events, and work this node leased to itself so it can run it without claiming it again.</summary>
+internal sealed class CommitScope(IEngineTransaction tx, string node, DateTimeOffset now, TimeSpan lease)
+{
+    public IEngineTransaction Tx { get; } = tx;
+    public List<EventRecord> Events { get; } = [];
+    public List<WorkItem> LocalWork { get; } = [];
+    public Dictionary<Guid, ExecutionSnapshot> Snapshots { get; } = [];
+    public bool NewWork { get; set; }
+
+    public async Task AddEventAsync(EventRecord evt)
+    {
+        var id = await Tx.InsertEventAsync(evt).ConfigureAwait(false);
+        Events.Add(evt with { Id = id });
+    }
+
+    /// <summary>Work due now is leased to this node in the same insert: the commit that decided it is the
+    /// claim, which saves a transaction (and an fsync) per step.</summary>
+    public async Task AddWorkAsync(WorkItem item)
+    {
+        var runsNow = item.DueAt <= now && !item.Held && !item.Suspended && item.Kind != WorkItemKind.Deadline;
+        if (runsNow)
+            item = item with { Fence = 1, LeaseOwner = node, LeaseExpiresAt = now + lease };
+        var id = await Tx.InsertWorkItemAsync(item).ConfigureAwait(false);
+        if (runsNow)
+            LocalWork.Add(item with { Id = id });
+        NewWork = true;
+    }
+
+    /// <summary>Remembers the execution as committed, so its next steps start from it instead of re-reading it.</summary>
+    public void Remember(ExecutionRecord e) => Snapshots[e.Id] = ExecutionSnapshot.Of(e);
+}
+
+/// <summary>What a step needs of its execution, with the context as text: each step parses its own copy,
+/// since JSON nodes must not be shared between threads.</summary>
+internal sealed record ExecutionSnapshot(TenantId Tenant, Guid Id, Guid WorkflowId, int WorkflowVersion, bool IsTest, string ContextJson)
+{
+    public static ExecutionSnapshot Of(ExecutionRecord e) =>
+        new(e.Tenant, e.Id, e.WorkflowId, e.WorkflowVersion, e.IsTest, e.Context.ToJsonString());
+
+    public JsonObject Context() => JsonNode.Parse(ContextJson)!.AsObject();
+}
