@@ -26,9 +26,11 @@ internal static class ExecutionRows
             .With("$test", e.IsTest).With("$total", e.TotalSteps).With("$created", e.CreatedAt).With("$started", e.StartedAt)
             .With("$completed", e.CompletedAt).With("$deadline", e.DeadlineAt);
 
-    public static async Task<ExecutionRecord?> ReadAsync(SqliteConnection connection, SqliteTransaction? tx, TenantId tenant, Guid id)
+    public const string Select = "SELECT * FROM executions WHERE tenant_id = $tenant AND id = $id";
+
+    public static async Task<ExecutionRecord?> ReadAsync(SqliteConnection connection, TenantId tenant, Guid id)
     {
-        await using var cmd = Sql.Command(connection, "SELECT * FROM executions WHERE tenant_id = $tenant AND id = $id", tx)
+        await using var cmd = Sql.Command(connection, Select)
             .With("$tenant", tenant).With("$id", id);
         await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
         return await r.ReadAsync().ConfigureAwait(false) ? Map(r) : null;

@@ -12,7 +12,7 @@ internal sealed partial class SqliteEngineTransaction
 
     public async Task<long> InsertWorkItemAsync(WorkItem item)
     {
-        await using var cmd = Command(
+        var cmd = Command(
                 "INSERT INTO work_items (tenant_id, execution_id, step_id, kind, attempt, due_at, held, suspended, payload, fence, lease_owner, lease_expires_at) " +
                 "VALUES ($tenant, $execution, $step, $kind, $attempt, $due, $held, $suspended, $payload, $fence, $owner, $expires) RETURNING id")
             .With("$tenant", item.Tenant).With("$execution", item.ExecutionId).With("$step", item.StepId)
@@ -39,7 +39,7 @@ internal sealed partial class SqliteEngineTransaction
 
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease)
     {
-        await using var cmd = Command(
+        var cmd = Command(
                 "UPDATE work_items SET lease_owner = $owner, lease_expires_at = $expires, fence = fence + 1 " +
                 "WHERE id IN (SELECT id FROM work_items WHERE held = 0 AND suspended = 0 AND due_at <= $now " +
                 "AND (lease_expires_at IS NULL OR lease_expires_at < $now) ORDER BY due_at LIMIT $max) " +
@@ -73,7 +73,7 @@ internal sealed partial class SqliteEngineTransaction
 
     public async Task<DateTimeOffset?> NextDueAsync()
     {
-        await using var cmd = Command(
+        var cmd = Command(
             "SELECT MIN(CASE WHEN lease_expires_at IS NULL THEN due_at ELSE MAX(due_at, lease_expires_at) END) FROM work_items WHERE held = 0 AND suspended = 0");
         var value = await cmd.ExecuteScalarAsync().ConfigureAwait(false);
         return value is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;

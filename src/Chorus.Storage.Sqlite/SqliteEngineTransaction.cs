@@ -5,15 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace Chorus.Storage.Sqlite;
 
 /// <summary>The engine's writes on the single writer connection, inside one transaction.</summary>
-internal sealed partial class SqliteEngineTransaction(SqliteConnection connection, SqliteTransaction tx) : IEngineTransaction
+internal sealed partial class SqliteEngineTransaction(SqliteConnection connection, SqliteTransaction tx, CommandCache commands) : IEngineTransaction
 {
-    private SqliteCommand Command(string sql) => Sql.Command(connection, sql, tx);
+    private SqliteCommand Command(string sql) => commands.Get(sql, tx);
 
-    private async Task<int> ExecuteAsync(SqliteCommand cmd)
-    {
-        await using (cmd)
-            return await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
+    private static Task<int> ExecuteAsync(SqliteCommand cmd) => cmd.ExecuteNonQueryAsync();
 
     public Task SavepointAsync(string name) => ExecuteAsync(Command($"SAVEPOINT {name}"));
     public Task RollbackToSavepointAsync(string name) => ExecuteAsync(Command($"ROLLBACK TO {name}"));
@@ -22,7 +18,12 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
 
     public ValueTask DisposeAsync() => tx.DisposeAsync();
 
-    public Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) => ExecutionRows.ReadAsync(connection, tx, tenant, id);
+    public async Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id)
+    {
+        var cmd = Command(ExecutionRows.Select).With("$tenant", tenant).With("$id", id);
+        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        return await r.ReadAsync().ConfigureAwait(false) ? ExecutionRows.Map(r) : null;
+    }
 
     public Task InsertExecutionAsync(ExecutionRecord execution) => ExecuteAsync(ExecutionRows.Bind(Command(ExecutionRows.Insert), execution));
 
@@ -30,21 +31,21 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
 
     public async Task<int> CountSlotHoldersAsync()
     {
-        await using var cmd = Command(
+        var cmd = Command(
             "SELECT COUNT(*) FROM executions WHERE status IN ('running', 'waiting', 'paused') AND is_test = 0 AND parent_id IS NULL");
         return Sql.Int(await cmd.ExecuteScalarAsync().ConfigureAwait(false));
     }
 
     public async Task<ExecutionRecord?> GetOldestPendingAsync()
     {
-        await using var cmd = Command("SELECT * FROM executions WHERE status = 'pending' ORDER BY created_at, id LIMIT 1");
+        var cmd = Command("SELECT * FROM executions WHERE status = 'pending' ORDER BY created_at, id LIMIT 1");
         await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
         return await r.ReadAsync().ConfigureAwait(false) ? ExecutionRows.Map(r) : null;
     }
 
     public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId)
     {
-        await using var cmd = Command(
+        var cmd = Command(
             "SELECT id FROM executions WHERE parent_id = $parent AND tenant_id = $tenant AND status NOT IN ('completed', 'failed', 'cancelled')")
             .With("$parent", parentId).With("$tenant", tenant);
         var ids = new List<Guid>();
@@ -73,7 +74,7 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
 
     public async Task<long> InsertEventAsync(EventRecord evt)
     {
-        await using var cmd = Command(
+        var cmd = Command(
                 "INSERT INTO events (tenant_id, type, execution_id, workflow_id, payload, at) VALUES ($tenant, $type, $execution, $workflow, $payload, $at) RETURNING id")
             .With("$tenant", evt.Tenant).With("$type", evt.Type).With("$execution", evt.ExecutionId).With("$workflow", evt.WorkflowId)
             .With("$payload", evt.Payload).With("$at", evt.At);
@@ -86,7 +87,7 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
 
     public async Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name)
     {
-        await using var cmd = Command(
+        var cmd = Command(
                 "DELETE FROM signals WHERE id = (SELECT id FROM signals WHERE execution_id = $execution AND tenant_id = $tenant AND name = $name ORDER BY id LIMIT 1) " +
                 "RETURNING data, at")
             .With("$execution", executionId).With("$tenant", tenant).With("$name", name);

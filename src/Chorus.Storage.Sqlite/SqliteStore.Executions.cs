@@ -11,7 +11,7 @@ public sealed partial class SqliteStore
     public async Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        return await ExecutionRows.ReadAsync(connection, null, tenant, id).ConfigureAwait(false);
+        return await ExecutionRows.ReadAsync(connection, tenant, id).ConfigureAwait(false);
     }
 
     public async Task<Page<ExecutionRecord>> ListExecutionsAsync(TenantId tenant, ExecutionQuery query, CancellationToken ct)

@@ -10,12 +10,14 @@ public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEng
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly bool _fullSync;
+    private readonly CommandCache _writerCommands;
 
     private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync)
     {
         _connectionString = connectionString;
         _writer = writer;
         _fullSync = fullSync;
+        _writerCommands = new CommandCache(writer);
     }
 
     public string Path { get; private init; } = "";
@@ -63,7 +65,7 @@ public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEng
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
     {
         var tx = (SqliteTransaction)await _writer.BeginTransactionAsync(ct).ConfigureAwait(false);
-        return new SqliteEngineTransaction(_writer, tx);
+        return new SqliteEngineTransaction(_writer, tx, _writerCommands);
     }
 
     public async Task<bool> PingAsync(CancellationToken ct)
@@ -84,6 +86,7 @@ public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEng
 
     public async ValueTask DisposeAsync()
     {
+        _writerCommands.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
     }

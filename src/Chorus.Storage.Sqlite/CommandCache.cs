@@ -1,0 +1,26 @@
+using Microsoft.Data.Sqlite;
+
+namespace Chorus.Storage.Sqlite;
+
+/// <summary>The writer connection's commands, kept per SQL text so SQLite prepares each statement once instead
+/// of on every step commit. Used only by the committer's single thread.</summary>
+internal sealed class CommandCache(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteCommand Get(string sql, SqliteTransaction tx)
+    {
+        if (!_commands.TryGetValue(sql, out var cmd))
+            _commands[sql] = cmd = Sql.Command(connection, sql);
+        cmd.Transaction = tx;
+        cmd.Parameters.Clear();
+        return cmd;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cmd in _commands.Values)
+            cmd.Dispose();
+        _commands.Clear();
+    }
+}
