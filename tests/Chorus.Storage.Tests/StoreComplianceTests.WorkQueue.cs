@@ -179,9 +179,10 @@ public abstract partial class StoreComplianceTests<TStore>
 
         await InTxAsync(tx => tx.ReleaseLeasesNotOwnedByAsync("me"));
 
+        Assert.False(await InTxAsync(tx => tx.ExtendLeaseAsync(foreign.Id, foreign.Fence, T0.AddHours(1))));
+        Assert.False(await InTxAsync(tx => tx.CompleteWorkItemAsync(foreign.Id, foreign.Fence)));
         var reclaimed = Assert.Single(await ClaimAsync("me", T0.AddSeconds(1)));
         Assert.Equal(foreign.Id, reclaimed.Id);
-        Assert.False(await InTxAsync(tx => tx.CompleteWorkItemAsync(foreign.Id, foreign.Fence)));
         Assert.True(await InTxAsync(tx => tx.CompleteWorkItemAsync(mine.Id, mine.Fence)));
         Assert.True(await InTxAsync(tx => tx.CompleteWorkItemAsync(reclaimed.Id, reclaimed.Fence)));
     }
