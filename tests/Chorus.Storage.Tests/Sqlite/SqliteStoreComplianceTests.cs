@@ -57,6 +57,16 @@ public sealed class SqliteStoreComplianceTests : StoreComplianceTests<SqliteStor
     }
 
     [Fact]
+    public async Task OpenAsync_AfterClose_DoesNotApplyTheSchemaAgain()
+    {
+        await ReopenAsync();
+        await ReopenAsync();
+
+        Assert.True(await Store.PingAsync(Ct));
+        Assert.Equal(EmbeddedMigrationCount, await MigrationRowsAsync(_paths[0]));
+    }
+
+    [Fact]
     public async Task OpenAsync_SameFileConcurrently_BothWorkAndSchemaIsAppliedOnce()
     {
         for (var round = 0; round < 5; round++)
