@@ -64,6 +64,8 @@ internal sealed partial class SqliteEngineTransaction
                 Fence = r.Long("fence"),
             });
         }
+        // RETURNING yields rows in the order the UPDATE visits them (rowid), not the subquery's ORDER BY.
+        items.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.Id.CompareTo(b.Id));
         return items;
     }
 

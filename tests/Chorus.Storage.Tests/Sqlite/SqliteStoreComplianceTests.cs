@@ -1,0 +1,90 @@
+using Chorus.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Chorus.Storage.Tests.Sqlite;
+
+/// <summary>The compliance suite on a fresh SQLite file per test, plus what only SQLite has: its migration table.</summary>
+public sealed class SqliteStoreComplianceTests : StoreComplianceTests<SqliteStore>
+{
+    private readonly List<string> _paths = [];
+
+    private string NewPath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"chorus-store-{Guid.NewGuid():N}.db");
+        _paths.Add(path);
+        return path;
+    }
+
+    protected override Task<SqliteStore> CreateStoreAsync() => SqliteStore.OpenAsync(NewPath());
+
+    protected override Task<SqliteStore> OpenSameStoreAsync() => SqliteStore.OpenAsync(_paths[0]);
+
+    protected override Task CleanUpAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var path in _paths)
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+                File.Delete(file);
+        return Task.CompletedTask;
+    }
+
+    private static int EmbeddedMigrationCount =>
+        typeof(SqliteStore).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
+
+    private static async Task<long> MigrationRowsAsync(string path)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM schema_migrations";
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task OpenAsync_SameFileTwiceSequentially_BothWorkAndSchemaIsAppliedOnce()
+    {
+        var workflow = Workflow(TenantA, Guid.NewGuid());
+        await CreateWorkflowAsync(workflow);
+
+        await using (var second = await SqliteStore.OpenAsync(_paths[0]))
+        {
+            Assert.Equal(workflow, await second.GetWorkflowAsync(TenantA, workflow.Id, Ct));
+            Assert.True(await second.PingAsync(Ct));
+        }
+
+        Assert.True(EmbeddedMigrationCount > 0);
+        Assert.Equal(EmbeddedMigrationCount, await MigrationRowsAsync(_paths[0]));
+    }
+
+    [Fact]
+    public async Task OpenAsync_AfterClose_DoesNotApplyTheSchemaAgain()
+    {
+        await ReopenAsync();
+        await ReopenAsync();
+
+        Assert.True(await Store.PingAsync(Ct));
+        Assert.Equal(EmbeddedMigrationCount, await MigrationRowsAsync(_paths[0]));
+    }
+
+    [Fact]
+    public async Task OpenAsync_SameFileConcurrently_BothWorkAndSchemaIsAppliedOnce()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var path = NewPath();
+            var stores = await Task.WhenAll(SqliteStore.OpenAsync(path), SqliteStore.OpenAsync(path));
+            try
+            {
+                var workflow = Workflow(TenantA, Guid.NewGuid());
+                await stores[0].CreateWorkflowAsync(workflow, Version(TenantA, workflow.Id, 1), Ct);
+                Assert.Equal(workflow, await stores[1].GetWorkflowAsync(TenantA, workflow.Id, Ct));
+                Assert.Equal(EmbeddedMigrationCount, await MigrationRowsAsync(path));
+            }
+            finally
+            {
+                foreach (var store in stores)
+                    await store.DisposeAsync();
+            }
+        }
+    }
+}
