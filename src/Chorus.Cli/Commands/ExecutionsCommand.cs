@@ -43,7 +43,7 @@ internal static class ExecutionsCommand
         }
         var table = new Table().AddColumns("id", "workflow_id", "status", "progress", "current_step", "started_at");
         foreach (var e in items)
-            table.AddRow(WorkflowsCommand.Cells(e?["id"], e?["workflow_id"], e?["status"], Percent(e), e?["current_step"], e?["started_at"]));
+            table.AddRow(Terminal.Cells(e?["id"], e?["workflow_id"], e?["status"], Percent(e), e?["current_step"], e?["started_at"]));
         console.Write(table);
         return ExitCodes.Ok;
     }
@@ -57,20 +57,20 @@ internal static class ExecutionsCommand
 
         var progress = execution["progress"];
         var summary = new Grid().AddColumns(2);
-        summary.AddRow(WorkflowsCommand.Cells("execution", execution["id"]));
-        summary.AddRow(WorkflowsCommand.Cells("workflow", $"{execution["workflow_id"]} (version {execution["workflow_version"]})"));
-        summary.AddRow(WorkflowsCommand.Cells("status", execution["status"]));
-        summary.AddRow(WorkflowsCommand.Cells("progress", $"{progress?["completedNodes"]}/{progress?["totalNodes"]} ({progress?["percentage"]}%)"));
-        summary.AddRow(WorkflowsCommand.Cells("current step", execution["current_step"]));
-        summary.AddRow(WorkflowsCommand.Cells("started", execution["started_at"]));
-        summary.AddRow(WorkflowsCommand.Cells("completed", execution["completed_at"]));
+        summary.AddRow(Terminal.Cells("execution", execution["id"]));
+        summary.AddRow(Terminal.Cells("workflow", $"{execution["workflow_id"]} (version {execution["workflow_version"]})"));
+        summary.AddRow(Terminal.Cells("status", execution["status"]));
+        summary.AddRow(Terminal.Cells("progress", $"{progress?["completedNodes"]}/{progress?["totalNodes"]} ({progress?["percentage"]}%)"));
+        summary.AddRow(Terminal.Cells("current step", execution["current_step"]));
+        summary.AddRow(Terminal.Cells("started", execution["started_at"]));
+        summary.AddRow(Terminal.Cells("completed", execution["completed_at"]));
         console.Write(summary);
 
         if (steps.Count > 0)
         {
             var table = new Table().AddColumns("step", "type", "status", "attempt", "duration_ms", "error");
             foreach (var s in steps)
-                table.AddRow(WorkflowsCommand.Cells(s?["step_id"], s?["type"], s?["status"], s?["attempt"], s?["duration_ms"], s?["error"]?["message"]));
+                table.AddRow(Terminal.Cells(s?["step_id"], s?["type"], s?["status"], s?["attempt"], s?["duration_ms"], s?["error"]?["message"]));
             console.Write(table);
         }
         else

@@ -90,4 +90,13 @@ internal static class Terminal
             var where = step is null ? $"field '{field}'" : $"step '{step}', field '{field}'";
             return $"  {where}: {OneLine(e?["message"]?.GetValue<string>() ?? "invalid")}";
         });
+
+    /// <summary>Table cells as plain text: a value from the server is never read as Spectre markup.</summary>
+    public static Text[] Cells(params JsonNode?[] values) =>
+        values.Select(v => new Text(v switch
+        {
+            null => "",
+            JsonValue value when value.TryGetValue<string>(out var s) => s,
+            _ => v.ToJsonString(),
+        })).ToArray();
 }

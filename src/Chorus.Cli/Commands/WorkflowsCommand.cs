@@ -37,7 +37,7 @@ internal static class WorkflowsCommand
         }
         var table = new Table().AddColumns("id", "name", "status", "current_version");
         foreach (var w in items)
-            table.AddRow(Cells(w?["id"], w?["name"], w?["status"], w?["current_version"]));
+            table.AddRow(Terminal.Cells(w?["id"], w?["name"], w?["status"], w?["current_version"]));
         console.Write(table);
         if (body?["total"]?.GetValue<int>() is { } total && total > items.Count)
             console.WriteLine($"{items.Count} of {total} shown.");
@@ -55,12 +55,4 @@ internal static class WorkflowsCommand
         Console.Out.WriteLine($"{verb} workflow {saved?["id"]} '{saved?["name"]}' ({saved?["status"]}, version {saved?["current_version"]})");
         return ExitCodes.Ok;
     }
-
-    internal static Text[] Cells(params JsonNode?[] values) =>
-        values.Select(v => new Text(v switch
-        {
-            null => "",
-            JsonValue value when value.TryGetValue<string>(out var s) => s,
-            _ => v.ToJsonString(),
-        })).ToArray();
 }

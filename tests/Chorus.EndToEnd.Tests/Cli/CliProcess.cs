@@ -12,22 +12,11 @@ internal static class CliProcess
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
-    public static async Task<CliResult> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ChorusDll());
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        start.Environment.Remove("CHORUS_URL");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(environment, args);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -42,6 +31,26 @@ internal static class CliProcess
             throw new TimeoutException($"chorus {string.Join(' ', args)} did not exit within {Limit.TotalSeconds} s.");
         }
         return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the CLI without waiting, for commands that run until stopped; the caller kills it.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ChorusDll());
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment.Remove("CHORUS_URL");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
     private static string DotnetHost() =>
