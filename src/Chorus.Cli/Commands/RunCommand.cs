@@ -116,7 +116,14 @@ internal static class RunCommand
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            await engine.CancelAsync(tenant, started.Id, CancellationToken.None);
+            try
+            {
+                await engine.CancelAsync(tenant, started.Id, CancellationToken.None);
+            }
+            catch (ChorusException ex) when (ex.Code == ErrorCodes.Conflict)
+            {
+                // It ended on its own while the time ran out; there is nothing left to cancel.
+            }
             Terminal.Error(timeout.IsCancellationRequested
                 ? $"{ErrorCodes.Timeout}: the execution did not finish within {timeoutSeconds} s and was cancelled."
                 : "cancelled: the run was interrupted and the execution cancelled.");
