@@ -1,1 +1,14 @@
-return 0;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Chorus.Cli.Commands;
+
+var root = new RootCommand("chorus: serve Chorus, run workflow files embedded, and inspect a running server.")
+{
+    ServeCommand.Create(),
+    RunCommand.Create(),
+    WorkflowsCommand.Create(),
+    ExecutionsCommand.Create(),
+};
+var parse = root.Parse(args);
+var exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+return parse.Action is ParseErrorAction ? ExitCodes.Usage : exit;

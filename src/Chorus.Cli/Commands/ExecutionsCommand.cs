@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace Chorus.Cli.Commands;
+
+/// <summary><c>chorus executions list|show</c> against a running server.</summary>
+internal static class ExecutionsCommand
+{
+    public static Command Create()
+    {
+        var api = new ApiOptions();
+        var command = new Command("executions", "List and inspect executions on a running server.");
+        api.AddTo(command);
+
+        var workflow = new Option<string?>("--workflow") { Description = "Only the executions of this workflow id." };
+        var status = new Option<string?>("--status") { Description = "Only executions with this status (pending, running, waiting, paused, completed, failed, cancelled)." };
+        var list = new Command("list", "List executions, newest first.") { workflow, status };
+        list.SetAction((parse, ct) => api.RunAsync(parse, client => ListAsync(client, parse.GetValue(workflow), parse.GetValue(status), ct)));
+        command.Add(list);
+
+        var id = new Argument<string>("ID") { Description = "The execution id." };
+        var show = new Command("show", "Show an execution: status, progress, current step, step runs, output and error.") { id };
+        show.SetAction((parse, ct) => api.RunAsync(parse, client => ShowAsync(client, parse.GetValue(id)!, ct)));
+        command.Add(show);
+        return command;
+    }
+
+    private static async Task<int> ListAsync(ApiClient client, string? workflow, string? status, CancellationToken ct)
+    {
+        var query = "api/executions?page_size=200";
+        if (workflow is not null)
+            query += $"&workflow_id={Uri.EscapeDataString(workflow)}";
+        if (status is not null)
+            query += $"&status={Uri.EscapeDataString(status)}";
+        var body = await client.GetAsync(query, ct);
+        var items = body?["items"] as JsonArray ?? [];
+        var console = Terminal.Stdout();
+        if (items.Count == 0)
+        {
+            console.WriteLine("No executions.");
+            return ExitCodes.Ok;
+        }
+        var table = new Table().AddColumns("id", "workflow_id", "status", "progress", "current_step", "started_at");
+        foreach (var e in items)
+            table.AddRow(Terminal.Cells(e?["id"], e?["workflow_id"], e?["status"], Percent(e), e?["current_step"], e?["started_at"]));
+        console.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> ShowAsync(ApiClient client, string id, CancellationToken ct)
+    {
+        var path = $"api/executions/{Uri.EscapeDataString(id)}";
+        var execution = await client.GetAsync(path, ct) ?? new JsonObject();
+        var steps = (await client.GetAsync(path + "/steps", ct))?["items"] as JsonArray ?? [];
+        var console = Terminal.Stdout();
+
+        var progress = execution["progress"];
+        var summary = new Grid().AddColumns(2);
+        summary.AddRow(Terminal.Cells("execution", execution["id"]));
+        summary.AddRow(Terminal.Cells("workflow", $"{execution["workflow_id"]} (version {execution["workflow_version"]})"));
+        summary.AddRow(Terminal.Cells("status", execution["status"]));
+        summary.AddRow(Terminal.Cells("progress", $"{progress?["completedNodes"]}/{progress?["totalNodes"]} ({progress?["percentage"]}%)"));
+        summary.AddRow(Terminal.Cells("current step", execution["current_step"]));
+        summary.AddRow(Terminal.Cells("started", execution["started_at"]));
+        summary.AddRow(Terminal.Cells("completed", execution["completed_at"]));
+        console.Write(summary);
+
+        if (steps.Count > 0)
+        {
+            var table = new Table().AddColumns("step", "type", "status", "attempt", "duration_ms", "error");
+            foreach (var s in steps)
+                table.AddRow(Terminal.Cells(s?["step_id"], s?["type"], s?["status"], s?["attempt"], s?["duration_ms"], s?["error"]?["message"]));
+            console.Write(table);
+        }
+        else
+            console.WriteLine("No step runs yet.");
+
+        Console.Out.WriteLine("output:");
+        Console.Out.WriteLine(Terminal.Json(execution["output"]));
+        if (execution["error"] is JsonObject error)
+            Console.Out.WriteLine($"error: {error["code"]}: {error["message"]}");
+        return ExitCodes.Ok;
+    }
+
+    private static string Percent(JsonNode? execution) =>
+        execution?["progress"]?["percentage"] is { } p ? $"{p}%" : "";
+}
