@@ -65,9 +65,11 @@ public static class ApiCalls
         return content;
     }
 
-    public static async Task<ApiResponse> Send(this HttpClient client, HttpMethod method, string path, string? tenant, HttpContent? content)
+    public static async Task<ApiResponse> Send(this HttpClient client, HttpMethod method, string path, string? tenant, HttpContent? content,
+        bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
+        request.Headers.ExpectContinue = expectContinue;
         if (tenant is not null)
             request.Headers.TryAddWithoutValidation("X-Tenant-ID", tenant);
         using var response = await client.SendAsync(request);
