@@ -71,6 +71,7 @@ public sealed class BadRequestCorpusTests(CorpusFixture corpus) : IClassFixture<
         Assert.False(string.IsNullOrWhiteSpace(error["message"]?.GetValue<string>()), name);
         Assert.IsType<JsonObject>(error["details"]);
         Assert.False(string.IsNullOrWhiteSpace(error["request_id"]?.GetValue<string>()), name);
+        Assert.True(response.RequestId == error["request_id"]!.GetValue<string>(), $"{name}: X-Request-ID header '{response.RequestId}'");
         Assert.DoesNotContain("   at ", response.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", response.Text, StringComparison.Ordinal);
         Assert.Equal(corpus.Snapshot, await corpus.TakeSnapshot());

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Chorus.Server.Tests.Infrastructure;
 
 /// <summary>A response with its status, raw text and parsed JSON (null when the body is empty or not JSON).</summary>
-public sealed record ApiResponse(HttpStatusCode Status, string Text, JsonNode? Json)
+public sealed record ApiResponse(HttpStatusCode Status, string Text, JsonNode? Json, string? RequestId = null)
 {
     public JsonNode Body => Json ?? throw new Xunit.Sdk.XunitException($"HTTP {(int)Status}: the body is not JSON: '{Text}'");
 
@@ -83,7 +83,8 @@ public static class ApiCalls
         {
             json = null;
         }
-        return new ApiResponse(response.StatusCode, text, json);
+        var requestId = response.Headers.TryGetValues("X-Request-ID", out var ids) ? ids.FirstOrDefault() : null;
+        return new ApiResponse(response.StatusCode, text, json, requestId);
     }
 
     public static string NewTenant() => $"t-{Guid.NewGuid():N}";
