@@ -13,6 +13,7 @@ public sealed class HealthTests(ServerFixture server) : IClassFixture<ServerFixt
         var health = (await _client.Get("/health", tenant: null)).Expect(HttpStatusCode.OK);
 
         Assert.Equal("ok", health.Str("status"));
+        Assert.Equal("chorus", health.Str("service"));
         Assert.False(string.IsNullOrEmpty(health.RequestId));
     }
 
@@ -31,5 +32,14 @@ public sealed class HealthTests(ServerFixture server) : IClassFixture<ServerFixt
         var health = await _client.Get("/health", "bad tenant!");
 
         health.Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Health_Post_Returns405WithErrorShape()
+    {
+        var posted = await _client.Post("/health", tenant: null);
+
+        posted.ExpectError(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        Assert.Equal(posted.RequestId, posted.Str("error.request_id"));
     }
 }
