@@ -80,9 +80,10 @@ public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry,
     /// <summary>Makes an old version current again, as a new version with its content.</summary>
     public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version, bool Created)> RevertAsync(TenantId tenant, Guid id, int number, CancellationToken ct)
     {
+        // The workflow first: a workflow that does not exist (or is another tenant's) is workflow_not_found.
+        var workflow = await RequireAsync(tenant, id, ct).ConfigureAwait(false);
         var old = await store.GetVersionAsync(tenant, id, number, ct).ConfigureAwait(false)
             ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {id} has no version {number}.");
-        var workflow = await RequireAsync(tenant, id, ct).ConfigureAwait(false);
         var json = (JsonObject)old.Definition.DeepClone();
         json["status"] = workflow.Status.ToString().ToLowerInvariant();
         return await UpdateAsync(tenant, id, json, ct).ConfigureAwait(false);

@@ -41,6 +41,8 @@ internal static class ApiErrors
     public static Task WriteAsync(HttpContext http, string code, string message, JsonObject? details = null)
     {
         http.Response.StatusCode = StatusOf(code);
+        // The error middleware clears the response, and with it the header it set before calling the endpoint.
+        http.Response.Headers["X-Request-ID"] = http.TraceIdentifier;
         return http.Response.WriteAsJsonAsync(Body(http, code, message, details));
     }
 }

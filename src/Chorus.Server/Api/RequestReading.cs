@@ -37,6 +37,9 @@ internal static class RequestReading
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
         if (buffer.Length == 0)
             return allowEmpty ? null : throw new ChorusException(ErrorCodes.InvalidInput, "The request body is empty; a JSON object is expected.");
+        // The JSON reader checks UTF-8 only when a string is read, which may be long after parsing (and a 500).
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+            throw new ChorusException(ErrorCodes.InvalidInput, "The request body is not valid UTF-8.");
         try
         {
             return JsonNode.Parse(buffer.ToArray(), documentOptions: DocumentOptions);

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text;
+
+namespace Chorus.Server.Tests;
+
+/// <summary>One malformed request: <c>{wf}</c> and <c>{ex}</c> in the path stand for the corpus tenant's
+/// workflow and its completed execution.</summary>
+public sealed record BadRequest(string Method, string Path, string? Body, HttpStatusCode Status, string Code)
+{
+    public byte[]? RawBody { get; init; }
+    public string? ContentType { get; init; } = "application/json";
+
+    public byte[]? Bytes => RawBody ?? (Body is null ? null : Encoding.UTF8.GetBytes(Body));
+}
+
+/// <summary>The corpus of bad requests, by name. None may change anything or answer 5xx.</summary>
+public static class BadRequestCases
+{
+    private const HttpStatusCode Bad = HttpStatusCode.BadRequest;
+    private const HttpStatusCode Missing = HttpStatusCode.NotFound;
+    private const string Invalid = "invalid_input";
+    private const string Definition = "invalid_workflow_definition";
+    private const string WorkflowGone = "workflow_not_found";
+    private const string ExecutionGone = "execution_not_found";
+    private const string Steps = """[{"id": "a", "type": "output"}]""";
+
+    private static BadRequest Create(string body, string code = Definition) => new("POST", "/api/workflows", body, Bad, code);
+    private static BadRequest Put(string body) => new("PUT", "/api/workflows/{wf}", body, Bad, Definition);
+
+    public static readonly IReadOnlyDictionary<string, BadRequest> All = new Dictionary<string, BadRequest>
+    {
+        ["empty body"] = Create("", Invalid),
+        ["lone brace"] = Create("{", Invalid),
+        ["array"] = Create("[]", Invalid),
+        ["string"] = Create("\"str\"", Invalid),
+        ["null"] = Create("null", Invalid),
+        ["null on put"] = new("PUT", "/api/workflows/{wf}", "null", Bad, Invalid),
+        ["trailing garbage"] = Create("{\"name\": \"x\"} tail", Invalid),
+        ["5 MB body"] = new("POST", "/api/workflows", "{\"name\": \"" + new string('x', 5 * 1024 * 1024) + "\"}",
+            HttpStatusCode.RequestEntityTooLarge, "payload_too_large"),
+        ["nested 1000 deep"] = Create("{\"name\": \"deep\", \"x\": " + new string('[', 1000) + new string(']', 1000) + "}", Invalid),
+        ["nested objects 1000 deep"] = Create(string.Concat(Enumerable.Repeat("{\"a\":", 1000)) + "1" + new string('}', 1000), Invalid),
+        ["name is a number"] = Create($$"""{"name": 5, "steps": {{Steps}}}"""),
+        ["steps is an object"] = Create("""{"name": "x", "steps": {}}"""),
+        ["steps holds a number"] = Create("""{"name": "x", "steps": [1]}"""),
+        ["step id is an array"] = Create("""{"name": "x", "steps": [{"id": [], "type": "output"}]}"""),
+        ["next is a number"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "next": 7}]}"""),
+        ["max_attempts is a string"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "retry": {"max_attempts": "x"}}]}"""),
+        ["timeout is negative"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "timeout": -1}]}"""),
+        ["config is a string"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "config": "c"}]}"""),
+        ["input_schema is a string"] = Create($$"""{"name": "x", "input_schema": "s", "steps": {{Steps}}}"""),
+        ["status unknown"] = Create($$"""{"name": "x", "status": "live", "steps": {{Steps}}}"""),
+        ["put name is a number"] = Put($$"""{"name": 5, "steps": {{Steps}}}"""),
+        ["put steps empty"] = Put("""{"name": "x", "steps": []}"""),
+        ["huge name"] = Create($$"""{"name": "{{new string('n', 300_000)}}", "steps": {{Steps}}}"""),
+        ["huge step id"] = Create($$"""{"name": "x", "steps": [{"id": "{{new string('i', 100_000)}}", "type": "output"}]}"""),
+        ["huge event name"] = new("POST", "/api/executions/{ex}/events", $$"""{"name": "{{new string('e', 100_000)}}"}""", Bad, Invalid),
+        ["invalid utf-8"] = new("POST", "/api/workflows", null, Bad, Invalid)
+        {
+            RawBody = [.. Encoding.ASCII.GetBytes("{\"name\": \""), 0xFF, 0xFE, 0xC3, .. Encoding.ASCII.GetBytes("\", \"steps\": " + Steps + "}")],
+        },
+        ["invalid utf-8 event name"] = new("POST", "/api/executions/{ex}/events", null, Bad, Invalid)
+        {
+            RawBody = [.. Encoding.ASCII.GetBytes("{\"name\": \"e"), 0xFF, .. Encoding.ASCII.GetBytes("\"}")],
+        },
+        ["patch unknown status"] = new("PATCH", "/api/workflows/{wf}", """{"status": "gone"}""", Bad, Invalid),
+        ["patch status not a string"] = new("PATCH", "/api/workflows/{wf}", """{"status": 1}""", Bad, Invalid),
+        ["unknown route"] = new("GET", "/api/nope", null, Missing, "not_found"),
+        ["unknown nested route"] = new("POST", "/api/workflows/{wf}/explode", "{}", Missing, "not_found"),
+        ["wrong method"] = new("DELETE", "/api/workflows", null, HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
+        ["wrong method on execution"] = new("PUT", "/api/executions/{ex}", "{}", HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
+        ["get workflow xyz"] = new("GET", "/api/workflows/xyz", null, Missing, WorkflowGone),
+        ["put workflow xyz"] = new("PUT", "/api/workflows/xyz", $$"""{"name": "x", "steps": {{Steps}}}""", Missing, WorkflowGone),
+        ["patch workflow xyz"] = new("PATCH", "/api/workflows/xyz", """{"status": "active"}""", Missing, WorkflowGone),
+        ["delete workflow xyz"] = new("DELETE", "/api/workflows/xyz", null, Missing, WorkflowGone),
+        ["versions of xyz"] = new("GET", "/api/workflows/xyz/versions", null, Missing, WorkflowGone),
+        ["version 1 of xyz"] = new("GET", "/api/workflows/xyz/versions/1", null, Missing, WorkflowGone),
+        ["revert xyz"] = new("POST", "/api/workflows/xyz/versions/1/revert", null, Missing, WorkflowGone),
+        ["revert to missing version"] = new("POST", "/api/workflows/{wf}/versions/99/revert", null, Missing, "not_found"),
+        ["version not a number"] = new("GET", "/api/workflows/{wf}/versions/one", null, Missing, "not_found"),
+        ["diff of xyz"] = new("GET", "/api/workflows/xyz/diff", null, Missing, WorkflowGone),
+        ["execute xyz"] = new("POST", "/api/workflows/xyz/execute", "{}", Missing, WorkflowGone),
+        ["test-execute xyz"] = new("POST", "/api/workflows/xyz/test-execute", "{}", Missing, WorkflowGone),
+        ["executions of xyz"] = new("GET", "/api/workflows/xyz/executions", null, Missing, WorkflowGone),
+        ["start with workflow_id xyz"] = new("POST", "/api/executions", """{"workflow_id": "xyz"}""", Missing, WorkflowGone),
+        ["start without workflow_id"] = new("POST", "/api/executions", """{"mode": "automatic"}""", Bad, Invalid),
+        ["start with numeric workflow_id"] = new("POST", "/api/executions", """{"workflow_id": 12}""", Bad, Invalid),
+        ["get execution xyz"] = new("GET", "/api/executions/xyz", null, Missing, ExecutionGone),
+        ["steps of xyz"] = new("GET", "/api/executions/xyz/steps", null, Missing, ExecutionGone),
+        ["logs of xyz"] = new("GET", "/api/executions/xyz/logs", null, Missing, ExecutionGone),
+        ["pause xyz"] = new("POST", "/api/executions/xyz/pause", null, Missing, ExecutionGone),
+        ["resume xyz"] = new("POST", "/api/executions/xyz/resume", null, Missing, ExecutionGone),
+        ["cancel xyz"] = new("POST", "/api/executions/xyz/cancel", null, Missing, ExecutionGone),
+        ["retry xyz"] = new("POST", "/api/executions/xyz/retry", null, Missing, ExecutionGone),
+        ["advance xyz"] = new("POST", "/api/executions/xyz/advance", null, Missing, ExecutionGone),
+        ["events to xyz"] = new("POST", "/api/executions/xyz/events", """{"name": "e"}""", Missing, ExecutionGone),
+        ["input to xyz"] = new("POST", "/api/executions/xyz/input", """{"data": 1}""", Missing, ExecutionGone),
+        ["unknown uuid execution"] = new("GET", $"/api/executions/{Guid.NewGuid()}", null, Missing, ExecutionGone),
+        ["page zero"] = new("GET", "/api/workflows?page=0", null, Bad, Invalid),
+        ["page_size 10000"] = new("GET", "/api/workflows?page_size=10000", null, Bad, Invalid),
+        ["page not a number"] = new("GET", "/api/executions?page=two", null, Bad, Invalid),
+        ["status nope"] = new("GET", "/api/executions?status=nope", null, Bad, Invalid),
+        ["from yesterday"] = new("GET", "/api/executions?from=yesterday", null, Bad, Invalid),
+        ["to garbage"] = new("GET", "/api/executions?to=31-31-31", null, Bad, Invalid),
+        ["workflow_id xyz"] = new("GET", "/api/executions?workflow_id=xyz", null, Bad, Invalid),
+        ["diff from abc"] = new("GET", "/api/workflows/{wf}/diff?from=abc", null, Bad, Invalid),
+        ["diff to missing version"] = new("GET", "/api/workflows/{wf}/diff?from=1&to=50", null, Missing, "not_found"),
+        ["invalid mode"] = new("POST", "/api/workflows/{wf}/execute", """{"mode": "turbo"}""", Bad, Invalid),
+        ["mode not a string"] = new("POST", "/api/workflows/{wf}/execute", """{"mode": 1}""", Bad, Invalid),
+        ["execute with array body"] = new("POST", "/api/workflows/{wf}/execute", "[1]", Bad, Invalid),
+        ["test-execute bad timeout"] = new("POST", "/api/workflows/{wf}/test-execute", """{"timeout_seconds": -5}""", Bad, Invalid),
+        ["test-execute debug not bool"] = new("POST", "/api/workflows/{wf}/test-execute", """{"debug_mode": "yes"}""", Bad, Invalid),
+        ["events without name"] = new("POST", "/api/executions/{ex}/events", """{"data": {}}""", Bad, Invalid),
+        ["events with numeric name"] = new("POST", "/api/executions/{ex}/events", """{"name": 3}""", Bad, Invalid),
+        ["events to finished execution"] = new("POST", "/api/executions/{ex}/events", """{"name": "e"}""", HttpStatusCode.Conflict, "conflict"),
+        ["input waiting for nothing"] = new("POST", "/api/executions/{ex}/input", """{"data": {"a": 1}}""", HttpStatusCode.Conflict, "conflict"),
+        ["pause finished execution"] = new("POST", "/api/executions/{ex}/pause", null, HttpStatusCode.Conflict, "conflict"),
+        ["advance automatic execution"] = new("POST", "/api/executions/{ex}/advance", null, HttpStatusCode.Conflict, "conflict"),
+        ["validate-step without step"] = new("POST", "/api/workflows/validate-step", "{}", Bad, Invalid),
+        ["validate-step bad available_steps"] = new("POST", "/api/workflows/validate-step",
+            """{"step": {"id": "a", "type": "output"}, "context": {"available_steps": [1]}}""", Bad, Invalid),
+        ["validate with a string"] = new("POST", "/api/workflows/validate", "\"x\"", Bad, Invalid),
+    };
+
+    public static TheoryData<string> Names
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var name in All.Keys)
+                data.Add(name);
+            return data;
+        }
+    }
+}

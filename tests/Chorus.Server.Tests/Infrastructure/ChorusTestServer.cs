@@ -1,0 +1,77 @@
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Steps;
+using Chorus.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Chorus.Server.Tests.Infrastructure;
+
+/// <summary>A real Chorus server on 127.0.0.1 with an ephemeral port and its own SQLite file.</summary>
+public sealed class ChorusTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _databasePath;
+
+    private ChorusTestServer(WebApplication app, string databasePath, Uri address)
+    {
+        _app = app;
+        _databasePath = databasePath;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public HttpClient Client { get; }
+
+    public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null)
+    {
+        var databasePath = Path.Combine(Path.GetTempPath(), $"chorus-api-{Guid.NewGuid():N}.db");
+        var options = new ServerOptions
+        {
+            DatabasePath = databasePath,
+            // NORMAL keeps the many small commits of a test run cheap; durability is the storage tests' subject.
+            FullSync = false,
+            Engine = new EngineOptions
+            {
+                CheckInterval = TimeSpan.FromMilliseconds(200),
+                LeaseDuration = TimeSpan.FromSeconds(5),
+            },
+        };
+        var app = await ChorusServer.BuildAsync(["--urls", "http://127.0.0.1:0"], options, configureSteps);
+        await app.StartAsync();
+        var address = app.Urls.Single();
+        return new ChorusTestServer(app, databasePath, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+        {
+            try
+            {
+                File.Delete(_databasePath + suffix);
+            }
+            catch (IOException)
+            {
+                // A file still held open is left to the OS temp cleanup rather than failing the run.
+            }
+        }
+    }
+}
+
+/// <summary>One server shared by the tests of a class; tests keep apart by fresh workflows and tenants.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private ChorusTestServer? _server;
+
+    public HttpClient Client => (_server ?? throw new InvalidOperationException("The server has not started.")).Client;
+
+    public async Task InitializeAsync() => _server = await ChorusTestServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+            await _server.DisposeAsync();
+    }
+}
