@@ -94,14 +94,17 @@ internal sealed class EngineHarness : IAsyncDisposable
     public Task<ExecutionRecord> WaitForStatusAsync(Guid id, ExecutionStatus status, bool nudge = true) =>
         WaitAsync(id, e => e.Status == status, status.ToString(), nudge);
 
-    /// <summary>Polls a condition in real time; bounded.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    /// <summary>Polls a condition in real time; bounded. <paramref name="nudge"/> as in <see cref="WaitAsync"/>.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, string what, bool nudge)
     {
         var clock = Stopwatch.StartNew();
+        var polls = 0;
         while (!condition())
         {
             Assert.True(clock.Elapsed < Bound, $"Timed out waiting for {what}");
             await Task.Delay(10);
+            if (nudge && ++polls % 10 == 0)
+                Clock.Advance(TimeSpan.FromMilliseconds(1));
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class EngineIntegrationRetryTests : IAsyncLifetime
             Assert.Equal(failedAttempt, _h.Calls.For(id, "a").Count);
 
             _h.Clock.Advance(TimeSpan.FromMilliseconds(1));
-            await EngineHarness.WaitUntilAsync(() => _h.Calls.For(id, "a").Count == failedAttempt + 1, $"attempt {failedAttempt + 1}");
+            await _h.WaitUntilAsync(() => _h.Calls.For(id, "a").Count == failedAttempt + 1, $"attempt {failedAttempt + 1}", nudge: true);
         }
 
         var done = await _h.WaitForStatusAsync(id, ExecutionStatus.Completed);
