@@ -84,6 +84,9 @@ public sealed class EngineIntegrationControlTests : IAsyncLifetime
             var finished = i + 1;
             _h.Gate.Release();
             await _h.WaitUntilAsync(() => _h.Calls.All.Count(c => c.StepId == "c") == finished, $"{finished} executions to finish", nudge: false);
+            // The freed slot goes to a pending execution at once.
+            var holders = Math.Min(2, 5 - finished);
+            await _h.WaitUntilAsync(() => _h.Gate.Inside == holders, $"{holders} executions in the first step", nudge: false);
         }
         foreach (var id in ids)
             await _h.WaitForStatusAsync(id, ExecutionStatus.Completed, nudge: false);
@@ -114,5 +117,25 @@ public sealed class EngineIntegrationControlTests : IAsyncLifetime
         }
         Assert.Equal(ExecutionStatus.Completed, (await _h.GetAsync(id)).Status);
         await Assert.ThrowsAsync<ChorusException>(() => _h.Engine.AdvanceAsync(EngineHarness.Tenant, id, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task CancellingARunningExecution_FreesItsSlotForAPendingOne()
+    {
+        var wf = await _h.CreateWorkflowAsync(GateThenTwo);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+            ids.Add(await _h.StartAsync(wf));
+        await _h.WaitUntilAsync(() => _h.Gate.Inside == 2, "two executions to start", nudge: false);
+        Assert.Equal(ExecutionStatus.Pending, (await _h.GetAsync(ids[2])).Status);
+
+        await _h.Engine.CancelAsync(EngineHarness.Tenant, ids[0]);
+        await _h.WaitForStatusAsync(ids[2], ExecutionStatus.Running, nudge: false);
+        await _h.WaitUntilAsync(() => _h.Calls.For(ids[2], "a").Count == 1, "the admitted execution to start", nudge: false);
+        _h.Gate.Release(2);
+        await _h.WaitForStatusAsync(ids[1], ExecutionStatus.Completed, nudge: false);
+        await _h.WaitForStatusAsync(ids[2], ExecutionStatus.Completed, nudge: false);
+        Assert.Equal(ExecutionStatus.Cancelled, (await _h.GetAsync(ids[0])).Status);
+        Assert.Empty(_h.Calls.For(ids[0], "b"));
     }
 }

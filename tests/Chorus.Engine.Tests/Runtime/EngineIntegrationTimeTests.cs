@@ -108,4 +108,27 @@ public sealed class EngineIntegrationTimeTests : IAsyncLifetime
         Assert.Equal("completed", timer.Status);
         Assert.True(timer.FinishedAt - timer.StartedAt >= TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task PausedWhileTimerWaits_TimerDueDuringPause_ResumesOnlyAfterResume()
+    {
+        var wf = await _h.CreateWorkflowAsync("""
+            {"name": "paused-timer", "steps": [
+              {"id": "pause", "name": "Pause", "type": "wait", "config": {"duration": "10s"}, "next": "after"},
+              {"id": "after", "name": "After", "type": "count"}
+            ]}
+            """);
+        var id = await _h.StartAsync(wf);
+        await _h.WaitForStatusAsync(id, ExecutionStatus.Waiting, nudge: false);
+        await _h.Engine.PauseAsync(EngineHarness.Tenant, id);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(20));
+        await EngineHarness.QuietPeriodAsync();
+        Assert.Equal(ExecutionStatus.Paused, (await _h.GetAsync(id)).Status);
+        Assert.Empty(_h.Calls.For(id, "after"));
+
+        await _h.Engine.ResumeAsync(EngineHarness.Tenant, id);
+        await _h.WaitForStatusAsync(id, ExecutionStatus.Completed);
+        Assert.Single(_h.Calls.For(id, "after"));
+    }
 }
