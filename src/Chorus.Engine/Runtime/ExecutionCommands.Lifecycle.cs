@@ -71,7 +71,11 @@ internal sealed partial class ExecutionCommands
         if (e.ParentExecutionId is { } parentId && e.ParentStepId is { } parentStep && e.Status != ExecutionStatus.Cancelled)
             await NotifyParentAsync(s, e, parentId, parentStep, now).ConfigureAwait(false);
         if (e.Status.IsTerminal())
+        {
+            // Admission counts slot holders in the table, so the ended status must be written first to free the slot.
+            await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
             await AdmitPendingAsync(s).ConfigureAwait(false);
+        }
     }
 
     private async Task NotifyParentAsync(CommitScope s, ExecutionRecord child, Guid parentId, string parentStep, DateTimeOffset now)

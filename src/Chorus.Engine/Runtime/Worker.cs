@@ -132,7 +132,9 @@ internal sealed class Worker(
             switch (item.Kind)
             {
                 case WorkItemKind.Deadline:
-                    await committer.RunAsync(s => commands.ApplyDeadlineAsync(s, item), CancellationToken.None).ConfigureAwait(false);
+                    // Steps still running can no longer commit; stop them rather than let them hold slots until their own timeout.
+                    if (await committer.RunAsync(s => commands.ApplyDeadlineAsync(s, item), CancellationToken.None).ConfigureAwait(false))
+                        CancelExecution(item.ExecutionId);
                     break;
                 case WorkItemKind.Resume:
                     await CommitAsync(new ExecutionCommands.StepOutcome { Item = item, Result = ResumeResult(item.Payload), StartedAt = time.GetUtcNow() }).ConfigureAwait(false);

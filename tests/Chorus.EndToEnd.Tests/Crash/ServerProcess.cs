@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Chorus.EndToEnd.Tests.Crash;
+
+/// <summary>A real Chorus server process (the built Chorus.Server.dll next to the tests) on a fixed port and
+/// database file, so a test can SIGKILL it and start a new one on the same state.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly Process _process;
+    private readonly Queue<string> _lastLines = new();
+    private bool _disposed;
+
+    private ServerProcess(Process process) => _process = process;
+
+    /// <summary>The last lines the server printed, for failure messages.</summary>
+    public string Tail
+    {
+        get
+        {
+            lock (_lastLines)
+                return string.Join('\n', _lastLines);
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(int port, string databasePath, IReadOnlyDictionary<string, string>? extraEnv = null)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Chorus.Server.dll");
+        Assert.True(File.Exists(dll), $"The server build output is missing: {dll}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(databasePath)!,
+        };
+        info.ArgumentList.Add(dll);
+        info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["HOST"] = "127.0.0.1";
+        info.Environment["DATABASE_URL"] = databasePath;
+        info.Environment["LEASE_DURATION"] = "2";
+        info.Environment["WORKFLOW_CHECK_INTERVAL"] = "1";
+        info.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (name, value) in extraEnv ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
+
+        var process = new Process { StartInfo = info };
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitReadyAsync(port);
+        }
+        catch (Exception)
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>SIGKILL on Linux: no shutdown hook, no grace period, in-flight steps are simply lost.</summary>
+    public async Task KillAsync()
+    {
+        if (_disposed || _process.HasExited)
+            return;
+        _process.Kill(entireProcessTree: true);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_lastLines)
+        {
+            _lastLines.Enqueue(line);
+            while (_lastLines.Count > 40)
+                _lastLines.Dequeue();
+        }
+    }
+
+    private async Task WaitReadyAsync(int port)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartTimeout)
+        {
+            Assert.False(_process.HasExited, $"The server exited with {(_process.HasExited ? _process.ExitCode : 0)} while starting:\n{Tail}");
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}/health");
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"The server did not answer /health within {StartTimeout.TotalSeconds} s:\n{Tail}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _disposed = true;
+        _process.Dispose();
+    }
+}

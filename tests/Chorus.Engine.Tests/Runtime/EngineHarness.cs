@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Steps;
+using Chorus.Engine.Storage;
+using Chorus.Storage.Sqlite;
+
+namespace Chorus.Engine.Tests.Runtime;
+
+/// <summary>A real engine on a real SQLite file in a temp directory, with a manual clock and the test step
+/// types registered beside the built-in ones. Every wait is bounded in real time.</summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    public static readonly TenantId Tenant = new("t1");
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+    private readonly string _dir;
+
+    private EngineHarness(string dir, SqliteStore store, ChorusEngine engine, ManualTimeProvider clock, StepCallLog calls, BlockingStep blocker, GateStep gate)
+    {
+        _dir = dir;
+        Store = store;
+        Engine = engine;
+        Clock = clock;
+        Calls = calls;
+        Blocker = blocker;
+        Gate = gate;
+    }
+
+    public SqliteStore Store { get; }
+    public ChorusEngine Engine { get; }
+    public ManualTimeProvider Clock { get; }
+    public StepCallLog Calls { get; }
+    public BlockingStep Blocker { get; }
+    public GateStep Gate { get; }
+
+    /// <summary>Leases are long so that skipping time never hands a running step to another claim.</summary>
+    public static async Task<EngineHarness> StartAsync(Func<EngineOptions, EngineOptions>? configure = null)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "chorus-engine-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var store = await SqliteStore.OpenAsync(Path.Combine(dir, "chorus.db"), fullSync: false);
+        var clock = new ManualTimeProvider();
+        var calls = new StepCallLog();
+        var blocker = new BlockingStep(calls);
+        var gate = new GateStep(calls);
+        var registry = BuiltInSteps.CreateRegistry()
+            .Register(new CountingStep(calls))
+            .Register(new FlakyStep(calls))
+            .Register(blocker)
+            .Register(gate);
+        var options = new EngineOptions { LeaseDuration = TimeSpan.FromHours(1), WorkerConcurrency = 16 };
+        options = configure?.Invoke(options) ?? options;
+        var engine = new ChorusEngine(store, store, store, registry, options, clock);
+        await engine.StartAsync(reclaimForeignLeases: true);
+        return new EngineHarness(dir, store, engine, clock, calls, blocker, gate);
+    }
+
+    public async Task<Guid> CreateWorkflowAsync(string json)
+    {
+        var service = new WorkflowService(Store, Engine.Registry, Clock);
+        var (workflow, _) = await service.CreateAsync(Tenant, JsonNode.Parse(json)!.AsObject(), CancellationToken.None);
+        return workflow.Id;
+    }
+
+    public async Task<Guid> StartAsync(Guid workflowId, JsonNode? input = null, ExecutionMode mode = ExecutionMode.Automatic) =>
+        (await Engine.StartExecutionAsync(Tenant, workflowId, input, mode)).Id;
+
+    public async Task<ExecutionRecord> GetAsync(Guid id) =>
+        await Store.GetExecutionAsync(Tenant, id, CancellationToken.None) ?? throw new InvalidOperationException($"No execution {id}");
+
+    public Task<IReadOnlyList<StepRunRecord>> RunsAsync(Guid id) => Store.GetStepRunsAsync(Tenant, id, CancellationToken.None);
+
+    /// <summary>Waits (real time, bounded) until the execution satisfies <paramref name="done"/>. With
+    /// <paramref name="nudge"/>, the clock creeps forward by 1 ms now and then, for a worker that computed its
+    /// idle wait just before the test skipped time and so waits for a timer a hair in the future.</summary>
+    public async Task<ExecutionRecord> WaitAsync(Guid id, Func<ExecutionRecord, bool> done, string what, bool nudge = true)
+    {
+        var clock = Stopwatch.StartNew();
+        var polls = 0;
+        while (true)
+        {
+            var current = await GetAsync(id);
+            if (done(current))
+                return current;
+            if (clock.Elapsed > Bound)
+                Assert.Fail($"Timed out waiting for {what}; execution is {current.Status}, error {current.Error?.ToJsonString()}");
+            await Task.Delay(10);
+            if (nudge && ++polls % 10 == 0)
+                Clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    public Task<ExecutionRecord> WaitForStatusAsync(Guid id, ExecutionStatus status, bool nudge = true) =>
+        WaitAsync(id, e => e.Status == status, status.ToString(), nudge);
+
+    /// <summary>Polls a condition in real time; bounded. <paramref name="nudge"/> as in <see cref="WaitAsync"/>.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, string what, bool nudge)
+    {
+        var clock = Stopwatch.StartNew();
+        var polls = 0;
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < Bound, $"Timed out waiting for {what}");
+            await Task.Delay(10);
+            if (nudge && ++polls % 10 == 0)
+                Clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    /// <summary>Gives the engine a moment of real time to do something it should not do.</summary>
+    public static Task QuietPeriodAsync() => Task.Delay(300);
+
+    public async ValueTask DisposeAsync()
+    {
+        // The engine's grace period runs on the manual clock: skip it if steps are still running.
+        var stop = Engine.DisposeAsync().AsTask();
+        if (await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(2))) != stop)
+            Clock.Advance(TimeSpan.FromSeconds(10));
+        await stop.WaitAsync(TimeSpan.FromSeconds(15));
+        await Store.DisposeAsync();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
