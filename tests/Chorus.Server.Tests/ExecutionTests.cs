@@ -61,7 +61,7 @@ public sealed class ExecutionTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [Fact]
-    public async Task Logs_StepThatLogs_ReturnsItsLine()
+    public async Task Logs_StepThatLogs_ReturnsItsLineBetweenTheEnginesLines()
     {
         var workflowId = await _client.CreateWorkflow(_tenant, Definitions.Parse("""
             {"name": "logger", "steps": [{"id": "say", "type": "action", "config": {"action": "log_message", "message": "hi {{input.who}}", "level": "warning"}}]}
@@ -71,10 +71,14 @@ public sealed class ExecutionTests(ServerFixture server) : IClassFixture<ServerF
 
         var logs = (await _client.Get($"/api/executions/{id}/logs", _tenant)).Expect(HttpStatusCode.OK);
 
-        var line = Assert.Single(logs.Node("items")!.AsArray());
-        Assert.Equal("say", line!["step_id"]!.GetValue<string>());
-        Assert.Equal("warning", line["level"]!.GetValue<string>());
-        Assert.Equal("hi log", line["message"]!.GetValue<string>());
+        var lines = logs.Node("items")!.AsArray().Select(l => l!).ToList();
+        var stepLine = Assert.Single(lines, l => l["level"]!.GetValue<string>() == "warning");
+        Assert.Equal("say", stepLine["step_id"]!.GetValue<string>());
+        Assert.Equal("hi log", stepLine["message"]!.GetValue<string>());
+        var messages = lines.Select(l => l["message"]!.GetValue<string>()).ToList();
+        Assert.StartsWith("Execution started", messages[0]);
+        Assert.Contains(messages, m => m.StartsWith("Step 'say' completed", StringComparison.Ordinal));
+        Assert.Equal("Execution completed", messages[^1]);
     }
 
     [Fact]

@@ -66,6 +66,7 @@ internal sealed partial class ExecutionCommands
                 await s.Tx.UpdateExecutionAsync(child).ConfigureAwait(false);
             }
         }
+        await Log(s, e, null, e.Status == ExecutionStatus.Completed ? "info" : "warning", $"Execution {e.Status.ToWire()}").ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, null, $"Execution {e.Status.ToWire()}")).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionFinished(e, now)).ConfigureAwait(false);
         if (e.ParentExecutionId is { } parentId && e.ParentStepId is { } parentStep && e.Status != ExecutionStatus.Cancelled)

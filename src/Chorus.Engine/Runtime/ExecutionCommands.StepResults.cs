@@ -74,6 +74,8 @@ internal sealed partial class ExecutionCommands
         e.State.LastCompleted = step.Id;
         var toRun = Decider.OnStepSucceeded(graph, e.State, step.Id, done.ChosenNext);
         await SaveRunAsync(s, e, step, state.Attempt, "completed", input, done.Output, null, startedAt, now).ConfigureAwait(false);
+        await Log(s, e, step.Id, "info", $"Step '{step.Name}' completed in {(long)(now - startedAt).TotalMilliseconds} ms" +
+            (toRun.Count > 0 ? $"; next: {string.Join(", ", toRun)}" : "")).ConfigureAwait(false);
         await ScheduleAsync(s, e, toRun, now).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.StepDone(e, now, step.Id, step.Name, done.Output,
             (long)(now - startedAt).TotalMilliseconds, toRun.FirstOrDefault())).ConfigureAwait(false);
@@ -144,7 +146,8 @@ internal sealed partial class ExecutionCommands
         e.CurrentStep = step.Id;
         if (e.Status == ExecutionStatus.Running && !e.State.HasRunnableSteps)
             e.Status = ExecutionStatus.Waiting;
-        await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, step.Name, $"Waiting: {DescribeWait(result)}")).ConfigureAwait(false);
+        await Log(s, e, step.Id, "info", $"Step '{step.Name}' is waiting for {DescribeWait(result)}").ConfigureAwait(false);
+        await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, step.Name, $"Waiting for {DescribeWait(result)}")).ConfigureAwait(false);
     }
 
     private async Task<ExecutionRecord> StartChildAsync(CommitScope s, ExecutionRecord parent, StepDefinition step, StepResult.StartChild child)
@@ -163,11 +166,11 @@ internal sealed partial class ExecutionCommands
 
     private static string DescribeWait(StepResult result) => result switch
     {
-        StepResult.WaitUntil u => $"until {u.DueAt:O}",
+        StepResult.WaitUntil u => $"the time {u.DueAt:O}",
         StepResult.WaitForSignal { Kind: SignalKind.ManualInput } => "manual input",
-        StepResult.WaitForSignal w => $"event '{w.Name}'",
-        StepResult.StartChild c => $"child execution of workflow {c.WorkflowId}",
-        _ => "external",
+        StepResult.WaitForSignal w => $"the event '{w.Name}'",
+        StepResult.StartChild c => $"a child execution of workflow {c.WorkflowId}",
+        _ => "something external",
     };
 
     private static JsonObject StepError(StepDefinition step, StepResult.Failed failed) => new()

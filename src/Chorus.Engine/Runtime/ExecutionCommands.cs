@@ -54,8 +54,9 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         await ScheduleAsync(s, execution, firstSteps, now).ConfigureAwait(false);
         if (execution.DeadlineAt is { } deadline)
             await AddDeadlineAsync(s, execution, deadline).ConfigureAwait(false);
-        await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(execution, now, null,
-            admit ? "Execution started" : "Execution queued: the concurrency limit is reached")).ConfigureAwait(false);
+        var message = admit ? $"Execution started on version {execution.WorkflowVersion}" : "Execution queued: the concurrency limit is reached";
+        await Log(s, execution, null, "info", message).ConfigureAwait(false);
+        await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(execution, now, null, message)).ConfigureAwait(false);
         s.Remember(execution);
         return execution;
     }
