@@ -35,12 +35,13 @@ public sealed class ChorusEngine : IAsyncDisposable
         loggers ??= NullLoggerFactory.Instance;
         Registry = registry;
         var signal = new WorkSignal();
-        _committer = new Committer(store, Events, signal, options, _time, loggers.CreateLogger<Committer>());
+        _committer = new Committer(store, Events, options, _time, loggers.CreateLogger<Committer>());
         _commands = new ExecutionCommands(_graphs, options, _time);
         var services = new StepServices(_time, http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, registry);
         var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>());
         _worker = new Worker(_committer, _commands, invoker, signal, options, _time, loggers.CreateLogger<Worker>());
         _committer.OnLocalWork = _worker.EnqueueLocal;
+        _committer.OnStoreWork = _worker.NotifyStoreWork;
     }
 
     public EventHub Events { get; } = new();

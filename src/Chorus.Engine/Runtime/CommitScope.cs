@@ -11,7 +11,14 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, DateTimeOf
     public List<EventRecord> Events { get; } = [];
     public List<WorkItem> LocalWork { get; } = [];
     public Dictionary<Guid, ExecutionSnapshot> Snapshots { get; } = [];
-    public bool NewWork { get; set; }
+    /// <summary>The earliest due time of work written for the store's queue rather than run here at once.</summary>
+    public DateTimeOffset? StoreWorkDue { get; private set; }
+
+    public void MarkStoreWork(DateTimeOffset due)
+    {
+        if (StoreWorkDue is null || due < StoreWorkDue)
+            StoreWorkDue = due;
+    }
 
     public async Task AddEventAsync(EventRecord evt)
     {
@@ -29,7 +36,8 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, DateTimeOf
         var id = await Tx.InsertWorkItemAsync(item).ConfigureAwait(false);
         if (runsNow)
             LocalWork.Add(item with { Id = id });
-        NewWork = true;
+        else if (!item.Held && !item.Suspended)
+            MarkStoreWork(item.DueAt);
     }
 
     /// <summary>Remembers the execution as committed, so its next steps start from it instead of re-reading it.</summary>

@@ -9,10 +9,13 @@ namespace Chorus.Engine.Runtime;
 /// committed together, many per transaction (group commit): on SQLite there is one writer anyway, and one
 /// fsync for a batch is what makes durable throughput possible. Each operation runs in its own savepoint, so
 /// a failing one is undone alone. Events and wake-ups are released only after the commit.</summary>
-internal sealed class Committer(IEngineStore store, EventHub events, WorkSignal workSignal, EngineOptions options, TimeProvider time, ILogger logger)
+internal sealed class Committer(IEngineStore store, EventHub events, EngineOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>Receives the work this node leased to itself in a commit, once that commit is durable.</summary>
     public Action<IReadOnlyList<WorkItem>, IReadOnlyDictionary<Guid, ExecutionSnapshot>>? OnLocalWork { get; set; }
+
+    /// <summary>Receives the earliest due time of work committed to the store's queue (timers, retries, releases).</summary>
+    public Action<DateTimeOffset>? OnStoreWork { get; set; }
 
     private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -82,18 +85,16 @@ internal sealed class Committer(IEngineStore store, EventHub events, WorkSignal 
             return;
         }
 
-        var wake = false;
         foreach (var (op, result, scope) in succeeded)
         {
-            wake |= scope.NewWork;
+            if (scope.StoreWorkDue is { } due)
+                OnStoreWork?.Invoke(due);
             foreach (var evt in scope.Events)
                 events.Publish(evt);
             if (scope.LocalWork.Count > 0)
                 OnLocalWork?.Invoke(scope.LocalWork, scope.Snapshots);
             op.Done.TrySetResult(result);
         }
-        if (wake)
-            workSignal.Notify();
     }
 
     private sealed class PendingOperation(Func<CommitScope, Task<object?>> work)

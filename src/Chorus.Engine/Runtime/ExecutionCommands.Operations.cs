@@ -28,7 +28,7 @@ internal sealed partial class ExecutionCommands
             throw Conflict(e, "resume");
         e.Status = e.State.HasRunnableSteps ? ExecutionStatus.Running : ExecutionStatus.Waiting;
         await s.Tx.SetSuspendedAsync(tenant, id, false).ConfigureAwait(false);
-        s.NewWork = true;
+        s.MarkStoreWork(time.GetUtcNow());
         await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, time.GetUtcNow(), null, "Execution resumed")).ConfigureAwait(false);
         return e;
@@ -128,7 +128,7 @@ internal sealed partial class ExecutionCommands
             throw new ChorusException(ErrorCodes.Conflict, "Only executions started in manual mode advance step by step.");
         if (e.Status is not (ExecutionStatus.Running or ExecutionStatus.Waiting) || !await s.Tx.ReleaseHeldAsync(tenant, id).ConfigureAwait(false))
             throw Conflict(e, "advance");
-        s.NewWork = true;
+        s.MarkStoreWork(time.GetUtcNow());
         return e;
     }
 

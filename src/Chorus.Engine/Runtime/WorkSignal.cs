@@ -18,14 +18,15 @@ internal sealed class WorkSignal
         }
     }
 
-    /// <summary>Waits for a notification or the timeout; time comes from the engine's TimeProvider.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    /// <summary>Waits for a notification (true) or the timeout (false); time comes from the engine's TimeProvider.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var delay = Task.Delay(timeout, time, timeoutCts.Token);
         var signalled = _signal.WaitAsync(timeoutCts.Token);
-        await Task.WhenAny(delay, signalled).ConfigureAwait(false);
+        var first = await Task.WhenAny(delay, signalled).ConfigureAwait(false);
         await timeoutCts.CancelAsync().ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
+        return first == signalled && signalled.IsCompletedSuccessfully;
     }
 }

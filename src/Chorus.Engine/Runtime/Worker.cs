@@ -22,6 +22,16 @@ internal sealed class Worker(
     private readonly ConcurrentDictionary<long, Running> _running = new();
     private readonly Channel<(WorkItem Item, ExecutionSnapshot? Snapshot)> _local = Channel.CreateUnbounded<(WorkItem, ExecutionSnapshot?)>();
 
+    private readonly CancellationTokenSource _claiming = new();
+    private readonly Lock _dueGate = new();
+    // Whether the store's queue may hold due work this node has not claimed: true at start, after a
+    // notification of due work, and whenever the known next due time passes or the check interval ends.
+    private bool _storeMayHaveWork = true;
+    private DateTimeOffset? _nextDue;
+    private bool _nextDueKnown;
+
+    private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
+
     /// <summary>Work a commit leased to this node: it runs before anything is claimed from the store.</summary>
     public void EnqueueLocal(IReadOnlyList<WorkItem> items, IReadOnlyDictionary<Guid, ExecutionSnapshot> snapshots)
     {
@@ -30,9 +40,18 @@ internal sealed class Worker(
         signal.Notify();
     }
 
-    private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
-
-    private readonly CancellationTokenSource _claiming = new();
+    /// <summary>Work was committed to the store's queue, due at <paramref name="due"/>.</summary>
+    public void NotifyStoreWork(DateTimeOffset due)
+    {
+        lock (_dueGate)
+        {
+            if (due <= time.GetUtcNow())
+                _storeMayHaveWork = true;
+            else if (_nextDue is null || due < _nextDue)
+                _nextDue = due;
+        }
+        signal.Notify();
+    }
 
     /// <summary>Graceful shutdown, first half: claim nothing more; running steps go on.</summary>
     public void StopClaiming() => _claiming.Cancel();
@@ -51,20 +70,10 @@ internal sealed class Worker(
                     Launch(local.Item, local.Snapshot, stopping);
                     continue;
                 }
-                var free = _slots.CurrentCount + 1;
-                var now = time.GetUtcNow();
-                var items = await committer.RunAsync(s => s.Tx.ClaimAsync(options.NodeId, free, now, options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
-                if (items.Count == 0)
-                {
-                    _slots.Release();
-                    await IdleAsync(claiming).ConfigureAwait(false);
+                if (TakeStoreHint() && await ClaimAsync(stopping).ConfigureAwait(false))
                     continue;
-                }
-                // One slot is already ours; take the rest without waiting (free was counted from them).
-                for (var i = 1; i < items.Count; i++)
-                    await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                foreach (var item in items)
-                    Launch(item, null, stopping);
+                _slots.Release();
+                await IdleAsync(claiming).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (claiming.IsCancellationRequested)
             {
@@ -73,8 +82,47 @@ internal sealed class Worker(
             catch (Exception ex)
             {
                 logger.LogError(ex, "Worker loop failed; trying again");
+                lock (_dueGate)
+                    _storeMayHaveWork = true;
                 await Task.Delay(TimeSpan.FromMilliseconds(200), time, claiming).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Claims due items from the store with the slot already held and the free ones. False if none.</summary>
+    private async Task<bool> ClaimAsync(CancellationToken stopping)
+    {
+        var free = _slots.CurrentCount + 1;
+        var now = time.GetUtcNow();
+        var items = await committer.RunAsync(s => s.Tx.ClaimAsync(options.NodeId, free, now, options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
+        if (items.Count == 0)
+        {
+            lock (_dueGate)
+                _nextDueKnown = false;
+            return false;
+        }
+        lock (_dueGate)
+            _storeMayHaveWork = true; // a full claim may have left more behind
+        // One slot is already ours; take the rest without waiting (free was counted from them).
+        for (var i = 1; i < items.Count; i++)
+            await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        foreach (var item in items)
+            Launch(item, null, stopping);
+        return true;
+    }
+
+    private bool TakeStoreHint()
+    {
+        lock (_dueGate)
+        {
+            if (_nextDue is { } due && due <= time.GetUtcNow())
+            {
+                _nextDue = null;
+                _storeMayHaveWork = true;
+            }
+            var hint = _storeMayHaveWork;
+            _storeMayHaveWork = false;
+            return hint;
         }
     }
 
@@ -101,15 +149,35 @@ internal sealed class Worker(
     {
         if (_local.Reader.Count > 0)
             return;
-        var next = await committer.RunAsync(s => s.Tx.NextDueAsync(), stopping).ConfigureAwait(false);
-        var wait = options.CheckInterval;
-        if (next is { } due)
+        bool known;
+        lock (_dueGate)
+            known = _nextDueKnown;
+        if (!known)
         {
-            var untilDue = due - time.GetUtcNow();
-            if (untilDue < wait)
-                wait = untilDue <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : untilDue;
+            var next = await committer.RunAsync(s => s.Tx.NextDueAsync(), stopping).ConfigureAwait(false);
+            lock (_dueGate)
+            {
+                _nextDue = next is { } n && (_nextDue is null || n < _nextDue) ? n : _nextDue;
+                _nextDueKnown = true;
+            }
         }
-        await signal.WaitAsync(wait, time, stopping).ConfigureAwait(false);
+        var wait = options.CheckInterval;
+        lock (_dueGate)
+        {
+            if (_storeMayHaveWork)
+                return;
+            if (_nextDue is { } due)
+            {
+                var untilDue = due - time.GetUtcNow();
+                if (untilDue < wait)
+                    wait = untilDue <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : untilDue;
+            }
+        }
+        if (!await signal.WaitAsync(wait, time, stopping).ConfigureAwait(false))
+        {
+            lock (_dueGate)
+                _storeMayHaveWork = true; // a timer came due, or the fallback poll interval passed
+        }
     }
 
     private void Launch(WorkItem item, ExecutionSnapshot? snapshot, CancellationToken stopping)
