@@ -5,7 +5,7 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>One operation's view of the shared transaction, and what it wrote that must be announced after
 /// the commit: events, and work this node leased to itself so it can run it without claiming it again.</summary>
-internal sealed class CommitScope(IEngineTransaction tx, string node, DateTimeOffset now, TimeSpan lease)
+internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvider time, TimeSpan lease)
 {
     public IEngineTransaction Tx { get; } = tx;
     public List<EventRecord> Events { get; } = [];
@@ -30,6 +30,7 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, DateTimeOf
     /// claim, which saves a transaction (and an fsync) per step.</summary>
     public async Task AddWorkAsync(WorkItem item)
     {
+        var now = time.GetUtcNow();
         var runsNow = item.DueAt <= now && !item.Held && !item.Suspended && item.Kind != WorkItemKind.Deadline;
         if (runsNow)
             item = item with { Fence = 1, LeaseOwner = node, LeaseExpiresAt = now + lease };

@@ -59,7 +59,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             for (var i = 0; i < batch.Count; i++)
             {
                 var op = batch[i];
-                var scope = new CommitScope(tx, options.NodeId, time.GetUtcNow(), options.LeaseDuration);
+                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration);
                 var savepoint = "op" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await tx.SavepointAsync(savepoint).ConfigureAwait(false);
                 try
