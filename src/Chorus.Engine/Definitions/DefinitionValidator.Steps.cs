@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Expressions;
@@ -8,13 +7,6 @@ namespace Chorus.Engine.Definitions;
 
 public static partial class DefinitionValidator
 {
-    /// <summary>The structured condition operators of seed 002, plus their obvious complements.</summary>
-    internal static readonly FrozenSet<string> ConditionOperators = new[]
-    {
-        "equals", "not_equals", "contains", "not_contains", "greater_than", "greater_than_or_equal",
-        "less_than", "less_than_or_equal", "exists", "not_exists", "in", "not_in",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
     private static void CheckSchema(WorkflowDefinition definition, List<DefinitionError> errors)
     {
         if (definition.InputSchema is not { } schema)
@@ -83,13 +75,13 @@ public static partial class DefinitionValidator
         if (op is null)
         {
             errors.Add(new DefinitionError(stepId, prefix + "operator",
-                $"A condition needs an 'operator': one of {string.Join(", ", ConditionOperators.Order())}."));
+                $"A condition needs an 'operator': one of {string.Join(", ", ConditionOperators.All)}."));
             return;
         }
-        if (!ConditionOperators.Contains(op))
+        if (!ConditionOperators.IsKnown(op))
         {
             errors.Add(new DefinitionError(stepId, prefix + "operator",
-                $"Unknown operator '{op}'. Use one of {string.Join(", ", ConditionOperators.Order())}."));
+                $"Unknown operator '{op}'. Use one of {string.Join(", ", ConditionOperators.All)}."));
             return;
         }
         if (op is "exists" or "not_exists")

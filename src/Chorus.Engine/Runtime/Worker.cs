@@ -23,12 +23,7 @@ internal sealed class Worker(
     private readonly Channel<(WorkItem Item, ExecutionSnapshot? Snapshot)> _local = Channel.CreateUnbounded<(WorkItem, ExecutionSnapshot?)>();
 
     private readonly CancellationTokenSource _claiming = new();
-    private readonly Lock _dueGate = new();
-    // Whether the store's queue may hold due work this node has not claimed: true at start, after a
-    // notification of due work, and whenever the known next due time passes or the check interval ends.
-    private bool _storeMayHaveWork = true;
-    private DateTimeOffset? _nextDue;
-    private bool _nextDueKnown;
+    private readonly StoreQueueHint _store = new(time);
 
     private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
 
@@ -43,13 +38,7 @@ internal sealed class Worker(
     /// <summary>Work was committed to the store's queue, due at <paramref name="due"/>.</summary>
     public void NotifyStoreWork(DateTimeOffset due)
     {
-        lock (_dueGate)
-        {
-            if (due <= time.GetUtcNow())
-                _storeMayHaveWork = true;
-            else if (_nextDue is null || due < _nextDue)
-                _nextDue = due;
-        }
+        _store.WorkCommitted(due);
         signal.Notify();
     }
 
@@ -70,7 +59,7 @@ internal sealed class Worker(
                     Launch(local.Item, local.Snapshot, stopping);
                     continue;
                 }
-                if (TakeStoreHint() && await ClaimAsync(stopping).ConfigureAwait(false))
+                if (_store.Take() && await ClaimAsync(stopping).ConfigureAwait(false))
                     continue;
                 _slots.Release();
                 await IdleAsync(claiming).ConfigureAwait(false);
@@ -82,8 +71,7 @@ internal sealed class Worker(
             catch (Exception ex)
             {
                 logger.LogError(ex, "Worker loop failed; trying again");
-                lock (_dueGate)
-                    _storeMayHaveWork = true;
+                _store.Suspect();
                 await Task.Delay(TimeSpan.FromMilliseconds(200), time, claiming).ConfigureAwait(false);
             }
         }
@@ -97,33 +85,16 @@ internal sealed class Worker(
         var items = await committer.RunAsync(s => s.Tx.ClaimAsync(options.NodeId, free, now, options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
         if (items.Count == 0)
         {
-            lock (_dueGate)
-                _nextDueKnown = false;
+            _store.ClaimFoundNothing();
             return false;
         }
-        lock (_dueGate)
-            _storeMayHaveWork = true; // a full claim may have left more behind
+        _store.Suspect(); // a full claim may have left more behind
         // One slot is already ours; take the rest without waiting (free was counted from them).
         for (var i = 1; i < items.Count; i++)
             await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         foreach (var item in items)
             Launch(item, null, stopping);
         return true;
-    }
-
-    private bool TakeStoreHint()
-    {
-        lock (_dueGate)
-        {
-            if (_nextDue is { } due && due <= time.GetUtcNow())
-            {
-                _nextDue = null;
-                _storeMayHaveWork = true;
-            }
-            var hint = _storeMayHaveWork;
-            _storeMayHaveWork = false;
-            return hint;
-        }
     }
 
     /// <summary>Waits for in-flight steps to finish, up to the grace period; the rest are handed back by their
@@ -149,35 +120,11 @@ internal sealed class Worker(
     {
         if (_local.Reader.Count > 0)
             return;
-        bool known;
-        lock (_dueGate)
-            known = _nextDueKnown;
-        if (!known)
-        {
-            var next = await committer.RunAsync(s => s.Tx.NextDueAsync(), stopping).ConfigureAwait(false);
-            lock (_dueGate)
-            {
-                _nextDue = next is { } n && (_nextDue is null || n < _nextDue) ? n : _nextDue;
-                _nextDueKnown = true;
-            }
-        }
-        var wait = options.CheckInterval;
-        lock (_dueGate)
-        {
-            if (_storeMayHaveWork)
-                return;
-            if (_nextDue is { } due)
-            {
-                var untilDue = due - time.GetUtcNow();
-                if (untilDue < wait)
-                    wait = untilDue <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : untilDue;
-            }
-        }
-        if (!await signal.WaitAsync(wait, time, stopping).ConfigureAwait(false))
-        {
-            lock (_dueGate)
-                _storeMayHaveWork = true; // a timer came due, or the fallback poll interval passed
-        }
+        if (!_store.NextDueKnown)
+            _store.Learn(await committer.RunAsync(s => s.Tx.NextDueAsync(), stopping).ConfigureAwait(false));
+        var sleep = _store.SleepBefore(options.CheckInterval);
+        if (sleep > TimeSpan.Zero && !await signal.WaitAsync(sleep, time, stopping).ConfigureAwait(false))
+            _store.Suspect(); // a timer came due, or the fallback poll interval passed
     }
 
     private void Launch(WorkItem item, ExecutionSnapshot? snapshot, CancellationToken stopping)
