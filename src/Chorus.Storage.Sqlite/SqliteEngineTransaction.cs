@@ -5,18 +5,42 @@ using Microsoft.Data.Sqlite;
 namespace Chorus.Storage.Sqlite;
 
 /// <summary>The engine's writes on the single writer connection, inside one transaction.</summary>
-internal sealed partial class SqliteEngineTransaction(SqliteConnection connection, SqliteTransaction tx, CommandCache commands) : IEngineTransaction
+internal sealed partial class SqliteEngineTransaction(SqliteConnection connection, SqliteTransaction tx, WriterBuffers buffers) : IEngineTransaction
 {
-    private SqliteCommand Command(string sql) => commands.Get(sql, tx);
+    private readonly Dictionary<string, (int, int, int)> _savepoints = [];
+    private bool _committed;
+
+    private SqliteCommand Command(string sql) => buffers.Commands.Get(sql, tx);
 
     private static Task<int> ExecuteAsync(SqliteCommand cmd) => cmd.ExecuteNonQueryAsync();
 
-    public Task SavepointAsync(string name) => ExecuteAsync(Command($"SAVEPOINT {name}"));
-    public Task RollbackToSavepointAsync(string name) => ExecuteAsync(Command($"ROLLBACK TO {name}"));
-    public Task ReleaseSavepointAsync(string name) => ExecuteAsync(Command($"RELEASE {name}"));
-    public Task CommitAsync() => tx.CommitAsync();
+    public Task SavepointAsync(string name)
+    {
+        _savepoints[name] = buffers.Mark();
+        return ExecuteAsync(Command($"SAVEPOINT {name}"));
+    }
 
-    public ValueTask DisposeAsync() => tx.DisposeAsync();
+    public Task RollbackToSavepointAsync(string name)
+    {
+        buffers.RollBackTo(_savepoints[name]);
+        return ExecuteAsync(Command($"ROLLBACK TO {name}"));
+    }
+
+    public Task ReleaseSavepointAsync(string name) => ExecuteAsync(Command($"RELEASE {name}"));
+
+    public async Task CommitAsync()
+    {
+        await buffers.FlushAsync(tx).ConfigureAwait(false);
+        await tx.CommitAsync().ConfigureAwait(false);
+        _committed = true;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_committed)
+            buffers.RollBackTo((0, 0, 0)); // nothing of an abandoned transaction may reach the next one
+        return tx.DisposeAsync();
+    }
 
     public async Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id)
     {
@@ -60,25 +84,24 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
     public Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number) =>
         SqliteStore.ReadVersionAsync(connection, tx, tenant, workflowId, number, CancellationToken.None);
 
-    public Task SaveStepRunAsync(StepRunRecord run) => ExecuteAsync(Command(
-            "INSERT OR REPLACE INTO step_runs (tenant_id, execution_id, step_id, attempt, step_name, step_type, status, input, output, error, started_at, finished_at) " +
-            "VALUES ($tenant, $execution, $step, $attempt, $name, $type, $status, $input, $output, $error, $started, $finished)")
-        .With("$tenant", run.Tenant).With("$execution", run.ExecutionId).With("$step", run.StepId).With("$attempt", run.Attempt)
-        .With("$name", run.StepName).With("$type", run.StepType).With("$status", run.Status).With("$input", run.Input)
-        .With("$output", run.Output).With("$error", run.Error).With("$started", run.StartedAt).With("$finished", run.FinishedAt));
-
-    public Task InsertLogAsync(LogRecord log) => ExecuteAsync(Command(
-            "INSERT INTO execution_logs (tenant_id, execution_id, step_id, level, message, data, at) VALUES ($tenant, $execution, $step, $level, $message, $data, $at)")
-        .With("$tenant", log.Tenant).With("$execution", log.ExecutionId).With("$step", log.StepId).With("$level", log.Level)
-        .With("$message", log.Message).With("$data", log.Data).With("$at", log.At));
-
-    public async Task<long> InsertEventAsync(EventRecord evt)
+    public Task SaveStepRunAsync(StepRunRecord run)
     {
-        var cmd = Command(
-                "INSERT INTO events (tenant_id, type, execution_id, workflow_id, payload, at) VALUES ($tenant, $type, $execution, $workflow, $payload, $at) RETURNING id")
-            .With("$tenant", evt.Tenant).With("$type", evt.Type).With("$execution", evt.ExecutionId).With("$workflow", evt.WorkflowId)
-            .With("$payload", evt.Payload).With("$at", evt.At);
-        return (long)(await cmd.ExecuteScalarAsync().ConfigureAwait(false))!;
+        buffers.StepRuns.Add(run.Tenant, run.ExecutionId, run.StepId, run.Attempt, run.StepName, run.StepType, run.Status,
+            run.Input, run.Output, run.Error, run.StartedAt, run.FinishedAt);
+        return Task.CompletedTask;
+    }
+
+    public Task InsertLogAsync(LogRecord log)
+    {
+        buffers.Logs.Add(log.Tenant, log.ExecutionId, log.StepId, log.Level, log.Message, log.Data, log.At);
+        return Task.CompletedTask;
+    }
+
+    public Task<long> InsertEventAsync(EventRecord evt)
+    {
+        var id = buffers.NextEventId();
+        buffers.Events.Add(id, evt.Tenant, evt.Type, evt.ExecutionId, evt.WorkflowId, evt.Payload, evt.At);
+        return Task.FromResult(id);
     }
 
     public Task InsertSignalAsync(SignalRecord signal) => ExecuteAsync(Command(

@@ -10,14 +10,14 @@ public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEng
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly bool _fullSync;
-    private readonly CommandCache _writerCommands;
+    private readonly WriterBuffers _writerBuffers;
 
-    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync)
+    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync, long lastEventId)
     {
         _connectionString = connectionString;
         _writer = writer;
         _fullSync = fullSync;
-        _writerCommands = new CommandCache(writer);
+        _writerBuffers = new WriterBuffers(writer, lastEventId);
     }
 
     public string Path { get; private init; } = "";
@@ -40,16 +40,17 @@ public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEng
         }.ToString();
         var writer = new SqliteConnection(connectionString);
         await writer.OpenAsync(ct).ConfigureAwait(false);
-        var store = new SqliteStore(connectionString, writer, fullSync) { Path = path };
-        await store.ConfigureAsync(writer, ct).ConfigureAwait(false);
+        await Configure(writer, fullSync, ct).ConfigureAwait(false);
         await SqliteMigrator.MigrateAsync(writer, ct).ConfigureAwait(false);
-        return store;
+        await using var lastEvent = Sql.Command(writer, "SELECT COALESCE(MAX(id), 0) FROM events");
+        var lastEventId = (long)(await lastEvent.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return new SqliteStore(connectionString, writer, fullSync, lastEventId) { Path = path };
     }
 
-    private async Task ConfigureAsync(SqliteConnection connection, CancellationToken ct)
+    private static async Task Configure(SqliteConnection connection, bool fullSync, CancellationToken ct)
     {
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(_fullSync ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF;";
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF;";
         await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -58,14 +59,14 @@ public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEng
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
-        await ConfigureAsync(connection, ct).ConfigureAwait(false);
+        await Configure(connection, _fullSync, ct).ConfigureAwait(false);
         return connection;
     }
 
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
     {
         var tx = (SqliteTransaction)await _writer.BeginTransactionAsync(ct).ConfigureAwait(false);
-        return new SqliteEngineTransaction(_writer, tx, _writerCommands);
+        return new SqliteEngineTransaction(_writer, tx, _writerBuffers);
     }
 
     public async Task<bool> PingAsync(CancellationToken ct)
@@ -86,7 +87,7 @@ public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEng
 
     public async ValueTask DisposeAsync()
     {
-        _writerCommands.Dispose();
+        _writerBuffers.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
     }

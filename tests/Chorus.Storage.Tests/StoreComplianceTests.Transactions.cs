@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Storage;
+
 namespace Chorus.Storage.Tests;
 
 public abstract partial class StoreComplianceTests<TStore>
@@ -69,6 +72,55 @@ public abstract partial class StoreComplianceTests<TStore>
         Assert.Null(await Store.GetExecutionAsync(TenantA, undone.Id, Ct));
         Assert.NotNull(await Store.GetExecutionAsync(TenantA, after.Id, Ct));
         Assert.Empty(await ClaimAsync("w", T0));
+    }
+
+    [Fact]
+    public async Task RollbackToSavepointAsync_StepRunsAndLogsAfterIt_AreNotWritten()
+    {
+        var execution = Guid.NewGuid();
+
+        await using (var tx = await Store.BeginAsync(Ct))
+        {
+            await tx.SaveStepRunAsync(StepRun(execution, "kept", 1, T0));
+            await tx.InsertLogAsync(Log(execution, "kept", T0));
+            await tx.SavepointAsync("op1");
+            await tx.SaveStepRunAsync(StepRun(execution, "undone", 1, T0));
+            await tx.InsertLogAsync(Log(execution, "undone", T0));
+            await tx.RollbackToSavepointAsync("op1");
+            await tx.ReleaseSavepointAsync("op1");
+            await tx.CommitAsync();
+        }
+
+        Assert.Equal(["kept"], (await Store.GetStepRunsAsync(TenantA, execution, Ct)).Select(r => r.StepId));
+        Assert.Equal(["kept"], (await Store.GetLogsAsync(TenantA, execution, Ct)).Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WithoutCommit_LeavesNothingForTheNextTransaction()
+    {
+        var execution = Guid.NewGuid();
+        await using (var abandoned = await Store.BeginAsync(Ct))
+        {
+            await abandoned.SaveStepRunAsync(StepRun(execution, "lost", 1, T0));
+            await abandoned.InsertLogAsync(Log(execution, "lost", T0));
+        }
+
+        await InTxAsync(tx => tx.InsertLogAsync(Log(execution, "next", T0)));
+
+        Assert.Empty(await Store.GetStepRunsAsync(TenantA, execution, Ct));
+        Assert.Equal(["next"], (await Store.GetLogsAsync(TenantA, execution, Ct)).Select(l => l.Message));
+    }
+
+    [Fact]
+    public async Task InsertEventAsync_AfterReopen_IdsKeepIncreasing()
+    {
+        EventRecord Event() => new() { Tenant = TenantA, Type = "t", Payload = new JsonObject(), At = T0 };
+        var before = await InTxAsync(tx => tx.InsertEventAsync(Event()));
+
+        await ReopenAsync();
+        var after = await InTxAsync(tx => tx.InsertEventAsync(Event()));
+
+        Assert.True(after > before, $"ids {before} then {after}");
     }
 
     [Fact]
