@@ -63,6 +63,9 @@ public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEng
         return connection;
     }
 
+    /// <summary>The embedded store has one process, and in it one writer connection.</summary>
+    public bool IsExclusiveWriter => true;
+
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
     {
         var tx = (SqliteTransaction)await _writer.BeginTransactionAsync(ct).ConfigureAwait(false);

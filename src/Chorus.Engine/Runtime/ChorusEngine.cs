@@ -97,38 +97,38 @@ public sealed class ChorusEngine : IAsyncDisposable
             ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} has no version.");
         var graph = await _graphs.GetAsync(tenant, workflowId, version.Number, () => Task.FromResult<WorkflowVersionRecord?>(version)).ConfigureAwait(false);
         InputValidation.Check(graph.Definition.InputSchema, input);
-        return await _committer.RunAsync(s => _commands.StartAsync(s, new ExecutionCommands.StartRequest
+        return await ApplyAsync(s => _commands.StartAsync(s, new ExecutionCommands.StartRequest
         {
             Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest,
         }), ct).ConfigureAwait(false);
     }
 
     public Task<ExecutionRecord> PauseAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
-        _committer.RunAsync(s => _commands.PauseAsync(s, tenant, id), ct);
+        ApplyAsync(s => _commands.PauseAsync(s, tenant, id), ct);
 
     public Task<ExecutionRecord> ResumeAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
-        _committer.RunAsync(s => _commands.ResumeAsync(s, tenant, id), ct);
+        ApplyAsync(s => _commands.ResumeAsync(s, tenant, id), ct);
 
     public async Task<ExecutionRecord> CancelAsync(TenantId tenant, Guid id, CancellationToken ct = default)
     {
-        var execution = await _committer.RunAsync(s => _commands.CancelAsync(s, tenant, id), ct).ConfigureAwait(false);
+        var execution = await ApplyAsync(s => _commands.CancelAsync(s, tenant, id), ct).ConfigureAwait(false);
         _worker.CancelExecution(id);
         return execution;
     }
 
     public Task<ExecutionRecord> RetryAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
-        _committer.RunAsync(s => _commands.RetryAsync(s, tenant, id), ct);
+        ApplyAsync(s => _commands.RetryAsync(s, tenant, id), ct);
 
     public Task<ExecutionRecord> SendEventAsync(TenantId tenant, Guid id, string name, JsonNode? data, CancellationToken ct = default) =>
-        _committer.RunAsync(s => _commands.SendEventAsync(s, tenant, id, name, data), ct);
+        ApplyAsync(s => _commands.SendEventAsync(s, tenant, id, name, data), ct);
 
     public Task<ExecutionRecord> SubmitInputAsync(TenantId tenant, Guid id, string? stepId, JsonNode? data, CancellationToken ct = default) =>
-        _committer.RunAsync(s => _commands.SubmitInputAsync(s, tenant, id, stepId, data), ct);
+        ApplyAsync(s => _commands.SubmitInputAsync(s, tenant, id, stepId, data), ct);
 
     /// <summary>Manual mode: runs the next step and waits (up to <paramref name="wait"/>) until it is committed.</summary>
     public async Task<ExecutionRecord> AdvanceAsync(TenantId tenant, Guid id, TimeSpan wait, CancellationToken ct = default)
     {
-        var before = await _committer.RunAsync(s => _commands.AdvanceAsync(s, tenant, id), ct).ConfigureAwait(false);
+        var before = await ApplyAsync(s => _commands.AdvanceAsync(s, tenant, id), ct).ConfigureAwait(false);
         var finishedBefore = before.State.FinishedCount;
         return await WaitForAsync(tenant, id, e => e.IsTerminal || e.State.FinishedCount > finishedBefore || e.Status == ExecutionStatus.Waiting, wait, ct).ConfigureAwait(false);
     }
@@ -159,6 +159,11 @@ public sealed class ChorusEngine : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Runs an operation in the committer and hands back a copy of the execution it changed, taken on
+    /// the committer's thread before anything else can change the committer's own instance.</summary>
+    private Task<ExecutionRecord> ApplyAsync(Func<CommitScope, Task<ExecutionRecord>> operation, CancellationToken ct) =>
+        _committer.RunAsync(async s => (await operation(s).ConfigureAwait(false)).Copy(), ct);
 
     private sealed record StepServices(TimeProvider Time, HttpClient Http, StepRegistry Registry) : IStepServices;
 }

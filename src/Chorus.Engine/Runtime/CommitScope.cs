@@ -5,7 +5,7 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>One operation's view of the shared transaction, and what it wrote that must be announced after
 /// the commit: events, and work this node leased to itself so it can run it without claiming it again.</summary>
-internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvider time, TimeSpan lease)
+internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvider time, TimeSpan lease, ExecutionCache? cache = null)
 {
     public IEngineTransaction Tx { get; } = tx;
     public List<EventRecord> Events { get; } = [];
@@ -18,6 +18,51 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
     {
         if (StoreWorkDue is null || due < StoreWorkDue)
             StoreWorkDue = due;
+    }
+
+    /// <summary>Executions this operation read or wrote.</summary>
+    public HashSet<Guid> Touched { get; } = [];
+
+    /// <summary>Reads an execution for change: from the committer's cache when it holds it, else from the store.</summary>
+    public async Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id)
+    {
+        if (cache is not null && cache.TryGet(id, out var cached))
+        {
+            Touched.Add(id);
+            return cached.Tenant == tenant ? cached : null;
+        }
+        var execution = await Tx.GetExecutionAsync(tenant, id).ConfigureAwait(false);
+        Track(execution);
+        return execution;
+    }
+
+    public async Task<ExecutionRecord?> GetOldestPendingAsync()
+    {
+        var pending = await Tx.GetOldestPendingAsync().ConfigureAwait(false);
+        if (pending is not null && cache is not null && cache.TryGet(pending.Id, out var cached))
+            pending = cached; // one object per execution, or a change to the other copy would be lost
+        Track(pending);
+        return pending;
+    }
+
+    public Task InsertExecutionAsync(ExecutionRecord execution)
+    {
+        Track(execution);
+        return Tx.InsertExecutionAsync(execution);
+    }
+
+    public Task UpdateExecutionAsync(ExecutionRecord execution)
+    {
+        Touched.Add(execution.Id);
+        return Tx.UpdateExecutionAsync(execution);
+    }
+
+    private void Track(ExecutionRecord? execution)
+    {
+        if (execution is null)
+            return;
+        Touched.Add(execution.Id);
+        cache?.Put(execution);
     }
 
     public async Task AddEventAsync(EventRecord evt)

@@ -17,6 +17,8 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     /// <summary>Receives the earliest due time of work committed to the store's queue (timers, retries, releases).</summary>
     public Action<DateTimeOffset>? OnStoreWork { get; set; }
 
+    // Only a store with one writer (the embedded one) lets this process trust what it wrote last.
+    private readonly ExecutionCache? _cache = store.IsExclusiveWriter ? new ExecutionCache() : null;
     private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(new UnboundedChannelOptions { SingleReader = true });
 
     public async Task<T> RunAsync<T>(Func<CommitScope, Task<T>> work, CancellationToken ct = default)
@@ -59,7 +61,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             for (var i = 0; i < batch.Count; i++)
             {
                 var op = batch[i];
-                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration);
+                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration, _cache);
                 var savepoint = "op" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await tx.SavepointAsync(savepoint).ConfigureAwait(false);
                 try
@@ -72,6 +74,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                 {
                     await tx.RollbackToSavepointAsync(savepoint).ConfigureAwait(false);
                     await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
+                    _cache?.Forget(scope.Touched);
                     op.Done.TrySetException(ex);
                 }
             }
@@ -80,6 +83,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         catch (Exception ex)
         {
             logger.LogError(ex, "Commit of a batch of {Count} operations failed", batch.Count);
+            _cache?.Clear();
             foreach (var op in batch)
                 op.Done.TrySetException(ex);
             return;
@@ -87,6 +91,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
         foreach (var (op, result, scope) in succeeded)
         {
+            _cache?.ForgetEnded(scope.Touched);
             if (scope.StoreWorkDue is { } due)
                 OnStoreWork?.Invoke(due);
             foreach (var evt in scope.Events)

@@ -57,13 +57,13 @@ internal sealed partial class ExecutionCommands
         await s.Tx.DeleteWorkItemsAsync(e.Tenant, e.Id).ConfigureAwait(false);
         foreach (var childId in await s.Tx.GetActiveChildrenAsync(e.Tenant, e.Id).ConfigureAwait(false))
         {
-            var child = await s.Tx.GetExecutionAsync(e.Tenant, childId).ConfigureAwait(false);
+            var child = await s.GetExecutionAsync(e.Tenant, childId).ConfigureAwait(false);
             if (child is { IsTerminal: false })
             {
                 child.Status = ExecutionStatus.Cancelled;
                 child.CompletedAt = now;
                 await EndAsync(s, child, now).ConfigureAwait(false);
-                await s.Tx.UpdateExecutionAsync(child).ConfigureAwait(false);
+                await s.UpdateExecutionAsync(child).ConfigureAwait(false);
             }
         }
         await Log(s, e, null, e.Status == ExecutionStatus.Completed ? "info" : "warning", $"Execution {e.Status.ToWire()}").ConfigureAwait(false);
@@ -74,14 +74,14 @@ internal sealed partial class ExecutionCommands
         if (e.Status.IsTerminal())
         {
             // Admission counts slot holders in the table, so the ended status must be written first to free the slot.
-            await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
+            await s.UpdateExecutionAsync(e).ConfigureAwait(false);
             await AdmitPendingAsync(s).ConfigureAwait(false);
         }
     }
 
     private async Task NotifyParentAsync(CommitScope s, ExecutionRecord child, Guid parentId, string parentStep, DateTimeOffset now)
     {
-        var parent = await s.Tx.GetExecutionAsync(child.Tenant, parentId).ConfigureAwait(false);
+        var parent = await s.GetExecutionAsync(child.Tenant, parentId).ConfigureAwait(false);
         if (parent is null || parent.IsTerminal || !parent.State.Steps.TryGetValue(parentStep, out var state) || state.Child != child.Id)
             return;
         var payload = child.Status == ExecutionStatus.Completed

@@ -16,7 +16,7 @@ internal sealed partial class ExecutionCommands
             throw Conflict(e, "pause");
         e.Status = ExecutionStatus.Paused;
         await s.Tx.SetSuspendedAsync(tenant, id, true).ConfigureAwait(false);
-        await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, time.GetUtcNow(), null, "Execution paused")).ConfigureAwait(false);
         return e;
     }
@@ -29,7 +29,7 @@ internal sealed partial class ExecutionCommands
         e.Status = e.State.HasRunnableSteps ? ExecutionStatus.Running : ExecutionStatus.Waiting;
         await s.Tx.SetSuspendedAsync(tenant, id, false).ConfigureAwait(false);
         s.MarkStoreWork(time.GetUtcNow());
-        await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, time.GetUtcNow(), null, "Execution resumed")).ConfigureAwait(false);
         return e;
     }
@@ -43,7 +43,7 @@ internal sealed partial class ExecutionCommands
         e.Status = ExecutionStatus.Cancelled;
         e.CompletedAt = now;
         await EndAsync(s, e, now).ConfigureAwait(false);
-        await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
         return e;
     }
 
@@ -71,7 +71,7 @@ internal sealed partial class ExecutionCommands
         await ScheduleAsync(s, e, failedSteps.Select(p => p.Key).ToList(), now).ConfigureAwait(false);
         if (e.DeadlineAt is { } deadline)
             await AddDeadlineAsync(s, e, deadline).ConfigureAwait(false);
-        await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, null, "Execution retried from the failed step")).ConfigureAwait(false);
         return e;
     }
@@ -91,7 +91,7 @@ internal sealed partial class ExecutionCommands
         }
         waiting.Value.WaitingFor = null;
         await AddResumeAsync(s, e, waiting.Key, waiting.Value.Attempt, now, new JsonObject { ["output"] = data?.DeepClone() }).ConfigureAwait(false);
-        await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
         return e;
     }
 
@@ -116,7 +116,7 @@ internal sealed partial class ExecutionCommands
                 new JsonObject { ["errors"] = new JsonArray(problems.Select(p => (JsonNode?)new JsonObject { ["path"] = p.Path, ["message"] = p.Message }).ToArray()) });
         state.WaitingFor = null;
         await AddResumeAsync(s, e, waitingStep, state.Attempt, time.GetUtcNow(), new JsonObject { ["output"] = data?.DeepClone() }).ConfigureAwait(false);
-        await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
         return e;
     }
 
@@ -137,7 +137,7 @@ internal sealed partial class ExecutionCommands
     {
         if (!await s.Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false))
             return false;
-        var e = await s.Tx.GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+        var e = await s.GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
         if (e is null || e.IsTerminal)
             return false;
         var now = time.GetUtcNow();
@@ -147,7 +147,7 @@ internal sealed partial class ExecutionCommands
             ["message"] = $"The execution exceeded its time limit (deadline {e.DeadlineAt:O}).",
             ["code"] = ErrorCodes.Timeout,
         }, now).ConfigureAwait(false);
-        await s.Tx.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
         return true;
     }
 

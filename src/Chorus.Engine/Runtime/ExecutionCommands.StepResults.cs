@@ -25,7 +25,7 @@ internal sealed partial class ExecutionCommands
         var item = outcome.Item;
         if (!await s.Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false))
             return false;
-        var execution = await s.Tx.GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+        var execution = await s.GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
         if (execution is null || execution.IsTerminal)
             return false;
         if (!execution.State.Steps.TryGetValue(item.StepId, out var state) || state.Attempt != item.Attempt ||
@@ -55,7 +55,7 @@ internal sealed partial class ExecutionCommands
                 await WaitStepAsync(s, execution, step, state, outcome.Result, startedAt, outcome.Input, now).ConfigureAwait(false);
                 break;
         }
-        await s.Tx.UpdateExecutionAsync(execution).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(execution).ConfigureAwait(false);
         s.Remember(execution);
         return true;
     }

@@ -50,7 +50,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         var exempt = request.IsTest || request.ParentExecutionId is not null;
         var admit = exempt || await s.Tx.CountSlotHoldersAsync().ConfigureAwait(false) < options.MaxConcurrentWorkflows;
         var firstSteps = admit ? PrepareRunning(execution, request.Graph, now) : [];
-        await s.Tx.InsertExecutionAsync(execution).ConfigureAwait(false);
+        await s.InsertExecutionAsync(execution).ConfigureAwait(false);
         await ScheduleAsync(s, execution, firstSteps, now).ConfigureAwait(false);
         if (execution.DeadlineAt is { } deadline)
             await AddDeadlineAsync(s, execution, deadline).ConfigureAwait(false);
@@ -104,7 +104,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         var now = time.GetUtcNow();
         while (await s.Tx.CountSlotHoldersAsync().ConfigureAwait(false) < options.MaxConcurrentWorkflows)
         {
-            var pending = await s.Tx.GetOldestPendingAsync().ConfigureAwait(false);
+            var pending = await s.GetOldestPendingAsync().ConfigureAwait(false);
             if (pending is null)
                 return;
             var graph = await GraphOf(s, pending).ConfigureAwait(false);
@@ -112,7 +112,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             await ScheduleAsync(s, pending, steps, now).ConfigureAwait(false);
             if (pending.DeadlineAt is { } deadline)
                 await AddDeadlineAsync(s, pending, deadline).ConfigureAwait(false);
-            await s.Tx.UpdateExecutionAsync(pending).ConfigureAwait(false);
+            await s.UpdateExecutionAsync(pending).ConfigureAwait(false);
             await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(pending, now, null, "Execution started")).ConfigureAwait(false);
         }
     }
@@ -123,6 +123,6 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         graphs.GetAsync(e.Tenant, e.WorkflowId, e.WorkflowVersion, () => s.Tx.GetVersionAsync(e.Tenant, e.WorkflowId, e.WorkflowVersion));
 
     private static async Task<ExecutionRecord> RequireAsync(CommitScope s, TenantId tenant, Guid id) =>
-        await s.Tx.GetExecutionAsync(tenant, id).ConfigureAwait(false)
+        await s.GetExecutionAsync(tenant, id).ConfigureAwait(false)
         ?? throw new ChorusException(ErrorCodes.ExecutionNotFound, $"Execution {id} does not exist.");
 }

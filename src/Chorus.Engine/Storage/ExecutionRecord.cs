@@ -33,6 +33,16 @@ public sealed class ExecutionRecord
     public int TotalSteps { get; init; }
 
     public bool IsTerminal => Status.IsTerminal();
+
+    /// <summary>A deep copy: the committer keeps changing its own instance, so callers get their own.</summary>
+    internal ExecutionRecord Copy() => new()
+    {
+        Tenant = Tenant, Id = Id, WorkflowId = WorkflowId, WorkflowVersion = WorkflowVersion, Status = Status, Mode = Mode,
+        Input = Input?.DeepClone(), Context = (JsonObject)Context.DeepClone(), State = State.Copy(), Output = Output?.DeepClone(),
+        Error = (JsonObject?)Error?.DeepClone(), CurrentStep = CurrentStep, ParentExecutionId = ParentExecutionId,
+        ParentStepId = ParentStepId, IsTest = IsTest, CreatedAt = CreatedAt, StartedAt = StartedAt, CompletedAt = CompletedAt,
+        DeadlineAt = DeadlineAt, TotalSteps = TotalSteps,
+    };
 }
 
 public static class ExecutionStatusExtensions

@@ -23,6 +23,8 @@ public sealed class ExecutionState
 
     public bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
 
+    internal ExecutionState Copy() => System.Text.Json.JsonSerializer.Deserialize<ExecutionState>(System.Text.Json.JsonSerializer.Serialize(this))!;
+
     public int FinishedCount => Steps.Values.Count(s => s.Status is StepStatus.Completed or StepStatus.Skipped or StepStatus.Failed);
 }
 

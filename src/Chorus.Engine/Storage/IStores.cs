@@ -41,6 +41,10 @@ public interface IExecutionReader
 /// transaction (group commit), each inside a savepoint so one failure does not undo the others.</summary>
 public interface IEngineStore
 {
+    /// <summary>True when this process is the only one writing (the embedded store): the engine may then keep
+    /// the executions it wrote in memory rather than read them back.</summary>
+    bool IsExclusiveWriter => false;
+
     Task<IEngineTransaction> BeginAsync(CancellationToken ct);
 }
 

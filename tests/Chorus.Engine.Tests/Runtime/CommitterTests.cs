@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Events;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Storage;
+using Chorus.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chorus.Engine.Tests.Runtime;
+
+/// <summary>The committer keeps the executions it wrote in memory (the embedded store has one writer); an
+/// operation that fails must not leave its half-done change there.</summary>
+public sealed class CommitterTests : IAsyncLifetime
+{
+    private static readonly TenantId Tenant = new("t1");
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chorus-committer-" + Guid.NewGuid().ToString("N"));
+    private readonly CancellationTokenSource _stop = new();
+    private SqliteStore _store = null!;
+    private Committer _committer = null!;
+    private Task _loop = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteStore.OpenAsync(Path.Combine(_dir, "c.db"));
+        _committer = new Committer(_store, new EventHub(), new EngineOptions(), TimeProvider.System, NullLogger.Instance);
+        _loop = Task.Run(() => _committer.RunLoopAsync(_stop.Token));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _committer.Complete();
+        await _loop;
+        _stop.Dispose();
+        await _store.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task RunAsync_OperationFailsAfterChangingAnExecution_NextOperationSeesTheCommittedState()
+    {
+        var execution = NewExecution();
+        await _committer.RunAsync(async s => { await s.InsertExecutionAsync(execution); return true; });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _committer.RunAsync<bool>(async s =>
+        {
+            var e = (await s.GetExecutionAsync(Tenant, execution.Id))!;
+            e.Status = ExecutionStatus.Failed;
+            e.Context["half"] = "done";
+            await s.UpdateExecutionAsync(e);
+            throw new InvalidOperationException("the operation fails after its change");
+        }));
+        var seen = await _committer.RunAsync(s => s.GetExecutionAsync(Tenant, execution.Id));
+
+        Assert.Equal(ExecutionStatus.Running, seen!.Status);
+        Assert.False(seen.Context.ContainsKey("half"));
+        Assert.Equal(ExecutionStatus.Running, (await _store.GetExecutionAsync(Tenant, execution.Id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_CachedExecution_IsNotVisibleToAnotherTenant()
+    {
+        var execution = NewExecution();
+        await _committer.RunAsync(async s => { await s.InsertExecutionAsync(execution); return true; });
+
+        var seen = await _committer.RunAsync(s => s.GetExecutionAsync(new TenantId("t2"), execution.Id));
+
+        Assert.Null(seen);
+    }
+
+    [Fact]
+    public async Task RunAsync_ChangeCommitted_NextOperationSeesIt()
+    {
+        var execution = NewExecution();
+        await _committer.RunAsync(async s => { await s.InsertExecutionAsync(execution); return true; });
+
+        await _committer.RunAsync(async s =>
+        {
+            var e = (await s.GetExecutionAsync(Tenant, execution.Id))!;
+            e.Context["step"] = 1;
+            await s.UpdateExecutionAsync(e);
+            return true;
+        });
+        var seen = await _committer.RunAsync(s => s.GetExecutionAsync(Tenant, execution.Id));
+
+        Assert.Equal(1, seen!.Context["step"]!.GetValue<int>());
+        Assert.Equal(1, (await _store.GetExecutionAsync(Tenant, execution.Id, CancellationToken.None))!.Context["step"]!.GetValue<int>());
+    }
+
+    private static ExecutionRecord NewExecution() => new()
+    {
+        Tenant = Tenant, Id = Guid.NewGuid(), WorkflowId = Guid.NewGuid(), WorkflowVersion = 1, Status = ExecutionStatus.Running,
+        Mode = ExecutionMode.Automatic, Context = new JsonObject(), State = new ExecutionState(), CreatedAt = DateTimeOffset.UnixEpoch,
+    };
+}
