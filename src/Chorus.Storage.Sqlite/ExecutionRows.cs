@@ -21,7 +21,7 @@ internal static class ExecutionRows
     public static SqliteCommand Bind(SqliteCommand cmd, ExecutionRecord e) =>
         cmd.With("$tenant", e.Tenant).With("$id", e.Id).With("$workflow", e.WorkflowId).With("$version", e.WorkflowVersion)
             .With("$status", e.Status.ToWire()).With("$mode", e.Mode.ToString().ToLowerInvariant()).With("$input", e.Input)
-            .With("$context", e.Context).With("$state", Sql.Serialize(e.State)).With("$output", e.Output).With("$error", e.Error)
+            .With("$context", e.Context).With("$state", e.State.ToJson()).With("$output", e.Output).With("$error", e.Error)
             .With("$current", e.CurrentStep).With("$parent", e.ParentExecutionId).With("$parent_step", e.ParentStepId)
             .With("$test", e.IsTest).With("$total", e.TotalSteps).With("$created", e.CreatedAt).With("$started", e.StartedAt)
             .With("$completed", e.CompletedAt).With("$deadline", e.DeadlineAt);
@@ -46,7 +46,7 @@ internal static class ExecutionRows
         Mode = Enum.Parse<ExecutionMode>(r.Text("mode")!, ignoreCase: true),
         Input = r.Json("input"),
         Context = r.Json("context")!.AsObject(),
-        State = Sql.Deserialize<ExecutionState>(r.Text("state")!),
+        State = ExecutionState.FromJson(r.Text("state")!),
         Output = r.Json("output"),
         Error = r.Json("error")?.AsObject(),
         CurrentStep = r.Text("current_step"),

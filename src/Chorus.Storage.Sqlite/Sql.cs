@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Microsoft.Data.Sqlite;
@@ -55,10 +54,6 @@ internal static class Sql
     }
 
     public static JsonNode? Json(this SqliteDataReader r, string column) => r.Text(column) is { } s ? JsonNode.Parse(s) : null;
-
-    public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json)!;
-
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value);
 
     public static int Int(object? scalar) => Convert.ToInt32(scalar, CultureInfo.InvariantCulture);
 }

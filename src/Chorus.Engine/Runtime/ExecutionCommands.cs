@@ -102,10 +102,10 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
     private async Task AdmitPendingAsync(CommitScope s)
     {
         var now = time.GetUtcNow();
-        while (await s.Tx.CountSlotHoldersAsync().ConfigureAwait(false) < options.MaxConcurrentWorkflows)
+        // Looking for a pending execution is an index seek; counting slot holders scans them, so it comes second.
+        while (await s.GetOldestPendingAsync().ConfigureAwait(false) is { } pending)
         {
-            var pending = await s.GetOldestPendingAsync().ConfigureAwait(false);
-            if (pending is null)
+            if (await s.Tx.CountSlotHoldersAsync().ConfigureAwait(false) >= options.MaxConcurrentWorkflows)
                 return;
             var graph = await GraphOf(s, pending).ConfigureAwait(false);
             var steps = PrepareRunning(pending, graph, now);

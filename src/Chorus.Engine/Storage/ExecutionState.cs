@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Chorus.Engine.Storage;
@@ -23,7 +24,12 @@ public sealed class ExecutionState
 
     public bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
 
-    internal ExecutionState Copy() => System.Text.Json.JsonSerializer.Deserialize<ExecutionState>(System.Text.Json.JsonSerializer.Serialize(this))!;
+    /// <summary>The state as stored: every commit writes it, so it uses source-generated serialization.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ExecutionStateJson.Default.ExecutionState);
+
+    public static ExecutionState FromJson(string json) => JsonSerializer.Deserialize(json, ExecutionStateJson.Default.ExecutionState)!;
+
+    internal ExecutionState Copy() => FromJson(ToJson());
 
     public int FinishedCount => Steps.Values.Count(s => s.Status is StepStatus.Completed or StepStatus.Skipped or StepStatus.Failed);
 }
@@ -60,3 +66,6 @@ public sealed class StepState
     [JsonPropertyName("started_at")]
     public DateTimeOffset? StartedAt { get; set; }
 }
+
+[JsonSerializable(typeof(ExecutionState))]
+internal sealed partial class ExecutionStateJson : JsonSerializerContext;
