@@ -69,7 +69,9 @@ internal sealed partial class ExecutionCommands
         await Log(s, e, null, e.Status == ExecutionStatus.Completed ? "info" : "warning", $"Execution {e.Status.ToWire()}").ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, null, $"Execution {e.Status.ToWire()}")).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionFinished(e, now)).ConfigureAwait(false);
-        if (e.ParentExecutionId is { } parentId && e.ParentStepId is { } parentStep && e.Status != ExecutionStatus.Cancelled)
+        // A child cancelled by its own parent finds the parent already ended; one cancelled by a person fails
+        // the parent's subflow step, which would otherwise wait forever.
+        if (e.ParentExecutionId is { } parentId && e.ParentStepId is { } parentStep)
             await NotifyParentAsync(s, e, parentId, parentStep, now).ConfigureAwait(false);
         if (e.Status.IsTerminal())
         {

@@ -105,6 +105,29 @@ public sealed class EngineIntegrationGraphTests : IAsyncLifetime
         Assert.Single(_h.Calls.For(id, "after"));
     }
 
+    [Fact]
+    public async Task SubflowChildCancelledByHand_FailsTheParentStepInsteadOfWaitingForever()
+    {
+        var child = await _h.CreateWorkflowAsync("""{"name": "child", "steps": [{"id": "w", "name": "W", "type": "wait", "config": {"event": "never"}}]}""");
+        var parent = await _h.CreateWorkflowAsync($$"""
+            {"name": "parent", "steps": [
+              {"id": "sub", "name": "Sub", "type": "subflow", "config": {"workflow_id": "{{child}}"}, "retry": {"max_attempts": 1}, "next": "after"},
+              {"id": "after", "name": "After", "type": "count"}
+            ]}
+            """);
+        var id = await _h.StartAsync(parent);
+        var waiting = await _h.WaitAsync(id, e => e.State.Steps.TryGetValue("sub", out var s) && s.Child is not null, "the child to start", nudge: false);
+        var childId = waiting.State.Steps["sub"].Child!.Value;
+        await _h.WaitForStatusAsync(childId, ExecutionStatus.Waiting, nudge: false);
+
+        await _h.Engine.CancelAsync(EngineHarness.Tenant, childId);
+
+        var failed = await _h.WaitForStatusAsync(id, ExecutionStatus.Failed, nudge: false);
+        Assert.Equal("sub", failed.Error!["step_id"]!.GetValue<string>());
+        Assert.Contains("cancelled", failed.Error["message"]!.GetValue<string>());
+        Assert.Empty(_h.Calls.For(id, "after"));
+    }
+
     /// <summary>Seed 002's "Workflow Schema Example", with send_email (not a Chorus action) as log_message.</summary>
     private const string Seed002 = """
         {"steps": [
