@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every Chorus test. Installs and starts what the tests need when it is missing, builds once, runs each
+# Runs every Chorus test. Installs and starts what the tests need when it is missing (PostgreSQL), builds once, runs each
 # test project in turn, and ends with the line "tests: N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+echo "== services"
+# The PostgreSQL store's tests need a real server: start (or install and start) a throwaway one.
+if ! pg_url=$(bash scripts/start-postgres.sh | tail -n 1); then
+  echo "scripts/test.sh: PostgreSQL could not be started; see the lines above" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+export CHORUS_TEST_POSTGRES="$pg_url"
 
 results=.artifacts/test-results
 rm -rf "$results"
