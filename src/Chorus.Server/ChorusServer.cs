@@ -14,18 +14,18 @@ public static class ChorusServer
     /// <summary>Reads the environment, runs until stopped, and returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        ServerOptions options;
+        WebApplication app;
         try
         {
-            options = ServerOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+            app = await BuildAsync(args, ServerOptions.FromEnvironment(Environment.GetEnvironmentVariable));
         }
         catch (OptionsException ex)
         {
             await Console.Error.WriteLineAsync($"chorus: invalid configuration: {ex.Message}");
             return 2;
         }
-        await using var app = await BuildAsync(args, options);
-        await app.RunAsync();
+        await using (app)
+            await app.RunAsync();
         return 0;
     }
 
@@ -42,12 +42,12 @@ public static class ChorusServer
         builder.Logging.SetMinimumLevel(options.Environment == "development" ? LogLevel.Debug : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        var store = await SqliteStore.OpenAsync(options.DatabasePath, options.FullSync);
+        var store = await OpenStoreAsync(options);
         var registry = BuiltInSteps.CreateRegistry();
         configureSteps?.Invoke(registry);
         builder.Services.AddSingleton(_ => store);
-        builder.Services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<SqliteStore>());
-        builder.Services.AddSingleton<IExecutionReader>(sp => sp.GetRequiredService<SqliteStore>());
+        builder.Services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<IChorusStore>());
+        builder.Services.AddSingleton<IExecutionReader>(sp => sp.GetRequiredService<IChorusStore>());
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -62,5 +62,12 @@ public static class ChorusServer
         app.MapWorkflows();
         app.MapExecutions();
         return app;
+    }
+
+    private static async Task<IChorusStore> OpenStoreAsync(ServerOptions options)
+    {
+        if (options.PostgresUrl is not null)
+            throw new OptionsException("DATABASE_URL: the PostgreSQL store is not part of this build yet; use a SQLite file path.");
+        return await SqliteStore.OpenAsync(options.DatabasePath, options.FullSync);
     }
 }

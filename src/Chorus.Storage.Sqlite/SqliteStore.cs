@@ -5,7 +5,7 @@ namespace Chorus.Storage.Sqlite;
 
 /// <summary>The embedded store: one SQLite file in WAL mode. The engine's writes all go through one
 /// connection (SQLite has one writer anyway); API reads use pooled connections that WAL lets run beside it.</summary>
-public sealed partial class SqliteStore : IWorkflowStore, IExecutionReader, IEngineStore, IAsyncDisposable
+public sealed partial class SqliteStore : IChorusStore
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;

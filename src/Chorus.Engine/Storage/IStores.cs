@@ -48,6 +48,9 @@ public interface IEngineStore
     Task<IEngineTransaction> BeginAsync(CancellationToken ct);
 }
 
+/// <summary>Everything a server needs of one store: the embedded SQLite one or the PostgreSQL one.</summary>
+public interface IChorusStore : IWorkflowStore, IExecutionReader, IEngineStore, IAsyncDisposable;
+
 /// <summary>The writes (and the reads they depend on) of the engine, all inside one transaction.</summary>
 public interface IEngineTransaction : IAsyncDisposable
 {

@@ -16,6 +16,10 @@ public sealed record ServerOptions
     /// <summary>DATABASE_URL: a SQLite file path, or <c>sqlite:PATH</c> (default <c>chorus.db</c> in the working directory).</summary>
     public string DatabasePath { get; init; } = "chorus.db";
 
+    /// <summary>DATABASE_URL as <c>postgres://…</c>, <c>postgresql://…</c> or <c>postgresql+asyncpg://…</c>: the
+    /// shared PostgreSQL store that several server processes can use at once. Null for the embedded store.</summary>
+    public string? PostgresUrl { get; init; }
+
     /// <summary>SQLITE_SYNCHRONOUS: FULL (default, every commit on disk) or NORMAL.</summary>
     public bool FullSync { get; init; } = true;
 
@@ -36,6 +40,7 @@ public sealed record ServerOptions
             Port = Int(read, "PORT", defaults.Port, 0, 65535),
             Host = read("HOST") is { Length: > 0 } host ? host : defaults.Host,
             DatabasePath = DatabasePathFrom(read("DATABASE_URL")) ?? defaults.DatabasePath,
+            PostgresUrl = IsPostgres(read("DATABASE_URL")) ? read("DATABASE_URL") : null,
             FullSync = Choice(read, "SQLITE_SYNCHRONOUS", "FULL", "FULL", "NORMAL") == "FULL",
             MaxBodyBytes = Int(read, "MAX_BODY_BYTES", (int)defaults.MaxBodyBytes, 1024, 256 * 1024 * 1024),
             Environment = read("ENVIRONMENT") is { Length: > 0 } env ? env : defaults.Environment,
@@ -52,12 +57,15 @@ public sealed record ServerOptions
         };
     }
 
+    private static bool IsPostgres(string? url) =>
+        url is not null && (url.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            || url.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+            || url.StartsWith("postgresql+asyncpg://", StringComparison.OrdinalIgnoreCase));
+
     private static string? DatabasePathFrom(string? url)
     {
-        if (string.IsNullOrWhiteSpace(url))
+        if (string.IsNullOrWhiteSpace(url) || IsPostgres(url))
             return null;
-        if (url.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
-            throw new OptionsException("DATABASE_URL: the PostgreSQL store is not available in this build; use a SQLite file path or sqlite:PATH.");
         foreach (var prefix in new[] { "sqlite:///", "sqlite://", "sqlite:", "file:" })
             if (url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 return url[prefix.Length..] is { Length: > 0 } path ? (prefix == "sqlite:///" ? "/" + path : path)
