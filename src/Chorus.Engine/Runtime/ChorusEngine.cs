@@ -12,6 +12,7 @@ namespace Chorus.Engine.Runtime;
 /// in the background until they end. Start it once with <see cref="StartAsync"/>.</summary>
 public sealed class ChorusEngine : IAsyncDisposable
 {
+    private readonly IEngineStore _store;
     private readonly IExecutionReader _reader;
     private readonly IWorkflowStore _workflows;
     private readonly GraphCache _graphs = new();
@@ -23,6 +24,7 @@ public sealed class ChorusEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _committerLoop = Task.CompletedTask;
     private Task _workerLoop = Task.CompletedTask;
+    private Task _listening = Task.CompletedTask;
     private bool _started;
 
     public ChorusEngine(IEngineStore store, IWorkflowStore workflows, IExecutionReader reader, StepRegistry registry,
@@ -30,6 +32,7 @@ public sealed class ChorusEngine : IAsyncDisposable
     {
         _reader = reader;
         _workflows = workflows;
+        _store = store;
         _options = options;
         _time = time ?? TimeProvider.System;
         loggers ??= NullLoggerFactory.Instance;
@@ -60,6 +63,7 @@ public sealed class ChorusEngine : IAsyncDisposable
             await _committer.RunAsync(async s => { await s.Tx.ReleaseLeasesNotOwnedByAsync(_options.NodeId).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
         await _committer.RunAsync(async s => { await _commands.AdmitPendingOnStartupAsync(s).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
         _workerLoop = Task.Run(() => _worker.RunLoopAsync(_stopping.Token), CancellationToken.None);
+        _listening = Task.Run(() => _store.ListenForWorkAsync(_worker.NotifyStoreWork, _stopping.Token), CancellationToken.None);
     }
 
     /// <summary>Stops claiming work, lets running steps finish within <paramref name="grace"/>, commits what they
@@ -75,6 +79,7 @@ public sealed class ChorusEngine : IAsyncDisposable
         _committer.Complete();
         await _committerLoop.ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
+        try { await _listening.ConfigureAwait(false); } catch (OperationCanceledException) { }
     }
 
     public async ValueTask DisposeAsync()

@@ -78,6 +78,8 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                     op.Done.TrySetException(ex);
                 }
             }
+            if (succeeded.Select(x => x.Scope.StoreWorkDue).Min() is { } due)
+                await tx.AnnounceWorkAsync(due).ConfigureAwait(false);
             await tx.CommitAsync().ConfigureAwait(false);
         }
         catch (Exception ex)

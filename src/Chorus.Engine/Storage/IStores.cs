@@ -45,6 +45,11 @@ public interface IEngineStore
     /// the executions it wrote in memory rather than read them back.</summary>
     bool IsExclusiveWriter => false;
 
+    /// <summary>Calls <paramref name="onWork"/> with the due time of work that any node committed to the queue,
+    /// until cancelled, so idle nodes wake at once instead of at their next poll. A store with one process has
+    /// nothing to listen to.</summary>
+    Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct) => Task.CompletedTask;
+
     Task<IEngineTransaction> BeginAsync(CancellationToken ct);
 }
 
@@ -54,6 +59,9 @@ public interface IChorusStore : IWorkflowStore, IExecutionReader, IEngineStore, 
 /// <summary>The writes (and the reads they depend on) of the engine, all inside one transaction.</summary>
 public interface IEngineTransaction : IAsyncDisposable
 {
+    /// <summary>Tells every node listening, once this transaction commits, that work falls due at <paramref name="due"/>.</summary>
+    Task AnnounceWorkAsync(DateTimeOffset due) => Task.CompletedTask;
+
     Task SavepointAsync(string name);
     Task RollbackToSavepointAsync(string name);
     Task ReleaseSavepointAsync(string name);
