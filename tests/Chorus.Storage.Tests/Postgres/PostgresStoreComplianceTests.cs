@@ -126,4 +126,18 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
 
         Assert.Equal(ExecutionStatus.Completed, (await waiting.WaitAsync(TimeSpan.FromSeconds(10)))?.Status);
     }
+
+    [Fact]
+    public async Task GetVersionAsync_Definition_ComesBackAsTheAuthorWroteItKeyOrderIncluded()
+    {
+        var workflow = Workflow(TenantA, Guid.NewGuid());
+        var version = Version(TenantA, workflow.Id, 1) with
+        {
+            Definition = System.Text.Json.Nodes.JsonNode.Parse("""{"zeta": 1, "steps": [], "alpha": {"b": 2, "a": 1}, "name": "x"}""")!.AsObject(),
+        };
+
+        await Store.CreateWorkflowAsync(workflow, version, Ct);
+
+        Assert.Equal(version.Definition.ToJsonString(), (await Store.GetVersionAsync(TenantA, workflow.Id, 1, Ct))?.Definition.ToJsonString());
+    }
 }
