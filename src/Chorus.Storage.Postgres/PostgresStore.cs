@@ -1,0 +1,71 @@
+using Chorus.Engine.Storage;
+using Npgsql;
+
+namespace Chorus.Storage.Postgres;
+
+/// <summary>The scale-out store: several nodes share one PostgreSQL database. Row locks (SELECT ... FOR UPDATE)
+/// serialise changes to one execution, SKIP LOCKED lets nodes claim disjoint work, and fences refuse the
+/// writes of a node whose lease was taken over.</summary>
+public sealed partial class PostgresStore : IWorkflowStore, IExecutionReader, IEngineStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    /// <summary>Connects with a postgres://, postgresql:// or postgresql+asyncpg:// URL and applies the
+    /// migrations this database has not seen.</summary>
+    public static async Task<PostgresStore> OpenAsync(string url, CancellationToken ct = default)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString(url))
+        {
+            // The engine sends the same few statements all the time: let the server plan them once per connection.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
+        };
+        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        try
+        {
+            await PostgresMigrator.MigrateAsync(dataSource, ct).ConfigureAwait(false);
+            return new PostgresStore(dataSource);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => _dataSource.OpenConnectionAsync(ct);
+
+    public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
+    {
+        var connection = await OpenAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            return new PostgresEngineTransaction(connection, tx);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            var connection = await OpenAsync(ct).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+                await Pg.Command(connection, "SELECT COUNT(*) FROM workflow.schema_migrations").ScalarAsync(ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,143 @@
+using Chorus.Engine.Storage;
+using Chorus.Storage.Postgres;
+
+namespace Chorus.Storage.Tests.Postgres;
+
+/// <summary>The compliance suite on a fresh PostgreSQL database per test, plus what only a shared database has:
+/// nodes migrating and claiming at the same time.</summary>
+public sealed class PostgresStoreComplianceTests : StoreComplianceTests<PostgresStore>
+{
+    private readonly PostgresTestDatabase _databases = new();
+
+    protected override async Task<PostgresStore> CreateStoreAsync() => await PostgresStore.OpenAsync(await _databases.CreateAsync());
+
+    protected override Task<PostgresStore> OpenSameStoreAsync() => PostgresStore.OpenAsync(_databases.FirstUrl);
+
+    protected override Task CleanUpAsync() => _databases.DropAllAsync();
+
+    private static int EmbeddedMigrationCount =>
+        typeof(PostgresStore).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
+
+    private static Task<long> MigrationRowsAsync(string url) => PostgresTestDatabase.ScalarAsync(url, "SELECT COUNT(*) FROM workflow.schema_migrations");
+
+    [Fact]
+    public async Task OpenAsync_AfterClose_DoesNotApplyTheSchemaAgain()
+    {
+        await ReopenAsync();
+        await ReopenAsync();
+
+        Assert.True(await Store.PingAsync(Ct));
+        Assert.True(EmbeddedMigrationCount > 0);
+        Assert.Equal(EmbeddedMigrationCount, await MigrationRowsAsync(_databases.FirstUrl));
+    }
+
+    [Fact]
+    public async Task OpenAsync_FiveNodesOnOneEmptyDatabaseAtOnce_MigrateItExactlyOnce()
+    {
+        var url = await _databases.CreateAsync();
+
+        var stores = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostgresStore.OpenAsync(url)));
+        try
+        {
+            var workflow = Workflow(TenantA, Guid.NewGuid());
+            await stores[0].CreateWorkflowAsync(workflow, Version(TenantA, workflow.Id, 1), Ct);
+            foreach (var store in stores)
+                Assert.Equal(workflow, await store.GetWorkflowAsync(TenantA, workflow.Id, Ct));
+            Assert.Equal(EmbeddedMigrationCount, await MigrationRowsAsync(url));
+        }
+        finally
+        {
+            foreach (var store in stores)
+                await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ClaimAsync_TwoOpenTransactions_SkipEachOthersItemsWithoutWaiting()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 10; i++)
+            ids.Add(await InsertItemAsync(Item(TenantA, Guid.NewGuid(), T0.AddSeconds(-i))));
+
+        await using var first = await Store.BeginAsync(Ct);
+        var firstClaim = await first.ClaimAsync("node-1", 4, T0, TimeSpan.FromSeconds(30));
+        await using var second = await Store.BeginAsync(Ct);
+        // Without SKIP LOCKED this claim would block on the first transaction's row locks until the timeout.
+        var secondClaim = await second.ClaimAsync("node-2", 10, T0, TimeSpan.FromSeconds(30)).WaitAsync(TimeSpan.FromSeconds(10));
+        await first.CommitAsync();
+        await second.CommitAsync();
+
+        Assert.Equal(4, firstClaim.Count);
+        Assert.Equal(6, secondClaim.Count);
+        Assert.Empty(firstClaim.Select(i => i.Id).Intersect(secondClaim.Select(i => i.Id)));
+        Assert.Equal(ids.Order(), firstClaim.Concat(secondClaim).Select(i => i.Id).Order());
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ManyNodesRacing_NeverLeaseOneItemTwice()
+    {
+        for (var i = 0; i < 200; i++)
+            await InsertItemAsync(Item(TenantA, Guid.NewGuid(), T0.AddMilliseconds(-i)));
+
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenSameStoreAsync()));
+        try
+        {
+            var claims = await Task.WhenAll(stores.Select(async (store, node) =>
+            {
+                var mine = new List<WorkItem>();
+                while (true)
+                {
+                    await using var tx = await store.BeginAsync(Ct);
+                    var batch = await tx.ClaimAsync($"node-{node}", 7, T0, TimeSpan.FromMinutes(5));
+                    await tx.CommitAsync();
+                    if (batch.Count == 0)
+                        return mine;
+                    mine.AddRange(batch);
+                }
+            }));
+
+            var all = claims.SelectMany(c => c).Select(i => i.Id).ToList();
+            Assert.Equal(200, all.Count);
+            Assert.Equal(200, all.Distinct().Count());
+        }
+        finally
+        {
+            foreach (var store in stores)
+                await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task GetExecutionAsync_InTransaction_LocksTheRowUntilTheHolderCommits()
+    {
+        var execution = Execution(TenantA);
+        await InsertAsync(execution);
+
+        await using var first = await Store.BeginAsync(Ct);
+        var held = await first.GetExecutionAsync(TenantA, execution.Id);
+        await using var second = await Store.BeginAsync(Ct);
+        var waiting = second.GetExecutionAsync(TenantA, execution.Id);
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted, "the second reader should wait for the row lock");
+
+        held!.Status = ExecutionStatus.Completed;
+        await first.UpdateExecutionAsync(held);
+        await first.CommitAsync();
+
+        Assert.Equal(ExecutionStatus.Completed, (await waiting.WaitAsync(TimeSpan.FromSeconds(10)))?.Status);
+    }
+
+    [Fact]
+    public async Task GetVersionAsync_Definition_ComesBackAsTheAuthorWroteItKeyOrderIncluded()
+    {
+        var workflow = Workflow(TenantA, Guid.NewGuid());
+        var version = Version(TenantA, workflow.Id, 1) with
+        {
+            Definition = System.Text.Json.Nodes.JsonNode.Parse("""{"zeta": 1, "steps": [], "alpha": {"b": 2, "a": 1}, "name": "x"}""")!.AsObject(),
+        };
+
+        await Store.CreateWorkflowAsync(workflow, version, Ct);
+
+        Assert.Equal(version.Definition.ToJsonString(), (await Store.GetVersionAsync(TenantA, workflow.Id, 1, Ct))?.Definition.ToJsonString());
+    }
+}
