@@ -4,6 +4,7 @@ using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Hosting;
+using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
 
 namespace Chorus.Server;
@@ -66,8 +67,19 @@ public static class ChorusServer
 
     private static async Task<IChorusStore> OpenStoreAsync(ServerOptions options)
     {
-        if (options.PostgresUrl is not null)
-            throw new OptionsException("DATABASE_URL: the PostgreSQL store is not part of this build yet; use a SQLite file path.");
-        return await SqliteStore.OpenAsync(options.DatabasePath, options.FullSync);
+        if (options.PostgresUrl is null)
+            return await SqliteStore.OpenAsync(options.DatabasePath, options.FullSync);
+        try
+        {
+            return await PostgresStore.OpenAsync(options.PostgresUrl);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new OptionsException($"DATABASE_URL: {ex.Message}");
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw new OptionsException($"DATABASE_URL: the PostgreSQL server cannot be used: {ex.Message}");
+        }
     }
 }

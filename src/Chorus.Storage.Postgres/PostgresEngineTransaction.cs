@@ -10,6 +10,14 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
 {
     private NpgsqlCommand Command(string sql) => Pg.Command(connection, sql, tx);
 
+    public async Task AnnounceWorkAsync(DateTimeOffset due)
+    {
+        // NOTIFY inside the transaction is delivered only if it commits.
+        await using var notify = new NpgsqlCommand($"SELECT pg_notify('{PostgresStore.WorkChannel}', @due)", connection, tx);
+        notify.Parameters.AddWithValue("due", due.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await notify.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
     public Task SavepointAsync(string name) => tx.SaveAsync(name);
 
     public Task RollbackToSavepointAsync(string name) => tx.RollbackAsync(name);

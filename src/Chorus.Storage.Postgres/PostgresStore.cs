@@ -6,7 +6,7 @@ namespace Chorus.Storage.Postgres;
 /// <summary>The scale-out store: several nodes share one PostgreSQL database. Row locks (SELECT ... FOR UPDATE)
 /// serialise changes to one execution, SKIP LOCKED lets nodes claim disjoint work, and fences refuse the
 /// writes of a node whose lease was taken over.</summary>
-public sealed partial class PostgresStore : IWorkflowStore, IExecutionReader, IEngineStore, IAsyncDisposable
+public sealed partial class PostgresStore : IChorusStore
 {
     private readonly NpgsqlDataSource _dataSource;
 

@@ -52,9 +52,13 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             left.Done.TrySetException(new OperationCanceledException("The engine stopped before this change was committed."));
     }
 
-    private async Task CommitBatchAsync(List<PendingOperation> batch)
+    // A deadlock or a busy database is another writer's timing, not the operation's fault: try it again.
+    private const int MaxAttempts = 3;
+
+    private async Task CommitBatchAsync(List<PendingOperation> batch, int attempt = 1)
     {
         var succeeded = new List<(PendingOperation Op, object? Result, CommitScope Scope)>(batch.Count);
+        var again = new List<PendingOperation>();
         try
         {
             await using var tx = await store.BeginAsync(CancellationToken.None).ConfigureAwait(false);
@@ -75,7 +79,10 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                     await tx.RollbackToSavepointAsync(savepoint).ConfigureAwait(false);
                     await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
                     _cache?.Forget(scope.Touched);
-                    op.Done.TrySetException(ex);
+                    if (IsTransient(ex) && attempt < MaxAttempts)
+                        again.Add(op);
+                    else
+                        op.Done.TrySetException(ex);
                 }
             }
             if (succeeded.Select(x => x.Scope.StoreWorkDue).Min() is { } due)
@@ -84,8 +91,16 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Commit of a batch of {Count} operations failed", batch.Count);
             _cache?.Clear();
+            if (IsTransient(ex) && attempt < MaxAttempts)
+            {
+                // Alone, each operation has the best chance; those that failed for their own reasons stay failed.
+                logger.LogWarning(ex, "Commit of a batch of {Count} operations hit a transient error; trying each again", batch.Count);
+                foreach (var op in batch.Where(op => !op.Done.Task.IsCompleted))
+                    await CommitBatchAsync([op], attempt + 1).ConfigureAwait(false);
+                return;
+            }
+            logger.LogError(ex, "Commit of a batch of {Count} operations failed", batch.Count);
             foreach (var op in batch)
                 op.Done.TrySetException(ex);
             return;
@@ -102,7 +117,11 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                 OnLocalWork?.Invoke(scope.LocalWork, scope.Snapshots);
             op.Done.TrySetResult(result);
         }
+        if (again.Count > 0)
+            await CommitBatchAsync(again, attempt + 1).ConfigureAwait(false);
     }
+
+    private static bool IsTransient(Exception ex) => ex is System.Data.Common.DbException { IsTransient: true };
 
     private sealed class PendingOperation(Func<CommitScope, Task<object?>> work)
     {
