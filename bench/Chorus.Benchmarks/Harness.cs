@@ -3,25 +3,25 @@ using Chorus.Engine;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
-using Chorus.Storage.Sqlite;
+using Chorus.Engine.Storage;
 
 namespace Chorus.Benchmarks;
 
-/// <summary>One engine on a fresh SQLite file, as the server runs it, plus a way to wait for completions.</summary>
+/// <summary>One engine on a fresh store, as the server runs it, plus a way to wait for completions.</summary>
 internal sealed class Harness : IAsyncDisposable
 {
-    private readonly string _directory;
-    private readonly SqliteStore _store;
+    private readonly BenchStore _bench;
+    private readonly IChorusStore _store;
     private readonly WorkflowService _workflows;
     private readonly IDisposable _subscription;
     private readonly Lock _gate = new();
     private int _completed;
     private (int Target, TaskCompletionSource Done)? _waiter;
 
-    private Harness(string directory, SqliteStore store, ChorusEngine engine, WorkflowService workflows)
+    private Harness(BenchStore bench, ChorusEngine engine, WorkflowService workflows)
     {
-        _directory = directory;
-        _store = store;
+        _bench = bench;
+        _store = bench.Store;
         Engine = engine;
         _workflows = workflows;
         _subscription = engine.Events.Subscribe(OnEvent);
@@ -29,16 +29,16 @@ internal sealed class Harness : IAsyncDisposable
 
     public ChorusEngine Engine { get; }
 
-    public static async Task<Harness> StartAsync(bool fullSync)
+    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "chorus-bench-" + Guid.NewGuid().ToString("N"));
-        var store = await SqliteStore.OpenAsync(Path.Combine(directory, "bench.db"), fullSync);
+        var bench = await BenchStore.OpenAsync(kind, fullSync);
+        var store = bench.Store;
         var registry = BuiltInSteps.CreateRegistry().Register(new IncrementStep());
         // Concurrency limits are lifted so the workloads measure the engine, not the admission queue.
         var options = new EngineOptions { MaxConcurrentWorkflows = 1_000_000 };
         var engine = new ChorusEngine(store, store, store, registry, options);
-        await engine.StartAsync(reclaimForeignLeases: true);
-        return new Harness(directory, store, engine, new WorkflowService(store, registry, TimeProvider.System));
+        await engine.StartAsync(reclaimForeignLeases: store.IsExclusiveWriter);
+        return new Harness(bench, engine, new WorkflowService(store, registry, TimeProvider.System));
     }
 
     public async Task<Guid> CreateAsync(JsonObject definition) =>
@@ -57,11 +57,11 @@ internal sealed class Harness : IAsyncDisposable
 
     public async Task<int> CountWaitingAsync() =>
         (await _store.ListExecutionsAsync(TenantId.Default,
-            new Chorus.Engine.Storage.ExecutionQuery { Status = Chorus.Engine.Storage.ExecutionStatus.Waiting, Limit = 1 }, CancellationToken.None)).Total;
+            new ExecutionQuery { Status = ExecutionStatus.Waiting, Limit = 1 }, CancellationToken.None)).Total;
 
     public Task StartAsync(Guid workflowId) => Engine.StartExecutionAsync(TenantId.Default, workflowId, new JsonObject { ["counter"] = 0 });
 
-    private void OnEvent(Chorus.Engine.Storage.EventRecord evt)
+    private void OnEvent(EventRecord evt)
     {
         if (evt.Type != "workflow_execution_completed")
             return;
@@ -80,8 +80,7 @@ internal sealed class Harness : IAsyncDisposable
     {
         _subscription.Dispose();
         await Engine.DisposeAsync();
-        await _store.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        await _bench.DisposeAsync();
     }
 
 }

@@ -1,21 +1,23 @@
 using Chorus.Benchmarks;
 
-// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000]
+// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres]
 var workloads = Arg("--workloads", "W1,W2,W3,W4,MEM").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var runs = int.Parse(Arg("--runs", "3"));
 var n = int.Parse(Arg("--n", "1000"));
 var timers = int.Parse(Arg("--timers", "10000"));
+var store = Enum.Parse<StoreKind>(Arg("--store", "sqlite"), ignoreCase: true);
+var bench = new Workloads(store);
 
 Console.WriteLine($"# {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; median of {runs} runs");
 foreach (var workload in workloads)
 {
     Func<Task<Workloads.Result>> run = workload.ToUpperInvariant() switch
     {
-        "W1" => () => Workloads.ManyAsync("W1", fullSync: false, n, steps: 10),
-        "W2" => () => Workloads.LatencyAsync(repeats: 200, steps: 10),
-        "W3" => () => Workloads.ManyAsync("W3", fullSync: true, n, steps: 10),
-        "W4" => () => Workloads.FanOutAsync(branches: 100),
-        "MEM" => () => Workloads.TimersAsync(timers),
+        "W1" => () => bench.ManyAsync("W1", fullSync: false, n, steps: 10),
+        "W2" => () => bench.LatencyAsync(repeats: 200, steps: 10),
+        "W3" => () => bench.ManyAsync("W3", fullSync: true, n, steps: 10),
+        "W4" => () => bench.FanOutAsync(branches: 100),
+        "MEM" => () => bench.TimersAsync(timers),
         _ => throw new ArgumentException($"Unknown workload '{workload}'; known: W1, W2, W3, W4, MEM."),
     };
     // Memory is measured once: a process's RSS after a previous run says nothing about the next.

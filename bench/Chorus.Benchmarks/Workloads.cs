@@ -3,15 +3,15 @@ using System.Diagnostics;
 namespace Chorus.Benchmarks;
 
 /// <summary>The workloads of DESIGN.md. Each returns one result line; the caller takes the median of runs.</summary>
-internal static class Workloads
+internal sealed class Workloads(StoreKind store)
 {
     public sealed record Result(string Line, double SortKey);
 
     /// <summary>W1 (synchronous=NORMAL) and W3 (synchronous=FULL): start n executions of a 10-step sequence at
     /// once and wait until all complete.</summary>
-    public static async Task<Result> ManyAsync(string name, bool fullSync, int n, int steps)
+    public async Task<Result> ManyAsync(string name, bool fullSync, int n, int steps)
     {
-        await using var harness = await Harness.StartAsync(fullSync);
+        await using var harness = await Harness.StartAsync(store, fullSync);
         var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
         var done = harness.ExpectCompletions(n);
         var clock = Stopwatch.StartNew();
@@ -24,9 +24,9 @@ internal static class Workloads
     }
 
     /// <summary>W2: one 10-step execution start to completion, repeated; median and p99 latency.</summary>
-    public static async Task<Result> LatencyAsync(int repeats, int steps)
+    public async Task<Result> LatencyAsync(int repeats, int steps)
     {
-        await using var harness = await Harness.StartAsync(fullSync: true);
+        await using var harness = await Harness.StartAsync(store, fullSync: true);
         var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
         var samples = new List<double>(repeats);
         for (var i = 0; i < repeats + 5; i++)
@@ -45,9 +45,9 @@ internal static class Workloads
     }
 
     /// <summary>W4: one execution fanning out to 100 parallel one-step branches, then a join.</summary>
-    public static async Task<Result> FanOutAsync(int branches)
+    public async Task<Result> FanOutAsync(int branches)
     {
-        await using var harness = await Harness.StartAsync(fullSync: true);
+        await using var harness = await Harness.StartAsync(store, fullSync: true);
         var workflow = await harness.CreateAsync(Workflows.FanOut(branches));
         var warm = harness.ExpectCompletions(1);
         await harness.StartAsync(workflow);
@@ -61,9 +61,9 @@ internal static class Workloads
     }
 
     /// <summary>MEM: n executions each waiting on a one-hour timer; the process's resident memory afterwards.</summary>
-    public static async Task<Result> TimersAsync(int n)
+    public async Task<Result> TimersAsync(int n)
     {
-        await using var harness = await Harness.StartAsync(fullSync: true);
+        await using var harness = await Harness.StartAsync(store, fullSync: true);
         var workflow = await harness.CreateAsync(Workflows.TimerWait());
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
@@ -79,6 +79,6 @@ internal static class Workloads
     }
 
     // The project runs with invariant globalization, so numbers print with a '.' everywhere.
-    private static string Line(string workload, bool fullSync, string figures) =>
-        $"engine=chorus store=sqlite sync={(fullSync ? "full" : "normal")} workload={workload} {figures}";
+    private string Line(string workload, bool fullSync, string figures) =>
+        $"engine=chorus store={store.ToString().ToLowerInvariant()} sync={(fullSync || store == StoreKind.Postgres ? "full" : "normal")} workload={workload} {figures}";
 }
