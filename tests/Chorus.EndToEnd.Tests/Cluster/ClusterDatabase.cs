@@ -40,16 +40,16 @@ internal sealed class ClusterDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The leased work items at this moment: (id, fence, lease owner).</summary>
-    public async Task<List<(long Id, long Fence, string Owner)>> LeasedItemsAsync()
+    /// <summary>The leased work items at this moment: (id, fence, lease owner, lease expiry).</summary>
+    public async Task<List<(long Id, long Fence, string Owner, DateTimeOffset Expires)>> LeasedItemsAsync()
     {
         await using var connection = await OpenAsync(Url);
         await using var command = new NpgsqlCommand(
-            "SELECT id, fence, lease_owner FROM workflow.work_items WHERE lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL", connection);
+            "SELECT id, fence, lease_owner, lease_expires_at FROM workflow.work_items WHERE lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL", connection);
         await using var reader = await command.ExecuteReaderAsync();
-        var items = new List<(long, long, string)>();
+        var items = new List<(long, long, string, DateTimeOffset)>();
         while (await reader.ReadAsync())
-            items.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
+            items.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
         return items;
     }
 
