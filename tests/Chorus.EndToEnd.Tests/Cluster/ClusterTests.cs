@@ -241,7 +241,8 @@ public sealed class ClusterTests
         {
             var throughB = await b.GetAsync($"/api/executions/{id}");
             Assert.Equal("completed", throughB["status"]!.GetValue<string>());
-            Assert.Equal(workflow, throughB["workflow_id"]?.GetValue<string>() ?? workflow);
+            Assert.Equal(workflow, throughB["workflow_id"]!.GetValue<string>());
+            Assert.Equal((await a.GetAsync($"/api/executions/{id}")).ToJsonString(), throughB.ToJsonString());
             var runsA = await a.StepRunsAsync(id);
             var runsB = await b.StepRunsAsync(id);
             Assert.Equal(3, runsB.Count);
