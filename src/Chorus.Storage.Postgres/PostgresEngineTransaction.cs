@@ -46,8 +46,10 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
             "SELECT COUNT(*) FROM workflow.instances WHERE status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL")
         .ScalarAsync().ConfigureAwait(false));
 
+    /// <summary>Locks the row like <see cref="GetExecutionAsync"/>, skipping one another node is admitting: without
+    /// the lock two nodes admitted the same pending execution and each scheduled its first steps.</summary>
     public Task<ExecutionRecord?> GetOldestPendingAsync() =>
-        Command($"{ExecutionRows.Select} WHERE status = 'pending' ORDER BY created_at, id LIMIT 1").FirstOrDefaultAsync(ExecutionRows.Map);
+        Command($"{ExecutionRows.Select} WHERE status = 'pending' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED").FirstOrDefaultAsync(ExecutionRows.Map);
 
     public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) =>
         await Command("SELECT id FROM workflow.instances WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')")

@@ -44,6 +44,7 @@ public sealed class ChorusEngine : IAsyncDisposable
         var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>());
         _worker = new Worker(_committer, _commands, invoker, signal, options, _time, loggers.CreateLogger<Worker>());
         _committer.OnLocalWork = _worker.EnqueueLocal;
+        _committer.LocalCapacity = () => _worker.FreeCapacity;
         _committer.OnStoreWork = _worker.NotifyStoreWork;
     }
 

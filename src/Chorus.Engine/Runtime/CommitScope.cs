@@ -5,7 +5,8 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>One operation's view of the shared transaction, and what it wrote that must be announced after
 /// the commit: events, and work this node leased to itself so it can run it without claiming it again.</summary>
-internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvider time, TimeSpan lease, ExecutionCache? cache = null)
+internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvider time, TimeSpan lease, ExecutionCache? cache = null,
+    LocalBudget? budget = null)
 {
     public IEngineTransaction Tx { get; } = tx;
     public List<EventRecord> Events { get; } = [];
@@ -77,6 +78,10 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
     {
         var now = time.GetUtcNow();
         var runsNow = item.DueAt <= now && !item.Held && !item.Suspended && item.Kind != WorkItemKind.Deadline;
+        // Beyond what this node can start now, work goes to the store's queue for any node to claim: leased here it
+        // would wait unheartbeated in the local queue, and another node would run it again when the lease ran out.
+        if (runsNow && budget is not null && !budget.TryTake())
+            runsNow = false;
         if (runsNow)
             item = item with { Fence = 1, LeaseOwner = node, LeaseExpiresAt = now + lease };
         var id = await Tx.InsertWorkItemAsync(item).ConfigureAwait(false);
@@ -88,6 +93,19 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
 
     /// <summary>Remembers the execution as committed, so its next steps start from it instead of re-reading it.</summary>
     public void Remember(ExecutionRecord e) => Snapshots[e.Id] = ExecutionSnapshot.Of(e);
+}
+
+/// <summary>How many more items a commit batch may lease to this node: its free worker capacity on a shared
+/// store, unbounded on an exclusive one.</summary>
+internal sealed class LocalBudget(int remaining)
+{
+    public bool TryTake()
+    {
+        if (remaining <= 0)
+            return false;
+        remaining--;
+        return true;
+    }
 }
 
 /// <summary>What a step needs of its execution, with the context as text: each step parses its own copy,

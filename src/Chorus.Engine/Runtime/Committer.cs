@@ -14,6 +14,10 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     /// <summary>Receives the work this node leased to itself in a commit, once that commit is durable.</summary>
     public Action<IReadOnlyList<WorkItem>, IReadOnlyDictionary<Guid, ExecutionSnapshot>>? OnLocalWork { get; set; }
 
+    /// <summary>How many more items this node's worker can start now; on a shared store, a commit leases no more
+    /// than that to this node and leaves the rest in the store's queue for any node.</summary>
+    public Func<int>? LocalCapacity { get; set; }
+
     /// <summary>Receives the earliest due time of work committed to the store's queue (timers, retries, releases).</summary>
     public Action<DateTimeOffset>? OnStoreWork { get; set; }
 
@@ -62,10 +66,11 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         try
         {
             await using var tx = await store.BeginAsync(CancellationToken.None).ConfigureAwait(false);
+            var budget = store.IsExclusiveWriter || LocalCapacity is null ? null : new LocalBudget(LocalCapacity());
             for (var i = 0; i < batch.Count; i++)
             {
                 var op = batch[i];
-                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration, _cache);
+                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration, _cache, budget);
                 var savepoint = "op" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await tx.SavepointAsync(savepoint).ConfigureAwait(false);
                 try

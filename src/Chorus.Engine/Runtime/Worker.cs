@@ -27,6 +27,9 @@ internal sealed class Worker(
 
     private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
 
+    /// <summary>Free slots not already promised to work in the local queue.</summary>
+    public int FreeCapacity => Math.Max(0, _slots.CurrentCount - _local.Reader.Count);
+
     /// <summary>Work a commit leased to this node: it runs before anything is claimed from the store.</summary>
     public void EnqueueLocal(IReadOnlyList<WorkItem> items, IReadOnlyDictionary<Guid, ExecutionSnapshot> snapshots)
     {

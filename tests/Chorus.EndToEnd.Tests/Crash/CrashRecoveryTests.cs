@@ -4,6 +4,7 @@ namespace Chorus.EndToEnd.Tests.Crash;
 
 /// <summary>SPEC §4: a server killed with SIGKILL loses nothing it committed, and work in flight runs again after
 /// a restart on the same database (at-least-once effects, exactly-once engine state).</summary>
+[Collection(Cluster.ServerProcessCollection.Name)]
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(60);

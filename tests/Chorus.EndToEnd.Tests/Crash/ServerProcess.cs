@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Chorus.EndToEnd.Tests.Crash;
 
 /// <summary>A real Chorus server process (the built Chorus.Server.dll next to the tests) on a fixed port and
-/// database file, so a test can SIGKILL it and start a new one on the same state.</summary>
+/// database (a SQLite file or a PostgreSQL URL), so a test can SIGKILL it and start a new one on the same state.</summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -25,7 +25,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(int port, string databasePath, IReadOnlyDictionary<string, string>? extraEnv = null)
+    /// <summary>Starts the server and waits until <paramref name="readyPath"/> answers 2xx. The working directory is
+    /// the database file's folder unless <paramref name="workingDirectory"/> is given (needed for a database URL).</summary>
+    public static async Task<ServerProcess> StartAsync(int port, string databasePath, IReadOnlyDictionary<string, string>? extraEnv = null,
+        string? workingDirectory = null, string readyPath = "/health")
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Chorus.Server.dll");
         Assert.True(File.Exists(dll), $"The server build output is missing: {dll}");
@@ -34,7 +37,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(databasePath)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(databasePath)!,
         };
         info.ArgumentList.Add(dll);
         info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -55,7 +58,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await server.WaitReadyAsync(port);
+            await server.WaitReadyAsync(port, readyPath);
         }
         catch (Exception)
         {
@@ -74,6 +77,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await _process.WaitForExitAsync(cts.Token);
     }
+
+    public bool HasExited => _process.HasExited;
 
     public static int FreePort()
     {
@@ -94,7 +99,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitReadyAsync(int port)
+    private async Task WaitReadyAsync(int port, string readyPath)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -103,7 +108,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             Assert.False(_process.HasExited, $"The server exited with {(_process.HasExited ? _process.ExitCode : 0)} while starting:\n{Tail}");
             try
             {
-                using var response = await http.GetAsync($"http://127.0.0.1:{port}/health");
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}{readyPath}");
                 if (response.IsSuccessStatusCode)
                     return;
             }
@@ -115,7 +120,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        Assert.Fail($"The server did not answer /health within {StartTimeout.TotalSeconds} s:\n{Tail}");
+        Assert.Fail($"The server did not answer {readyPath} within {StartTimeout.TotalSeconds} s:\n{Tail}");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Chorus.EndToEnd.Tests.Crash;
+
+namespace Chorus.EndToEnd.Tests.Cluster;
+
+/// <summary>Several real server processes on one PostgreSQL database, each on its own port, with an API client
+/// each. Disposing kills every process, also when the test failed.</summary>
+internal sealed class ClusterNodes : IAsyncDisposable
+{
+    public const int LeaseSeconds = 2;
+    public const int WorkerConcurrency = 16;
+
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chorus-cluster-" + Guid.NewGuid().ToString("N"));
+    private readonly List<ServerProcess> _processes = [];
+    private readonly List<ChorusApi> _apis = [];
+
+    public IReadOnlyList<ServerProcess> Processes => _processes;
+    public IReadOnlyList<ChorusApi> Apis => _apis;
+
+    /// <summary>Starts <paramref name="count"/> nodes at the same moment and waits until each answers
+    /// <paramref name="readyPath"/>.</summary>
+    public static async Task<ClusterNodes> StartAsync(string databaseUrl, int count, string readyPath = "/health")
+    {
+        var nodes = new ClusterNodes();
+        Directory.CreateDirectory(nodes._dir);
+        var env = new Dictionary<string, string>
+        {
+            ["DATABASE_URL"] = databaseUrl,
+            ["LEASE_DURATION"] = LeaseSeconds.ToString(CultureInfo.InvariantCulture),
+            ["WORKFLOW_CHECK_INTERVAL"] = "1",
+            ["WORKER_CONCURRENCY"] = WorkerConcurrency.ToString(CultureInfo.InvariantCulture),
+        };
+        var ports = Enumerable.Range(0, count).Select(_ => ServerProcess.FreePort()).ToList();
+        var starts = ports.Select(port => ServerProcess.StartAsync(port, databaseUrl, env, nodes._dir, readyPath)).ToList();
+        try
+        {
+            await Task.WhenAll(starts);
+        }
+        finally
+        {
+            foreach (var start in starts.Where(s => s.IsCompletedSuccessfully))
+                nodes._processes.Add(start.Result);
+            if (nodes._processes.Count < count)
+                await nodes.DisposeAsync();
+        }
+        nodes._apis.AddRange(ports.Select(port => new ChorusApi(port)));
+        return nodes;
+    }
+
+    public string Tails => string.Join("\n----\n", _processes.Select((p, i) => $"node {i}:\n{p.Tail}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var api in _apis)
+            api.Dispose();
+        foreach (var process in _processes)
+            await process.DisposeAsync();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
