@@ -20,9 +20,15 @@ as_postgres() {
   if [ "$(id -un)" = postgres ]; then "$@"; else su postgres -s /bin/bash -c "$(printf '%q ' "$@")"; fi
 }
 
+ready() { "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -t 5; }
+
 if [ -f "$dir/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-  echo "$url"
-  exit 0
+  if ready; then
+    echo "$url"
+    exit 0
+  fi
+  # A server that is there but does not answer is restarted rather than trusted.
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate stop >&2 || true
 fi
 
 mkdir -p "$dir"
@@ -35,4 +41,5 @@ fi
 as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
   -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >&2 \
   || { cat "$dir/server.log" >&2; exit 1; }
+ready || { echo "start-postgres: the server started but does not answer on port $port" >&2; cat "$dir/server.log" >&2; exit 1; }
 echo "$url"
