@@ -147,6 +147,8 @@ internal sealed class Worker(
     {
         try
         {
+            if (!await StillLeasedAsync(item).ConfigureAwait(false))
+                return;
             switch (item.Kind)
             {
                 case WorkItemKind.Deadline:
@@ -195,6 +197,15 @@ internal sealed class Worker(
             return new StepResult.Failed(error["code"]?.GetValue<string>() ?? ErrorCodes.WorkflowExecutionError,
                 error["message"]?.GetValue<string>() ?? "The step failed.", error["details"]?.DeepClone(), Retryable: false);
         return new StepResult.Completed(payload?["output"]?.DeepClone());
+    }
+
+    /// <summary>Work leased in a commit may have waited in the local queue, where nothing renews its lease: past
+    /// half the lease it is renewed first, and dropped if the lease was lost (another claim runs it now).</summary>
+    private async Task<bool> StillLeasedAsync(WorkItem item)
+    {
+        if (item.LeaseExpiresAt is not { } expires || expires - time.GetUtcNow() > options.LeaseDuration / 2)
+            return true;
+        return await HeartbeatAsync(item).ConfigureAwait(false);
     }
 
     /// <summary>Extends the lease; false when it was lost (taken over or the execution ended).</summary>
