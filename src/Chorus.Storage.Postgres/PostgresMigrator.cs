@@ -1,4 +1,4 @@
-using System.Globalization;
+using Chorus.Engine.Storage;
 using Npgsql;
 
 namespace Chorus.Storage.Postgres;
@@ -37,20 +37,5 @@ internal static class PostgresMigrator
         }
     }
 
-    internal static IReadOnlyList<(int Version, string Name, string Sql)> Embedded()
-    {
-        var assembly = typeof(PostgresMigrator).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n =>
-            {
-                var file = n.Split('.')[^2];
-                var version = int.Parse(file.Split('_')[0].TrimStart('_'), CultureInfo.InvariantCulture);
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return (version, file, reader.ReadToEnd());
-            })
-            .OrderBy(m => m.version)
-            .ToList();
-    }
+    internal static IReadOnlyList<Migration> Embedded() => Migration.EmbeddedIn(typeof(PostgresMigrator).Assembly);
 }

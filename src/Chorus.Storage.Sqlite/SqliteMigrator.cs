@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Reflection;
+using Chorus.Engine.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Chorus.Storage.Sqlite;
@@ -39,19 +39,5 @@ internal static class SqliteMigrator
         }
     }
 
-    private static IEnumerable<(int Version, string Name, string Sql)> Embedded()
-    {
-        var assembly = typeof(SqliteMigrator).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n =>
-            {
-                var file = n.Split('.')[^2];
-                var version = int.Parse(file.Split('_')[0].TrimStart('_'), CultureInfo.InvariantCulture);
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return (version, file, reader.ReadToEnd());
-            })
-            .OrderBy(m => m.version);
-    }
+    internal static IReadOnlyList<Migration> Embedded() => Migration.EmbeddedIn(typeof(SqliteMigrator).Assembly);
 }
