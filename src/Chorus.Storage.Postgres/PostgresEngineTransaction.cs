@@ -18,6 +18,17 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
         await notify.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
+    public async Task AnnounceEventsAsync(IReadOnlyList<long> ids)
+    {
+        // A NOTIFY payload holds at most 8,000 bytes: a long batch of ids goes in several.
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await using var notify = new NpgsqlCommand($"SELECT pg_notify('{PostgresStore.EventChannel}', @ids)", connection, tx);
+            notify.Parameters.AddWithValue("ids", string.Join(',', chunk.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            await notify.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+    }
+
     public Task SavepointAsync(string name) => tx.SaveAsync(name);
 
     public Task RollbackToSavepointAsync(string name) => tx.RollbackAsync(name);

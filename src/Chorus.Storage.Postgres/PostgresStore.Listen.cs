@@ -1,31 +1,61 @@
 using System.Globalization;
+using System.Threading.Channels;
+using Chorus.Engine;
+using Chorus.Engine.Storage;
 using Npgsql;
 
 namespace Chorus.Storage.Postgres;
 
-/// <summary>Cluster wake-ups: a commit that queues work runs NOTIFY with the work's due time; every node keeps
-/// one connection listening, so an idle node claims at once instead of at its next poll. Polling
-/// (WORKFLOW_CHECK_INTERVAL) remains the fallback when a notification is lost, e.g. while reconnecting.</summary>
+/// <summary>What crosses between nodes: a commit NOTIFYs the due time of the work it queued and the ids of
+/// the events it wrote; every node keeps a connection listening. Work notifications wake idle nodes (polling
+/// every WORKFLOW_CHECK_INTERVAL remains the fallback); event notifications carry ids only, since a NOTIFY
+/// payload is limited to 8,000 bytes, and the events are read from the table.</summary>
 public sealed partial class PostgresStore
 {
     internal const string WorkChannel = "chorus_work";
+    internal const string EventChannel = "chorus_events";
 
-    public async Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct)
+    public Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct) =>
+        ListenAsync(WorkChannel, payload =>
+        {
+            if (long.TryParse(payload, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms))
+                onWork(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        },
+        // Anything committed while not listening is found by the next claim.
+        () => onWork(DateTimeOffset.UnixEpoch), ct);
+
+    public async Task ListenForEventsAsync(Action<EventRecord> onEvent, CancellationToken ct)
+    {
+        var ids = Channel.CreateUnbounded<long[]>(new UnboundedChannelOptions { SingleReader = true });
+        // The listening connection cannot run queries while it waits, so the events are read on another one.
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var batch in ids.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+                foreach (var evt in await ReadEventsAsync(batch, ct).ConfigureAwait(false))
+                    onEvent(evt);
+        }, ct);
+        try
+        {
+            await ListenAsync(EventChannel, payload => ids.Writer.TryWrite(ParseIds(payload)), () => { }, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ids.Writer.TryComplete();
+            try { await reading.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        }
+    }
+
+    private async Task ListenAsync(string channel, Action<string> onPayload, Action onListening, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                connection.Notification += (_, e) =>
-                {
-                    if (long.TryParse(e.Payload, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms))
-                        onWork(DateTimeOffset.FromUnixTimeMilliseconds(ms));
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {WorkChannel}", connection))
+                connection.Notification += (_, e) => onPayload(e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
                     await listen.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                // Anything committed while not listening is found by the next claim.
-                onWork(DateTimeOffset.UnixEpoch);
+                onListening();
                 while (!ct.IsCancellationRequested)
                     await connection.WaitAsync(ct).ConfigureAwait(false);
             }
@@ -35,9 +65,35 @@ public sealed partial class PostgresStore
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
             {
-                // The server went away: listen again after a pause; polling covers the gap.
+                // The server went away: listen again after a pause.
                 await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
             }
         }
+    }
+
+    private static long[] ParseIds(string payload) => payload
+        .Split(',', StringSplitOptions.RemoveEmptyEntries)
+        .Select(p => long.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : -1)
+        .Where(id => id > 0)
+        .ToArray();
+
+    private async Task<List<EventRecord>> ReadEventsAsync(long[] ids, CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT id, tenant_id, type, execution_id, workflow_id, payload, at FROM workflow.events WHERE id = ANY(@ids) ORDER BY id", connection);
+        cmd.Parameters.AddWithValue("ids", ids);
+        var events = new List<EventRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            events.Add(new EventRecord
+            {
+                Id = r.Long("id"), Tenant = new TenantId(r.Text("tenant_id")!), Type = r.Text("type")!,
+                ExecutionId = r.OptionalId("execution_id"), WorkflowId = r.OptionalId("workflow_id"),
+                Payload = r.Json("payload")!.AsObject(), At = r.Time("at"),
+            });
+        }
+        return events;
     }
 }

@@ -64,7 +64,9 @@ public sealed class ChorusEngine : IAsyncDisposable
             await _committer.RunAsync(async s => { await s.Tx.ReleaseLeasesNotOwnedByAsync(_options.NodeId).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
         await _committer.RunAsync(async s => { await _commands.AdmitPendingOnStartupAsync(s).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
         _workerLoop = Task.Run(() => _worker.RunLoopAsync(_stopping.Token), CancellationToken.None);
-        _listening = Task.Run(() => _store.ListenForWorkAsync(_worker.NotifyStoreWork, _stopping.Token), CancellationToken.None);
+        _listening = Task.WhenAll(
+            Task.Run(() => _store.ListenForWorkAsync(_worker.NotifyStoreWork, _stopping.Token), CancellationToken.None),
+            Task.Run(() => _store.ListenForEventsAsync(Events.PublishFromStore, _stopping.Token), CancellationToken.None));
     }
 
     /// <summary>Stops claiming work, lets running steps finish within <paramref name="grace"/>, commits what they

@@ -92,6 +92,11 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             }
             if (succeeded.Select(x => x.Scope.StoreWorkDue).Min() is { } due)
                 await tx.AnnounceWorkAsync(due).ConfigureAwait(false);
+            if (!store.IsExclusiveWriter && succeeded.SelectMany(x => x.Scope.Events).Select(e => e.Id).ToList() is { Count: > 0 } eventIds)
+            {
+                events.RememberOwn(eventIds);
+                await tx.AnnounceEventsAsync(eventIds).ConfigureAwait(false);
+            }
             await tx.CommitAsync().ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -50,6 +50,10 @@ public interface IEngineStore
     /// nothing to listen to.</summary>
     Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Calls <paramref name="onEvent"/> with the events any node committed (this node's own included),
+    /// until cancelled, so a client connected to one node sees executions another node runs.</summary>
+    Task ListenForEventsAsync(Action<EventRecord> onEvent, CancellationToken ct) => Task.CompletedTask;
+
     Task<IEngineTransaction> BeginAsync(CancellationToken ct);
 }
 
@@ -61,6 +65,9 @@ public interface IEngineTransaction : IAsyncDisposable
 {
     /// <summary>Tells every node listening, once this transaction commits, that work falls due at <paramref name="due"/>.</summary>
     Task AnnounceWorkAsync(DateTimeOffset due) => Task.CompletedTask;
+
+    /// <summary>Tells every node listening, once this transaction commits, which events it wrote.</summary>
+    Task AnnounceEventsAsync(IReadOnlyList<long> ids) => Task.CompletedTask;
 
     Task SavepointAsync(string name);
     Task RollbackToSavepointAsync(string name);

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+using Chorus.Engine.Definitions;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Steps;
+using Chorus.Storage.Postgres;
+
+namespace Chorus.Storage.Tests.Postgres;
+
+/// <summary>Two engines on one PostgreSQL database, as two server processes would run: events committed on
+/// one node reach the subscribers of the other, and no node delivers an event twice.</summary>
+public sealed class ClusterEventsTests : IAsyncLifetime
+{
+    private static readonly TenantId Tenant = new("t1");
+    private readonly PostgresTestDatabase _database = new();
+    private readonly List<(PostgresStore Store, ChorusEngine Engine)> _nodes = [];
+
+    public async Task InitializeAsync()
+    {
+        var url = await _database.CreateAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            var store = await PostgresStore.OpenAsync(url);
+            var engine = new ChorusEngine(store, store, store, BuiltInSteps.CreateRegistry(), new EngineOptions { NodeId = $"node-{i}" });
+            await engine.StartAsync(reclaimForeignLeases: false);
+            _nodes.Add((store, engine));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (store, engine) in _nodes)
+        {
+            await engine.DisposeAsync();
+            await store.DisposeAsync();
+        }
+        await _database.DropAllAsync();
+    }
+
+    [Fact]
+    public async Task ExecutionStartedOnOneNode_ItsEventsReachTheOtherNodesSubscribersOnce()
+    {
+        var (storeA, engineA) = _nodes[0];
+        var (_, engineB) = _nodes[1];
+        var seenOnA = new ConcurrentBag<long>();
+        var seenOnB = new ConcurrentBag<(long Id, string Type, Guid? Execution)>();
+        using var a = engineA.Events.Subscribe(e => seenOnA.Add(e.Id));
+        using var b = engineB.Events.Subscribe(e => seenOnB.Add((e.Id, e.Type, e.ExecutionId)));
+        var (workflow, _) = await new WorkflowService(storeA, engineA.Registry, TimeProvider.System).CreateAsync(Tenant,
+            JsonNode.Parse("""{"name": "two steps", "steps": [{"id": "a", "type": "comment", "next": "b"}, {"id": "b", "type": "output", "config": {"value": 1}}]}""")!.AsObject(),
+            CancellationToken.None);
+
+        var execution = await engineA.StartExecutionAsync(Tenant, workflow.Id, null);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!seenOnB.Any(e => e.Execution == execution.Id && e.Type == "workflow_execution_completed") && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.Contains(seenOnB, e => e.Execution == execution.Id && e.Type == "workflow_execution_completed");
+        Assert.Contains(seenOnB, e => e.Execution == execution.Id && e.Type == "workflow_step_completed");
+        await Task.Delay(300); // late duplicates, if any, would arrive now
+        Assert.Equal(seenOnB.Count, seenOnB.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(seenOnA.Count, seenOnA.Distinct().Count());
+        Assert.Equal(seenOnB.Select(e => e.Id).Order(), seenOnA.Order());
+    }
+}
