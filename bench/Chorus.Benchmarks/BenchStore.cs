@@ -13,13 +13,25 @@ internal sealed class BenchStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _cleanUp;
 
-    private BenchStore(IChorusStore store, Func<ValueTask> cleanUp)
+    private readonly Func<Task<IChorusStore>>? _openAnother;
+    private readonly List<IChorusStore> _others = [];
+
+    private BenchStore(IChorusStore store, Func<ValueTask> cleanUp, Func<Task<IChorusStore>>? openAnother = null)
     {
         Store = store;
         _cleanUp = cleanUp;
+        _openAnother = openAnother;
     }
 
     public IChorusStore Store { get; }
+
+    /// <summary>Another connection to the same data, for another node; only a shared store has one.</summary>
+    public async Task<IChorusStore> OpenAnotherAsync()
+    {
+        var store = await (_openAnother ?? throw new InvalidOperationException("The embedded store has one node."))();
+        _others.Add(store);
+        return store;
+    }
 
     public static async Task<BenchStore> OpenAsync(StoreKind kind, bool fullSync)
     {
@@ -32,8 +44,10 @@ internal sealed class BenchStore : IAsyncDisposable
         var admin = Environment.GetEnvironmentVariable("CHORUS_BENCH_POSTGRES") ?? "postgres://postgres@127.0.0.1:55432/postgres";
         var database = "chorus_bench_" + Guid.NewGuid().ToString("N");
         await RunAsync(admin, $"CREATE DATABASE {database}");
-        var postgres = await PostgresStore.OpenAsync(admin[..admin.LastIndexOf('/')] + "/" + database);
-        return new BenchStore(postgres, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")));
+        var url = admin[..admin.LastIndexOf('/')] + "/" + database;
+        var postgres = await PostgresStore.OpenAsync(url);
+        return new BenchStore(postgres, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")),
+            async () => await PostgresStore.OpenAsync(url));
     }
 
     private static async Task RunAsync(string url, string sql)
@@ -46,6 +60,8 @@ internal sealed class BenchStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var other in _others)
+            await other.DisposeAsync();
         await Store.DisposeAsync();
         await _cleanUp();
     }

@@ -7,7 +7,8 @@ using Chorus.Engine.Storage;
 
 namespace Chorus.Benchmarks;
 
-/// <summary>One engine on a fresh store, as the server runs it, plus a way to wait for completions.</summary>
+/// <summary>Engines on a fresh store, as server processes run them (several only on a shared store), plus a way
+/// to wait for completions.</summary>
 internal sealed class Harness : IAsyncDisposable
 {
     private readonly BenchStore _bench;
@@ -17,28 +18,34 @@ internal sealed class Harness : IAsyncDisposable
     private readonly Lock _gate = new();
     private int _completed;
     private (int Target, TaskCompletionSource Done)? _waiter;
+    private readonly List<ChorusEngine> _engines;
+    private int _nextEngine;
 
-    private Harness(BenchStore bench, ChorusEngine engine, WorkflowService workflows)
+    private Harness(BenchStore bench, List<ChorusEngine> engines, WorkflowService workflows)
     {
         _bench = bench;
         _store = bench.Store;
-        Engine = engine;
+        _engines = engines;
         _workflows = workflows;
-        _subscription = engine.Events.Subscribe(OnEvent);
+        // Events cross nodes on a shared store, so the first node sees every completion.
+        _subscription = engines[0].Events.Subscribe(OnEvent);
     }
 
-    public ChorusEngine Engine { get; }
-
-    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync)
+    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes)
     {
         var bench = await BenchStore.OpenAsync(kind, fullSync);
-        var store = bench.Store;
         var registry = BuiltInSteps.CreateRegistry().Register(new IncrementStep());
         // Concurrency limits are lifted so the workloads measure the engine, not the admission queue.
         var options = new EngineOptions { MaxConcurrentWorkflows = 1_000_000 };
-        var engine = new ChorusEngine(store, store, store, registry, options);
-        await engine.StartAsync(reclaimForeignLeases: store.IsExclusiveWriter);
-        return new Harness(bench, engine, new WorkflowService(store, registry, TimeProvider.System));
+        var engines = new List<ChorusEngine>();
+        for (var i = 0; i < nodes; i++)
+        {
+            var store = i == 0 ? bench.Store : await bench.OpenAnotherAsync();
+            var engine = new ChorusEngine(store, store, store, registry, options with { NodeId = $"bench-node-{i}" });
+            await engine.StartAsync(reclaimForeignLeases: store.IsExclusiveWriter);
+            engines.Add(engine);
+        }
+        return new Harness(bench, engines, new WorkflowService(bench.Store, registry, TimeProvider.System));
     }
 
     public async Task<Guid> CreateAsync(JsonObject definition) =>
@@ -59,7 +66,10 @@ internal sealed class Harness : IAsyncDisposable
         (await _store.ListExecutionsAsync(TenantId.Default,
             new ExecutionQuery { Status = ExecutionStatus.Waiting, Limit = 1 }, CancellationToken.None)).Total;
 
-    public Task StartAsync(Guid workflowId) => Engine.StartExecutionAsync(TenantId.Default, workflowId, new JsonObject { ["counter"] = 0 });
+    /// <summary>Starts an execution on the next node in turn, as a load balancer would.</summary>
+    public Task StartAsync(Guid workflowId) =>
+        _engines[(int)((uint)Interlocked.Increment(ref _nextEngine) % _engines.Count)]
+            .StartExecutionAsync(TenantId.Default, workflowId, new JsonObject { ["counter"] = 0 });
 
     private void OnEvent(EventRecord evt)
     {
@@ -79,7 +89,8 @@ internal sealed class Harness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription.Dispose();
-        await Engine.DisposeAsync();
+        foreach (var engine in _engines)
+            await engine.DisposeAsync();
         await _bench.DisposeAsync();
     }
 

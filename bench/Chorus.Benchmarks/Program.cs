@@ -1,12 +1,13 @@
 using Chorus.Benchmarks;
 
-// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres]
+// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres] [--nodes N (postgres)]
 var workloads = Arg("--workloads", "W1,W2,W3,W4,MEM").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var runs = int.Parse(Arg("--runs", "3"));
 var n = int.Parse(Arg("--n", "1000"));
 var timers = int.Parse(Arg("--timers", "10000"));
 var store = Enum.Parse<StoreKind>(Arg("--store", "sqlite"), ignoreCase: true);
-var bench = new Workloads(store);
+var nodes = int.Parse(Arg("--nodes", "1"));
+var bench = new Workloads(store, nodes);
 
 Console.WriteLine($"# {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; median of {runs} runs");
 foreach (var workload in workloads)

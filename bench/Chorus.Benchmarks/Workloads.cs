@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Chorus.Benchmarks;
 
 /// <summary>The workloads of DESIGN.md. Each returns one result line; the caller takes the median of runs.</summary>
-internal sealed class Workloads(StoreKind store)
+internal sealed class Workloads(StoreKind store, int nodes)
 {
     public sealed record Result(string Line, double SortKey);
 
@@ -11,22 +11,24 @@ internal sealed class Workloads(StoreKind store)
     /// once and wait until all complete.</summary>
     public async Task<Result> ManyAsync(string name, bool fullSync, int n, int steps)
     {
-        await using var harness = await Harness.StartAsync(store, fullSync);
+        await using var harness = await Harness.StartAsync(store, fullSync, nodes);
         var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
         var done = harness.ExpectCompletions(n);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         var wall = clock.Elapsed.TotalMilliseconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         return new Result(
-            Line(name, fullSync, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={n * steps / (wall / 1000):0}"),
+            Line(name, fullSync, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={n * steps / (wall / 1000):0} cpu_s={cpuSeconds:0.0}"),
             wall);
     }
 
     /// <summary>W2: one 10-step execution start to completion, repeated; median and p99 latency.</summary>
     public async Task<Result> LatencyAsync(int repeats, int steps)
     {
-        await using var harness = await Harness.StartAsync(store, fullSync: true);
+        await using var harness = await Harness.StartAsync(store, fullSync: true, nodes);
         var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
         var samples = new List<double>(repeats);
         for (var i = 0; i < repeats + 5; i++)
@@ -47,7 +49,7 @@ internal sealed class Workloads(StoreKind store)
     /// <summary>W4: one execution fanning out to 100 parallel one-step branches, then a join.</summary>
     public async Task<Result> FanOutAsync(int branches)
     {
-        await using var harness = await Harness.StartAsync(store, fullSync: true);
+        await using var harness = await Harness.StartAsync(store, fullSync: true, nodes);
         var workflow = await harness.CreateAsync(Workflows.FanOut(branches));
         var warm = harness.ExpectCompletions(1);
         await harness.StartAsync(workflow);
@@ -63,7 +65,7 @@ internal sealed class Workloads(StoreKind store)
     /// <summary>MEM: n executions each waiting on a one-hour timer; the process's resident memory afterwards.</summary>
     public async Task<Result> TimersAsync(int n)
     {
-        await using var harness = await Harness.StartAsync(store, fullSync: true);
+        await using var harness = await Harness.StartAsync(store, fullSync: true, nodes);
         var workflow = await harness.CreateAsync(Workflows.TimerWait());
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
@@ -80,5 +82,5 @@ internal sealed class Workloads(StoreKind store)
 
     // The project runs with invariant globalization, so numbers print with a '.' everywhere.
     private string Line(string workload, bool fullSync, string figures) =>
-        $"engine=chorus store={store.ToString().ToLowerInvariant()} sync={(fullSync || store == StoreKind.Postgres ? "full" : "normal")} workload={workload} {figures}";
+        $"engine=chorus store={store.ToString().ToLowerInvariant()} nodes={nodes} sync={(fullSync || store == StoreKind.Postgres ? "full" : "normal")} workload={workload} {figures}";
 }

@@ -21,6 +21,9 @@ public sealed partial class PostgresStore : IChorusStore
             // The engine sends the same few statements all the time: let the server plan them once per connection.
             MaxAutoPrepare = 64,
             AutoPrepareMinUsages = 2,
+            // Several nodes share one server's max_connections (100 by default): a node never needs more than its
+            // committer, its listeners and the reads of its workers and API at once.
+            MaxPoolSize = 30,
         };
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
