@@ -20,7 +20,7 @@ internal static class ExecutionRows
 
     public const string Select = $"SELECT {Columns} FROM workflow.instances";
 
-    public static NpgsqlCommand Bind(NpgsqlCommand cmd, ExecutionRecord e) =>
+    public static NpgsqlBatchCommand Bind(NpgsqlBatchCommand cmd, ExecutionRecord e) =>
         cmd.With("@tenant", e.Tenant).With("@id", e.Id).With("@workflow", e.WorkflowId).With("@version", e.WorkflowVersion)
             .With("@status", e.Status.ToWire()).With("@mode", e.Mode.ToString().ToLowerInvariant()).WithJson("@input", e.Input?.ToJsonString())
             .WithJson("@context", e.Context.ToJsonString()).WithJson("@state", e.State.ToJson()).WithJson("@output", e.Output?.ToJsonString())

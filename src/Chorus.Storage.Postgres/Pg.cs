@@ -19,25 +19,42 @@ internal static class Pg
 
     public static NpgsqlCommand With(this NpgsqlCommand cmd, string name, object? value)
     {
-        cmd.Parameters.Add(value switch
-        {
-            // An untyped null lets the server infer the type from the column it is written to.
-            null => new NpgsqlParameter(name, DBNull.Value),
-            TenantId t => new NpgsqlParameter<string>(name, t.Value),
-            // timestamptz takes only UTC offsets; the instant is what is stored.
-            DateTimeOffset d => new NpgsqlParameter<DateTimeOffset>(name, d.ToUniversalTime()),
-            JsonNode n => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = n.ToJsonString() },
-            _ => new NpgsqlParameter(name, value),
-        });
+        cmd.Parameters.Add(Parameter(name, value));
+        return cmd;
+    }
+
+    public static NpgsqlBatchCommand With(this NpgsqlBatchCommand cmd, string name, object? value)
+    {
+        cmd.Parameters.Add(Parameter(name, value));
         return cmd;
     }
 
     /// <summary>A JSON text parameter for a jsonb (or, with <paramref name="type"/>, a json) column.</summary>
     public static NpgsqlCommand WithJson(this NpgsqlCommand cmd, string name, string? json, NpgsqlDbType type = NpgsqlDbType.Jsonb)
     {
-        cmd.Parameters.Add(new NpgsqlParameter(name, type) { Value = (object?)json ?? DBNull.Value });
+        cmd.Parameters.Add(JsonParameter(name, json, type));
         return cmd;
     }
+
+    public static NpgsqlBatchCommand WithJson(this NpgsqlBatchCommand cmd, string name, string? json, NpgsqlDbType type = NpgsqlDbType.Jsonb)
+    {
+        cmd.Parameters.Add(JsonParameter(name, json, type));
+        return cmd;
+    }
+
+    private static NpgsqlParameter Parameter(string name, object? value) => value switch
+    {
+        // An untyped null lets the server infer the type from the column it is written to.
+        null => new NpgsqlParameter(name, DBNull.Value),
+        TenantId t => new NpgsqlParameter<string>(name, t.Value),
+        // timestamptz takes only UTC offsets; the instant is what is stored.
+        DateTimeOffset d => new NpgsqlParameter<DateTimeOffset>(name, d.ToUniversalTime()),
+        JsonNode n => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = n.ToJsonString() },
+        _ => new NpgsqlParameter(name, value),
+    };
+
+    private static NpgsqlParameter JsonParameter(string name, string? json, NpgsqlDbType type) =>
+        new(name, type) { Value = (object?)json ?? DBNull.Value };
 
     public static string? Text(this NpgsqlDataReader r, string column)
     {

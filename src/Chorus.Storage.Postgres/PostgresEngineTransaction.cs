@@ -1,41 +1,74 @@
+using System.Globalization;
 using Chorus.Engine;
 using Chorus.Engine.Storage;
 using Npgsql;
 
 namespace Chorus.Storage.Postgres;
 
-/// <summary>The engine's writes on one pooled connection, inside one transaction. Unlike SQLite nothing is
-/// buffered: other nodes write too, so every statement goes to the server when it is made.</summary>
-internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connection, NpgsqlTransaction tx) : IEngineTransaction
+/// <summary>The engine's writes on one pooled connection, inside one transaction. Writes nobody waits for are
+/// queued in the <see cref="Pipeline"/> and reach the server with the next read or the commit; what another
+/// node must see, it sees only after the commit anyway.</summary>
+internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connection, NpgsqlTransaction tx, EngineIds ids) : IEngineTransaction
 {
-    private NpgsqlCommand Command(string sql) => Pg.Command(connection, sql, tx);
+    private readonly Pipeline _pipeline = new(connection, tx);
 
-    public async Task AnnounceWorkAsync(DateTimeOffset due)
+    // The savepoint of the operation running now. While its SAVEPOINT statement is still queued, rolling back
+    // is only forgetting what was queued after it: the server never saw any of it.
+    private string? _savepoint;
+    private long _savepointPosition;
+    private bool _savepointDropped;
+
+    private static NpgsqlBatchCommand Statement(string sql) => new(sql);
+
+    // NOTIFY inside the transaction is delivered only if it commits. The payload is a literal rather than a
+    // pg_notify() parameter because a queued statement must not return rows; it holds only digits and commas.
+    public Task AnnounceWorkAsync(DateTimeOffset due)
     {
-        // NOTIFY inside the transaction is delivered only if it commits.
-        await using var notify = new NpgsqlCommand($"SELECT pg_notify('{PostgresStore.WorkChannel}', @due)", connection, tx);
-        notify.Parameters.AddWithValue("due", due.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await notify.ExecuteNonQueryAsync().ConfigureAwait(false);
+        Notify(PostgresStore.WorkChannel, due.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        return Task.CompletedTask;
     }
 
-    public async Task AnnounceEventsAsync(IReadOnlyList<long> ids)
+    public Task AnnounceEventsAsync(IReadOnlyList<long> ids)
     {
         // A NOTIFY payload holds at most 8,000 bytes: a long batch of ids goes in several.
         foreach (var chunk in ids.Chunk(500))
-        {
-            await using var notify = new NpgsqlCommand($"SELECT pg_notify('{PostgresStore.EventChannel}', @ids)", connection, tx);
-            notify.Parameters.AddWithValue("ids", string.Join(',', chunk.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-            await notify.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
+            Notify(PostgresStore.EventChannel, string.Join(',', chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))));
+        return Task.CompletedTask;
     }
 
-    public Task SavepointAsync(string name) => tx.SaveAsync(name);
+    private void Notify(string channel, string digitsAndCommas) => _pipeline.Queue(Statement($"NOTIFY {channel}, '{digitsAndCommas}'"));
 
-    public Task RollbackToSavepointAsync(string name) => tx.RollbackAsync(name);
+    public Task SavepointAsync(string name)
+    {
+        _savepoint = name;
+        _savepointPosition = _pipeline.Position;
+        _savepointDropped = false;
+        _pipeline.Queue(Statement($"SAVEPOINT {name}"));
+        return Task.CompletedTask;
+    }
 
-    public Task ReleaseSavepointAsync(string name) => tx.ReleaseAsync(name);
+    public Task RollbackToSavepointAsync(string name)
+    {
+        if (name == _savepoint && _pipeline.TryDropFrom(_savepointPosition))
+            _savepointDropped = true;
+        else
+            _pipeline.Queue(Statement($"ROLLBACK TO SAVEPOINT {name}"));
+        return Task.CompletedTask;
+    }
 
-    public Task CommitAsync() => tx.CommitAsync();
+    public Task ReleaseSavepointAsync(string name)
+    {
+        if (!(name == _savepoint && _savepointDropped))
+            _pipeline.Queue(Statement($"RELEASE SAVEPOINT {name}"));
+        _savepoint = null;
+        return Task.CompletedTask;
+    }
+
+    public async Task CommitAsync()
+    {
+        await _pipeline.FlushAsync().ConfigureAwait(false);
+        await tx.CommitAsync().ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -44,65 +77,96 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
         await connection.DisposeAsync().ConfigureAwait(false);
     }
 
+    private async Task<T?> FirstOrDefaultAsync<T>(NpgsqlBatchCommand statement, Func<NpgsqlDataReader, T> map) where T : class =>
+        (await _pipeline.QueryAsync(statement, map).ConfigureAwait(false)).FirstOrDefault();
+
+    private async Task<object?> ScalarAsync(NpgsqlBatchCommand statement) =>
+        (await _pipeline.QueryAsync(statement, r => r.IsDBNull(0) ? null : r.GetValue(0)).ConfigureAwait(false)).FirstOrDefault();
+
     /// <summary>Locks the row until the transaction ends: this is what serialises two nodes changing one execution.</summary>
     public Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) =>
-        Command($"{ExecutionRows.Select} WHERE tenant_id = @tenant AND id = @id FOR UPDATE")
-            .With("@tenant", tenant).With("@id", id).FirstOrDefaultAsync(ExecutionRows.Map);
+        FirstOrDefaultAsync(Statement($"{ExecutionRows.Select} WHERE tenant_id = @tenant AND id = @id FOR UPDATE")
+            .With("@tenant", tenant).With("@id", id), ExecutionRows.Map);
 
-    public Task InsertExecutionAsync(ExecutionRecord execution) => ExecutionRows.Bind(Command(ExecutionRows.Insert), execution).ExecuteAsync();
+    public Task InsertExecutionAsync(ExecutionRecord execution)
+    {
+        _pipeline.Queue(ExecutionRows.Bind(Statement(ExecutionRows.Insert), execution));
+        return Task.CompletedTask;
+    }
 
-    public Task UpdateExecutionAsync(ExecutionRecord execution) => ExecutionRows.Bind(Command(ExecutionRows.Update), execution).ExecuteAsync();
+    public Task UpdateExecutionAsync(ExecutionRecord execution)
+    {
+        _pipeline.Queue(ExecutionRows.Bind(Statement(ExecutionRows.Update), execution));
+        return Task.CompletedTask;
+    }
 
-    public async Task<int> CountSlotHoldersAsync() => Pg.Int(await Command(
-            "SELECT COUNT(*) FROM workflow.instances WHERE status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL")
-        .ScalarAsync().ConfigureAwait(false));
+    public async Task<int> CountSlotHoldersAsync() => Pg.Int(await ScalarAsync(Statement(
+        "SELECT COUNT(*) FROM workflow.instances WHERE status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL")).ConfigureAwait(false));
 
     /// <summary>Locks the row like <see cref="GetExecutionAsync"/>, skipping one another node is admitting: without
     /// the lock two nodes admitted the same pending execution and each scheduled its first steps.</summary>
     public Task<ExecutionRecord?> GetOldestPendingAsync() =>
-        Command($"{ExecutionRows.Select} WHERE status = 'pending' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED").FirstOrDefaultAsync(ExecutionRows.Map);
+        FirstOrDefaultAsync(Statement($"{ExecutionRows.Select} WHERE status = 'pending' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"), ExecutionRows.Map);
 
     public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) =>
-        await Command("SELECT id FROM workflow.instances WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')")
-            .With("@parent", parentId).With("@tenant", tenant).ListAsync(r => r.GetGuid(0)).ConfigureAwait(false);
+        await _pipeline.QueryAsync(Statement("SELECT id FROM workflow.instances WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')")
+            .With("@parent", parentId).With("@tenant", tenant), r => r.GetGuid(0)).ConfigureAwait(false);
 
-    public Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id) => PostgresStore.ReadWorkflowAsync(connection, tx, tenant, id, CancellationToken.None);
+    public Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id) =>
+        FirstOrDefaultAsync(PostgresStore.SelectWorkflow(tenant, id), PostgresStore.MapWorkflow);
 
     public Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number) =>
-        PostgresStore.ReadVersionAsync(connection, tx, tenant, workflowId, number, CancellationToken.None);
+        FirstOrDefaultAsync(PostgresStore.SelectVersion(tenant, workflowId, number), PostgresStore.MapVersion);
 
-    public Task SaveStepRunAsync(StepRunRecord run) => Command(
-            "INSERT INTO workflow.steps (tenant_id, execution_id, step_id, attempt, step_name, step_type, status, input, output, error, started_at, finished_at) " +
-            "VALUES (@tenant, @execution, @step, @attempt, @name, @type, @status, @input, @output, @error, @started, @finished) " +
-            "ON CONFLICT (execution_id, step_id, attempt) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, step_name = EXCLUDED.step_name, " +
-            "step_type = EXCLUDED.step_type, status = EXCLUDED.status, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error, " +
-            "started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at")
-        .With("@tenant", run.Tenant).With("@execution", run.ExecutionId).With("@step", run.StepId).With("@attempt", run.Attempt)
-        .With("@name", run.StepName).With("@type", run.StepType).With("@status", run.Status).WithJson("@input", run.Input?.ToJsonString())
-        .WithJson("@output", run.Output?.ToJsonString()).WithJson("@error", run.Error?.ToJsonString()).With("@started", run.StartedAt)
-        .With("@finished", run.FinishedAt).ExecuteAsync();
+    public Task SaveStepRunAsync(StepRunRecord run)
+    {
+        _pipeline.Queue(Statement(
+                "INSERT INTO workflow.steps (tenant_id, execution_id, step_id, attempt, step_name, step_type, status, input, output, error, started_at, finished_at) " +
+                "VALUES (@tenant, @execution, @step, @attempt, @name, @type, @status, @input, @output, @error, @started, @finished) " +
+                "ON CONFLICT (execution_id, step_id, attempt) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, step_name = EXCLUDED.step_name, " +
+                "step_type = EXCLUDED.step_type, status = EXCLUDED.status, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error, " +
+                "started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at")
+            .With("@tenant", run.Tenant).With("@execution", run.ExecutionId).With("@step", run.StepId).With("@attempt", run.Attempt)
+            .With("@name", run.StepName).With("@type", run.StepType).With("@status", run.Status).WithJson("@input", run.Input?.ToJsonString())
+            .WithJson("@output", run.Output?.ToJsonString()).WithJson("@error", run.Error?.ToJsonString()).With("@started", run.StartedAt)
+            .With("@finished", run.FinishedAt));
+        return Task.CompletedTask;
+    }
 
-    public Task InsertLogAsync(LogRecord log) => Command(
-            "INSERT INTO workflow.execution_logs (tenant_id, execution_id, step_id, level, message, data, at) " +
-            "VALUES (@tenant, @execution, @step, @level, @message, @data, @at)")
-        .With("@tenant", log.Tenant).With("@execution", log.ExecutionId).With("@step", log.StepId).With("@level", log.Level)
-        .With("@message", log.Message).WithJson("@data", log.Data?.ToJsonString()).With("@at", log.At).ExecuteAsync();
+    public Task InsertLogAsync(LogRecord log)
+    {
+        _pipeline.Queue(Statement(
+                "INSERT INTO workflow.execution_logs (tenant_id, execution_id, step_id, level, message, data, at) " +
+                "VALUES (@tenant, @execution, @step, @level, @message, @data, @at)")
+            .With("@tenant", log.Tenant).With("@execution", log.ExecutionId).With("@step", log.StepId).With("@level", log.Level)
+            .With("@message", log.Message).WithJson("@data", log.Data?.ToJsonString()).With("@at", log.At));
+        return Task.CompletedTask;
+    }
 
-    public async Task<long> InsertEventAsync(EventRecord evt) => (long)(await Command(
-            "INSERT INTO workflow.events (tenant_id, type, execution_id, workflow_id, payload, at) " +
-            "VALUES (@tenant, @type, @execution, @workflow, @payload, @at) RETURNING id")
-        .With("@tenant", evt.Tenant).With("@type", evt.Type).With("@execution", evt.ExecutionId).With("@workflow", evt.WorkflowId)
-        .WithJson("@payload", evt.Payload.ToJsonString()).With("@at", evt.At).ScalarAsync().ConfigureAwait(false))!;
+    public async Task<long> InsertEventAsync(EventRecord evt)
+    {
+        var id = await ids.Events.NextAsync(_pipeline).ConfigureAwait(false);
+        _pipeline.Queue(Statement(
+                "INSERT INTO workflow.events (id, tenant_id, type, execution_id, workflow_id, payload, at) " +
+                "VALUES (@id, @tenant, @type, @execution, @workflow, @payload, @at)")
+            .With("@id", id).With("@tenant", evt.Tenant).With("@type", evt.Type).With("@execution", evt.ExecutionId).With("@workflow", evt.WorkflowId)
+            .WithJson("@payload", evt.Payload.ToJsonString()).With("@at", evt.At));
+        return id;
+    }
 
-    public Task InsertSignalAsync(SignalRecord signal) => Command(
-            "INSERT INTO workflow.signals (tenant_id, execution_id, name, data, at) VALUES (@tenant, @execution, @name, @data, @at)")
-        .With("@tenant", signal.Tenant).With("@execution", signal.ExecutionId).With("@name", signal.Name)
-        .WithJson("@data", signal.Data?.ToJsonString()).With("@at", signal.At).ExecuteAsync();
+    public Task InsertSignalAsync(SignalRecord signal)
+    {
+        _pipeline.Queue(Statement(
+                "INSERT INTO workflow.signals (tenant_id, execution_id, name, data, at) VALUES (@tenant, @execution, @name, @data, @at)")
+            .With("@tenant", signal.Tenant).With("@execution", signal.ExecutionId).With("@name", signal.Name)
+            .WithJson("@data", signal.Data?.ToJsonString()).With("@at", signal.At));
+        return Task.CompletedTask;
+    }
 
     /// <summary>SKIP LOCKED: a signal another transaction is taking is left to it rather than waited for.</summary>
-    public Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name) => Command(
-            "DELETE FROM workflow.signals WHERE id = (SELECT id FROM workflow.signals WHERE execution_id = @execution AND tenant_id = @tenant " +
-            "AND name = @name ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING data, at")
-        .With("@execution", executionId).With("@tenant", tenant).With("@name", name)
-        .FirstOrDefaultAsync(r => new SignalRecord { Tenant = tenant, ExecutionId = executionId, Name = name, Data = r.Json("data"), At = r.Time("at") });
+    public Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name) => FirstOrDefaultAsync(Statement(
+                "DELETE FROM workflow.signals WHERE id = (SELECT id FROM workflow.signals WHERE execution_id = @execution AND tenant_id = @tenant " +
+                "AND name = @name ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING data, at")
+            .With("@execution", executionId).With("@tenant", tenant).With("@name", name),
+        r => new SignalRecord { Tenant = tenant, ExecutionId = executionId, Name = name, Data = r.Json("data"), At = r.Time("at") });
 }

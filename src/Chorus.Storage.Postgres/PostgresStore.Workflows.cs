@@ -64,12 +64,18 @@ public sealed partial class PostgresStore
     {
         var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
-            return await ReadWorkflowAsync(connection, null, tenant, id, ct).ConfigureAwait(false);
+            return await Pg.Command(connection, WorkflowById).With("@tenant", tenant).With("@id", id).FirstOrDefaultAsync(MapWorkflow, ct).ConfigureAwait(false);
     }
 
-    internal static Task<WorkflowRecord?> ReadWorkflowAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, TenantId tenant, Guid id, CancellationToken ct) =>
-        Pg.Command(connection, $"SELECT {WorkflowColumns} FROM workflow.templates WHERE tenant_id = @tenant AND id = @id AND NOT deleted", tx)
-            .With("@tenant", tenant).With("@id", id).FirstOrDefaultAsync(MapWorkflow, ct);
+    private const string WorkflowById = $"SELECT {WorkflowColumns} FROM workflow.templates WHERE tenant_id = @tenant AND id = @id AND NOT deleted";
+
+    private const string VersionByNumber = "SELECT * FROM workflow.template_versions WHERE tenant_id = @tenant AND workflow_id = @id AND number = @number";
+
+    internal static NpgsqlBatchCommand SelectWorkflow(TenantId tenant, Guid id) =>
+        new NpgsqlBatchCommand(WorkflowById).With("@tenant", tenant).With("@id", id);
+
+    internal static NpgsqlBatchCommand SelectVersion(TenantId tenant, Guid workflowId, int number) =>
+        new NpgsqlBatchCommand(VersionByNumber).With("@tenant", tenant).With("@id", workflowId).With("@number", number);
 
     public async Task<Page<WorkflowRecord>> ListWorkflowsAsync(TenantId tenant, int offset, int limit, CancellationToken ct)
     {
@@ -90,12 +96,10 @@ public sealed partial class PostgresStore
     {
         var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
-            return await ReadVersionAsync(connection, null, tenant, workflowId, number, ct).ConfigureAwait(false);
+            return await Pg.Command(connection, VersionByNumber).With("@tenant", tenant).With("@id", workflowId).With("@number", number)
+                .FirstOrDefaultAsync(MapVersion, ct).ConfigureAwait(false);
     }
 
-    internal static Task<WorkflowVersionRecord?> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, TenantId tenant, Guid workflowId, int number, CancellationToken ct) =>
-        Pg.Command(connection, "SELECT * FROM workflow.template_versions WHERE tenant_id = @tenant AND workflow_id = @id AND number = @number", tx)
-            .With("@tenant", tenant).With("@id", workflowId).With("@number", number).FirstOrDefaultAsync(MapVersion, ct);
 
     public async Task<IReadOnlyList<WorkflowVersionRecord>> ListVersionsAsync(TenantId tenant, Guid workflowId, CancellationToken ct)
     {
@@ -120,7 +124,7 @@ public sealed partial class PostgresStore
             .With("@status", w.Status.ToString().ToLowerInvariant()).With("@version", w.CurrentVersion)
             .With("@created", w.CreatedAt).With("@updated", w.UpdatedAt);
 
-    private static WorkflowRecord MapWorkflow(NpgsqlDataReader r) => new()
+    internal static WorkflowRecord MapWorkflow(NpgsqlDataReader r) => new()
     {
         Tenant = new TenantId(r.Text("tenant_id")!),
         Id = r.Id("id"),
@@ -132,7 +136,7 @@ public sealed partial class PostgresStore
         UpdatedAt = r.Time("updated_at"),
     };
 
-    private static WorkflowVersionRecord MapVersion(NpgsqlDataReader r) => new()
+    internal static WorkflowVersionRecord MapVersion(NpgsqlDataReader r) => new()
     {
         Tenant = new TenantId(r.Text("tenant_id")!),
         WorkflowId = r.Id("workflow_id"),

@@ -12,6 +12,8 @@ public sealed partial class PostgresStore : IChorusStore
 
     private PostgresStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
+    private readonly EngineIds _ids = new();
+
     /// <summary>Connects with a postgres://, postgresql:// or postgresql+asyncpg:// URL and applies the
     /// migrations this database has not seen.</summary>
     public static async Task<PostgresStore> OpenAsync(string url, CancellationToken ct = default)
@@ -24,6 +26,9 @@ public sealed partial class PostgresStore : IChorusStore
             // Several nodes share one server's max_connections (100 by default): a node never needs more than its
             // committer, its listeners and the reads of its workers and API at once.
             MaxPoolSize = 30,
+            // Nothing here leaves session state behind (locks are per transaction, listeners keep their own
+            // connections), so a connection going back to the pool needs no reset statements.
+            NoResetOnClose = true,
         };
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
@@ -46,7 +51,7 @@ public sealed partial class PostgresStore : IChorusStore
         try
         {
             var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            return new PostgresEngineTransaction(connection, tx);
+            return new PostgresEngineTransaction(connection, tx, _ids);
         }
         catch
         {

@@ -102,12 +102,15 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         catch (Exception ex)
         {
             _cache?.Clear();
-            if (IsTransient(ex) && attempt < MaxAttempts)
+            // A store that sends writes late (PostgreSQL's pipeline) may report one operation's bad write while
+            // running another's, and the whole transaction is lost: alone, each operation commits or fails on
+            // its own. Those that already failed for their own reasons stay failed.
+            var transient = IsTransient(ex) && attempt < MaxAttempts;
+            if (transient || batch.Count > 1)
             {
-                // Alone, each operation has the best chance; those that failed for their own reasons stay failed.
-                logger.LogWarning(ex, "Commit of a batch of {Count} operations hit a transient error; trying each again", batch.Count);
+                logger.LogWarning(ex, "Commit of a batch of {Count} operations failed; trying each alone", batch.Count);
                 foreach (var op in batch.Where(op => !op.Done.Task.IsCompleted))
-                    await CommitBatchAsync([op], attempt + 1).ConfigureAwait(false);
+                    await CommitBatchAsync([op], transient ? attempt + 1 : attempt).ConfigureAwait(false);
                 return;
             }
             logger.LogError(ex, "Commit of a batch of {Count} operations failed", batch.Count);
