@@ -42,6 +42,13 @@ internal static class Pg
         return cmd;
     }
 
+    /// <summary>An array parameter, for the columns of many rows sent at once (see <see cref="AppendOnlyRows"/>).</summary>
+    public static NpgsqlBatchCommand WithArray(this NpgsqlBatchCommand cmd, string name, NpgsqlDbType element, Array values)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | element) { Value = values });
+        return cmd;
+    }
+
     private static NpgsqlParameter Parameter(string name, object? value) => value switch
     {
         // An untyped null lets the server infer the type from the column it is written to.

@@ -23,9 +23,19 @@ internal sealed partial class PostgresEngineTransaction
         return id;
     }
 
-    public async Task<bool> CompleteWorkItemAsync(long id, long fence) =>
-        await _pipeline.ExecuteAsync(Statement("DELETE FROM workflow.work_items WHERE id = @id AND fence = @fence").With("@id", id).With("@fence", fence))
-            .ConfigureAwait(false) > 0;
+    public async Task<bool> CompleteWorkItemAsync(long id, long fence) => await _pipeline.ExecuteAsync(CompleteStatement(id, fence)).ConfigureAwait(false) > 0;
+
+    public async Task<ExecutionRecord?> CompleteWorkItemAndGetExecutionAsync(WorkItem item)
+    {
+        // One round trip for the two: the fenced delete goes to the server together with the read.
+        var complete = CompleteStatement(item.Id, item.Fence);
+        _pipeline.Queue(complete);
+        var execution = await GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+        return complete.RecordsAffected > 0 ? execution : null;
+    }
+
+    private static NpgsqlBatchCommand CompleteStatement(long id, long fence) =>
+        Statement("DELETE FROM workflow.work_items WHERE id = @id AND fence = @fence").With("@id", id).With("@fence", fence);
 
     public Task DeleteWorkItemsAsync(TenantId tenant, Guid executionId)
     {

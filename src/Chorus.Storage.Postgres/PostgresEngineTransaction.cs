@@ -11,6 +11,7 @@ namespace Chorus.Storage.Postgres;
 internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connection, NpgsqlTransaction tx, EngineIds ids) : IEngineTransaction
 {
     private readonly Pipeline _pipeline = new(connection, tx);
+    private readonly AppendOnlyRows _appendOnly = new();
 
     // The savepoint of the operation running now. While its SAVEPOINT statement is still queued, rolling back
     // is only forgetting what was queued after it: the server never saw any of it.
@@ -49,16 +50,18 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
 
     public Task RollbackToSavepointAsync(string name)
     {
-        if (name == _savepoint && _pipeline.TryDropFrom(_savepointPosition))
-            _savepointDropped = true;
-        else
+        if (name != _savepoint)
+            throw new InvalidOperationException($"Only the latest savepoint ({_savepoint}) can be rolled back to, not {name}.");
+        _appendOnly.DropAfter(_savepointPosition);
+        _savepointDropped = _pipeline.TryDropFrom(_savepointPosition);
+        if (!_savepointDropped)
             _pipeline.Queue(Statement($"ROLLBACK TO SAVEPOINT {name}"));
         return Task.CompletedTask;
     }
 
     public Task ReleaseSavepointAsync(string name)
     {
-        if (!(name == _savepoint && _savepointDropped))
+        if (!_savepointDropped)
             _pipeline.Queue(Statement($"RELEASE SAVEPOINT {name}"));
         _savepoint = null;
         return Task.CompletedTask;
@@ -66,6 +69,8 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
 
     public async Task CommitAsync()
     {
+        foreach (var insert in _appendOnly.TakeStatements())
+            _pipeline.Queue(insert);
         await _pipeline.FlushAsync().ConfigureAwait(false);
         await tx.CommitAsync().ConfigureAwait(false);
     }
@@ -120,37 +125,20 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
 
     public Task SaveStepRunAsync(StepRunRecord run)
     {
-        _pipeline.Queue(Statement(
-                "INSERT INTO workflow.steps (tenant_id, execution_id, step_id, attempt, step_name, step_type, status, input, output, error, started_at, finished_at) " +
-                "VALUES (@tenant, @execution, @step, @attempt, @name, @type, @status, @input, @output, @error, @started, @finished) " +
-                "ON CONFLICT (execution_id, step_id, attempt) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, step_name = EXCLUDED.step_name, " +
-                "step_type = EXCLUDED.step_type, status = EXCLUDED.status, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error, " +
-                "started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at")
-            .With("@tenant", run.Tenant).With("@execution", run.ExecutionId).With("@step", run.StepId).With("@attempt", run.Attempt)
-            .With("@name", run.StepName).With("@type", run.StepType).With("@status", run.Status).WithJson("@input", run.Input?.ToJsonString())
-            .WithJson("@output", run.Output?.ToJsonString()).WithJson("@error", run.Error?.ToJsonString()).With("@started", run.StartedAt)
-            .With("@finished", run.FinishedAt));
+        _appendOnly.Add(_pipeline.Position, run);
         return Task.CompletedTask;
     }
 
     public Task InsertLogAsync(LogRecord log)
     {
-        _pipeline.Queue(Statement(
-                "INSERT INTO workflow.execution_logs (tenant_id, execution_id, step_id, level, message, data, at) " +
-                "VALUES (@tenant, @execution, @step, @level, @message, @data, @at)")
-            .With("@tenant", log.Tenant).With("@execution", log.ExecutionId).With("@step", log.StepId).With("@level", log.Level)
-            .With("@message", log.Message).WithJson("@data", log.Data?.ToJsonString()).With("@at", log.At));
+        _appendOnly.Add(_pipeline.Position, log);
         return Task.CompletedTask;
     }
 
     public async Task<long> InsertEventAsync(EventRecord evt)
     {
         var id = await ids.Events.NextAsync(_pipeline).ConfigureAwait(false);
-        _pipeline.Queue(Statement(
-                "INSERT INTO workflow.events (id, tenant_id, type, execution_id, workflow_id, payload, at) " +
-                "VALUES (@id, @tenant, @type, @execution, @workflow, @payload, @at)")
-            .With("@id", id).With("@tenant", evt.Tenant).With("@type", evt.Type).With("@execution", evt.ExecutionId).With("@workflow", evt.WorkflowId)
-            .WithJson("@payload", evt.Payload.ToJsonString()).With("@at", evt.At));
+        _appendOnly.Add(_pipeline.Position, id, evt);
         return id;
     }
 

@@ -37,6 +37,18 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
         return execution;
     }
 
+    /// <summary>Completes the work item and reads its execution for change; null when the item was stale.</summary>
+    public async Task<ExecutionRecord?> CompleteWorkAndGetExecutionAsync(WorkItem item)
+    {
+        if (cache is not null)
+            return await Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false)
+                ? await GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false)
+                : null;
+        var execution = await Tx.CompleteWorkItemAndGetExecutionAsync(item).ConfigureAwait(false);
+        Track(execution);
+        return execution;
+    }
+
     public async Task<ExecutionRecord?> GetOldestPendingAsync()
     {
         var pending = await Tx.GetOldestPendingAsync().ConfigureAwait(false);

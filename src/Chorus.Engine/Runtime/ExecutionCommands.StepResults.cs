@@ -23,9 +23,7 @@ internal sealed partial class ExecutionCommands
     public async Task<bool> ApplyOutcomeAsync(CommitScope s, StepOutcome outcome)
     {
         var item = outcome.Item;
-        if (!await s.Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false))
-            return false;
-        var execution = await s.GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+        var execution = await s.CompleteWorkAndGetExecutionAsync(item).ConfigureAwait(false);
         if (execution is null || execution.IsTerminal)
             return false;
         if (!execution.State.Steps.TryGetValue(item.StepId, out var state) || state.Attempt != item.Attempt ||

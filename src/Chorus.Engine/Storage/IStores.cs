@@ -87,6 +87,13 @@ public interface IEngineTransaction : IAsyncDisposable
     Task<long> InsertWorkItemAsync(WorkItem item);
     /// <summary>Removes an item only if the caller still holds its lease (fence matches).</summary>
     Task<bool> CompleteWorkItemAsync(long id, long fence);
+
+    /// <summary>Completes the item as <see cref="CompleteWorkItemAsync"/> does and reads its execution for change;
+    /// null when the item was stale. A store whose statements are round trips does both in one.</summary>
+    async Task<ExecutionRecord?> CompleteWorkItemAndGetExecutionAsync(WorkItem item) =>
+        await CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false)
+            ? await GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false)
+            : null;
     Task DeleteWorkItemsAsync(TenantId tenant, Guid executionId);
     Task SetSuspendedAsync(TenantId tenant, Guid executionId, bool suspended);
     /// <summary>Releases the oldest held item of a manual execution; false if none is held.</summary>
