@@ -8,7 +8,7 @@ namespace Chorus.Storage.Postgres;
 /// <summary>The engine's writes on one pooled connection, inside one transaction. Writes nobody waits for are
 /// queued in the <see cref="Pipeline"/> and reach the server with the next read or the commit; what another
 /// node must see, it sees only after the commit anyway.</summary>
-internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connection, NpgsqlTransaction tx, EngineIds ids) : IEngineTransaction
+internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connection, NpgsqlTransaction tx, EngineIds ids, string origin) : IEngineTransaction
 {
     private readonly Pipeline _pipeline = new(connection, tx);
     private readonly AppendOnlyRows _appendOnly = new();
@@ -22,7 +22,7 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
     private static NpgsqlBatchCommand Statement(string sql) => new(sql);
 
     // NOTIFY inside the transaction is delivered only if it commits. The payload is a literal rather than a
-    // pg_notify() parameter because a queued statement must not return rows; it holds only digits and commas.
+    // pg_notify() parameter because a queued statement must not return rows; it holds only hex digits, ':' and ','.
     public Task AnnounceWorkAsync(DateTimeOffset due)
     {
         Notify(PostgresStore.WorkChannel, due.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
@@ -33,11 +33,11 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
     {
         // A NOTIFY payload holds at most 8,000 bytes: a long batch of ids goes in several.
         foreach (var chunk in ids.Chunk(500))
-            Notify(PostgresStore.EventChannel, string.Join(',', chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))));
+            Notify(PostgresStore.EventChannel, origin + ":" + string.Join(',', chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))));
         return Task.CompletedTask;
     }
 
-    private void Notify(string channel, string digitsAndCommas) => _pipeline.Queue(Statement($"NOTIFY {channel}, '{digitsAndCommas}'"));
+    private void Notify(string channel, string payload) => _pipeline.Queue(Statement($"NOTIFY {channel}, '{payload}'"));
 
     public Task SavepointAsync(string name)
     {
@@ -105,8 +105,19 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
         return Task.CompletedTask;
     }
 
-    public async Task<int> CountSlotHoldersAsync() => Pg.Int(await ScalarAsync(Statement(
-        "SELECT COUNT(*) FROM workflow.instances WHERE status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL")).ConfigureAwait(false));
+    /// <summary>Takes the admission lock first: it serialises the decisions to admit an execution across commit lanes
+    /// and nodes until this transaction ends, and the count, a statement of its own, sees what the previous
+    /// holder committed. Without it two transactions each counted a free slot and both filled it. (A DO block,
+    /// because a queued statement must not return rows.)</summary>
+    public async Task<int> CountSlotHoldersAsync()
+    {
+        _pipeline.Queue(Statement($"DO $$ BEGIN PERFORM pg_advisory_xact_lock({AdmissionLockKey}); END $$"));
+        return Pg.Int(await ScalarAsync(Statement(
+            "SELECT COUNT(*) FROM workflow.instances WHERE status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL")).ConfigureAwait(false));
+    }
+
+    // Any constant works as long as every node uses the same one; the migrations use another.
+    private const long AdmissionLockKey = 0x43686f7275734164; // "ChorusAd"
 
     /// <summary>Locks the row like <see cref="GetExecutionAsync"/>, skipping one another node is admitting: without
     /// the lock two nodes admitted the same pending execution and each scheduled its first steps.</summary>

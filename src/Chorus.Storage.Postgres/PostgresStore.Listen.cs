@@ -36,7 +36,13 @@ public sealed partial class PostgresStore
         }, ct);
         try
         {
-            await ListenAsync(EventChannel, payload => ids.Writer.TryWrite(ParseIds(payload)), () => { }, ct).ConfigureAwait(false);
+            await ListenAsync(EventChannel, payload =>
+            {
+                // The engine delivered its own events when it committed them: only other nodes' events are read back.
+                var (origin, list) = payload.IndexOf(':') is var colon and >= 0 ? (payload[..colon], payload[(colon + 1)..]) : ("", payload);
+                if (origin != _origin)
+                    ids.Writer.TryWrite(ParseIds(list));
+            }, () => { }, ct).ConfigureAwait(false);
         }
         finally
         {

@@ -14,6 +14,9 @@ public sealed partial class PostgresStore : IChorusStore
 
     private readonly EngineIds _ids = new();
 
+    // Marks this store's event notifications, so its own listener skips events its engine already delivered.
+    private readonly string _origin = Guid.NewGuid().ToString("N");
+
     /// <summary>Connects with a postgres://, postgresql:// or postgresql+asyncpg:// URL and applies the
     /// migrations this database has not seen.</summary>
     public static async Task<PostgresStore> OpenAsync(string url, CancellationToken ct = default)
@@ -51,7 +54,7 @@ public sealed partial class PostgresStore : IChorusStore
         try
         {
             var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            return new PostgresEngineTransaction(connection, tx, _ids);
+            return new PostgresEngineTransaction(connection, tx, _ids, _origin);
         }
         catch
         {

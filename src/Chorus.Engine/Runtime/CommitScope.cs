@@ -21,6 +21,9 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
             StoreWorkDue = due;
     }
 
+    /// <summary>How many items this operation took from the local budget.</summary>
+    public int Leased { get; private set; }
+
     /// <summary>Executions this operation read or wrote.</summary>
     public HashSet<Guid> Touched { get; } = [];
 
@@ -92,8 +95,12 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
         var runsNow = item.DueAt <= now && !item.Held && !item.Suspended && item.Kind != WorkItemKind.Deadline;
         // Beyond what this node can start now, work goes to the store's queue for any node to claim: leased here it
         // would wait unheartbeated in the local queue, and another node would run it again when the lease ran out.
-        if (runsNow && budget is not null && !budget.TryTake())
-            runsNow = false;
+        if (runsNow && budget is not null)
+        {
+            runsNow = budget.TryTake();
+            if (runsNow)
+                Leased++;
+        }
         if (runsNow)
             item = item with { Fence = 1, LeaseOwner = node, LeaseExpiresAt = now + lease };
         var id = await Tx.InsertWorkItemAsync(item).ConfigureAwait(false);
@@ -107,17 +114,23 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
     public void Remember(ExecutionRecord e) => Snapshots[e.Id] = ExecutionSnapshot.Of(e);
 }
 
-/// <summary>How many more items a commit batch may lease to this node: its free worker capacity on a shared
-/// store, unbounded on an exclusive one.</summary>
-internal sealed class LocalBudget(int remaining)
+/// <summary>How much more work commits may lease to this node: its worker's free capacity less what commits
+/// in flight have leased to it already. The commit lanes share one, so two transactions at once cannot both
+/// take the last free slot.</summary>
+internal sealed class LocalBudget(Func<int> freeCapacity)
 {
+    private int _leasing;
+
     public bool TryTake()
     {
-        if (remaining <= 0)
-            return false;
-        remaining--;
-        return true;
+        if (Interlocked.Increment(ref _leasing) <= freeCapacity())
+            return true;
+        Interlocked.Decrement(ref _leasing);
+        return false;
     }
+
+    /// <summary>Work a commit leased counts no more once it is in the worker's queue, or its commit failed.</summary>
+    public void Release(int count) => Interlocked.Add(ref _leasing, -count);
 }
 
 /// <summary>What a step needs of its execution, with the context as text: each step parses its own copy,

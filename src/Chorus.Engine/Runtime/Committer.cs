@@ -14,16 +14,22 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     /// <summary>Receives the work this node leased to itself in a commit, once that commit is durable.</summary>
     public Action<IReadOnlyList<WorkItem>, IReadOnlyDictionary<Guid, ExecutionSnapshot>>? OnLocalWork { get; set; }
 
-    /// <summary>How many more items this node's worker can start now; on a shared store, a commit leases no more
-    /// than that to this node and leaves the rest in the store's queue for any node.</summary>
-    public Func<int>? LocalCapacity { get; set; }
+    /// <summary>How many more items this node's worker can start now; on a shared store, commits lease no more
+    /// than that to this node and leave the rest in the store's queue for any node.</summary>
+    public Func<int>? LocalCapacity
+    {
+        set => Budget = store.IsExclusiveWriter || value is null ? null : new LocalBudget(value);
+    }
+
+    private LocalBudget? Budget { get; set; }
 
     /// <summary>Receives the earliest due time of work committed to the store's queue (timers, retries, releases).</summary>
     public Action<DateTimeOffset>? OnStoreWork { get; set; }
 
     // Only a store with one writer (the embedded one) lets this process trust what it wrote last.
     private readonly ExecutionCache? _cache = store.IsExclusiveWriter ? new ExecutionCache() : null;
-    private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(
+        new UnboundedChannelOptions { SingleReader = store.IsExclusiveWriter }); // one lane reads it on the embedded store
 
     public async Task<T> RunAsync<T>(Func<CommitScope, Task<T>> work, CancellationToken ct = default)
     {
@@ -38,6 +44,16 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
     public async Task RunLoopAsync(CancellationToken stopping)
     {
+        // The embedded store has one writer. On a shared store several transactions at once overlap their round
+        // trips to the server; row locks keep two changes of one execution apart.
+        var lanes = store.IsExclusiveWriter ? 1 : Math.Max(1, options.CommitLanes);
+        await Task.WhenAll(Enumerable.Range(0, lanes).Select(_ => RunLaneAsync(stopping))).ConfigureAwait(false);
+        while (_queue.Reader.TryRead(out var left))
+            left.Done.TrySetException(new OperationCanceledException("The engine stopped before this change was committed."));
+    }
+
+    private async Task RunLaneAsync(CancellationToken stopping)
+    {
         var batch = new List<PendingOperation>(options.CommitBatchSize);
         try
         {
@@ -46,14 +62,13 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                 batch.Clear();
                 while (batch.Count < options.CommitBatchSize && _queue.Reader.TryRead(out var op))
                     batch.Add(op);
-                await CommitBatchAsync(batch).ConfigureAwait(false);
+                if (batch.Count > 0)
+                    await CommitBatchAsync(batch).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
-        while (_queue.Reader.TryRead(out var left))
-            left.Done.TrySetException(new OperationCanceledException("The engine stopped before this change was committed."));
     }
 
     // A deadlock or a busy database is another writer's timing, not the operation's fault: try it again.
@@ -61,16 +76,31 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
     private async Task CommitBatchAsync(List<PendingOperation> batch, int attempt = 1)
     {
+        var scopes = new List<CommitScope>(batch.Count);
+        try
+        {
+            await CommitAsync(batch, attempt, scopes).ConfigureAwait(false);
+        }
+        finally
+        {
+            // What this batch leased is in the worker's queue by now, or was never committed: either way the
+            // worker's own free capacity tells the truth again.
+            Budget?.Release(scopes.Sum(x => x.Leased));
+        }
+    }
+
+    private async Task CommitAsync(List<PendingOperation> batch, int attempt, List<CommitScope> scopes)
+    {
         var succeeded = new List<(PendingOperation Op, object? Result, CommitScope Scope)>(batch.Count);
         var again = new List<PendingOperation>();
         try
         {
             await using var tx = await store.BeginAsync(CancellationToken.None).ConfigureAwait(false);
-            var budget = store.IsExclusiveWriter || LocalCapacity is null ? null : new LocalBudget(LocalCapacity());
             for (var i = 0; i < batch.Count; i++)
             {
                 var op = batch[i];
-                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration, _cache, budget);
+                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration, _cache, Budget);
+                scopes.Add(scope);
                 var savepoint = "op" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await tx.SavepointAsync(savepoint).ConfigureAwait(false);
                 try
@@ -93,10 +123,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             if (succeeded.Select(x => x.Scope.StoreWorkDue).Min() is { } due)
                 await tx.AnnounceWorkAsync(due).ConfigureAwait(false);
             if (!store.IsExclusiveWriter && succeeded.SelectMany(x => x.Scope.Events).Select(e => e.Id).ToList() is { Count: > 0 } eventIds)
-            {
-                events.RememberOwn(eventIds);
                 await tx.AnnounceEventsAsync(eventIds).ConfigureAwait(false);
-            }
             await tx.CommitAsync().ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -31,4 +31,8 @@ public sealed record EngineOptions
 
     /// <summary>Most operations committed together in one transaction.</summary>
     public int CommitBatchSize { get; init; } = 256;
+
+    /// <summary>Transactions committing at once on a shared store (PostgreSQL), so that one waiting for the
+    /// server does not hold up the others; the embedded store has one writer.</summary>
+    public int CommitLanes { get; init; } = 4;
 }

@@ -50,8 +50,9 @@ public interface IEngineStore
     /// nothing to listen to.</summary>
     Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Calls <paramref name="onEvent"/> with the events any node committed (this node's own included),
-    /// until cancelled, so a client connected to one node sees executions another node runs.</summary>
+    /// <summary>Calls <paramref name="onEvent"/> with the events other nodes committed, until cancelled, so a client
+    /// connected to one node sees executions another node runs. This node's own events are not among them: its
+    /// engine delivered those when it committed them.</summary>
     Task ListenForEventsAsync(Action<EventRecord> onEvent, CancellationToken ct) => Task.CompletedTask;
 
     Task<IEngineTransaction> BeginAsync(CancellationToken ct);

@@ -53,6 +53,26 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
     }
 
     [Fact]
+    public async Task CountSlotHoldersAsync_WhileAnotherTransactionAdmits_WaitsAndCountsWhatItCommitted()
+    {
+        // Two commit lanes or two nodes admitting at once: the second count must see the first one's admission,
+        // or both fill the last free slot.
+        var first = await Store.BeginAsync(Ct);
+        Task<int> secondCount;
+        await using (var second = await Store.BeginAsync(Ct))
+        {
+            await using (first)
+            {
+                Assert.Equal(0, await first.CountSlotHoldersAsync());
+                await first.InsertExecutionAsync(Execution(TenantA));
+                secondCount = second.CountSlotHoldersAsync();
+                await first.CommitAsync();
+            }
+            Assert.Equal(1, await secondCount);
+        }
+    }
+
+    [Fact]
     public async Task ClaimAsync_TwoOpenTransactions_SkipEachOthersItemsWithoutWaiting()
     {
         var ids = new List<long>();
