@@ -43,7 +43,7 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
     /// <summary>Completes the work item and reads its execution for change; null when the item was stale.</summary>
     public async Task<ExecutionRecord?> CompleteWorkAndGetExecutionAsync(WorkItem item)
     {
-        if (cache is not null)
+        if (cache is not null && cache.TryGet(item.ExecutionId, out _))
             return await Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false)
                 ? await GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false)
                 : null;

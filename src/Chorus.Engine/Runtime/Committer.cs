@@ -26,7 +26,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     /// <summary>Receives the earliest due time of work committed to the store's queue (timers, retries, releases).</summary>
     public Action<DateTimeOffset>? OnStoreWork { get; set; }
 
-    // Only a store with one writer (the embedded one) lets this process trust what it wrote last.
+    // Only a store with one writer (the embedded one) lets this process trust what it wrote last across commits.
     private readonly ExecutionCache? _cache = store.IsExclusiveWriter ? new ExecutionCache() : null;
     private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(
         new UnboundedChannelOptions { SingleReader = store.IsExclusiveWriter }); // one lane reads it on the embedded store
@@ -91,6 +91,9 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
     private async Task CommitAsync(List<PendingOperation> batch, int attempt, List<CommitScope> scopes)
     {
+        // On a shared store the executions this transaction reads stay locked until it ends, so they can be kept
+        // in memory for its later operations, but not beyond it.
+        var cache = _cache ?? new ExecutionCache();
         var succeeded = new List<(PendingOperation Op, object? Result, CommitScope Scope)>(batch.Count);
         var again = new List<PendingOperation>();
         try
@@ -99,7 +102,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             for (var i = 0; i < batch.Count; i++)
             {
                 var op = batch[i];
-                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration, _cache, Budget);
+                var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration, cache, Budget);
                 scopes.Add(scope);
                 var savepoint = "op" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await tx.SavepointAsync(savepoint).ConfigureAwait(false);
@@ -113,7 +116,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                 {
                     await tx.RollbackToSavepointAsync(savepoint).ConfigureAwait(false);
                     await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
-                    _cache?.Forget(scope.Touched);
+                    cache.Forget(scope.Touched);
                     if (IsTransient(ex) && attempt < MaxAttempts)
                         again.Add(op);
                     else
@@ -128,7 +131,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         }
         catch (Exception ex)
         {
-            _cache?.Clear();
+            cache.Clear();
             // A store that sends writes late (PostgreSQL's pipeline) may report one operation's bad write while
             // running another's, and the whole transaction is lost: alone, each operation commits or fails on
             // its own. Those that already failed for their own reasons stay failed.
@@ -148,7 +151,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
         foreach (var (op, result, scope) in succeeded)
         {
-            _cache?.ForgetEnded(scope.Touched);
+            cache.ForgetEnded(scope.Touched);
             if (scope.StoreWorkDue is { } due)
                 OnStoreWork?.Invoke(due);
             foreach (var evt in scope.Events)

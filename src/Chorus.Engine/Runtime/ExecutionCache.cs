@@ -3,9 +3,10 @@ using Chorus.Engine.Storage;
 namespace Chorus.Engine.Runtime;
 
 /// <summary>Executions as the committer last wrote them, so the next change to one starts from memory instead
-/// of reading and parsing its row again. Only sound when this process is the store's one writer; used only by
-/// the committer's thread. An operation that fails leaves its executions half-changed in memory, so they are
-/// dropped; a failed commit drops everything.</summary>
+/// of reading and parsing its row again. Sound across commits when this process is the store's one writer, and
+/// within one transaction on a shared store, whose reads lock the rows until it ends. Used by one commit lane at
+/// a time. An operation that fails leaves its executions half-changed in memory, so they are dropped; a failed
+/// commit drops everything.</summary>
 internal sealed class ExecutionCache
 {
     private const int MaxEntries = 50_000;
