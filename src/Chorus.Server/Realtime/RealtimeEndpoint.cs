@@ -1,4 +1,5 @@
 using Chorus.Engine;
+using Chorus.Engine.Runtime;
 using Chorus.Server.Api;
 
 namespace Chorus.Server.Realtime;
@@ -11,6 +12,7 @@ internal static class RealtimeEndpoint
     public static IServiceCollection AddRealtime(this IServiceCollection services)
     {
         services.AddSingleton<RealtimeOptions>();
+        services.AddSingleton(sp => sp.GetRequiredService<ChorusEngine>().Events);
         services.AddSingleton<RealtimeHub>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeHub>());
         return services;

@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Chorus.Engine;
-using Chorus.Engine.Runtime;
+using Chorus.Engine.Events;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Server.Realtime;
@@ -11,7 +11,7 @@ namespace Chorus.Server.Realtime;
 /// <see cref="OnCommitted"/> on the committer's thread (or the thread reading other nodes' events), so that only
 /// queues the event; one dispatcher task matches it against the subscriptions, serialises it once and queues it
 /// for each client, and every client's own send task writes to the network.</summary>
-internal sealed class RealtimeHub(ChorusEngine engine, RealtimeOptions options, TimeProvider time, IHostApplicationLifetime lifetime,
+internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, TimeProvider time, IHostApplicationLifetime lifetime,
     ILogger<RealtimeHub> logger) : IHostedService
 {
     private readonly Lock _gate = new();
@@ -35,9 +35,12 @@ internal sealed class RealtimeHub(ChorusEngine engine, RealtimeOptions options, 
 
     public ILogger Logger => logger;
 
+    /// <summary>Open connections, for tests and diagnostics.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = engine.Events.Subscribe(OnCommitted);
+        _subscription = events.Subscribe(OnCommitted);
         _dispatching = Task.Run(DispatchLoopAsync, CancellationToken.None);
         // Open sockets would hold the server's shutdown until its timeout: close them as soon as it begins.
         _onStopping = lifetime.ApplicationStopping.Register(CloseAll);
