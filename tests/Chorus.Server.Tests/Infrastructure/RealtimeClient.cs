@@ -27,17 +27,20 @@ public sealed class RealtimeClient : IAsyncDisposable
     /// <summary>Completes when the server has closed the connection (or it broke).</summary>
     public Task Closed => _receiving;
 
-    public static Uri Address(HttpClient api) =>
-        new UriBuilder(new Uri(api.BaseAddress!, "api/workflows/ws")) { Scheme = "ws" }.Uri;
+    public static Uri Address(HttpClient api) => Address(api.BaseAddress!);
+
+    public static Uri Address(Uri server) => new UriBuilder(new Uri(server, "/api/workflows/ws")) { Scheme = "ws" }.Uri;
 
     /// <summary>Connects, sending <c>X-Tenant-ID</c> when <paramref name="tenant"/> is given.</summary>
-    public static async Task<RealtimeClient> ConnectAsync(HttpClient api, string? tenant)
+    public static Task<RealtimeClient> ConnectAsync(HttpClient api, string? tenant) => ConnectAsync(api.BaseAddress!, tenant);
+
+    public static async Task<RealtimeClient> ConnectAsync(Uri server, string? tenant)
     {
         var socket = new ClientWebSocket();
         if (tenant is not null)
             socket.Options.SetRequestHeader("X-Tenant-ID", tenant);
         using var timeout = new CancellationTokenSource(Patience);
-        await socket.ConnectAsync(Address(api), timeout.Token);
+        await socket.ConnectAsync(Address(server), timeout.Token);
         return new RealtimeClient(socket);
     }
 
