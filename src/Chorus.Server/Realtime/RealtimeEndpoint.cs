@@ -24,7 +24,9 @@ internal static class RealtimeEndpoint
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAliveInterval, KeepAliveTimeout = options.KeepAliveTimeout });
     }
 
-    public static void MapRealtime(this IEndpointRouteBuilder app) => app.MapGet(Route, ConnectAsync);
+    // HTTP/1.1 upgrades with GET; browsers on HTTP/2 (RFC 8441) open WebSockets with CONNECT.
+    public static void MapRealtime(this IEndpointRouteBuilder app) =>
+        app.MapMethods(Route, [HttpMethods.Get, HttpMethods.Connect], ConnectAsync);
 
     private static async Task ConnectAsync(HttpContext http, RealtimeHub hub, RealtimeOptions options)
     {
