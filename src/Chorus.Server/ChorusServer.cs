@@ -4,6 +4,7 @@ using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Hosting;
+using Chorus.Server.Realtime;
 using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
 
@@ -52,16 +53,19 @@ public static class ChorusServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new WorkflowService(store, registry, TimeProvider.System));
+        builder.Services.AddSingleton(sp => new WorkflowService(store, registry, TimeProvider.System, sp.GetRequiredService<ChorusEngine>()));
         builder.Services.AddSingleton(sp => new ChorusEngine(store, store, store, registry, options.Engine, TimeProvider.System,
             sp.GetRequiredService<ILoggerFactory>(), new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })));
         builder.Services.AddHostedService<EngineHostedService>();
+        builder.Services.AddRealtime();
 
         var app = builder.Build();
         app.UseChorusErrors();
+        app.UseRealtime();
         app.MapHealth();
         app.MapWorkflows();
         app.MapExecutions();
+        app.MapRealtime();
         return app;
     }
 

@@ -1,14 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Chorus.Engine.Events;
+using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Definitions;
 
 /// <summary>Saving, versioning and reverting workflow definitions. Every save of a changed definition is a
-/// new version; a save that changes only the status changes the workflow, not its versions.</summary>
-public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry, TimeProvider time)
+/// new version; a save that changes only the status changes the workflow, not its versions. Given an engine,
+/// every save that changes something publishes <c>workflow_updated</c> through it, so WebSocket clients on every
+/// node hear of it.</summary>
+public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry, TimeProvider time, ChorusEngine? events = null)
 {
     /// <summary>Parses and validates; throws invalid_workflow_definition with every problem in details.</summary>
     public WorkflowDefinition Validate(JsonNode? json)
@@ -45,6 +49,7 @@ public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry,
         };
         var version = NewVersion(tenant, id, 1, definition, json, now);
         await store.CreateWorkflowAsync(workflow, version, ct).ConfigureAwait(false);
+        await AnnounceAsync(workflow, version.Label, previousStatus: null).ConfigureAwait(false);
         return (workflow, version);
     }
 
@@ -59,6 +64,7 @@ public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry,
         var hash = Hash(json);
         var changed = current is null || current.Hash != hash;
         var version = changed ? NewVersion(tenant, id, workflow.CurrentVersion + 1, definition, json, now) : current!;
+        var before = workflow;
         workflow = workflow with
         {
             Name = definition.Name, Description = definition.Description, Status = definition.Status,
@@ -66,14 +72,22 @@ public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry,
         };
         if (!await store.UpdateWorkflowAsync(workflow, changed ? version : null, ct).ConfigureAwait(false))
             throw NotFound(id);
+        if (changed || before.Status != workflow.Status || before.Name != workflow.Name || before.Description != workflow.Description)
+            await AnnounceAsync(workflow, version.Label, before.Status).ConfigureAwait(false);
         return (workflow, version, changed);
     }
 
     public async Task<WorkflowRecord> SetStatusAsync(TenantId tenant, Guid id, WorkflowStatus status, CancellationToken ct)
     {
-        var workflow = await RequireAsync(tenant, id, ct).ConfigureAwait(false) with { Status = status, UpdatedAt = time.GetUtcNow() };
+        var before = await RequireAsync(tenant, id, ct).ConfigureAwait(false);
+        var workflow = before with { Status = status, UpdatedAt = time.GetUtcNow() };
         if (!await store.UpdateWorkflowAsync(workflow, null, ct).ConfigureAwait(false))
             throw NotFound(id);
+        if (events is not null && before.Status != status)
+        {
+            var version = await store.GetVersionAsync(tenant, id, workflow.CurrentVersion, ct).ConfigureAwait(false);
+            await AnnounceAsync(workflow, version?.Label, before.Status).ConfigureAwait(false);
+        }
         return workflow;
     }
 
@@ -91,6 +105,11 @@ public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry,
 
     public async Task<WorkflowRecord> RequireAsync(TenantId tenant, Guid id, CancellationToken ct) =>
         await store.GetWorkflowAsync(tenant, id, ct).ConfigureAwait(false) ?? throw NotFound(id);
+
+    // The save is committed before its event (the workflow store and the engine's outbox are separate
+    // transactions): a crash in between loses the notification, never the save.
+    private Task AnnounceAsync(WorkflowRecord workflow, string? versionLabel, WorkflowStatus? previousStatus) =>
+        events?.AnnounceAsync(WorkflowEvents.WorkflowUpdated(workflow, versionLabel, previousStatus, updatedBy: null)) ?? Task.CompletedTask;
 
     private static ChorusException NotFound(Guid id) => new(ErrorCodes.WorkflowNotFound, $"Workflow {id} does not exist.");
 

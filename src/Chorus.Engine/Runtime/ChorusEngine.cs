@@ -21,6 +21,7 @@ public sealed class ChorusEngine : IAsyncDisposable
     private readonly Worker _worker;
     private readonly EngineOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _committerLoop = Task.CompletedTask;
     private Task _workerLoop = Task.CompletedTask;
@@ -36,6 +37,7 @@ public sealed class ChorusEngine : IAsyncDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         loggers ??= NullLoggerFactory.Instance;
+        _logger = loggers.CreateLogger<ChorusEngine>();
         Registry = registry;
         var signal = new WorkSignal();
         _committer = new Committer(store, Events, options, _time, loggers.CreateLogger<Committer>());
@@ -165,6 +167,21 @@ public sealed class ChorusEngine : IAsyncDisposable
             catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested && !ct.IsCancellationRequested)
             {
             }
+        }
+    }
+
+    /// <summary>Commits an event that no execution change carries (a saved workflow) and delivers it like every
+    /// other: written to the outbox, announced to the other nodes, then handed to this node's subscribers. The
+    /// change it reports is already saved, so a failure here is logged rather than failing the caller.</summary>
+    internal async Task AnnounceAsync(EventRecord evt)
+    {
+        try
+        {
+            await _committer.RunAsync(async s => { await s.AddEventAsync(evt).ConfigureAwait(false); return true; }).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Event {Type} of workflow {WorkflowId} was not published", evt.Type, evt.WorkflowId);
         }
     }
 

@@ -22,14 +22,18 @@ internal static class ApiErrors
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    public static JsonObject Body(HttpContext http, string code, string message, JsonObject? details) => new()
+    public static JsonObject Body(HttpContext http, string code, string message, JsonObject? details) =>
+        Body(http.TraceIdentifier, code, message, details);
+
+    /// <summary>The shape with a request id of the caller's choosing: a WebSocket message has no request of its own.</summary>
+    public static JsonObject Body(string requestId, string code, string message, JsonObject? details) => new()
     {
         ["error"] = new JsonObject
         {
             ["code"] = code,
             ["message"] = message,
             ["details"] = details?.DeepClone() ?? new JsonObject(),
-            ["request_id"] = http.TraceIdentifier,
+            ["request_id"] = requestId,
         },
     };
 

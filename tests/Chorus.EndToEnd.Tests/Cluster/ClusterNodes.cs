@@ -23,13 +23,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
     {
         var nodes = new ClusterNodes();
         Directory.CreateDirectory(nodes._dir);
-        var env = new Dictionary<string, string>
-        {
-            ["DATABASE_URL"] = databaseUrl,
-            ["LEASE_DURATION"] = LeaseSeconds.ToString(CultureInfo.InvariantCulture),
-            ["WORKFLOW_CHECK_INTERVAL"] = "1",
-            ["WORKER_CONCURRENCY"] = WorkerConcurrency.ToString(CultureInfo.InvariantCulture),
-        };
+        var env = Environment(databaseUrl);
         var ports = Enumerable.Range(0, count).Select(_ => ServerProcess.FreePort()).ToList();
         var starts = ports.Select(port => ServerProcess.StartAsync(port, databaseUrl, env, nodes._dir, readyPath)).ToList();
         try
@@ -46,6 +40,23 @@ internal sealed class ClusterNodes : IAsyncDisposable
         nodes._apis.AddRange(ports.Select(port => new ChorusApi(port)));
         return nodes;
     }
+
+    /// <summary>Starts one more node on the same database, once the others run; returns its index.</summary>
+    public async Task<int> AddNodeAsync(string databaseUrl)
+    {
+        var port = ServerProcess.FreePort();
+        _processes.Add(await ServerProcess.StartAsync(port, databaseUrl, Environment(databaseUrl), _dir));
+        _apis.Add(new ChorusApi(port));
+        return _apis.Count - 1;
+    }
+
+    private static Dictionary<string, string> Environment(string databaseUrl) => new()
+    {
+        ["DATABASE_URL"] = databaseUrl,
+        ["LEASE_DURATION"] = LeaseSeconds.ToString(CultureInfo.InvariantCulture),
+        ["WORKFLOW_CHECK_INTERVAL"] = "1",
+        ["WORKER_CONCURRENCY"] = WorkerConcurrency.ToString(CultureInfo.InvariantCulture),
+    };
 
     public string Tails => string.Join("\n----\n", _processes.Select((p, i) => $"node {i}:\n{p.Tail}"));
 

@@ -25,6 +25,25 @@ internal sealed class ChorusApi(int port) : IDisposable
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 
+    /// <summary>The address the server listens on, for clients other than this one (WebSockets).</summary>
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    public async Task<JsonObject> PostAsync(string path, JsonObject body)
+    {
+        using var response = await _http.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path} failed: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    public async Task<JsonObject> PatchAsync(string path, JsonObject body)
+    {
+        using var response = await _http.PatchAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PATCH {path} failed: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
     public async Task<JsonObject> GetAsync(string path)
     {
         using var response = await _http.GetAsync(path);

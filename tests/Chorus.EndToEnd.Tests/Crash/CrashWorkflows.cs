@@ -37,7 +37,8 @@ internal static class CrashWorkflows
         };
     }
 
-    private static JsonObject Effect(string id, string effectsUrl) => new()
+    /// <summary>An http step that POSTs the execution's tag and its own id to the effects endpoint.</summary>
+    public static JsonObject Effect(string id, string effectsUrl) => new()
     {
         ["id"] = id,
         ["name"] = id,
