@@ -6,12 +6,16 @@ namespace Chorus.Storage.Postgres;
 /// <summary>The statements of one transaction, sent in as few round trips as possible. A write whose result
 /// nobody waits for (an insert, an update, a savepoint) is queued and goes to the server together with the next
 /// statement that must answer, or with the commit. Statements still run in the order they were made, so a read
-/// sees every write made before it. Per step this turns some ten round trips into two.</summary>
-internal sealed class Pipeline(NpgsqlConnection connection, NpgsqlTransaction tx)
+/// sees every write made before it. Per step this turns some ten round trips into one. The transaction itself
+/// is plain SQL in the pipeline too: BEGIN goes with the first round trip and COMMIT with the last.</summary>
+internal sealed class Pipeline(NpgsqlConnection connection)
 {
     private readonly List<NpgsqlBatchCommand> _queued = [];
     private long _sent;
     private Exception? _failure;
+
+    /// <summary>Whether any statement reached the server.</summary>
+    public bool AnySent => _sent > 0;
 
     /// <summary>How many statements were made so far, sent or queued: a mark to drop queued ones back to.</summary>
     public long Position => _sent + _queued.Count;
@@ -73,7 +77,7 @@ internal sealed class Pipeline(NpgsqlConnection connection, NpgsqlTransaction tx
     private NpgsqlBatch Take(NpgsqlBatchCommand? statement)
     {
         ThrowIfFailed();
-        var batch = new NpgsqlBatch(connection, tx);
+        var batch = new NpgsqlBatch(connection);
         foreach (var queued in _queued)
             batch.BatchCommands.Add(queued);
         if (statement is not null)

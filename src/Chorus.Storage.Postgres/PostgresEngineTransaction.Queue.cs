@@ -12,7 +12,7 @@ internal sealed partial class PostgresEngineTransaction
 
     public async Task<long> InsertWorkItemAsync(WorkItem item)
     {
-        var id = await ids.WorkItems.NextAsync(_pipeline).ConfigureAwait(false);
+        var id = await _ids.WorkItems.NextAsync(_pipeline).ConfigureAwait(false);
         _pipeline.Queue(Statement(
                 "INSERT INTO workflow.work_items (id, tenant_id, execution_id, step_id, kind, attempt, due_at, held, suspended, payload, fence, lease_owner, lease_expires_at) " +
                 "VALUES (@id, @tenant, @execution, @step, @kind, @attempt, @due, @held, @suspended, @payload, @fence, @owner, @expires)")

@@ -8,9 +8,22 @@ namespace Chorus.Storage.Postgres;
 /// <summary>The engine's writes on one pooled connection, inside one transaction. Writes nobody waits for are
 /// queued in the <see cref="Pipeline"/> and reach the server with the next read or the commit; what another
 /// node must see, it sees only after the commit anyway.</summary>
-internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connection, NpgsqlTransaction tx, EngineIds ids, string origin) : IEngineTransaction
+internal sealed partial class PostgresEngineTransaction : IEngineTransaction
 {
-    private readonly Pipeline _pipeline = new(connection, tx);
+    private readonly NpgsqlConnection _connection;
+    private readonly EngineIds _ids;
+    private readonly string _origin;
+    private readonly Pipeline _pipeline;
+    private bool _committed;
+
+    public PostgresEngineTransaction(NpgsqlConnection connection, EngineIds ids, string origin)
+    {
+        _connection = connection;
+        _ids = ids;
+        _origin = origin;
+        _pipeline = new Pipeline(connection);
+        _pipeline.Queue(Statement("BEGIN"));
+    }
     private readonly AppendOnlyRows _appendOnly = new();
 
     // The savepoint of the operation running now. While its SAVEPOINT statement is still queued, rolling back
@@ -33,7 +46,7 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
     {
         // A NOTIFY payload holds at most 8,000 bytes: a long batch of ids goes in several.
         foreach (var chunk in ids.Chunk(500))
-            Notify(PostgresStore.EventChannel, origin + ":" + string.Join(',', chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))));
+            Notify(PostgresStore.EventChannel, _origin + ":" + string.Join(',', chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))));
         return Task.CompletedTask;
     }
 
@@ -71,15 +84,30 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
     {
         foreach (var insert in _appendOnly.TakeStatements())
             _pipeline.Queue(insert);
+        _pipeline.Queue(Statement("COMMIT"));
         await _pipeline.FlushAsync().ConfigureAwait(false);
-        await tx.CommitAsync().ConfigureAwait(false);
+        _committed = true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        // Disposing an uncommitted transaction rolls it back before the connection returns to the pool.
-        await tx.DisposeAsync().ConfigureAwait(false);
-        await connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            // An uncommitted transaction is rolled back before the connection returns to the pool.
+            if (!_committed && _pipeline.AnySent && _connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK", _connection);
+                await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection is not given back to the pool; its transaction died with it.
+        }
+        finally
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task<T?> FirstOrDefaultAsync<T>(NpgsqlBatchCommand statement, Func<NpgsqlDataReader, T> map) where T : class =>
@@ -148,7 +176,7 @@ internal sealed partial class PostgresEngineTransaction(NpgsqlConnection connect
 
     public async Task<long> InsertEventAsync(EventRecord evt)
     {
-        var id = await ids.Events.NextAsync(_pipeline).ConfigureAwait(false);
+        var id = await _ids.Events.NextAsync(_pipeline).ConfigureAwait(false);
         _appendOnly.Add(_pipeline.Position, id, evt);
         return id;
     }

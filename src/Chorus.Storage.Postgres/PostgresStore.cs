@@ -48,20 +48,8 @@ public sealed partial class PostgresStore : IChorusStore
 
     private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => _dataSource.OpenConnectionAsync(ct);
 
-    public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
-    {
-        var connection = await OpenAsync(ct).ConfigureAwait(false);
-        try
-        {
-            var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            return new PostgresEngineTransaction(connection, tx, _ids, _origin);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public async Task<IEngineTransaction> BeginAsync(CancellationToken ct) =>
+        new PostgresEngineTransaction(await OpenAsync(ct).ConfigureAwait(false), _ids, _origin);
 
     public async Task<bool> PingAsync(CancellationToken ct)
     {

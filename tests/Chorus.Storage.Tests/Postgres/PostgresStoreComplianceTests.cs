@@ -1,5 +1,10 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine.Events;
+using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
 using Chorus.Storage.Postgres;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Chorus.Storage.Tests.Postgres;
 
@@ -50,6 +55,30 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
             foreach (var store in stores)
                 await store.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Committer_OneOperationsWriteFailsOnlyAtTheCommit_TheOtherOperationOfItsBatchStillCommits()
+    {
+        // PostgreSQL refuses \u0000 in jsonb, and the step run reaches the server only with the commit, so the
+        // error ends the whole batch's transaction: the committer must then commit each operation alone.
+        using var stop = new CancellationTokenSource();
+        var committer = new Committer(Store, new EventHub(), new EngineOptions { CommitLanes = 1 }, TimeProvider.System, NullLogger.Instance);
+        var good = Execution(TenantA);
+        var goodOp = committer.RunAsync(async s => { await s.InsertExecutionAsync(good); return true; });
+        var badOp = committer.RunAsync(async s =>
+        {
+            await s.Tx.SaveStepRunAsync(StepRun(good.Id, "bad", 1, T0) with { Output = JsonValue.Create("nul \u0000 inside") });
+            return true;
+        });
+        var loop = committer.RunLoopAsync(stop.Token);
+
+        Assert.True(await goodOp);
+        await Assert.ThrowsAnyAsync<PostgresException>(() => badOp);
+        Assert.NotNull(await Store.GetExecutionAsync(TenantA, good.Id, Ct));
+        Assert.Empty(await Store.GetStepRunsAsync(TenantA, good.Id, Ct));
+        committer.Complete();
+        await loop;
     }
 
     [Fact]
