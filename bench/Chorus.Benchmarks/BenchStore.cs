@@ -13,41 +13,36 @@ internal sealed class BenchStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _cleanUp;
 
-    private readonly Func<Task<IChorusStore>>? _openAnother;
-    private readonly List<IChorusStore> _others = [];
-
-    private BenchStore(IChorusStore store, Func<ValueTask> cleanUp, Func<Task<IChorusStore>>? openAnother = null)
+    private BenchStore(StoreKind kind, IChorusStore store, string url, Func<ValueTask> cleanUp)
     {
+        Kind = kind;
         Store = store;
+        Url = url;
         _cleanUp = cleanUp;
-        _openAnother = openAnother;
     }
+
+    public StoreKind Kind { get; }
 
     public IChorusStore Store { get; }
 
-    /// <summary>Another connection to the same data, for another node; only a shared store has one.</summary>
-    public async Task<IChorusStore> OpenAnotherAsync()
-    {
-        var store = await (_openAnother ?? throw new InvalidOperationException("The embedded store has one node."))();
-        _others.Add(store);
-        return store;
-    }
+    /// <summary>Where the data is: a file path or a PostgreSQL URL another node process can open.</summary>
+    public string Url { get; }
 
     public static async Task<BenchStore> OpenAsync(StoreKind kind, bool fullSync)
     {
         if (kind == StoreKind.Sqlite)
         {
             var directory = Path.Combine(Path.GetTempPath(), "chorus-bench-" + Guid.NewGuid().ToString("N"));
-            var sqlite = await SqliteStore.OpenAsync(Path.Combine(directory, "bench.db"), fullSync);
-            return new BenchStore(sqlite, () => { Directory.Delete(directory, recursive: true); return ValueTask.CompletedTask; });
+            var file = Path.Combine(directory, "bench.db");
+            var sqlite = await SqliteStore.OpenAsync(file, fullSync);
+            return new BenchStore(kind, sqlite, file, () => { Directory.Delete(directory, recursive: true); return ValueTask.CompletedTask; });
         }
         var admin = Environment.GetEnvironmentVariable("CHORUS_BENCH_POSTGRES") ?? "postgres://postgres@127.0.0.1:55432/postgres";
         var database = "chorus_bench_" + Guid.NewGuid().ToString("N");
         await RunAsync(admin, $"CREATE DATABASE {database}");
         var url = admin[..admin.LastIndexOf('/')] + "/" + database;
         var postgres = await PostgresStore.OpenAsync(url);
-        return new BenchStore(postgres, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")),
-            async () => await PostgresStore.OpenAsync(url));
+        return new BenchStore(kind, postgres, url, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")));
     }
 
     private static async Task RunAsync(string url, string sql)
@@ -60,8 +55,6 @@ internal sealed class BenchStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var other in _others)
-            await other.DisposeAsync();
         await Store.DisposeAsync();
         await _cleanUp();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
@@ -7,45 +8,69 @@ using Chorus.Engine.Storage;
 
 namespace Chorus.Benchmarks;
 
-/// <summary>Engines on a fresh store, as server processes run them (several only on a shared store), plus a way
-/// to wait for completions.</summary>
+/// <summary>Engines on a fresh store, as server processes run them, plus a way to wait for completions. One
+/// node runs in this process; several nodes (shared store only) each run in their own process, as a cluster
+/// does, and this process only starts executions on them in turn and counts completions.</summary>
 internal sealed class Harness : IAsyncDisposable
 {
+    private static readonly StepRegistry Registry = BuiltInSteps.CreateRegistry().Register(new IncrementStep());
+
     private readonly BenchStore _bench;
-    private readonly IChorusStore _store;
     private readonly WorkflowService _workflows;
-    private readonly IDisposable _subscription;
+    private readonly ChorusEngine? _engine;
+    private readonly List<NodeProcess> _nodes = [];
+    private readonly CancellationTokenSource _stopListening = new();
+    private Task _listening = Task.CompletedTask;
+    private IDisposable? _subscription;
     private readonly Lock _gate = new();
     private int _completed;
     private (int Target, TaskCompletionSource Done)? _waiter;
-    private readonly List<ChorusEngine> _engines;
-    private int _nextEngine;
+    private int _nextNode;
 
-    private Harness(BenchStore bench, List<ChorusEngine> engines, WorkflowService workflows)
+    private Harness(BenchStore bench, ChorusEngine? engine)
     {
         _bench = bench;
-        _store = bench.Store;
-        _engines = engines;
-        _workflows = workflows;
-        // Events cross nodes on a shared store, so the first node sees every completion.
-        _subscription = engines[0].Events.Subscribe(OnEvent);
+        _engine = engine;
+        _workflows = new WorkflowService(bench.Store, Registry, TimeProvider.System);
     }
+
+    /// <summary>An engine as the benchmarks run it: concurrency limits are lifted so the workloads measure the
+    /// engine, not the admission queue.</summary>
+    public static ChorusEngine CreateEngine(IChorusStore store, string nodeId) =>
+        new(store, store, store, Registry, new EngineOptions { MaxConcurrentWorkflows = 1_000_000, NodeId = nodeId });
 
     public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes)
     {
         var bench = await BenchStore.OpenAsync(kind, fullSync);
-        var registry = BuiltInSteps.CreateRegistry().Register(new IncrementStep());
-        // Concurrency limits are lifted so the workloads measure the engine, not the admission queue.
-        var options = new EngineOptions { MaxConcurrentWorkflows = 1_000_000 };
-        var engines = new List<ChorusEngine>();
-        for (var i = 0; i < nodes; i++)
+        if (nodes == 1)
         {
-            var store = i == 0 ? bench.Store : await bench.OpenAnotherAsync();
-            var engine = new ChorusEngine(store, store, store, registry, options with { NodeId = $"bench-node-{i}" });
-            await engine.StartAsync(reclaimForeignLeases: store.IsExclusiveWriter);
-            engines.Add(engine);
+            var engine = CreateEngine(bench.Store, "bench-node-0");
+            await engine.StartAsync(reclaimForeignLeases: bench.Store.IsExclusiveWriter);
+            var single = new Harness(bench, engine);
+            single._subscription = engine.Events.Subscribe(single.OnEvent);
+            return single;
         }
-        return new Harness(bench, engines, new WorkflowService(bench.Store, registry, TimeProvider.System));
+        var harness = new Harness(bench, engine: null);
+        // Events cross nodes through the database, so this process hears every node's completions.
+        harness._listening = Task.Run(() => bench.Store.ListenForEventsAsync(harness.OnEvent, harness._stopListening.Token));
+        for (var i = 0; i < nodes; i++)
+            harness._nodes.Add(await NodeProcess.LaunchAsync(bench.Url, $"bench-node-{i}"));
+        await harness.WarmUpAsync();
+        return harness;
+    }
+
+    /// <summary>One execution on each node before measuring, which also proves this process is listening.</summary>
+    private async Task WarmUpAsync()
+    {
+        var workflow = await CreateAsync(Workflows.Sequence(1));
+        foreach (var node in _nodes)
+            for (var attempt = 1; ; attempt++)
+            {
+                var done = ExpectCompletions(1);
+                await node.StartExecutionAsync(workflow);
+                try { await done.WaitAsync(TimeSpan.FromSeconds(5)); break; }
+                catch (TimeoutException) when (attempt < 12) { } // not listening yet: try again
+            }
     }
 
     public async Task<Guid> CreateAsync(JsonObject definition) =>
@@ -63,13 +88,42 @@ internal sealed class Harness : IAsyncDisposable
     }
 
     public async Task<int> CountWaitingAsync() =>
-        (await _store.ListExecutionsAsync(TenantId.Default,
+        (await _bench.Store.ListExecutionsAsync(TenantId.Default,
             new ExecutionQuery { Status = ExecutionStatus.Waiting, Limit = 1 }, CancellationToken.None)).Total;
 
     /// <summary>Starts an execution on the next node in turn, as a load balancer would.</summary>
-    public Task StartAsync(Guid workflowId) =>
-        _engines[(int)((uint)Interlocked.Increment(ref _nextEngine) % _engines.Count)]
-            .StartExecutionAsync(TenantId.Default, workflowId, new JsonObject { ["counter"] = 0 });
+    public Task StartAsync(Guid workflowId) => _engine is not null
+        ? _engine.StartExecutionAsync(TenantId.Default, workflowId, new JsonObject { ["counter"] = 0 })
+        : _nodes[(int)((uint)Interlocked.Increment(ref _nextNode) % _nodes.Count)].StartExecutionAsync(workflowId);
+
+    /// <summary>CPU seconds used so far by this process, by each node process (none when the node runs here), and
+    /// by the PostgreSQL server's processes (zero on SQLite; backends that exit take their time with them).</summary>
+    public CpuSample SampleCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return new CpuSample(self.TotalProcessorTime.TotalSeconds, _nodes.Select(n => n.CpuSeconds).ToArray(),
+            _bench.Kind == StoreKind.Postgres ? PostgresCpuSeconds() : 0);
+    }
+
+    // Found by the command name in /proc, since a backend's process name is its status line ("postgres: ...").
+    private static double PostgresCpuSeconds()
+    {
+        var total = 0.0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(directory), out var pid))
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "postgres")
+                        continue;
+                    using var process = Process.GetProcessById(pid);
+                    total += process.TotalProcessorTime.TotalSeconds;
+                }
+                catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
+                {
+                    // It exited meanwhile.
+                }
+        return total;
+    }
 
     private void OnEvent(EventRecord evt)
     {
@@ -88,10 +142,26 @@ internal sealed class Harness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _subscription.Dispose();
-        foreach (var engine in _engines)
-            await engine.DisposeAsync();
+        _subscription?.Dispose();
+        if (_engine is not null)
+            await _engine.DisposeAsync();
+        foreach (var node in _nodes)
+            await node.DisposeAsync();
+        await _stopListening.CancelAsync();
+        try { await _listening; } catch (OperationCanceledException) { }
         await _bench.DisposeAsync();
     }
+}
 
+/// <summary>CPU seconds at one moment; subtract two to get what a run used.</summary>
+internal sealed record CpuSample(double Self, double[] Nodes, double Postgres)
+{
+    public string Since(CpuSample start)
+    {
+        var nodes = Nodes.Select((n, i) => n - start.Nodes[i]).ToArray();
+        var text = nodes.Length == 0
+            ? $"cpu_s={Self - start.Self:0.0}"
+            : $"cpu_nodes_s={string.Join('/', nodes.Select(n => n.ToString("0.0")))} cpu_driver_s={Self - start.Self:0.0}";
+        return Postgres > 0 ? $"{text} cpu_postgres_s={Postgres - start.Postgres:0.0}" : text;
+    }
 }

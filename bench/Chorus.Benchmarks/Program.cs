@@ -1,12 +1,20 @@
 using Chorus.Benchmarks;
 
 // dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres] [--nodes N (postgres)]
+if (Array.IndexOf(args, "--node") >= 0)
+{
+    // A node process the harness started for --nodes N.
+    await NodeProcess.RunAsync(Arg("--node", ""), Arg("--node-id", "bench-node"));
+    return;
+}
 var workloads = Arg("--workloads", "W1,W2,W3,W4,MEM").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var runs = int.Parse(Arg("--runs", "3"));
 var n = int.Parse(Arg("--n", "1000"));
 var timers = int.Parse(Arg("--timers", "10000"));
 var store = Enum.Parse<StoreKind>(Arg("--store", "sqlite"), ignoreCase: true);
 var nodes = int.Parse(Arg("--nodes", "1"));
+if (nodes > 1 && store != StoreKind.Postgres)
+    throw new ArgumentException("Several nodes need a shared store: add --store postgres.");
 var bench = new Workloads(store, nodes);
 
 Console.WriteLine($"# {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; median of {runs} runs");
@@ -18,6 +26,7 @@ foreach (var workload in workloads)
         "W2" => () => bench.LatencyAsync(repeats: 200, steps: 10),
         "W3" => () => bench.ManyAsync("W3", fullSync: true, n, steps: 10),
         "W4" => () => bench.FanOutAsync(branches: 100),
+        "MEM" when nodes > 1 => throw new ArgumentException("MEM measures one process: run it with one node."),
         "MEM" => () => bench.TimersAsync(timers),
         _ => throw new ArgumentException($"Unknown workload '{workload}'; known: W1, W2, W3, W4, MEM."),
     };

@@ -14,14 +14,13 @@ internal sealed class Workloads(StoreKind store, int nodes)
         await using var harness = await Harness.StartAsync(store, fullSync, nodes);
         var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
         var done = harness.ExpectCompletions(n);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = harness.SampleCpu();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         var wall = clock.Elapsed.TotalMilliseconds;
-        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         return new Result(
-            Line(name, fullSync, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={n * steps / (wall / 1000):0} cpu_s={cpuSeconds:0.0}"),
+            Line(name, fullSync, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={n * steps / (wall / 1000):0} {harness.SampleCpu().Since(cpu)}"),
             wall);
     }
 
