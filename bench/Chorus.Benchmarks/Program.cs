@@ -33,7 +33,10 @@ foreach (var workload in workloads)
     // Memory is measured once: a process's RSS after a previous run says nothing about the next.
     var results = new List<Workloads.Result>();
     for (var i = 0; i < (workload == "MEM" ? 1 : runs); i++)
+    {
         results.Add(await run());
+        Console.Error.WriteLine($"  run {i + 1}: {results[^1].Line}"); // each run on stderr, the median on stdout
+    }
     Console.WriteLine(results.OrderBy(r => r.SortKey).ElementAt(results.Count / 2).Line);
 }
 
