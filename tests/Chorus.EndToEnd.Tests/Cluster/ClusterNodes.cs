@@ -7,7 +7,9 @@ namespace Chorus.EndToEnd.Tests.Cluster;
 /// each. Disposing kills every process, also when the test failed.</summary>
 internal sealed class ClusterNodes : IAsyncDisposable
 {
-    public const int LeaseSeconds = 2;
+    // Short, so a killed node's work resumes within the test, but long enough that a live node starved of CPU
+    // for a moment (two cores, three servers, PostgreSQL and the test) does not lose a lease it is still renewing.
+    public const int LeaseSeconds = 4;
     public const int WorkerConcurrency = 16;
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "chorus-cluster-" + Guid.NewGuid().ToString("N"));
