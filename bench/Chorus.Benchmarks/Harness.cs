@@ -52,7 +52,7 @@ internal sealed class Harness : IAsyncDisposable
         }
         var harness = new Harness(bench, engine: null);
         // Events cross nodes through the database, so this process hears every node's completions.
-        harness._listening = Task.Run(() => bench.Store.ListenForEventsAsync(harness.OnEvent, harness._stopListening.Token));
+        harness._listening = Task.Run(() => bench.Store.ListenForEventsAsync(harness.OnEvent, () => true, harness._stopListening.Token));
         for (var i = 0; i < nodes; i++)
             harness._nodes.Add(await NodeProcess.LaunchAsync(bench.Url, $"bench-node-{i}"));
         await harness.WarmUpAsync();

@@ -24,7 +24,7 @@ public sealed partial class PostgresStore
         // Anything committed while not listening is found by the next claim.
         () => onWork(DateTimeOffset.UnixEpoch), ct);
 
-    public async Task ListenForEventsAsync(Action<EventRecord> onEvent, CancellationToken ct)
+    public async Task ListenForEventsAsync(Action<EventRecord> onEvent, Func<bool> wanted, CancellationToken ct)
     {
         var ids = Channel.CreateUnbounded<long[]>(new UnboundedChannelOptions { SingleReader = true });
         // The listening connection cannot run queries while it waits, so the events are read on another one.
@@ -40,7 +40,7 @@ public sealed partial class PostgresStore
             {
                 // The engine delivered its own events when it committed them: only other nodes' events are read back.
                 var (origin, list) = payload.IndexOf(':') is var colon and >= 0 ? (payload[..colon], payload[(colon + 1)..]) : ("", payload);
-                if (origin != _origin)
+                if (origin != _origin && wanted())
                     ids.Writer.TryWrite(ParseIds(list));
             }, () => { }, ct).ConfigureAwait(false);
         }

@@ -7,14 +7,20 @@ namespace Chorus.Engine.Events;
 public sealed class EventHub
 {
     private readonly Lock _gate = new();
-    private Action<EventRecord>[] _subscribers = [];
+    private Subscriber[] _subscribers = [];
 
-    public IDisposable Subscribe(Action<EventRecord> handler)
+    /// <param name="listening">Whether the subscriber wants events right now (say, only while it has clients);
+    /// null means always.</param>
+    public IDisposable Subscribe(Action<EventRecord> handler, Func<bool>? listening = null)
     {
+        var subscriber = new Subscriber(handler, listening);
         lock (_gate)
-            _subscribers = [.. _subscribers, handler];
-        return new Subscription(this, handler);
+            _subscribers = [.. _subscribers, subscriber];
+        return new Subscription(this, subscriber);
     }
+
+    /// <summary>Whether any subscriber wants events now; when none does, other nodes' events need not be read.</summary>
+    public bool Wanted => Volatile.Read(ref _subscribers).Any(s => s.Listening?.Invoke() ?? true);
 
     /// <summary>An event this node committed, or one another node committed, read back from a shared store.</summary>
     internal void Publish(EventRecord evt)
@@ -23,7 +29,7 @@ public sealed class EventHub
         {
             try
             {
-                subscriber(evt);
+                subscriber.Handler(evt);
             }
             catch (Exception)
             {
@@ -32,14 +38,21 @@ public sealed class EventHub
         }
     }
 
-    private void Unsubscribe(Action<EventRecord> handler)
+    private void Unsubscribe(Subscriber subscriber)
     {
         lock (_gate)
-            _subscribers = _subscribers.Where(s => s != handler).ToArray();
+            _subscribers = _subscribers.Where(s => s != subscriber).ToArray();
     }
 
-    private sealed class Subscription(EventHub hub, Action<EventRecord> handler) : IDisposable
+    // A class, not a record: two subscriptions of the same handler are still two.
+    private sealed class Subscriber(Action<EventRecord> handler, Func<bool>? listening)
     {
-        public void Dispose() => hub.Unsubscribe(handler);
+        public Action<EventRecord> Handler { get; } = handler;
+        public Func<bool>? Listening { get; } = listening;
+    }
+
+    private sealed class Subscription(EventHub hub, Subscriber subscriber) : IDisposable
+    {
+        public void Dispose() => hub.Unsubscribe(subscriber);
     }
 }

@@ -68,7 +68,7 @@ public sealed class ChorusEngine : IAsyncDisposable
         _workerLoop = Task.Run(() => _worker.RunLoopAsync(_stopping.Token), CancellationToken.None);
         _listening = Task.WhenAll(
             Task.Run(() => _store.ListenForWorkAsync(_worker.NotifyStoreWork, _stopping.Token), CancellationToken.None),
-            Task.Run(() => _store.ListenForEventsAsync(Events.Publish, _stopping.Token), CancellationToken.None));
+            Task.Run(() => _store.ListenForEventsAsync(Events.Publish, () => Events.Wanted, _stopping.Token), CancellationToken.None));
     }
 
     /// <summary>Stops claiming work, lets running steps finish within <paramref name="grace"/>, commits what they

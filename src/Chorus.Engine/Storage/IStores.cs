@@ -52,8 +52,10 @@ public interface IEngineStore
 
     /// <summary>Calls <paramref name="onEvent"/> with the events other nodes committed, until cancelled, so a client
     /// connected to one node sees executions another node runs. This node's own events are not among them: its
-    /// engine delivered those when it committed them.</summary>
-    Task ListenForEventsAsync(Action<EventRecord> onEvent, CancellationToken ct) => Task.CompletedTask;
+    /// engine delivered those when it committed them. While <paramref name="wanted"/> answers false (nobody on
+    /// this node listens), other nodes' events are not read at all: every node reading every event costs the
+    /// cluster work in proportion to its size.</summary>
+    Task ListenForEventsAsync(Action<EventRecord> onEvent, Func<bool> wanted, CancellationToken ct) => Task.CompletedTask;
 
     Task<IEngineTransaction> BeginAsync(CancellationToken ct);
 }

@@ -40,7 +40,8 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Time
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = events.Subscribe(OnCommitted);
+        // Without connections this node need not even read the events other nodes commit.
+        _subscription = events.Subscribe(OnCommitted, listening: () => ConnectionCount > 0);
         _dispatching = Task.Run(DispatchLoopAsync, CancellationToken.None);
         // Open sockets would hold the server's shutdown until its timeout: close them as soon as it begins.
         _onStopping = lifetime.ApplicationStopping.Register(CloseAll);

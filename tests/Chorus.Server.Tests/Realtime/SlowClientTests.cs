@@ -62,6 +62,26 @@ public sealed class SlowClientTests
         await hub.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task HubWantsEventsOnlyWhileItHasConnections()
+    {
+        var events = new EventHub();
+        var options = new RealtimeOptions { CloseTimeout = TimeSpan.FromMilliseconds(200) };
+        var hub = new RealtimeHub(events, options, TimeProvider.System, new Lifetime(), NullLogger<RealtimeHub>.Instance);
+        await hub.StartAsync(CancellationToken.None);
+        Assert.False(events.Wanted); // so this node reads no other node's events
+
+        var socket = new FakeSocket(sendsComplete: true);
+        using var client = new ClientConnection(socket, new ConnectionIdentity(Tenant, null), "client", options, NullLogger.Instance);
+        var run = hub.RunAsync(client, CancellationToken.None);
+        await WaitUntilAsync(() => events.Wanted);
+
+        client.Close(WebSocketCloseStatus.NormalClosure, "", flush: true);
+        await run.WaitAsync(Patience);
+        Assert.False(events.Wanted);
+        await hub.StopAsync(CancellationToken.None);
+    }
+
     private static EventRecord Event(int n) => new()
     {
         Tenant = Tenant, Type = "workflow_execution_update", ExecutionId = Guid.NewGuid(), WorkflowId = Guid.NewGuid(),

@@ -63,4 +63,38 @@ public sealed class ClusterEventsTests : IAsyncLifetime
         Assert.Equal(seenOnA.Count, seenOnA.Distinct().Count());
         Assert.Equal(seenOnB.Select(e => e.Id).Order(), seenOnA.Order());
     }
+
+    [Fact]
+    public async Task NodeWhoseSubscribersDoNotListen_ReadsNoOtherNodesEvents_UntilOneListens()
+    {
+        var (storeA, engineA) = _nodes[0];
+        var (_, engineB) = _nodes[1];
+        var listening = false;
+        var seenOnB = new ConcurrentBag<(string Type, Guid? Execution)>();
+        using var b = engineB.Events.Subscribe(e => seenOnB.Add((e.Type, e.ExecutionId)), () => Volatile.Read(ref listening));
+        var (workflow, _) = await new WorkflowService(storeA, engineA.Registry, TimeProvider.System).CreateAsync(Tenant,
+            JsonNode.Parse("""{"name": "one step", "steps": [{"id": "a", "type": "output", "config": {"value": 1}}]}""")!.AsObject(),
+            CancellationToken.None);
+        var completedOnA = new ConcurrentBag<Guid?>();
+        using var a = engineA.Events.Subscribe(e => { if (e.Type == "workflow_execution_completed") completedOnA.Add(e.ExecutionId); });
+
+        var unheard = await engineA.StartExecutionAsync(Tenant, workflow.Id, null);
+        await WaitUntilAsync(() => completedOnA.Contains(unheard.Id));
+        await Task.Delay(500); // B's listener would have read the notification by now
+        Volatile.Write(ref listening, true);
+        var heard = await engineA.StartExecutionAsync(Tenant, workflow.Id, null);
+        await WaitUntilAsync(() => seenOnB.Contains(("workflow_execution_completed", heard.Id)));
+
+        Assert.DoesNotContain(seenOnB, e => e.Execution == unheard.Id);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out.");
+            await Task.Delay(20);
+        }
+    }
 }
