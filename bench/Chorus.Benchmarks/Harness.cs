@@ -19,8 +19,6 @@ internal sealed class Harness : IAsyncDisposable
     private readonly WorkflowService _workflows;
     private readonly ChorusEngine? _engine;
     private readonly List<NodeProcess> _nodes = [];
-    private readonly CancellationTokenSource _stopListening = new();
-    private Task _listening = Task.CompletedTask;
     private IDisposable? _subscription;
     private readonly Lock _gate = new();
     private int _completed;
@@ -51,27 +49,26 @@ internal sealed class Harness : IAsyncDisposable
             return single;
         }
         var harness = new Harness(bench, engine: null);
-        // Events cross nodes through the database, so this process hears every node's completions.
-        harness._listening = Task.Run(() => bench.Store.ListenForEventsAsync(harness.OnEvent, () => true, harness._stopListening.Token));
         for (var i = 0; i < nodes; i++)
-            harness._nodes.Add(await NodeProcess.LaunchAsync(bench.Url, $"bench-node-{i}"));
+            harness._nodes.Add(await NodeProcess.LaunchAsync(bench.Url, $"bench-node-{i}", harness.OnCompleted));
         await harness.WarmUpAsync();
         return harness;
     }
 
-    /// <summary>One execution on each node before measuring, which also proves this process is listening.</summary>
+    /// <summary>A fresh process compiles its code as it first runs it (tiered JIT), which cost a node more CPU
+    /// than its share of a whole run; servers in service are warm. So each node runs a few thousand steps first,
+    /// then idles a moment while the optimised code is compiled in the background.</summary>
     private async Task WarmUpAsync()
     {
-        var workflow = await CreateAsync(Workflows.Sequence(1));
-        foreach (var node in _nodes)
-            for (var attempt = 1; ; attempt++)
-            {
-                var done = ExpectCompletions(1);
-                await node.StartExecutionAsync(workflow);
-                try { await done.WaitAsync(TimeSpan.FromSeconds(5)); break; }
-                catch (TimeoutException) when (attempt < 12) { } // not listening yet: try again
-            }
+        var sequence = await CreateAsync(Workflows.Sequence(10));
+        var count = WarmUpExecutionsPerNode * _nodes.Count;
+        var warm = ExpectCompletions(count);
+        await Task.WhenAll(Enumerable.Range(0, count).Select(_ => StartAsync(sequence)));
+        await warm.WaitAsync(TimeSpan.FromMinutes(5));
+        await Task.Delay(TimeSpan.FromSeconds(1));
     }
+
+    private const int WarmUpExecutionsPerNode = 300;
 
     public async Task<Guid> CreateAsync(JsonObject definition) =>
         (await _workflows.CreateAsync(TenantId.Default, definition, CancellationToken.None)).Workflow.Id;
@@ -125,10 +122,16 @@ internal sealed class Harness : IAsyncDisposable
         return total;
     }
 
+    public const string CompletedEvent = "workflow_execution_completed";
+
     private void OnEvent(EventRecord evt)
     {
-        if (evt.Type != "workflow_execution_completed")
-            return;
+        if (evt.Type == CompletedEvent)
+            OnCompleted();
+    }
+
+    private void OnCompleted()
+    {
         lock (_gate)
         {
             _completed++;
@@ -147,8 +150,6 @@ internal sealed class Harness : IAsyncDisposable
             await _engine.DisposeAsync();
         foreach (var node in _nodes)
             await node.DisposeAsync();
-        await _stopListening.CancelAsync();
-        try { await _listening; } catch (OperationCanceledException) { }
         await _bench.DisposeAsync();
     }
 }

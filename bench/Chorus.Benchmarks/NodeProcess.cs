@@ -7,14 +7,16 @@ namespace Chorus.Benchmarks;
 
 /// <summary>One engine node in its own OS process, as a server process runs it, so each node's CPU can be read
 /// apart. The harness starts this program again with <c>--node URL</c>; the child prints "ready", then starts an
-/// execution for each "start WORKFLOW-ID" line on its standard input, and stops at the end of that input.</summary>
+/// execution for each "start WORKFLOW-ID" line on its standard input, prints "completed" for each execution it
+/// completes, and stops at the end of its input. Completions come from the node's own event hub, as a server
+/// pushes them to its clients, so counting them reads nothing from the database.</summary>
 internal sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
     private NodeProcess(Process process) => _process = process;
 
-    public static async Task<NodeProcess> LaunchAsync(string databaseUrl, string nodeId)
+    public static async Task<NodeProcess> LaunchAsync(string databaseUrl, string nodeId, Action onCompleted)
     {
         // Run as "dotnet Chorus.Benchmarks.dll" or as the apphost, whichever started this process.
         var self = Environment.ProcessPath!;
@@ -27,6 +29,12 @@ internal sealed class NodeProcess : IAsyncDisposable
         var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
         if (first != "ready")
             throw new InvalidOperationException($"Node {nodeId} did not start: {first ?? "it exited"}.");
+        _ = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+                if (line == "completed")
+                    onCompleted();
+        });
         return new NodeProcess(process);
     }
 
@@ -61,6 +69,12 @@ internal sealed class NodeProcess : IAsyncDisposable
         await using var store = await PostgresStore.OpenAsync(databaseUrl);
         await using var engine = Harness.CreateEngine(store, nodeId);
         await engine.StartAsync(reclaimForeignLeases: false);
+        // Not listening: other nodes' events are theirs to report.
+        using var completions = engine.Events.Subscribe(evt =>
+        {
+            if (evt.Type == Harness.CompletedEvent)
+                Console.WriteLine("completed");
+        }, listening: () => false);
         Console.WriteLine("ready");
         var starts = new List<Task>();
         using var input = new StreamReader(Console.OpenStandardInput());
