@@ -1,5 +1,6 @@
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Runtime;
+using Chorus.Engine.Schedules;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
@@ -50,6 +51,7 @@ public static class ChorusServer
         builder.Services.AddSingleton(_ => store);
         builder.Services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<IChorusStore>());
         builder.Services.AddSingleton<IExecutionReader>(sp => sp.GetRequiredService<IChorusStore>());
+        builder.Services.AddSingleton(sp => new ScheduleService(store, store, sp.GetRequiredService<ChorusEngine>(), TimeProvider.System));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -64,6 +66,7 @@ public static class ChorusServer
         app.UseRealtime();
         app.MapHealth();
         app.MapWorkflows();
+        app.MapSchedules();
         app.MapExecutions();
         app.MapRealtime();
         return app;

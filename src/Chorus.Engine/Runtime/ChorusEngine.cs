@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Events;
+using Chorus.Engine.Schedules;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Microsoft.Extensions.Logging;
@@ -42,9 +43,10 @@ public sealed class ChorusEngine : IAsyncDisposable
         var signal = new WorkSignal();
         _committer = new Committer(store, Events, options, _time, loggers.CreateLogger<Committer>());
         _commands = new ExecutionCommands(_graphs, options, _time);
+        ScheduleCommands = new ScheduleCommands(_commands, _graphs, _time, loggers.CreateLogger<ScheduleCommands>());
         var services = new StepServices(_time, http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, registry);
         var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>());
-        _worker = new Worker(_committer, _commands, invoker, signal, options, _time, loggers.CreateLogger<Worker>());
+        _worker = new Worker(_committer, _commands, ScheduleCommands, invoker, signal, options, _time, loggers.CreateLogger<Worker>());
         _committer.OnLocalWork = _worker.EnqueueLocal;
         _committer.LocalCapacity = () => _worker.FreeCapacity;
         _committer.OnStoreWork = _worker.NotifyStoreWork;
@@ -53,6 +55,7 @@ public sealed class ChorusEngine : IAsyncDisposable
     public EventHub Events { get; } = new();
     public StepRegistry Registry { get; }
     public EngineOptions Options => _options;
+    internal ScheduleCommands ScheduleCommands { get; }
 
     /// <summary>Starts committing and working. Work left by a previous process of an embedded store is
     /// reclaimed at once; pending executions are admitted where slots are free.</summary>
@@ -184,6 +187,9 @@ public sealed class ChorusEngine : IAsyncDisposable
             _logger.LogWarning(ex, "Event {Type} of workflow {WorkflowId} was not published", evt.Type, evt.WorkflowId);
         }
     }
+
+    /// <summary>Runs an operation in the committer: it commits with others, in its own savepoint.</summary>
+    internal Task<T> CommitAsync<T>(Func<CommitScope, Task<T>> operation, CancellationToken ct) => _committer.RunAsync(operation, ct);
 
     /// <summary>Runs an operation in the committer and hands back a copy of the execution it changed, taken on
     /// the committer's thread before anything else can change the committer's own instance.</summary>

@@ -19,6 +19,8 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         public bool IsTest { get; init; }
         public Guid? ParentExecutionId { get; init; }
         public string? ParentStepId { get; init; }
+        /// <summary>What started it when not a direct call (a schedule), kept in the context as <c>trigger</c>.</summary>
+        public JsonObject? Trigger { get; init; }
     }
 
     public async Task<ExecutionRecord> StartAsync(CommitScope s, StartRequest request)
@@ -47,6 +49,8 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             CreatedAt = now,
             TotalSteps = request.Graph.ProgressStepCount,
         };
+        if (request.Trigger is not null)
+            execution.Context["trigger"] = request.Trigger.DeepClone();
         var exempt = request.IsTest || request.ParentExecutionId is not null;
         var admit = exempt || await s.Tx.CountSlotHoldersAsync().ConfigureAwait(false) < options.MaxConcurrentWorkflows;
         var firstSteps = admit ? PrepareRunning(execution, request.Graph, now) : [];

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using System.Text.Json.Nodes;
+using Chorus.Engine.Schedules;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ namespace Chorus.Engine.Runtime;
 internal sealed class Worker(
     Committer committer,
     ExecutionCommands commands,
+    ScheduleCommands schedules,
     StepInvoker invoker,
     WorkSignal signal,
     EngineOptions options,
@@ -155,6 +157,9 @@ internal sealed class Worker(
                     // Steps still running can no longer commit; stop them rather than let them hold slots until their own timeout.
                     if (await committer.RunAsync(s => commands.ApplyDeadlineAsync(s, item), CancellationToken.None).ConfigureAwait(false))
                         CancelExecution(item.ExecutionId);
+                    break;
+                case WorkItemKind.Fire:
+                    await committer.RunAsync(s => schedules.FireAsync(s, item), CancellationToken.None).ConfigureAwait(false);
                     break;
                 case WorkItemKind.Resume:
                     await CommitAsync(new ExecutionCommands.StepOutcome { Item = item, Result = ResumeResult(item.Payload), StartedAt = time.GetUtcNow() }).ConfigureAwait(false);

@@ -37,6 +37,15 @@ public interface IExecutionReader
     Task<bool> PingAsync(CancellationToken ct);
 }
 
+/// <summary>Reads of schedules for the API; changes go through the engine's transactions, together with the
+/// work item of their next occurrence.</summary>
+public interface IScheduleReader
+{
+    Task<ScheduleRecord?> GetScheduleAsync(TenantId tenant, Guid id, CancellationToken ct);
+    /// <summary>The workflow's schedules, oldest first.</summary>
+    Task<IReadOnlyList<ScheduleRecord>> ListSchedulesAsync(TenantId tenant, Guid workflowId, CancellationToken ct);
+}
+
 /// <summary>Opens the write transactions of the engine. The committer runs many operations in one
 /// transaction (group commit), each inside a savepoint so one failure does not undo the others.</summary>
 public interface IEngineStore
@@ -61,7 +70,7 @@ public interface IEngineStore
 }
 
 /// <summary>Everything a server needs of one store: the embedded SQLite one or the PostgreSQL one.</summary>
-public interface IChorusStore : IWorkflowStore, IExecutionReader, IEngineStore, IAsyncDisposable;
+public interface IChorusStore : IWorkflowStore, IExecutionReader, IScheduleReader, IEngineStore, IAsyncDisposable;
 
 /// <summary>The writes (and the reads they depend on) of the engine, all inside one transaction.</summary>
 public interface IEngineTransaction : IAsyncDisposable
@@ -106,6 +115,13 @@ public interface IEngineTransaction : IAsyncDisposable
     Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until);
     Task<DateTimeOffset?> NextDueAsync();
     Task ReleaseLeasesNotOwnedByAsync(string owner);
+
+    Task InsertScheduleAsync(ScheduleRecord schedule);
+    /// <summary>Reads a schedule for change: on a shared store its row stays locked until the transaction ends,
+    /// which is what keeps two nodes from firing one occurrence twice.</summary>
+    Task<ScheduleRecord?> GetScheduleAsync(TenantId tenant, Guid id);
+    Task UpdateScheduleAsync(ScheduleRecord schedule);
+    Task DeleteScheduleAsync(TenantId tenant, Guid id);
 
     Task SaveStepRunAsync(StepRunRecord run);
     Task InsertLogAsync(LogRecord log);

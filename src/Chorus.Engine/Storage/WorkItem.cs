@@ -10,6 +10,8 @@ public enum WorkItemKind
     Resume,
     /// <summary>The execution's time limit: fail it with timeout if it is still going.</summary>
     Deadline,
+    /// <summary>A schedule's next occurrence: start an execution. The item's execution id is the schedule's id.</summary>
+    Fire,
 }
 
 /// <summary>A unit of due work. A worker leases it; the fence grows with every lease, so a holder whose lease
