@@ -40,6 +40,18 @@ internal sealed class ClusterDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The first column of every row, as text.</summary>
+    public async Task<List<string>> TextsAsync(string sql)
+    {
+        await using var connection = await OpenAsync(Url);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+            values.Add(reader.GetString(0));
+        return values;
+    }
+
     /// <summary>The leased work items at this moment: (id, fence, lease owner, lease expiry).</summary>
     public async Task<List<(long Id, long Fence, string Owner, DateTimeOffset Expires)>> LeasedItemsAsync()
     {
