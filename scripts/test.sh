@@ -19,6 +19,11 @@ if ! pg_url=$(bash scripts/start-postgres.sh | tail -n 1); then
   exit 1
 fi
 export CHORUS_TEST_POSTGRES="$pg_url"
+# Schedules in named time zones (Europe/Paris) read the system's time zone database.
+if [ ! -d /usr/share/zoneinfo/Europe ]; then
+  echo "scripts/test.sh: installing tzdata" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tzdata; } >&2 || echo "scripts/test.sh: tzdata could not be installed" >&2
+fi
 
 results=.artifacts/test-results
 rm -rf "$results"
