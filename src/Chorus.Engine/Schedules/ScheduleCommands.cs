@@ -43,9 +43,11 @@ internal sealed class ScheduleCommands(ExecutionCommands executions, GraphCache 
     /// node ran fire once, late, rather than all at once: the next is the first after now.</summary>
     public async Task<bool> FireAsync(CommitScope s, WorkItem item)
     {
+        // The schedule first, then its item: the order a change of the schedule takes, so the two cannot deadlock.
+        var current = await s.Tx.GetScheduleAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
         if (!await s.Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false))
             return false; // another node took this occurrence over, or the schedule changed
-        if (await s.Tx.GetScheduleAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false) is not { Enabled: true } schedule)
+        if (current is not { Enabled: true } schedule)
             return false;
         var workflow = await s.Tx.GetWorkflowAsync(schedule.Tenant, schedule.WorkflowId).ConfigureAwait(false);
         if (workflow is null)
