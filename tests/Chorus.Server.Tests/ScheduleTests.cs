@@ -173,6 +173,31 @@ public sealed class ScheduleTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.True(JsonNode.DeepEquals(rezoned.Body, after.Node("items.0")), after.Text);
     }
 
+    [Fact]
+    public async Task Update_NullMembers_KeepWhatTheScheduleHas()
+    {
+        var workflowId = await _client.CreateWorkflow(_tenant, Definitions.TriggerEcho());
+        var created = (await _client.Post(SchedulesOf(workflowId), _tenant, new JsonObject
+        {
+            ["cron"] = "15 4 * * *",
+            ["time_zone"] = "Asia/Tokyo",
+            ["enabled"] = false,
+        })).Expect(HttpStatusCode.Created);
+        var path = $"{SchedulesOf(workflowId)}/{created.Str("id")}";
+
+        var patched = (await _client.Patch(path, _tenant, new JsonObject { ["cron"] = null, ["time_zone"] = null, ["enabled"] = null }))
+            .Expect(HttpStatusCode.OK);
+        var shown = (await _client.Get(path, _tenant)).Expect(HttpStatusCode.OK);
+
+        foreach (var schedule in new[] { patched, shown })
+        {
+            Assert.Equal("15 4 * * *", schedule.Str("cron"));
+            Assert.Equal("Asia/Tokyo", schedule.Str("time_zone"));
+            Assert.False(schedule.Node("enabled")!.GetValue<bool>(), schedule.Text);
+            Assert.Null(schedule.Node("next_run_at"));
+        }
+    }
+
     private static readonly string LongCron = string.Concat(Enumerable.Repeat("* ", 5000));
 
     /// <summary>Bodies refused on create and on update: name, body, expected status, code and details.field.</summary>
