@@ -36,6 +36,7 @@ public sealed class CorpusFixture : IAsyncLifetime
             await Client.Get("/api/executions?include_tests=true", Tenant),
             await Client.Get($"/api/executions/{ExecutionId}", Tenant),
             await Client.Get($"/api/executions/{ExecutionId}/steps", Tenant),
+            await Client.Get($"/api/workflows/{WorkflowId}/schedules", Tenant),
         };
         return string.Join("\n", parts.Select(p => p.Expect(HttpStatusCode.OK).Text));
     }

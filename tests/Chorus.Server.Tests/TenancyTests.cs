@@ -64,6 +64,44 @@ public sealed class TenancyTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal("waiting", ownerView.Str("status"));
     }
 
+    [Fact]
+    public async Task Schedule_OfAnotherTenant_IsNotFoundForEveryRouteAndUntouched()
+    {
+        var workflowId = await _client.CreateWorkflow(_owner, Definitions.Greeting());
+        var schedules = $"/api/workflows/{workflowId}/schedules";
+        var created = (await _client.Post(schedules, _owner, new JsonObject { ["cron"] = "0 0 1 1 *", ["input"] = new JsonObject { ["name"] = "mine" } }))
+            .Expect(HttpStatusCode.Created);
+        var scheduleId = created.Str("id")!;
+        var ownerBefore = (await _client.Get(schedules, _owner)).Expect(HttpStatusCode.OK);
+        var strangerWorkflowId = await _client.CreateWorkflow(_stranger, Definitions.Greeting());
+        var strangersOwnPath = $"/api/workflows/{strangerWorkflowId}/schedules/{scheduleId}";
+
+        var throughOwnersWorkflow = new[]
+        {
+            await _client.Post(schedules, _stranger, new JsonObject { ["cron"] = "@daily" }),
+            await _client.Get(schedules, _stranger),
+            await _client.Get($"{schedules}/{scheduleId}", _stranger),
+            await _client.Patch($"{schedules}/{scheduleId}", _stranger, new JsonObject { ["enabled"] = false }),
+            await _client.Delete($"{schedules}/{scheduleId}", _stranger),
+        };
+        var throughStrangersWorkflow = new[]
+        {
+            await _client.Get(strangersOwnPath, _stranger),
+            await _client.Patch(strangersOwnPath, _stranger, new JsonObject { ["enabled"] = false }),
+            await _client.Delete(strangersOwnPath, _stranger),
+        };
+        var strangerList = (await _client.Get($"/api/workflows/{strangerWorkflowId}/schedules", _stranger)).Expect(HttpStatusCode.OK);
+        var ownerAfter = (await _client.Get(schedules, _owner)).Expect(HttpStatusCode.OK);
+
+        Assert.All(throughOwnersWorkflow, r => r.ExpectError(HttpStatusCode.NotFound, "workflow_not_found"));
+        Assert.All(throughStrangersWorkflow, r => r.ExpectError(HttpStatusCode.NotFound, "not_found"));
+        Assert.All(throughOwnersWorkflow.Concat(throughStrangersWorkflow), r => Assert.Equal(r.RequestId, r.Str("error.request_id")));
+        Assert.Equal(0, strangerList.Node("total")!.GetValue<int>());
+        Assert.Equal(ownerBefore.Text, ownerAfter.Text);
+        Assert.True(ownerAfter.Node("items.0.enabled")!.GetValue<bool>());
+        Assert.Equal("mine", ownerAfter.Str("items.0.input.name"));
+    }
+
     [Theory]
     [InlineData("bad tenant!")]
     [InlineData("a/b")]

@@ -29,11 +29,13 @@ public sealed class ScheduleService(IWorkflowStore workflows, IScheduleReader sc
         if (spec.Cron is null)
             throw new ChorusException(ErrorCodes.InvalidInput, "cron is required.", new JsonObject { ["field"] = "cron" });
         var timing = ScheduleTiming.Parse(spec.Cron, spec.TimeZone ?? "UTC");
+        var now = time.GetUtcNow();
+        // A cron that never fires is refused even for a disabled schedule, which could otherwise never be enabled.
+        var next = NextOrRefuse(timing, now);
         await CheckInputAsync(workflow, spec.Input, ct).ConfigureAwait(false);
         if ((await schedules.ListSchedulesAsync(tenant, workflowId, ct).ConfigureAwait(false)).Count >= MaxPerWorkflow)
             throw new ChorusException(ErrorCodes.Conflict, $"Workflow {workflowId} has {MaxPerWorkflow} schedules, the most it may have.",
                 new JsonObject { ["limit"] = MaxPerWorkflow });
-        var now = time.GetUtcNow();
         var enabled = spec.Enabled ?? true;
         var schedule = new ScheduleRecord
         {
@@ -44,7 +46,7 @@ public sealed class ScheduleService(IWorkflowStore workflows, IScheduleReader sc
             TimeZone = spec.TimeZone ?? "UTC",
             Input = spec.Input?.DeepClone(),
             Enabled = enabled,
-            NextDueAt = enabled ? NextOrRefuse(timing, now) : null,
+            NextDueAt = enabled ? next : null,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -78,13 +80,14 @@ public sealed class ScheduleService(IWorkflowStore workflows, IScheduleReader sc
             var timing = ScheduleTiming.Parse(cron, zone);
             var enabled = change.Enabled ?? current.Enabled;
             var now = time.GetUtcNow();
+            var next = NextOrRefuse(timing, now);
             return current with
             {
                 Cron = cron,
                 TimeZone = zone,
                 Input = change.HasInput ? change.Input?.DeepClone() : current.Input,
                 Enabled = enabled,
-                NextDueAt = enabled ? NextOrRefuse(timing, now) : null,
+                NextDueAt = enabled ? next : null,
                 UpdatedAt = now,
             };
         }), ct).ConfigureAwait(false);

@@ -64,7 +64,8 @@ internal static class Schedules
             TimeZone = body.OptionalString("time_zone"),
             HasInput = body.ContainsKey("input"),
             Input = body["input"],
-            Enabled = body.ContainsKey("enabled") ? body.OptionalBool("enabled", true) : null,
+            // null keeps what the schedule has, as for cron and time_zone (it used to enable a disabled schedule).
+            Enabled = body["enabled"] is null ? null : body.OptionalBool("enabled", true),
         };
     }
 

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Chorus.Server.Tests.Infrastructure;
 
 /// <summary>A response with its status, raw text and parsed JSON (null when the body is empty or not JSON).</summary>
-public sealed record ApiResponse(HttpStatusCode Status, string Text, JsonNode? Json, string? RequestId = null)
+public sealed record ApiResponse(HttpStatusCode Status, string Text, JsonNode? Json, string? RequestId = null, string? Location = null)
 {
     public JsonNode Body => Json ?? throw new Xunit.Sdk.XunitException($"HTTP {(int)Status}: the body is not JSON: '{Text}'");
 
@@ -84,7 +84,7 @@ public static class ApiCalls
             json = null;
         }
         var requestId = response.Headers.TryGetValues("X-Request-ID", out var ids) ? ids.FirstOrDefault() : null;
-        return new ApiResponse(response.StatusCode, text, json, requestId);
+        return new ApiResponse(response.StatusCode, text, json, requestId, response.Headers.Location?.OriginalString);
     }
 
     public static string NewTenant() => $"t-{Guid.NewGuid():N}";

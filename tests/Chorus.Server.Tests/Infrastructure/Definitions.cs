@@ -42,4 +42,26 @@ public static class Definitions
           ]
         }
         """);
+
+    /// <summary>One output step of the execution's input and its context's <c>trigger</c> (what started it).</summary>
+    public static JsonObject TriggerEcho(string status = "active", JsonObject? inputSchema = null)
+    {
+        var definition = Parse("""
+            {
+              "name": "trigger echo",
+              "status": "__STATUS__",
+              "steps": [
+                {"id": "done", "type": "output", "config": {"value": {"input": "{{input}}", "trigger": "{{trigger}}"}}}
+              ]
+            }
+            """.Replace("__STATUS__", status));
+        if (inputSchema is not null)
+            definition["input_schema"] = inputSchema;
+        return definition;
+    }
+
+    /// <summary>An object input with a required string <c>name</c> and an optional integer <c>n</c>.</summary>
+    public static JsonObject NameSchema() => Parse("""
+        {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "n": {"type": "integer"}}}
+        """);
 }
