@@ -108,6 +108,24 @@ internal sealed class EngineHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>As the other <see cref="WaitUntilAsync(Func{bool}, string, bool)"/>, for a condition that reads the store.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, bool nudge)
+    {
+        var clock = Stopwatch.StartNew();
+        var polls = 0;
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < Bound, $"Timed out waiting for {what}");
+            await Task.Delay(10);
+            if (nudge && ++polls % 10 == 0)
+                Clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    /// <summary>The executions of a workflow, newest first as the store lists them.</summary>
+    public async Task<IReadOnlyList<ExecutionRecord>> ExecutionsOfAsync(Guid workflowId) =>
+        (await Store.ListExecutionsAsync(Tenant, new ExecutionQuery { WorkflowId = workflowId, Limit = 500 }, CancellationToken.None)).Items;
+
     /// <summary>Gives the engine a moment of real time to do something it should not do.</summary>
     public static Task QuietPeriodAsync() => Task.Delay(300);
 
