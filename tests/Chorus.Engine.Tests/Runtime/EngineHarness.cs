@@ -95,20 +95,9 @@ internal sealed class EngineHarness : IAsyncDisposable
         WaitAsync(id, e => e.Status == status, status.ToString(), nudge);
 
     /// <summary>Polls a condition in real time; bounded. <paramref name="nudge"/> as in <see cref="WaitAsync"/>.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, string what, bool nudge)
-    {
-        var clock = Stopwatch.StartNew();
-        var polls = 0;
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < Bound, $"Timed out waiting for {what}");
-            await Task.Delay(10);
-            if (nudge && ++polls % 10 == 0)
-                Clock.Advance(TimeSpan.FromMilliseconds(1));
-        }
-    }
+    public Task WaitUntilAsync(Func<bool> condition, string what, bool nudge) => WaitUntilAsync(() => Task.FromResult(condition()), what, nudge);
 
-    /// <summary>As the other <see cref="WaitUntilAsync(Func{bool}, string, bool)"/>, for a condition that reads the store.</summary>
+    /// <summary>Polls a condition that may read the store, in real time; bounded.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, bool nudge)
     {
         var clock = Stopwatch.StartNew();
