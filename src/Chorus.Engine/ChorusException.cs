@@ -27,4 +27,24 @@ public static class ErrorCodes
     public const string Conflict = "conflict";
     public const string RateLimited = "rate_limited";
     public const string PayloadTooLarge = "payload_too_large";
+    public const string InternalError = "internal_error";
+
+    // Limits that keep one definition from harming the server (ExecutionLimits).
+    public const string SubflowDepthExceeded = "subflow_depth_exceeded";
+    public const string SubflowCycle = "subflow_cycle";
+    public const string SubflowWorkflowUnavailable = "subflow_workflow_unavailable";
+    public const string StepOutputTooLarge = "step_output_too_large";
+    public const string ContextTooLarge = "context_too_large";
+    public const string JsonTooDeep = "json_too_deep";
+    public const string ArrayIndexTooLarge = "array_index_too_large";
+    public const string LoopBudgetExceeded = "loop_budget_exceeded";
+
+    // Outbound HTTP policy.
+    public const string HttpTargetRefused = "http_target_refused";
+    public const string HttpResponseTooLarge = "http_response_too_large";
+    public const string TooManyRedirects = "too_many_redirects";
+
+    // The store cannot write (disk full, read-only): 503 with Retry-After.
+    public const string StorageFull = "storage_full";
+    public const string StorageUnavailable = "storage_unavailable";
 }

@@ -35,4 +35,7 @@ public sealed record EngineOptions
     /// <summary>Transactions committing at once on a shared store (PostgreSQL), so that one waiting for the
     /// server does not hold up the others; the embedded store has one writer.</summary>
     public int CommitLanes { get; init; } = 4;
+
+    /// <summary>What one execution may use (depths, sizes, loop budget, subflow depth, tenant share).</summary>
+    public ExecutionLimits Limits { get; init; } = new();
 }

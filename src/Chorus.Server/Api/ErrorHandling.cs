@@ -35,7 +35,7 @@ internal static class ErrorHandling
             {
                 app.Logger.LogError(ex, "Unhandled error in request {RequestId}", http.TraceIdentifier);
                 http.Response.Clear();
-                await ApiErrors.WriteAsync(http, "internal_error", "An unexpected error occurred; the request id identifies it in the server log.");
+                await ApiErrors.WriteAsync(http, ErrorCodes.InternalError, "An unexpected error occurred; the request id identifies it in the server log.");
             }
         });
         // Routing answers unknown routes and wrong methods with empty bodies: give them the error shape too.

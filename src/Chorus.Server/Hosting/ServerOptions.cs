@@ -53,8 +53,31 @@ public sealed record ServerOptions
                 ExecutionTimeout = read("EXECUTION_TIMEOUT") is { Length: > 0 } ? Seconds(read, "EXECUTION_TIMEOUT", TimeSpan.Zero) : null,
                 WorkerConcurrency = Int(read, "WORKER_CONCURRENCY", engine.WorkerConcurrency, 1, 4096),
                 LeaseDuration = Seconds(read, "LEASE_DURATION", engine.LeaseDuration),
+                Limits = LimitsFrom(read, engine.Limits),
             },
         };
+    }
+
+    private static ExecutionLimits LimitsFrom(Func<string, string?> read, ExecutionLimits d) => new()
+    {
+        MaxSubflowDepth = Int(read, "SUBFLOW_MAX_DEPTH", d.MaxSubflowDepth, 1, 100),
+        MaxJsonDepth = Int(read, "JSON_MAX_DEPTH", d.MaxJsonDepth, 8, 256),
+        MaxStepOutputBytes = Int(read, "STEP_OUTPUT_MAX_BYTES", d.MaxStepOutputBytes, 1024, 256 * 1024 * 1024),
+        MaxContextBytes = Int(read, "CONTEXT_MAX_BYTES", d.MaxContextBytes, 1024, 1024 * 1024 * 1024),
+        MaxArrayIndex = Int(read, "JSON_MAX_ARRAY_INDEX", d.MaxArrayIndex, 0, 10_000_000),
+        MaxLoopIterations = Int(read, "LOOP_MAX_ITERATIONS", d.MaxLoopIterations, 1, 100_000_000),
+        MaxCommitFailures = Int(read, "COMMIT_MAX_FAILURES", d.MaxCommitFailures, 1, 100),
+        TenantSlotShare = Fraction(read, "TENANT_SLOT_SHARE", d.TenantSlotShare),
+    };
+
+    private static double Fraction(Func<string, string?> read, string name, double fallback)
+    {
+        var text = read(name);
+        if (string.IsNullOrWhiteSpace(text))
+            return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0 && value <= 1))
+            throw new OptionsException($"{name}: '{text}' is not a fraction greater than 0 and at most 1.");
+        return value;
     }
 
     private static bool IsPostgres(string? url) =>
