@@ -57,7 +57,7 @@ public static class ChorusServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new WorkflowService(store, registry, TimeProvider.System, sp.GetRequiredService<ChorusEngine>()));
         builder.Services.AddSingleton(sp => new ChorusEngine(store, store, store, registry, options.Engine, TimeProvider.System,
-            sp.GetRequiredService<ILoggerFactory>(), new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })));
+            sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<EngineHostedService>();
         builder.Services.AddRealtime();
 

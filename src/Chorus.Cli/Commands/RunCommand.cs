@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Outbound;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
+using Chorus.Server.Hosting;
 using Chorus.Storage.Sqlite;
 
 namespace Chorus.Cli.Commands;
@@ -94,7 +96,10 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
-        await using var engine = new ChorusEngine(store, store, store, registry, new EngineOptions(), TimeProvider.System);
+        // The same outbound HTTP policy as the server, from the same variables: loopback and private targets
+        // are refused unless HTTP_ALLOW_PRIVATE or HTTP_ALLOW_HOSTS say otherwise.
+        var options = new EngineOptions { OutboundHttp = OutboundHttpOptions() };
+        await using var engine = new ChorusEngine(store, store, store, registry, options, TimeProvider.System);
         using var watcher = new RunWatcher(engine, store, Terminal.Stderr(), workflow.Name);
         await engine.StartAsync(reclaimForeignLeases: true, ct);
         ExecutionRecord started;
@@ -128,6 +133,18 @@ internal static class RunCommand
                 ? $"{ErrorCodes.Timeout}: the execution did not finish within {timeoutSeconds} s and was cancelled."
                 : "cancelled: the run was interrupted and the execution cancelled.");
             return ExitCodes.Failed;
+        }
+    }
+
+    private static OutboundHttpOptions OutboundHttpOptions()
+    {
+        try
+        {
+            return ServerOptions.OutboundHttpFrom(Environment.GetEnvironmentVariable);
+        }
+        catch (OptionsException ex)
+        {
+            throw new CliException(ex.Message, ExitCodes.Usage);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Events;
+using Chorus.Engine.Outbound;
 using Chorus.Engine.Schedules;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
@@ -24,13 +25,14 @@ public sealed class ChorusEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly OutboundHttp? _ownHttp;
     private Task _committerLoop = Task.CompletedTask;
     private Task _workerLoop = Task.CompletedTask;
     private Task _listening = Task.CompletedTask;
     private bool _started;
 
     public ChorusEngine(IEngineStore store, IWorkflowStore workflows, IExecutionReader reader, StepRegistry registry,
-        EngineOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, HttpClient? http = null)
+        EngineOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, OutboundHttp? http = null)
     {
         _reader = reader;
         _workflows = workflows;
@@ -44,7 +46,9 @@ public sealed class ChorusEngine : IAsyncDisposable
         _committer = new Committer(store, Events, options, _time, loggers.CreateLogger<Committer>());
         _commands = new ExecutionCommands(_graphs, options, _time);
         ScheduleCommands = new ScheduleCommands(_commands, _graphs, _time, loggers.CreateLogger<ScheduleCommands>());
-        var services = new StepServices(_time, http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, registry);
+        // Built from the options unless given, so no engine calls out without the outbound policy.
+        _ownHttp = http is null ? new OutboundHttp(options.OutboundHttp) : null;
+        var services = new StepServices(_time, http ?? _ownHttp!, registry);
         var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>());
         _worker = new Worker(_committer, _commands, ScheduleCommands, invoker, signal, options, _time, loggers.CreateLogger<Worker>());
         _committer.OnLocalWork = _worker.EnqueueLocal;
@@ -94,6 +98,7 @@ public sealed class ChorusEngine : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         _stopping.Dispose();
+        _ownHttp?.Dispose();
     }
 
     /// <summary>Starts an execution of the workflow's current version and returns at once; the steps run in
@@ -196,5 +201,5 @@ public sealed class ChorusEngine : IAsyncDisposable
     private Task<ExecutionRecord> ApplyAsync(Func<CommitScope, Task<ExecutionRecord>> operation, CancellationToken ct) =>
         _committer.RunAsync(async s => (await operation(s).ConfigureAwait(false)).Copy(), ct);
 
-    private sealed record StepServices(TimeProvider Time, HttpClient Http, StepRegistry Registry) : IStepServices;
+    private sealed record StepServices(TimeProvider Time, OutboundHttp Http, StepRegistry Registry) : IStepServices;
 }

@@ -1,3 +1,5 @@
+using Chorus.Engine.Outbound;
+
 namespace Chorus.Engine.Runtime;
 
 /// <summary>How the engine runs. Every value has a default that suits one machine.</summary>
@@ -38,4 +40,8 @@ public sealed record EngineOptions
 
     /// <summary>What one execution may use (depths, sizes, loop budget, subflow depth, tenant share).</summary>
     public ExecutionLimits Limits { get; init; } = new();
+
+    /// <summary>What workflows may reach over HTTP (HTTP_ALLOW_PRIVATE, HTTP_ALLOW_HOSTS, HTTP_MAX_REDIRECTS,
+    /// HTTP_MAX_RESPONSE_BYTES, HTTP_TIMEOUT); the defaults allow public addresses only.</summary>
+    public OutboundHttpOptions OutboundHttp { get; init; } = new();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Outbound;
 
 namespace Chorus.Engine.Steps;
 
@@ -33,6 +34,9 @@ internal sealed class HttpStep : IStepHandler
             if (config[field] is not null and not JsonObject && !StepJson.IsTemplate(config[field]))
                 yield return new($"config.{field}", "Must be an object of name: value.");
         }
+        if (config["headers"] is JsonObject headers)
+            foreach (var name in headers.Select(p => p.Key).Where(OutboundRequest.ForbiddenHeaders.Contains))
+                yield return new($"config.headers.{name}", HttpStepRequest.ForbiddenHeaderMessage(name));
 
         var timeout = config["timeout"];
         if (timeout is not null && !StepJson.IsTemplate(timeout) && !StepDurations.TryParse(timeout, out _))

@@ -1,15 +1,14 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Chorus.Engine.Outbound;
 
 namespace Chorus.Engine.Steps;
 
-/// <summary>The request an http step describes, read from its rendered config. Built once per attempt and
-/// turned into a message per send, because an HttpRequestMessage cannot be sent twice.</summary>
-internal sealed record HttpStepRequest(string Method, Uri Url, IReadOnlyList<KeyValuePair<string, string>> Headers,
-    JsonNode? Body, string IdempotencyKey)
+/// <summary>The request an http step describes, read from its rendered config.</summary>
+internal static class HttpStepRequest
 {
-    public static HttpStepRequest Build(JsonObject config, string idempotencyKey)
+    public static OutboundRequest Build(JsonObject config, string idempotencyKey)
     {
         var method = (StepJson.String(config, "method") ?? "GET").ToUpperInvariant();
         if (!HttpStepRunner.Methods.Contains(method))
@@ -22,8 +21,22 @@ internal sealed record HttpStepRequest(string Method, Uri Url, IReadOnlyList<Key
         var headers = config["headers"] is JsonObject h
             ? h.Select(p => new KeyValuePair<string, string>(p.Key, Text(p.Value))).ToList()
             : [];
-        return new HttpStepRequest(method, uri, headers, config["body"]?.DeepClone(), idempotencyKey);
+        if (headers.FirstOrDefault(p => OutboundRequest.ForbiddenHeaders.Contains(p.Key)) is { Key: { } forbidden })
+            throw new StepConfigurationException(ForbiddenHeaderMessage(forbidden));
+        // The key identifies the attempt, so an author's header must not replace it.
+        headers.RemoveAll(p => p.Key.Equals("Idempotency-Key", StringComparison.OrdinalIgnoreCase));
+        headers.Add(new("Idempotency-Key", idempotencyKey));
+
+        var body = config["body"];
+        if (body is null || method == "GET")
+            return new OutboundRequest(method, uri, headers);
+        return body is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? new OutboundRequest(method, uri, headers, Encoding.UTF8.GetBytes(v.GetValue<string>()), "text/plain; charset=utf-8")
+            : new OutboundRequest(method, uri, headers, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json; charset=utf-8");
     }
+
+    public static string ForbiddenHeaderMessage(string name) =>
+        $"config.headers: '{name}' may not be set by a workflow; the engine sets it from the URL and the body (outbound HTTP policy).";
 
     public static bool TryUrl(string? text, out Uri uri)
     {
@@ -31,31 +44,6 @@ internal sealed record HttpStepRequest(string Method, Uri Url, IReadOnlyList<Key
         return Uri.TryCreate(text, UriKind.Absolute, out var parsed)
             && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)
             && (uri = parsed) is not null;
-    }
-
-    public HttpRequestMessage ToMessage()
-    {
-        var message = new HttpRequestMessage(new HttpMethod(Method), Url);
-        if (Body is not null && Method != "GET")
-        {
-            message.Content = Body is JsonValue v && v.GetValueKind() == JsonValueKind.String
-                ? new StringContent(v.GetValue<string>(), Encoding.UTF8, "text/plain")
-                : new StringContent(Body.ToJsonString(), Encoding.UTF8, "application/json");
-        }
-        foreach (var (name, value) in Headers)
-        {
-            if (message.Headers.TryAddWithoutValidation(name, value))
-                continue;
-            // Content-Type and friends belong to the content; the author's choice replaces the default.
-            if (message.Content is null)
-                continue;
-            message.Content.Headers.Remove(name);
-            message.Content.Headers.TryAddWithoutValidation(name, value);
-        }
-        // The key identifies the attempt, so an author's header must not replace it.
-        message.Headers.Remove("Idempotency-Key");
-        message.Headers.TryAddWithoutValidation("Idempotency-Key", IdempotencyKey);
-        return message;
     }
 
     private static Uri WithQuery(Uri uri, JsonObject query)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Expressions;
+using Chorus.Engine.Outbound;
 
 namespace Chorus.Engine.Steps;
 
@@ -88,6 +89,7 @@ public sealed record StepLogEntry(string Level, string Message, JsonNode? Data);
 public interface IStepServices
 {
     TimeProvider Time { get; }
-    HttpClient Http { get; }
+    /// <summary>Every outgoing HTTP call made for a workflow goes through it, so the outbound policy holds.</summary>
+    OutboundHttp Http { get; }
     StepRegistry Registry { get; }
 }

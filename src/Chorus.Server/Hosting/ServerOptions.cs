@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Engine.Outbound;
 using Chorus.Engine.Runtime;
 
 namespace Chorus.Server.Hosting;
@@ -54,6 +55,7 @@ public sealed record ServerOptions
                 WorkerConcurrency = Int(read, "WORKER_CONCURRENCY", engine.WorkerConcurrency, 1, 4096),
                 LeaseDuration = Seconds(read, "LEASE_DURATION", engine.LeaseDuration),
                 Limits = LimitsFrom(read, engine.Limits),
+                OutboundHttp = OutboundHttpFrom(read),
             },
         };
     }
@@ -69,6 +71,32 @@ public sealed record ServerOptions
         MaxCommitFailures = Int(read, "COMMIT_MAX_FAILURES", d.MaxCommitFailures, 1, 100),
         TenantSlotShare = Fraction(read, "TENANT_SLOT_SHARE", d.TenantSlotShare),
     };
+
+    /// <summary>The outbound HTTP policy's settings; the CLI's embedded run reads the same ones.</summary>
+    public static OutboundHttpOptions OutboundHttpFrom(Func<string, string?> read)
+    {
+        var d = new OutboundHttpOptions();
+        var options = new OutboundHttpOptions
+        {
+            AllowPrivate = Flag(read, "HTTP_ALLOW_PRIVATE", d.AllowPrivate),
+            AllowHosts = (read("HTTP_ALLOW_HOSTS") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            MaxRedirects = Int(read, "HTTP_MAX_REDIRECTS", d.MaxRedirects, 0, 20),
+            MaxResponseBytes = Int(read, "HTTP_MAX_RESPONSE_BYTES", (int)d.MaxResponseBytes, 1024, 1024 * 1024 * 1024),
+            Timeout = Seconds(read, "HTTP_TIMEOUT", d.Timeout),
+        };
+        try
+        {
+            HostAllowList.Parse(options.AllowHosts);
+        }
+        catch (FormatException ex)
+        {
+            throw new OptionsException($"HTTP_ALLOW_HOSTS: {ex.Message}");
+        }
+        return options;
+    }
+
+    private static bool Flag(Func<string, string?> read, string name, bool fallback) =>
+        Choice(read, name, fallback ? "true" : "false", "true", "false", "1", "0") is "true" or "1";
 
     private static double Fraction(Func<string, string?> read, string name, double fallback)
     {

@@ -37,7 +37,7 @@ public sealed class ActionStepTests
     {
         await using var server = new LocalHttpServer(_ => new(201, """{"id": 9}"""));
         var step = Step("action", $$$"""{"action": "http_request", "method": "POST", "url": "{{{server.BaseUrl}}}", "body": {"a": 1}}""");
-        var context = Context(step, services: new TestStepServices());
+        var context = Context(step, services: TestStepServices.AllowingLocalServers());
 
         var completed = AssertCompleted(await Handler("action").ExecuteAsync(context, CancellationToken.None));
 

@@ -55,7 +55,7 @@ public sealed class ForeachStepTests
     {
         var step = Step("foreach", """{"items": [1], "step": {"type": "http", "config": {"url": "http://127.0.0.1:1/"}}}""");
 
-        var failed = Assert.IsType<StepResult.Failed>(await RunAsync(Handler("foreach"), step));
+        var failed = Assert.IsType<StepResult.Failed>(await RunAsync(Handler("foreach"), step, services: TestStepServices.AllowingLocalServers()));
 
         Assert.Equal("http_error", failed.Code);
         Assert.StartsWith("s1[0]:", failed.Message);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Outbound;
 using Chorus.Engine.Steps;
 using static Chorus.Engine.Tests.Steps.StepTestKit;
 
@@ -7,7 +8,8 @@ namespace Chorus.Engine.Tests.Steps;
 
 public sealed class HttpStepTests
 {
-    private static readonly TestStepServices RealTime = new();
+    // These tests talk to a local server, so they opt in to private targets; OutboundPolicyTests cover the default.
+    private static readonly TestStepServices RealTime = TestStepServices.AllowingLocalServers();
 
     private static StepDefinition HttpStep(string url, string extra = "") =>
         Step("http", $$"""{"url": "{{url}}"{{extra}}}""");
@@ -138,13 +140,13 @@ public sealed class HttpStepTests
     [Fact]
     public async Task ExecuteAsync_BodyOverTenMegabytes_FailsNotRetryable()
     {
-        var big = new string('a', (int)HttpStepRunner.MaxBodyBytes + 10);
+        var big = new string('a', (int)new OutboundHttpOptions().MaxResponseBytes + 10);
         await using var server = new LocalHttpServer(_ => new(200, big, "text/plain"));
 
         var result = await RunAsync(Handler("http"), HttpStep(server.BaseUrl), services: RealTime);
 
         var failed = Assert.IsType<StepResult.Failed>(result);
-        Assert.Equal("response_too_large", failed.Code);
+        Assert.Equal("http_response_too_large", failed.Code);
         Assert.False(failed.Retryable);
     }
 

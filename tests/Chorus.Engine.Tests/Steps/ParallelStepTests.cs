@@ -45,7 +45,7 @@ public sealed class ParallelStepTests
                                 {"action": "http_request", "url": "http://127.0.0.1:1/"}]}
             """);
 
-        var failed = Assert.IsType<StepResult.Failed>(await RunAsync(Handler("parallel"), step));
+        var failed = Assert.IsType<StepResult.Failed>(await RunAsync(Handler("parallel"), step, services: TestStepServices.AllowingLocalServers()));
 
         Assert.Equal("http_error", failed.Code);
         Assert.True(failed.Retryable);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Outbound;
 using Chorus.Engine.Steps;
 
 namespace Chorus.Engine.Tests.Steps;
@@ -14,11 +15,16 @@ internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
 internal sealed class TestStepServices : IStepServices
 {
     public TimeProvider Time { get; init; } = TimeProvider.System;
-    public HttpClient Http { get; init; } = SharedHttp;
+    public OutboundHttp Http { get; init; } = SecureHttp;
     public StepRegistry Registry { get; init; } = BuiltInSteps.CreateRegistry();
 
-    // One client for the test run, as the engine holds one; it has no per-test state.
-    private static readonly HttpClient SharedHttp = new();
+    /// <summary>Services whose outbound policy lets steps reach the tests' own servers on 127.0.0.1, as
+    /// HTTP_ALLOW_PRIVATE=true does on a server; the default stays the secure policy.</summary>
+    public static TestStepServices AllowingLocalServers() => new() { Http = LocalHttp };
+
+    // One client per policy for the test run, as the engine holds one; they have no per-test state.
+    private static readonly OutboundHttp SecureHttp = new(new OutboundHttpOptions());
+    private static readonly OutboundHttp LocalHttp = new(new OutboundHttpOptions { AllowPrivate = true });
 }
 
 internal static class StepTestKit
