@@ -8,6 +8,9 @@ public sealed class RunCommandTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
+    /// <summary>For runs whose workflow calls 127.0.0.1: the outbound HTTP policy refuses it unless told.</summary>
+    private static readonly Dictionary<string, string> AllowPrivate = new() { ["HTTP_ALLOW_PRIVATE"] = "true" };
+
     public void Dispose() => _dir.Dispose();
 
     private const string Greeting = """
@@ -57,12 +60,42 @@ public sealed class RunCommandTests : IDisposable
             ]}
             """);
 
-        var result = await CliProcess.RunAsync("run", file);
+        var result = await CliProcess.RunAsync(AllowPrivate, "run", file);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("execution failed: http_error:", result.Stderr);
         Assert.Contains("(step 'call')", result.Stderr);
         Assert.Equal("", result.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Run_StepCallingLoopback_IsRefusedByTheSamePolicyAsTheServer()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var file = _dir.File("ssrf.json", $$$"""
+            {"name": "ssrf", "steps": [
+              {"id": "call", "name": "Call", "type": "http", "config": {"url": "http://127.0.0.1:{{{port}}}/admin"}}
+            ]}
+            """);
+
+        var result = await CliProcess.RunAsync(new Dictionary<string, string> { ["HTTP_ALLOW_PRIVATE"] = "false" }, "run", file);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("execution failed: http_target_refused:", result.Stderr);
+        Assert.False(listener.Pending(), "the refused target must not have been connected to");
+    }
+
+    [Fact]
+    public async Task Run_MalformedHttpAllowHosts_ExitsTwoNamingTheVariable()
+    {
+        var file = _dir.File("greet.json", Greeting);
+
+        var result = await CliProcess.RunAsync(new Dictionary<string, string> { ["HTTP_ALLOW_HOSTS"] = "10.0.0.0/99" }, "run", file);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("HTTP_ALLOW_HOSTS", result.Stderr);
     }
 
     [Fact]

@@ -58,6 +58,8 @@ internal sealed class ClusterNodes : IAsyncDisposable
         ["LEASE_DURATION"] = LeaseSeconds.ToString(CultureInfo.InvariantCulture),
         ["WORKFLOW_CHECK_INTERVAL"] = "1",
         ["WORKER_CONCURRENCY"] = WorkerConcurrency.ToString(CultureInfo.InvariantCulture),
+        // The nodes' workflows call the tests' effects endpoint on 127.0.0.1: an explicit opt-in to private targets.
+        ["HTTP_ALLOW_PRIVATE"] = "true",
     };
 
     public string Tails => string.Join("\n----\n", _processes.Select((p, i) => $"node {i}:\n{p.Tail}"));

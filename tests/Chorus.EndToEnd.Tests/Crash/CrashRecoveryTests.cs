@@ -8,7 +8,8 @@ namespace Chorus.EndToEnd.Tests.Crash;
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(60);
-    private static readonly Dictionary<string, string> Env = new() { ["WORKER_CONCURRENCY"] = "8" };
+    // The workflows' effects endpoint is on 127.0.0.1, which the outbound HTTP policy refuses unless told.
+    private static readonly Dictionary<string, string> Env = new() { ["WORKER_CONCURRENCY"] = "8", ["HTTP_ALLOW_PRIVATE"] = "true" };
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "chorus-crash-" + Guid.NewGuid().ToString("N"));
     private readonly int _port = ServerProcess.FreePort();
     private readonly List<ServerProcess> _servers = [];
