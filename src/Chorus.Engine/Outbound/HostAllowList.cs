@@ -19,8 +19,10 @@ internal sealed class HostAllowList
             var entry = raw.Trim().TrimEnd('.');
             if (entry.Length == 0)
                 continue;
-            if (IPNetwork.TryParse(entry, out var network))
-                list._networks.Add(network);
+            if (entry.Contains('/', StringComparison.Ordinal))
+                list._networks.Add(IPNetwork.TryParse(entry, out var network) && string.Equals(network.ToString(), entry, StringComparison.OrdinalIgnoreCase)
+                    ? network
+                    : throw new FormatException($"'{raw}' is not a CIDR network such as 10.0.0.0/8 (no bits set after the prefix)."));
             else if (IPAddress.TryParse(entry.Trim('[', ']'), out var address))
                 list._networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
             else if (entry.StartsWith("*.", StringComparison.Ordinal) && IsHostName(entry[2..]))
