@@ -26,7 +26,7 @@ public sealed class OutboundHttpTests(ServerFixture server) : IClassFixture<Serv
               {"id": "call", "type": "http", "retry": {"max_attempts": 1},
                "config": {"url": "http://{{{host}}}:{{{port}}}/api/workflows", "headers": {"X-Tenant-ID": "{{{_victim}}}"}},
                "next": "out"},
-              {"id": "out", "type": "output", "config": {"value": "{{ $.steps.call.output.body }}"}}
+              {"id": "out", "type": "output", "config": {"value": "{{call.body}}"}}
             ]}
             """);
         var workflowId = await _client.CreateWorkflow(_attacker, steal);
