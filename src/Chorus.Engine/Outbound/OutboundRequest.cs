@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 
 namespace Chorus.Engine.Outbound;
@@ -19,7 +20,13 @@ public sealed record OutboundRequest(string Method, Uri Url, IReadOnlyList<KeyVa
 
     internal HttpRequestMessage ToMessage(Uri url, string method, bool withBody, bool withCredentials)
     {
-        var message = new HttpRequestMessage(new HttpMethod(method), url);
+        // HTTP/1.1 or, negotiated on the same TCP connection, HTTP/2: never HTTP/3, whose QUIC connections would
+        // not pass through the handler's ConnectCallback and so not through the address check.
+        var message = new HttpRequestMessage(new HttpMethod(method), url)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         if (withBody && Body is not null)
         {
             message.Content = new ByteArrayContent(Body);

@@ -84,6 +84,9 @@ public sealed record ServerOptions
             MaxResponseBytes = Int(read, "HTTP_MAX_RESPONSE_BYTES", (int)d.MaxResponseBytes, 1024, 1024 * 1024 * 1024),
             Timeout = Seconds(read, "HTTP_TIMEOUT", d.Timeout),
         };
+        // A request is not a timer in the store: its timeout must stay within what a cancellation timer supports.
+        if (options.Timeout > TimeSpan.FromDays(1))
+            throw new OptionsException($"HTTP_TIMEOUT: '{read("HTTP_TIMEOUT")}' is more than a day (86400 seconds).");
         try
         {
             HostAllowList.Parse(options.AllowHosts);

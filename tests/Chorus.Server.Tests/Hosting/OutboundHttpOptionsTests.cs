@@ -45,6 +45,7 @@ public sealed class OutboundHttpOptionsTests
     [InlineData("HTTP_MAX_REDIRECTS", "-1")]
     [InlineData("HTTP_MAX_RESPONSE_BYTES", "12")]
     [InlineData("HTTP_TIMEOUT", "0")]
+    [InlineData("HTTP_TIMEOUT", "4320000")]
     public void FromEnvironment_MalformedHttpValue_StopsNamingTheVariable(string name, string value)
     {
         var ex = Assert.Throws<OptionsException>(() => From((name, value)));
