@@ -91,10 +91,10 @@ public sealed class OutboundHttp : IDisposable
     {
         var status = (int)response.StatusCode;
         var max = Options.MaxResponseBytes;
-        var tooLarge = new OutboundHttpException(ErrorCodes.HttpResponseTooLarge,
+        OutboundHttpException TooLarge() => new(ErrorCodes.HttpResponseTooLarge,
             $"The response body of {method} {url} is over {max} bytes.", retryable: false, status);
         if (response.Content.Headers.ContentLength > max)
-            throw tooLarge;
+            throw TooLarge();
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -103,7 +103,7 @@ public sealed class OutboundHttp : IDisposable
         {
             // Stop at the cap rather than after the whole body: the point is not to hold what is too large.
             if (buffer.Length + read > max)
-                throw tooLarge;
+                throw TooLarge();
             buffer.Write(chunk, 0, read);
         }
         var headers = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
