@@ -40,6 +40,8 @@ internal sealed class StepInvoker(
             Predecessors = graph.Predecessors(step.Id),
             Services = services,
             IsTest = execution.IsTest,
+            Limits = options.Limits,
+            Loops = new LoopBudget(execution.LoopIterations, options.Limits.MaxLoopIterations),
         };
         var startedAt = time.GetUtcNow();
         var result = await InvokeAsync(context, heartbeat, ct).ConfigureAwait(false);
@@ -50,6 +52,7 @@ internal sealed class StepInvoker(
             StartedAt = startedAt,
             Input = SafeConfig(context),
             Logs = context.Logs,
+            LoopIterations = context.Loops.Taken,
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Expressions;
+using Chorus.Engine.Runtime;
 
 namespace Chorus.Engine.Steps;
 
@@ -20,6 +21,12 @@ public sealed class StepExecutionContext
     public required IStepServices Services { get; init; }
     /// <summary>Whether the execution is a test-execute run (does not count as production history).</summary>
     public bool IsTest { get; init; }
+
+    /// <summary>What the execution may use (JSON depth and sizes, array indexes, loop iterations).</summary>
+    internal ExecutionLimits Limits { get; init; } = new();
+
+    /// <summary>The execution's loop iterations left, shared by this step and every step it runs inline.</summary>
+    internal LoopBudget Loops { get; init; } = new(0, new ExecutionLimits().MaxLoopIterations);
 
     /// <summary>"execution:step:attempt", the same for every delivery of this attempt.</summary>
     public string IdempotencyKey => $"{ExecutionId}:{Step.Id}:{Attempt}";
@@ -61,6 +68,8 @@ public sealed class StepExecutionContext
         Services = Services,
         IsTest = IsTest,
         RenderedConfig = renderedConfig,
+        Limits = Limits,
+        Loops = Loops,
     };
 
     /// <summary>Copies a derived context's log lines into this one, where the engine reads them.</summary>
