@@ -34,7 +34,7 @@ public sealed class StepExecutionContext
     private JsonObject? _config;
 
     /// <summary>The step's config with every "{{ }}" placeholder filled from <see cref="Data"/>.</summary>
-    public JsonObject Config => _config ??= RenderOnce(Step.Config, Data) as JsonObject ?? new JsonObject();
+    public JsonObject Config => _config ??= RenderOnce(Step.Config, Data, Limits.MaxContextBytes) as JsonObject ?? new JsonObject();
 
     /// <summary>Set by a handler that runs another handler in-process (parallel, foreach) with a config it
     /// has already rendered, so values taken from the data are not rendered a second time.</summary>
@@ -44,16 +44,18 @@ public sealed class StepExecutionContext
     public JsonNode? Render(JsonNode? node, IReadOnlyDictionary<string, JsonNode?>? extra = null)
     {
         if (extra is null || extra.Count == 0 || !StepJson.HasPlaceholders(node))
-            return RenderOnce(node, Data);
+            return RenderOnce(node, Data, Limits.MaxContextBytes);
         var scope = (JsonObject)Data.DeepClone();
         foreach (var (key, value) in extra)
             scope[key] = value?.DeepClone();
-        return Templates.Render(node, scope);
+        return Templates.Render(node, scope, TimeProvider.System, Limits.MaxContextBytes);
     }
 
-    /// <summary>Most configs hold no placeholder; copying them skips the template engine on the hot path.</summary>
-    internal static JsonNode? RenderOnce(JsonNode? node, JsonNode scope) =>
-        StepJson.HasPlaceholders(node) ? Templates.Render(node, scope) : node?.DeepClone();
+    /// <summary>Most configs hold no placeholder; copying them skips the template engine on the hot path.
+    /// <paramref name="maxBytes"/> bounds what the placeholders may render in all (CONTEXT_MAX_BYTES), so a
+    /// config repeating <c>{{ $ }}</c> cannot build gigabytes before any output check sees it.</summary>
+    internal static JsonNode? RenderOnce(JsonNode? node, JsonNode scope, long maxBytes) =>
+        StepJson.HasPlaceholders(node) ? Templates.Render(node, scope, TimeProvider.System, maxBytes) : node?.DeepClone();
 
     /// <summary>A context for a step run inside this one (an inline parallel branch, a foreach body).</summary>
     internal StepExecutionContext Derive(StepDefinition step, JsonObject renderedConfig, JsonObject? data = null) => new()
