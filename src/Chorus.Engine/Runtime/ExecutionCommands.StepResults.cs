@@ -106,10 +106,7 @@ internal sealed partial class ExecutionCommands
         }
         return () =>
         {
-            if (replaced.Count == 0)
-            {
-            }
-            else if (oldVariables is JsonObject variables)
+            if (oldVariables is JsonObject variables)
             {
                 foreach (var (name, had, old) in Enumerable.Reverse(replaced))
                 {
@@ -119,9 +116,9 @@ internal sealed partial class ExecutionCommands
                         variables.Remove(name);
                 }
             }
-            else if (hadVariables)
+            else if (replaced.Count > 0 && hadVariables)
                 context["variables"] = oldVariables;
-            else
+            else if (replaced.Count > 0)
                 context.Remove("variables");
             if (hadOutput)
                 context[step.Id] = oldOutput;
