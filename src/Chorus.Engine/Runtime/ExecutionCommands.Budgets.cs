@@ -20,6 +20,16 @@ internal sealed partial class ExecutionCommands
 
     private const int ContextWrapping = 8;
 
+    /// <summary>The failure a result turns into when what it hands to the execution breaks the budget: a
+    /// completed step's output and variables, a child's input (an execution input, as for a start).</summary>
+    private StepResult.Failed? CheckResult(StepDefinition step, StepResult result) => result switch
+    {
+        StepResult.Completed done => CheckOutput(step, done),
+        StepResult.StartChild child when JsonBudget.Of(child.Input, options.Limits.MaxStepOutputBytes, options.Limits.MaxJsonDepth) is { Fits: false } m =>
+            BudgetFailure(step, m.Verdict, "child input"),
+        _ => null,
+    };
+
     /// <summary>The failure a completed result turns into when its output or variables break the budget.</summary>
     private StepResult.Failed? CheckOutput(StepDefinition step, StepResult.Completed done)
     {

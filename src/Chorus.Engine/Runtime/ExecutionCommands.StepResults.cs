@@ -36,7 +36,7 @@ internal sealed partial class ExecutionCommands
         var step = graph.Step(item.StepId);
         var now = time.GetUtcNow();
         execution.State.LoopIterations += outcome.LoopIterations;
-        var result = outcome.Result is StepResult.Completed completed && CheckOutput(step, completed) is { } tooMuch ? tooMuch : outcome.Result;
+        var result = CheckResult(step, outcome.Result) ?? outcome.Result;
         var input = Bounded(outcome.Input);
         var startedAt = state.StartedAt ?? outcome.StartedAt;
         foreach (var log in outcome.Logs)

@@ -107,6 +107,20 @@ public sealed class ExecutionLimitsTests
     }
 
     [Fact]
+    public async Task ChildInputLargerThanTheOutputLimit_FailsTheSubflowStep_AndStartsNoChild()
+    {
+        await using var h = await EngineHarness.StartAsync(o => o with { Limits = o.Limits with { MaxStepOutputBytes = 4096 } });
+        var child = await h.CreateWorkflowAsync("""{"name": "child", "steps": [{"id": "c", "type": "count"}]}""");
+
+        var done = await RunToEndAsync(h, """
+            [{"id": "sub", "type": "subflow", "config": {"workflow_id": "CHILD", "input": {"a": "{{ $.input.text }}", "b": "{{ $.input.text }}"}}}]
+            """.Replace("CHILD", child.ToString()), new JsonObject { ["text"] = new string('x', 3000) });
+
+        AssertFailedWith(done, "sub", "step_output_too_large");
+        Assert.Empty(await h.ExecutionsOfAsync(child));
+    }
+
+    [Fact]
     public async Task ConfigRepeatingALargeValue_StopsWhileRendering()
     {
         await using var h = await EngineHarness.StartAsync(o => o with { Limits = o.Limits with { MaxContextBytes = 64 * 1024 } });
