@@ -23,6 +23,7 @@ public sealed class ExecutionState
     /// <summary>Loop iterations (foreach items, nested ones included) the execution has run in all, held against
     /// LOOP_MAX_ITERATIONS.</summary>
     [JsonPropertyName("loop_iterations")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long LoopIterations { get; set; }
 
     public bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
