@@ -47,7 +47,10 @@ public static class ChorusServer
 
         var store = await OpenStoreAsync(options);
         var registry = BuiltInSteps.CreateRegistry();
+        registry.Limits = options.Engine.Limits;
         configureSteps?.Invoke(registry);
+        // Responses carry contexts and outputs as deep as the engine allows, plus the envelope around them.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = StoredJson.MaxReadDepth);
         builder.Services.AddSingleton(_ => store);
         builder.Services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<IChorusStore>());
         builder.Services.AddSingleton<IExecutionReader>(sp => sp.GetRequiredService<IChorusStore>());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
+using Chorus.Engine.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -91,7 +92,7 @@ internal static class Pg
         return r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
     }
 
-    public static JsonNode? Json(this NpgsqlDataReader r, string column) => r.Text(column) is { } s ? JsonNode.Parse(s) : null;
+    public static JsonNode? Json(this NpgsqlDataReader r, string column) => r.Text(column) is { } s ? StoredJson.Parse(s) : null;
 
     public static int Int(object? scalar) => Convert.ToInt32(scalar, CultureInfo.InvariantCulture);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
+using Chorus.Engine.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Chorus.Storage.Sqlite;
@@ -53,7 +54,7 @@ internal static class Sql
         return r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
     }
 
-    public static JsonNode? Json(this SqliteDataReader r, string column) => r.Text(column) is { } s ? JsonNode.Parse(s) : null;
+    public static JsonNode? Json(this SqliteDataReader r, string column) => r.Text(column) is { } s ? StoredJson.Parse(s) : null;
 
     public static int Int(object? scalar) => Convert.ToInt32(scalar, CultureInfo.InvariantCulture);
 }

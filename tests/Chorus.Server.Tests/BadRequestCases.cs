@@ -138,6 +138,23 @@ public static class BadRequestCases
         ["patch schedule xyz"] = new("PATCH", "/api/workflows/{wf}/schedules/xyz", """{"enabled": false}""", Missing, "not_found"),
         ["delete schedule xyz"] = new("DELETE", "/api/workflows/{wf}/schedules/xyz", null, Missing, "not_found"),
         ["unknown uuid schedule"] = new("GET", $"/api/workflows/{{wf}}/schedules/{Guid.NewGuid()}", null, Missing, "not_found"),
+        // The execution limits and duration maxima, refused at save time with the step and field named.
+        ["step timeout of 50 days"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "timeout": "50d"}]}"""),
+        ["workflow timeout of 400 days"] = Create($$"""{"name": "x", "timeout": "400d", "steps": {{Steps}}}"""),
+        ["retry interval of 31 days"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "retry": {"initial_interval": "31d"}}]}"""),
+        ["wait of 367 days"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "wait", "config": {"duration": "367d"}}]}"""),
+        ["field path 80 levels deep"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "addField", "config": {"field": "PATH", "value": 1}}]}"""
+            .Replace("PATH", string.Join('.', Enumerable.Range(0, 80).Select(i => $"s{i}")))),
+        ["field path index 2147483646"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "addField", "config": {"field": "x[2147483646]", "value": 1}}]}"""),
+        ["field path index 10000000"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "addField", "config": {"field": "x[10000000]", "value": 1}}]}"""),
+        ["three nested literal loops of 100"] = Create("""
+            {"name": "x", "steps": [{"id": "a", "type": "foreach", "config": {"items": ITEMS, "step": {"type": "foreach", "config": {"items": ITEMS,
+              "step": {"type": "foreach", "config": {"items": ITEMS, "step": {"type": "addField", "config": {"field": "x", "value": 1}}}}}}}}]}
+            """.Replace("ITEMS", "[" + string.Join(",", Enumerable.Range(0, 100)) + "]")),
+        ["execute with input 100 levels deep"] = new("POST", "/api/workflows/{wf}/execute",
+            "{\"input\": " + string.Concat(Enumerable.Repeat("{\"d\":", 100)) + "1" + new string('}', 100) + "}", Bad, Invalid),
+        ["event data 100 levels deep"] = new("POST", "/api/executions/{ex}/events",
+            "{\"name\": \"e\", \"data\": " + new string('[', 100) + new string(']', 100) + "}", Bad, Invalid),
         ["wrong method on schedules"] = new("PUT", "/api/workflows/{wf}/schedules", "{}", HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
     };
 

@@ -17,8 +17,12 @@ public static partial class DefinitionValidator
         CheckReachability(definition, steps, errors);
         CheckCycles(definition, steps, errors);
         CheckSchema(definition, errors);
+        CheckDurations(definition, errors);
         foreach (var step in definition.Steps)
+        {
             CheckStep(step, registry, errors);
+            CheckLimits(step, registry.Limits, errors);
+        }
         // A handler may check the same thing the validator does (e.g. a condition's operator).
         return errors.Distinct().ToList();
     }

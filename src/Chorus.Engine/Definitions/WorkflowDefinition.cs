@@ -47,7 +47,9 @@ public sealed record RetryPolicy
     public TimeSpan DelayBeforeAttempt(int attempt)
     {
         var factor = Math.Pow(BackoffCoefficient, Math.Max(0, attempt - 2));
-        var ms = Math.Min(InitialInterval.TotalMilliseconds * factor, MaxInterval.TotalMilliseconds);
+        // Validation bounds the intervals; the clamp keeps a policy saved before that from overflowing a due time.
+        var ms = Math.Min(Math.Min(InitialInterval.TotalMilliseconds * factor, MaxInterval.TotalMilliseconds),
+            DurationLimits.MaxRetryInterval.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(ms);
     }
 }

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Expressions;
 
@@ -84,16 +86,23 @@ internal sealed class Template
 
         if (_single is var (single, at)) return Evaluate(single, at, context, time);
 
+        const int limit = EvalContext.MaxStringLength;
         var text = new StringBuilder();
         foreach (var (literal, expression, position) in _parts)
         {
-            text.Append(literal ?? JsonValues.Stringify(Evaluate(expression!, position, context, time)));
-            if (text.Length > EvalContext.MaxStringLength)
-                throw new ExpressionException($"Rendered text is longer than {EvalContext.MaxStringLength} characters", position);
+            var value = literal is null ? Evaluate(expression!, position, context, time) : null;
+            // An object or array is measured before it is written out, so a large one is never turned into text.
+            if (value is JsonObject or JsonArray && JsonBudget.Of(value, limit - text.Length, StoredJson.MaxReadDepth) is { Fits: false })
+                throw TooLong(position);
+            text.Append(literal ?? JsonValues.Stringify(value));
+            if (text.Length > limit)
+                throw TooLong(position);
         }
 
         return JsonValue.Create(text.ToString());
     }
+
+    private static Exception TooLong(int position) => new ExpressionException($"Rendered text is longer than {EvalContext.MaxStringLength} characters", position);
 
     private static JsonNode? Evaluate(Expression expression, int position, JsonNode? context, TimeProvider time)
     {

@@ -16,8 +16,20 @@ public static class Templates
     /// not changed. Paths without <c>$</c> (e.g. <c>variables.email</c>) are read from the context root.</summary>
     public static JsonNode? Render(JsonNode? node, JsonNode? context) => Render(node, context, TimeProvider.System);
 
+    /// <summary>What one config may render in all unless the caller says otherwise (the default CONTEXT_MAX_BYTES).</summary>
+    internal const long DefaultMaxRenderedBytes = 8 * 1024 * 1024;
+
     /// <summary>As <see cref="Render(JsonNode?, JsonNode?)"/> with the clock used by <c>now()</c>.</summary>
-    internal static JsonNode? Render(JsonNode? node, JsonNode? context, TimeProvider time)
+    internal static JsonNode? Render(JsonNode? node, JsonNode? context, TimeProvider time) =>
+        Render(node, context, time, DefaultMaxRenderedBytes);
+
+    /// <summary>As <see cref="Render(JsonNode?, JsonNode?, TimeProvider)"/>, refusing (context_too_large) once the
+    /// placeholders have rendered more than <paramref name="maxBytes"/> in all: each value is measured as it is
+    /// produced, so a config that repeats a large value stops at the first copy past the limit.</summary>
+    internal static JsonNode? Render(JsonNode? node, JsonNode? context, TimeProvider time, long maxBytes) =>
+        Render(node, context, time, new RenderBudget(maxBytes));
+
+    private static JsonNode? Render(JsonNode? node, JsonNode? context, TimeProvider time, RenderBudget budget)
     {
         switch (node)
         {
@@ -25,16 +37,18 @@ public static class Templates
                 return null;
             case JsonObject obj:
                 var copy = new JsonObject();
-                foreach (var (key, value) in obj) copy[key] = Render(value, context, time);
+                foreach (var (key, value) in obj) copy[key] = Render(value, context, time, budget);
                 return copy;
             case JsonArray array:
                 var items = new JsonArray();
-                foreach (var item in array) items.Add(Render(item, context, time));
+                foreach (var item in array) items.Add(Render(item, context, time, budget));
                 return items;
             default:
-                return JsonValues.IsString(node, out var text) && HasPlaceholders(text)
-                    ? Get(text).Render(context, time)
-                    : node.DeepClone();
+                if (!JsonValues.IsString(node, out var text) || !HasPlaceholders(text))
+                    return node.DeepClone();
+                var rendered = Get(text).Render(context, time);
+                budget.Spend(rendered);
+                return rendered;
         }
     }
 
@@ -71,6 +85,23 @@ public static class Templates
         var template = Template.Compile(text);
         if (Cache.Count >= MaxCached) Cache.Clear();
         return Cache.GetOrAdd(text, template);
+    }
+}
+
+/// <summary>The bytes a config's placeholders may still render.</summary>
+internal sealed class RenderBudget(long maxBytes)
+{
+    private readonly long _max = maxBytes;
+
+    public long Remaining { get; private set; } = maxBytes;
+
+    public void Spend(JsonNode? rendered)
+    {
+        var measure = Runtime.JsonBudget.Of(rendered, Remaining, Storage.StoredJson.MaxReadDepth);
+        Remaining -= measure.Bytes;
+        if (measure.Verdict == Runtime.JsonBudget.Verdict.TooLarge)
+            throw new Runtime.LimitExceededException(ErrorCodes.ContextTooLarge,
+                $"The step's config renders to more than {_max} bytes (CONTEXT_MAX_BYTES).");
     }
 }
 

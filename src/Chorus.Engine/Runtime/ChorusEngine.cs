@@ -106,6 +106,7 @@ public sealed class ChorusEngine : IAsyncDisposable
     public async Task<ExecutionRecord> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
         ExecutionMode mode = ExecutionMode.Automatic, bool isTest = false, CancellationToken ct = default)
     {
+        ExecutionCommands.CheckIncoming(input, "execution input", _options.Limits);
         var workflow = await _workflows.GetWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false)
             ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} does not exist.");
         if (!isTest && workflow.Status != WorkflowStatus.Active)
@@ -137,11 +138,18 @@ public sealed class ChorusEngine : IAsyncDisposable
     public Task<ExecutionRecord> RetryAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
         ApplyAsync(s => _commands.RetryAsync(s, tenant, id), ct);
 
-    public Task<ExecutionRecord> SendEventAsync(TenantId tenant, Guid id, string name, JsonNode? data, CancellationToken ct = default) =>
-        ApplyAsync(s => _commands.SendEventAsync(s, tenant, id, name, data), ct);
+    /// <summary>The event's data becomes the waiting step's output, so it is held to the same JSON budget.</summary>
+    public Task<ExecutionRecord> SendEventAsync(TenantId tenant, Guid id, string name, JsonNode? data, CancellationToken ct = default)
+    {
+        ExecutionCommands.CheckIncoming(data, "event data", _options.Limits);
+        return ApplyAsync(s => _commands.SendEventAsync(s, tenant, id, name, data), ct);
+    }
 
-    public Task<ExecutionRecord> SubmitInputAsync(TenantId tenant, Guid id, string? stepId, JsonNode? data, CancellationToken ct = default) =>
-        ApplyAsync(s => _commands.SubmitInputAsync(s, tenant, id, stepId, data), ct);
+    public Task<ExecutionRecord> SubmitInputAsync(TenantId tenant, Guid id, string? stepId, JsonNode? data, CancellationToken ct = default)
+    {
+        ExecutionCommands.CheckIncoming(data, "manual input", _options.Limits);
+        return ApplyAsync(s => _commands.SubmitInputAsync(s, tenant, id, stepId, data), ct);
+    }
 
     /// <summary>Manual mode: runs the next step and waits (up to <paramref name="wait"/>) until it is committed.</summary>
     public async Task<ExecutionRecord> AdvanceAsync(TenantId tenant, Guid id, TimeSpan wait, CancellationToken ct = default)

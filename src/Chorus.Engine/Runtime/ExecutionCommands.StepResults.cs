@@ -16,6 +16,8 @@ internal sealed partial class ExecutionCommands
         public required DateTimeOffset StartedAt { get; init; }
         public JsonNode? Input { get; init; }
         public IReadOnlyList<StepLogEntry> Logs { get; init; } = [];
+        /// <summary>Loop iterations the attempt ran, counted against the execution's budget whatever its result.</summary>
+        public long LoopIterations { get; init; }
     }
 
     /// <summary>Commits one step outcome. Returns false when the item was stale (its lease was taken over or
@@ -33,6 +35,9 @@ internal sealed partial class ExecutionCommands
         var graph = await GraphOf(s, execution).ConfigureAwait(false);
         var step = graph.Step(item.StepId);
         var now = time.GetUtcNow();
+        execution.State.LoopIterations += outcome.LoopIterations;
+        var result = CheckResult(step, outcome.Result) ?? outcome.Result;
+        var input = Bounded(outcome.Input);
         var startedAt = state.StartedAt ?? outcome.StartedAt;
         foreach (var log in outcome.Logs)
             await s.Tx.InsertLogAsync(new LogRecord
@@ -41,16 +46,16 @@ internal sealed partial class ExecutionCommands
                 Message = log.Message, Data = log.Data, At = now,
             }).ConfigureAwait(false);
 
-        switch (outcome.Result)
+        switch (result)
         {
             case StepResult.Completed done:
-                await CompleteStepAsync(s, execution, graph, step, state, done, startedAt, outcome.Input, now).ConfigureAwait(false);
+                await CompleteStepAsync(s, execution, graph, step, state, done, startedAt, input, now).ConfigureAwait(false);
                 break;
             case StepResult.Failed failed:
-                await FailStepAsync(s, execution, graph, step, state, failed, startedAt, outcome.Input, now).ConfigureAwait(false);
+                await FailStepAsync(s, execution, graph, step, state, failed with { Details = Bounded(failed.Details) }, startedAt, input, now).ConfigureAwait(false);
                 break;
             default:
-                await WaitStepAsync(s, execution, step, state, outcome.Result, startedAt, outcome.Input, now).ConfigureAwait(false);
+                await WaitStepAsync(s, execution, step, state, result, startedAt, input, now).ConfigureAwait(false);
                 break;
         }
         await s.UpdateExecutionAsync(execution).ConfigureAwait(false);
@@ -61,13 +66,12 @@ internal sealed partial class ExecutionCommands
     private async Task CompleteStepAsync(CommitScope s, ExecutionRecord e, WorkflowGraph graph, StepDefinition step, StepState state,
         StepResult.Completed done, DateTimeOffset startedAt, JsonNode? input, DateTimeOffset now)
     {
-        e.Context[step.Id] = done.Output?.DeepClone();
-        if (done.Variables is { Count: > 0 })
+        var undo = MergeResult(e, step, done);
+        if (CheckContext(step, e) is { } tooLarge)
         {
-            var variables = e.Context["variables"] as JsonObject ?? new JsonObject();
-            foreach (var (name, value) in done.Variables)
-                variables[name] = value?.DeepClone();
-            e.Context["variables"] = variables;
+            undo();
+            await FailStepAsync(s, e, graph, step, state, tooLarge, startedAt, input, now).ConfigureAwait(false);
+            return;
         }
         e.State.LastCompleted = step.Id;
         var toRun = Decider.OnStepSucceeded(graph, e.State, step.Id, done.ChosenNext);
@@ -78,6 +82,49 @@ internal sealed partial class ExecutionCommands
         await s.AddEventAsync(ExecutionEvents.StepDone(e, now, step.Id, step.Name, done.Output,
             (long)(now - startedAt).TotalMilliseconds, toRun.FirstOrDefault())).ConfigureAwait(false);
         await SettleAsync(s, e, graph, now, step.Name).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the output and variables into the context; returns how to put back what was replaced,
+    /// for a result that breaks the budget. Replaced nodes are detached by the assignment, so they can go back.</summary>
+    private static Action MergeResult(ExecutionRecord e, StepDefinition step, StepResult.Completed done)
+    {
+        var context = e.Context;
+        var hadOutput = context.TryGetPropertyValue(step.Id, out var oldOutput);
+        context[step.Id] = done.Output?.DeepClone();
+        var hadVariables = context.TryGetPropertyValue("variables", out var oldVariables);
+        var replaced = new List<(string Name, bool Had, JsonNode? Old)>();
+        if (done.Variables is { Count: > 0 })
+        {
+            if (oldVariables is not JsonObject)
+                context["variables"] = new JsonObject();
+            var variables = (JsonObject)context["variables"]!;
+            foreach (var (name, value) in done.Variables)
+            {
+                replaced.Add((name, variables.TryGetPropertyValue(name, out var old), old));
+                variables[name] = value?.DeepClone();
+            }
+        }
+        return () =>
+        {
+            if (oldVariables is JsonObject variables)
+            {
+                foreach (var (name, had, old) in Enumerable.Reverse(replaced))
+                {
+                    if (had)
+                        variables[name] = old;
+                    else
+                        variables.Remove(name);
+                }
+            }
+            else if (replaced.Count > 0 && hadVariables)
+                context["variables"] = oldVariables;
+            else if (replaced.Count > 0)
+                context.Remove("variables");
+            if (hadOutput)
+                context[step.Id] = oldOutput;
+            else
+                context.Remove(step.Id);
+        };
     }
 
     private async Task FailStepAsync(CommitScope s, ExecutionRecord e, WorkflowGraph graph, StepDefinition step, StepState state,

@@ -40,6 +40,8 @@ internal sealed class StepInvoker(
             Predecessors = graph.Predecessors(step.Id),
             Services = services,
             IsTest = execution.IsTest,
+            Limits = options.Limits,
+            Loops = new LoopBudget(execution.LoopIterations, options.Limits.MaxLoopIterations),
         };
         var startedAt = time.GetUtcNow();
         var result = await InvokeAsync(context, heartbeat, ct).ConfigureAwait(false);
@@ -50,6 +52,7 @@ internal sealed class StepInvoker(
             StartedAt = startedAt,
             Input = SafeConfig(context),
             Logs = context.Logs,
+            LoopIterations = context.Loops.Taken,
         };
     }
 
@@ -68,6 +71,10 @@ internal sealed class StepInvoker(
         if (!registry.TryGet(context.Step.Type, out var handler))
             return new StepResult.Failed(ErrorCodes.StepConfigurationError, $"Unknown step type '{context.Step.Type}'.", Retryable: false);
         var timeout = context.Step.Timeout ?? options.StepTimeout;
+        // Validation refuses longer ones; a definition saved before it must fail its step, not throw from here.
+        if (timeout > DurationLimits.MaxStepTimeout)
+            return new StepResult.Failed(ErrorCodes.StepConfigurationError,
+                $"Step '{context.Step.Id}' has a timeout of {timeout.TotalSeconds:0} s; at most {DurationLimits.Describe(DurationLimits.MaxStepTimeout)}.", Retryable: false);
         using var timeoutCts = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
         using var heartbeats = KeepLeaseAsync(heartbeat, linked);
@@ -82,6 +89,10 @@ internal sealed class StepInvoker(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             throw;
+        }
+        catch (LimitExceededException ex)
+        {
+            return new StepResult.Failed(ex.Code, ex.Message, Retryable: false);
         }
         catch (StepConfigurationException ex)
         {

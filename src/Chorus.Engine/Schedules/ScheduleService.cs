@@ -113,6 +113,8 @@ public sealed class ScheduleService(IWorkflowStore workflows, IScheduleReader sc
     /// <summary>The input must suit the current version, as a direct start's must; a later version is checked at each firing.</summary>
     private async Task CheckInputAsync(WorkflowRecord workflow, JsonNode? input, CancellationToken ct)
     {
+        // Every firing starts an execution with it: refuse now what each start would refuse.
+        ExecutionCommands.CheckIncoming(input, "schedule input", engine.Options.Limits);
         var version = await workflows.GetVersionAsync(workflow.Tenant, workflow.Id, workflow.CurrentVersion, ct).ConfigureAwait(false);
         if (version is not null)
             InputValidation.Check(GraphCache.Compile(version).Definition.InputSchema, input);

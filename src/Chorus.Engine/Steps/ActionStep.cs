@@ -40,7 +40,7 @@ internal sealed class ActionStep : IStepHandler
     {
         var name = StepJson.String(config, "name") ?? StepJson.String(config, "variable")
             ?? throw new StepConfigurationException("set_variable needs config.name.");
-        var writer = new VariableWriter(context.Data);
+        var writer = new VariableWriter(context.Data, context.Limits);
         writer.Set(name, config["value"]);
         var output = StepJson.Object(("name", name), ("value", config["value"]?.DeepClone()));
         return new StepResult.Completed(output, Variables: writer.Written);

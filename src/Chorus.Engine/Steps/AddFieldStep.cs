@@ -12,7 +12,7 @@ internal sealed class AddFieldStep : IStepHandler
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
     {
         var config = context.Config;
-        var writer = new VariableWriter(context.Data);
+        var writer = new VariableWriter(context.Data, context.Limits);
         var output = new JsonObject();
         if (StepJson.String(config, "field") is { } field)
         {

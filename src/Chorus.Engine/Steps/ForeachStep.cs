@@ -28,6 +28,12 @@ internal sealed class ForeachStep(StepRegistry registry) : IStepHandler
         if (raw["step"] is not JsonObject body)
             throw new StepConfigurationException("config.step must be {type, config}.");
         var (type, bodyConfig) = InlineStep.Describe(body);
+        // The whole loop is taken before it runs: nested loops multiply, and one that cannot finish within the
+        // execution's budget should fail now, not after using most of it.
+        if (!context.Loops.TryTake(items.Count))
+            return new StepResult.Failed(ErrorCodes.LoopBudgetExceeded,
+                $"{items.Count} more iterations would pass the execution's loop budget of {context.Loops.Max} (LOOP_MAX_ITERATIONS); {context.Loops.Used} used.",
+                StepJson.Object(("count", items.Count), ("used", context.Loops.Used), ("max_iterations", context.Loops.Max)), Retryable: false);
 
         var results = new List<StepResult>(items.Count);
         for (var i = 0; i < items.Count; i++)
@@ -38,7 +44,7 @@ internal sealed class ForeachStep(StepRegistry registry) : IStepHandler
             scope["index"] = i;
             // The body's config is rendered here, per item, from the raw definition: the step's own rendering
             // ran without an item and would have filled "{{ $.item }}" with nothing.
-            var rendered = StepExecutionContext.RenderOnce(bodyConfig, scope) as JsonObject ?? new JsonObject();
+            var rendered = StepExecutionContext.RenderOnce(bodyConfig, scope, context.Limits.MaxContextBytes) as JsonObject ?? new JsonObject();
             var id = $"{context.Step.Id}[{i}]";
             var result = await InlineStep.RunAsync(context, id, type, rendered, scope, cancellationToken).ConfigureAwait(false);
             if (result is StepResult.Failed failed)

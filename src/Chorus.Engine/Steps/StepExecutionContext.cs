@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Expressions;
 using Chorus.Engine.Outbound;
+using Chorus.Engine.Runtime;
 
 namespace Chorus.Engine.Steps;
 
@@ -22,13 +23,19 @@ public sealed class StepExecutionContext
     /// <summary>Whether the execution is a test-execute run (does not count as production history).</summary>
     public bool IsTest { get; init; }
 
+    /// <summary>What the execution may use (JSON depth and sizes, array indexes, loop iterations).</summary>
+    internal ExecutionLimits Limits { get; init; } = new();
+
+    /// <summary>The execution's loop iterations left, shared by this step and every step it runs inline.</summary>
+    internal LoopBudget Loops { get; init; } = new(0, new ExecutionLimits().MaxLoopIterations);
+
     /// <summary>"execution:step:attempt", the same for every delivery of this attempt.</summary>
     public string IdempotencyKey => $"{ExecutionId}:{Step.Id}:{Attempt}";
 
     private JsonObject? _config;
 
     /// <summary>The step's config with every "{{ }}" placeholder filled from <see cref="Data"/>.</summary>
-    public JsonObject Config => _config ??= RenderOnce(Step.Config, Data) as JsonObject ?? new JsonObject();
+    public JsonObject Config => _config ??= RenderOnce(Step.Config, Data, Limits.MaxContextBytes) as JsonObject ?? new JsonObject();
 
     /// <summary>Set by a handler that runs another handler in-process (parallel, foreach) with a config it
     /// has already rendered, so values taken from the data are not rendered a second time.</summary>
@@ -38,16 +45,18 @@ public sealed class StepExecutionContext
     public JsonNode? Render(JsonNode? node, IReadOnlyDictionary<string, JsonNode?>? extra = null)
     {
         if (extra is null || extra.Count == 0 || !StepJson.HasPlaceholders(node))
-            return RenderOnce(node, Data);
+            return RenderOnce(node, Data, Limits.MaxContextBytes);
         var scope = (JsonObject)Data.DeepClone();
         foreach (var (key, value) in extra)
             scope[key] = value?.DeepClone();
-        return Templates.Render(node, scope);
+        return Templates.Render(node, scope, TimeProvider.System, Limits.MaxContextBytes);
     }
 
-    /// <summary>Most configs hold no placeholder; copying them skips the template engine on the hot path.</summary>
-    internal static JsonNode? RenderOnce(JsonNode? node, JsonNode scope) =>
-        StepJson.HasPlaceholders(node) ? Templates.Render(node, scope) : node?.DeepClone();
+    /// <summary>Most configs hold no placeholder; copying them skips the template engine on the hot path.
+    /// <paramref name="maxBytes"/> bounds what the placeholders may render in all (CONTEXT_MAX_BYTES), so a
+    /// config repeating <c>{{ $ }}</c> cannot build gigabytes before any output check sees it.</summary>
+    internal static JsonNode? RenderOnce(JsonNode? node, JsonNode scope, long maxBytes) =>
+        StepJson.HasPlaceholders(node) ? Templates.Render(node, scope, TimeProvider.System, maxBytes) : node?.DeepClone();
 
     /// <summary>A context for a step run inside this one (an inline parallel branch, a foreach body).</summary>
     internal StepExecutionContext Derive(StepDefinition step, JsonObject renderedConfig, JsonObject? data = null) => new()
@@ -62,6 +71,8 @@ public sealed class StepExecutionContext
         Services = Services,
         IsTest = IsTest,
         RenderedConfig = renderedConfig,
+        Limits = Limits,
+        Loops = Loops,
     };
 
     /// <summary>Copies a derived context's log lines into this one, where the engine reads them.</summary>

@@ -8,6 +8,9 @@ public sealed class StepRegistry
 {
     private readonly ConcurrentDictionary<string, IStepHandler> _handlers = new(StringComparer.Ordinal);
 
+    /// <summary>The limits validation holds definitions to (literal field paths, loops); the server sets its own.</summary>
+    public Runtime.ExecutionLimits Limits { get; set; } = new();
+
     public StepRegistry Register(IStepHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using Chorus.Engine.Runtime;
 
 namespace Chorus.Engine.Steps;
 
 /// <summary>Collects writes into <c>$.variables</c> for one step. The engine replaces whole top-level
 /// variables, so a dotted write ("a.b") copies the current top-level value and returns it updated.</summary>
-internal sealed class VariableWriter(JsonObject data)
+internal sealed class VariableWriter(JsonObject data, ExecutionLimits limits)
 {
     private readonly Dictionary<string, JsonNode?> _written = new(StringComparer.Ordinal);
 
@@ -15,6 +16,7 @@ internal sealed class VariableWriter(JsonObject data)
         var segments = StepJson.Segments(path).ToList();
         if (segments.Count == 0 || segments[0].Name is not { Length: > 0 } top)
             throw new StepConfigurationException($"'{path}' is not a variable name.");
+        CheckLimits(path, segments, limits);
         if (segments.Count == 1)
         {
             _written[top] = value?.DeepClone();
@@ -34,6 +36,20 @@ internal sealed class VariableWriter(JsonObject data)
             container = Step(container!, next, segments.ElementAtOrDefault(i + 1), child, last, path);
         }
     }
+
+    /// <summary>Refuses a path before anything is built: each segment after the first is one level of nesting,
+    /// and an index is an array that long.</summary>
+    internal static void CheckLimits(string path, IReadOnlyList<StepJson.PathSegment> segments, ExecutionLimits limits)
+    {
+        if (segments.Count - 1 > limits.MaxJsonDepth)
+            throw new LimitExceededException(ErrorCodes.JsonTooDeep,
+                $"Field path '{Shorten(path)}' nests {segments.Count - 1} levels; at most {limits.MaxJsonDepth} (JSON_MAX_DEPTH).");
+        if (segments.FirstOrDefault(s => s.Index > limits.MaxArrayIndex) is { Index: { } index })
+            throw new LimitExceededException(ErrorCodes.ArrayIndexTooLarge,
+                $"Field path '{Shorten(path)}' writes index {index}; at most {limits.MaxArrayIndex} (JSON_MAX_ARRAY_INDEX).");
+    }
+
+    private static string Shorten(string path) => path.Length > 100 ? path[..100] + "..." : path;
 
     /// <summary>Moves one segment down, creating objects (or arrays before an index) on the way.</summary>
     private static JsonNode? Step(JsonNode container, StepJson.PathSegment segment, StepJson.PathSegment following,

@@ -23,11 +23,15 @@ internal sealed class WaitStep : IStepHandler
             case "duration":
                 if (!StepDurations.TryParse(config["duration"], out var duration))
                     throw new StepConfigurationException($"config.duration '{config["duration"]?.ToJsonString()}' is not a duration.");
+                if (duration > DurationLimits.MaxWait)
+                    throw new StepConfigurationException($"config.duration may be at most {DurationLimits.Describe(DurationLimits.MaxWait)}.");
                 result = Until(context, context.Services.Time.GetUtcNow() + duration);
                 break;
             case "until":
                 if (!TryTime(config["until"], out var at))
                     throw new StepConfigurationException($"config.until '{config["until"]?.ToJsonString()}' is not an ISO 8601 time.");
+                if (at - context.Services.Time.GetUtcNow() > DurationLimits.MaxWait)
+                    throw new StepConfigurationException($"config.until may be at most {DurationLimits.Describe(DurationLimits.MaxWait)} ahead.");
                 result = Until(context, at);
                 break;
             default:
@@ -92,6 +96,8 @@ internal sealed class WaitStep : IStepHandler
             yield break;
         if (form == "duration" && !StepDurations.TryParse(value, out _))
             yield return new("config.duration", "Must be seconds or a duration such as \"30s\", \"5m\" or \"PT1H\".");
+        else if (form == "duration" && StepDurations.TryParse(value, out var duration) && duration > DurationLimits.MaxWait)
+            yield return new("config.duration", $"May be at most {DurationLimits.Describe(DurationLimits.MaxWait)}.");
         if (form == "until" && !TryTime(value, out _))
             yield return new("config.until", "Must be an ISO 8601 time such as \"2030-01-01T00:00:00Z\".");
         if (form == "event" && StepJson.String(config, "event") is not { Length: > 0 })

@@ -20,6 +20,12 @@ public sealed class ExecutionState
     [JsonPropertyName("last_completed")]
     public string? LastCompleted { get; set; }
 
+    /// <summary>Loop iterations (foreach items, nested ones included) the execution has run in all, held against
+    /// LOOP_MAX_ITERATIONS.</summary>
+    [JsonPropertyName("loop_iterations")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long LoopIterations { get; set; }
+
     public bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
 
     public bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
@@ -67,5 +73,7 @@ public sealed class StepState
     public DateTimeOffset? StartedAt { get; set; }
 }
 
+// A waiting step's input_schema is author JSON inside the state: read it as deep as every other stored value.
+[JsonSourceGenerationOptions(MaxDepth = StoredJson.MaxReadDepth)]
 [JsonSerializable(typeof(ExecutionState))]
 internal sealed partial class ExecutionStateJson : JsonSerializerContext;

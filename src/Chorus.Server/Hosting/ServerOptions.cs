@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Engine.Definitions;
 using Chorus.Engine.Outbound;
 using Chorus.Engine.Runtime;
 
@@ -48,12 +49,13 @@ public sealed record ServerOptions
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),
-                CheckInterval = Seconds(read, "WORKFLOW_CHECK_INTERVAL", engine.CheckInterval),
+                CheckInterval = Seconds(read, "WORKFLOW_CHECK_INTERVAL", engine.CheckInterval, MaxTimerPeriod),
                 StepRetryLimit = Int(read, "STEP_RETRY_LIMIT", engine.StepRetryLimit, 1, 100),
-                StepTimeout = Seconds(read, "STEP_TIMEOUT", engine.StepTimeout),
-                ExecutionTimeout = read("EXECUTION_TIMEOUT") is { Length: > 0 } ? Seconds(read, "EXECUTION_TIMEOUT", TimeSpan.Zero) : null,
+                StepTimeout = Seconds(read, "STEP_TIMEOUT", engine.StepTimeout, DurationLimits.MaxStepTimeout),
+                ExecutionTimeout = read("EXECUTION_TIMEOUT") is { Length: > 0 }
+                    ? Seconds(read, "EXECUTION_TIMEOUT", TimeSpan.Zero, DurationLimits.MaxExecutionTimeout) : null,
                 WorkerConcurrency = Int(read, "WORKER_CONCURRENCY", engine.WorkerConcurrency, 1, 4096),
-                LeaseDuration = Seconds(read, "LEASE_DURATION", engine.LeaseDuration),
+                LeaseDuration = Seconds(read, "LEASE_DURATION", engine.LeaseDuration, MaxTimerPeriod),
                 Limits = LimitsFrom(read, engine.Limits),
                 OutboundHttp = OutboundHttpFrom(read),
             },
@@ -82,11 +84,9 @@ public sealed record ServerOptions
             AllowHosts = (read("HTTP_ALLOW_HOSTS") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             MaxRedirects = Int(read, "HTTP_MAX_REDIRECTS", d.MaxRedirects, 0, 20),
             MaxResponseBytes = Int(read, "HTTP_MAX_RESPONSE_BYTES", (int)d.MaxResponseBytes, 1024, 1024 * 1024 * 1024),
-            Timeout = Seconds(read, "HTTP_TIMEOUT", d.Timeout),
+            // A request is not a timer in the store: its timeout must stay within what a cancellation timer supports.
+            Timeout = Seconds(read, "HTTP_TIMEOUT", d.Timeout, MaxTimerPeriod),
         };
-        // A request is not a timer in the store: its timeout must stay within what a cancellation timer supports.
-        if (options.Timeout > TimeSpan.FromDays(1))
-            throw new OptionsException($"HTTP_TIMEOUT: '{read("HTTP_TIMEOUT")}' is more than a day (86400 seconds).");
         try
         {
             HostAllowList.Parse(options.AllowHosts);
@@ -139,13 +139,16 @@ public sealed record ServerOptions
         return value;
     }
 
-    private static TimeSpan Seconds(Func<string, string?> read, string name, TimeSpan fallback)
+    // The check interval and the lease are periods of in-process timers, which a day is more than enough for.
+    private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromDays(1);
+
+    private static TimeSpan Seconds(Func<string, string?> read, string name, TimeSpan fallback, TimeSpan max)
     {
         var text = read(name);
         if (string.IsNullOrWhiteSpace(text))
             return fallback;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 31_536_000)
-            throw new OptionsException($"{name}: '{text}' is not a number of seconds greater than 0.");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > max.TotalSeconds)
+            throw new OptionsException($"{name}: '{text}' is not a number of seconds greater than 0 and at most {max.TotalSeconds:0} ({DurationLimits.Describe(max)}).");
         return TimeSpan.FromSeconds(seconds);
     }
 

@@ -80,4 +80,27 @@ public sealed class ServerOptionsTests
         Assert.StartsWith(name + ":", ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
     }
+
+    [Theory]
+    [InlineData("STEP_TIMEOUT", "4320000")] // 50 days: past what a .NET timer supports (49.7 days)
+    [InlineData("STEP_TIMEOUT", "2592001")] // a second past 30 days
+    [InlineData("EXECUTION_TIMEOUT", "31708801")] // a second past 367 days
+    [InlineData("LEASE_DURATION", "86401")] // a second past a day
+    [InlineData("WORKFLOW_CHECK_INTERVAL", "86401")]
+    public void FromEnvironment_DurationPastItsMaximum_StopsWithTheMaximumInTheReason(string name, string value)
+    {
+        var ex = Assert.Throws<OptionsException>(() => From((name, value)));
+
+        Assert.StartsWith(name + ":", ex.Message);
+        Assert.Contains("at most", ex.Message);
+    }
+
+    [Fact]
+    public void FromEnvironment_DurationsAtTheirMaximum_AreAccepted()
+    {
+        var options = From(("STEP_TIMEOUT", "2592000"), ("EXECUTION_TIMEOUT", "31622400"));
+
+        Assert.Equal(TimeSpan.FromDays(30), options.Engine.StepTimeout);
+        Assert.Equal(TimeSpan.FromDays(366), options.Engine.ExecutionTimeout);
+    }
 }

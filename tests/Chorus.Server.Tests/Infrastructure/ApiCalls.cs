@@ -77,7 +77,8 @@ public static class ApiCalls
         JsonNode? json = null;
         try
         {
-            json = text.Length == 0 ? null : JsonNode.Parse(text);
+            // The API answers values as deep as the engine allows (JSON_MAX_DEPTH up to 256) inside its envelope.
+            json = text.Length == 0 ? null : JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 512 });
         }
         catch (JsonException)
         {

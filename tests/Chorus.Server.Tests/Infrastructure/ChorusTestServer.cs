@@ -20,7 +20,8 @@ public sealed class ChorusTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null)
+    public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null,
+        Func<ServerOptions, ServerOptions>? configure = null)
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"chorus-api-{Guid.NewGuid():N}.db");
         var options = new ServerOptions
@@ -34,6 +35,7 @@ public sealed class ChorusTestServer : IAsyncDisposable
                 LeaseDuration = TimeSpan.FromSeconds(5),
             },
         };
+        options = configure?.Invoke(options) ?? options;
         var app = await ChorusServer.BuildAsync(["--urls", "http://127.0.0.1:0"], options, configureSteps);
         await app.StartAsync();
         var address = app.Urls.Single();
