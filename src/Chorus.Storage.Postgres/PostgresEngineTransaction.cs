@@ -133,24 +133,40 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
         return Task.CompletedTask;
     }
 
+    /// <summary>The condition of the partial index ix_instances_slot_holders (migration tenant_admission).</summary>
+    private const string HoldsASlot = "status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL";
+
+    internal const string CountSlotHoldersSql =
+        $"SELECT COUNT(*), COUNT(*) FILTER (WHERE tenant_id = @tenant) FROM workflow.instances WHERE {HoldsASlot}";
+
+    internal const string OldestAdmissiblePendingSql =
+        $"{ExecutionRows.Select} WHERE status = 'pending' AND tenant_id NOT IN " +
+        $"(SELECT tenant_id FROM workflow.instances WHERE {HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= @cap) " +
+        "ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+
     /// <summary>Takes the admission lock first: it serialises the decisions to admit an execution across commit lanes
     /// and nodes until this transaction ends, and the count, a statement of its own, sees what the previous
     /// holder committed. Without it two transactions each counted a free slot and both filled it. (A DO block,
-    /// because a queued statement must not return rows.)</summary>
-    public async Task<int> CountSlotHoldersAsync()
+    /// because a queued statement must not return rows.) Both counts come from one pass over the slot holders'
+    /// index, so counting the tenant's costs no round trip and no scan more than the global count did.</summary>
+    public async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)
     {
         _pipeline.Queue(Statement($"DO $$ BEGIN PERFORM pg_advisory_xact_lock({AdmissionLockKey}); END $$"));
-        return Pg.Int(await ScalarAsync(Statement(
-            "SELECT COUNT(*) FROM workflow.instances WHERE status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL")).ConfigureAwait(false));
+        var rows = await _pipeline.QueryAsync(Statement(CountSlotHoldersSql).With("@tenant", tenant),
+            r => new SlotHolders(Pg.Int(r.GetValue(0)), Pg.Int(r.GetValue(1)))).ConfigureAwait(false);
+        return rows[0];
     }
 
     // Any constant works as long as every node uses the same one; the migrations use another.
     private const long AdmissionLockKey = 0x43686f7275734164; // "ChorusAd"
 
     /// <summary>Locks the row like <see cref="GetExecutionAsync"/>, skipping one another node is admitting: without
-    /// the lock two nodes admitted the same pending execution and each scheduled its first steps.</summary>
-    public Task<ExecutionRecord?> GetOldestPendingAsync() =>
-        FirstOrDefaultAsync(Statement($"{ExecutionRows.Select} WHERE status = 'pending' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"), ExecutionRows.Map);
+    /// the lock two nodes admitted the same pending execution and each scheduled its first steps. It runs before
+    /// this transaction holds the admission lock (when nothing is pending, admission takes no lock at all), so the
+    /// tenants at their cap it passed over may be out of date: the engine counts again under the lock and looks
+    /// again if the chosen tenant has reached its cap meanwhile.</summary>
+    public Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap) =>
+        FirstOrDefaultAsync(Statement(OldestAdmissiblePendingSql).With("@cap", tenantCap), ExecutionRows.Map);
 
     public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) =>
         await _pipeline.QueryAsync(Statement("SELECT id FROM workflow.instances WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')")

@@ -53,16 +53,35 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
 
     public Task UpdateExecutionAsync(ExecutionRecord execution) => ExecuteAsync(ExecutionRows.Bind(Command(ExecutionRows.Update), execution));
 
-    public async Task<int> CountSlotHoldersAsync()
+    /// <summary>Word for word the condition of the partial index ix_executions_slot_holders (migration
+    /// tenant_admission): SQLite uses a partial index only for a query that repeats its condition.</summary>
+    private const string HoldsASlot = "status IN ('running', 'waiting', 'paused') AND is_test = 0 AND parent_id IS NULL";
+
+    // INDEXED BY: without statistics SQLite prefers the status index, which reads every slot holder's row (and
+    // every pending one passed over); naming the partial indexes also makes a query that cannot use them an error.
+    internal const string CountSlotHoldersSql =
+        $"SELECT COUNT(*), COALESCE(SUM(tenant_id = $tenant), 0) FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot}";
+
+    internal const string OldestAdmissiblePendingSql =
+        "SELECT * FROM executions INDEXED BY ix_executions_pending WHERE status = 'pending' AND tenant_id NOT IN " +
+        $"(SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= $cap) " +
+        "ORDER BY created_at, id LIMIT 1";
+
+    /// <summary>One pass over the slot holders' index gives both counts: no dearer than the global count alone.</summary>
+    public async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)
     {
-        var cmd = Command(
-            "SELECT COUNT(*) FROM executions WHERE status IN ('running', 'waiting', 'paused') AND is_test = 0 AND parent_id IS NULL");
-        return Sql.Int(await cmd.ExecuteScalarAsync().ConfigureAwait(false));
+        var cmd = Command(CountSlotHoldersSql).With("$tenant", tenant);
+        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        await r.ReadAsync().ConfigureAwait(false);
+        return new SlotHolders(r.GetInt32(0), r.GetInt32(1));
     }
 
-    public async Task<ExecutionRecord?> GetOldestPendingAsync()
+    /// <summary>Walks the pending executions oldest first, passing over those of tenants at their cap; the tenants
+    /// at their cap come from the slot holders' index (at most MAX_CONCURRENT_WORKFLOWS entries), and the walk reads
+    /// only the pending index until it finds one to admit.</summary>
+    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap)
     {
-        var cmd = Command("SELECT * FROM executions WHERE status = 'pending' ORDER BY created_at, id LIMIT 1");
+        var cmd = Command(OldestAdmissiblePendingSql).With("$cap", tenantCap);
         await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
         return await r.ReadAsync().ConfigureAwait(false) ? ExecutionRows.Map(r) : null;
     }

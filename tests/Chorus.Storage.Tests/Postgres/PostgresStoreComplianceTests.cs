@@ -87,17 +87,17 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
         // Two commit lanes or two nodes admitting at once: the second count must see the first one's admission,
         // or both fill the last free slot.
         var first = await Store.BeginAsync(Ct);
-        Task<int> secondCount;
+        Task<SlotHolders> secondCount;
         await using (var second = await Store.BeginAsync(Ct))
         {
             await using (first)
             {
-                Assert.Equal(0, await first.CountSlotHoldersAsync());
+                Assert.Equal(new SlotHolders(0, 0), await first.CountSlotHoldersAsync(TenantA));
                 await first.InsertExecutionAsync(Execution(TenantA));
-                secondCount = second.CountSlotHoldersAsync();
+                secondCount = second.CountSlotHoldersAsync(TenantA);
                 await first.CommitAsync();
             }
-            Assert.Equal(1, await secondCount);
+            Assert.Equal(new SlotHolders(1, 1), await secondCount);
         }
     }
 

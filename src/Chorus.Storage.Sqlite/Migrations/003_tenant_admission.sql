@@ -1,0 +1,12 @@
+-- Fair admission: no tenant holds more than its share of MAX_CONCURRENT_WORKFLOWS. Self-contained (it depends on
+-- no other migration after 001), so it can take another number if one is added beside it.
+--
+-- Every start counts the slot holders, in all and of its tenant, in one pass over this index; admission finds
+-- the tenants at their cap by grouping it. The condition is repeated word for word in the queries, or SQLite
+-- would not use the index. The index holds only the slot holders, so its cost follows the limit, not the history.
+CREATE INDEX ix_executions_slot_holders ON executions (tenant_id)
+    WHERE status IN ('running', 'waiting', 'paused') AND is_test = 0 AND parent_id IS NULL;
+
+-- Admission walks the pending executions oldest first, passing over those of tenants at their cap: the tenant
+-- is in the index, so the ones passed over cost an index entry each and no table read.
+CREATE INDEX ix_executions_pending ON executions (created_at, id, tenant_id) WHERE status = 'pending';
