@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chorus.Engine;
 using Chorus.Engine.Storage;
 using Microsoft.Data.Sqlite;
@@ -62,10 +63,33 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
     internal const string CountSlotHoldersSql =
         $"SELECT COUNT(*), COALESCE(SUM(tenant_id = $tenant), 0) FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot}";
 
-    internal const string OldestAdmissiblePendingSql =
-        "SELECT * FROM executions INDEXED BY ix_executions_pending WHERE status = 'pending' AND tenant_id NOT IN " +
-        $"(SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= $cap) " +
-        "ORDER BY created_at, id LIMIT 1";
+    /// <summary>The oldest pending execution of a tenant under its cap, found in two ways so that neither a long
+    /// queue of one tenant nor many tenants makes it dear: first among the oldest pending executions (the head of
+    /// the queue: when one of them may start, the oldest such is the answer), else the oldest of each queued
+    /// tenant under its cap, one index seek per queued tenant. The second part runs only when the first finds
+    /// nothing, so a tenant at its cap with thousands queued costs the head and a seek, not its whole queue.</summary>
+    internal static readonly string OldestAdmissiblePendingSql =
+        "WITH RECURSIVE " +
+        $"full_tenants AS (SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot} " +
+        "  GROUP BY tenant_id HAVING COUNT(*) >= $cap), " +
+        "head AS (SELECT tenant_id, id, created_at FROM executions INDEXED BY ix_executions_pending WHERE status = 'pending' " +
+        $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
+        "queued_tenants(t) AS (" +
+        "  SELECT * FROM (SELECT tenant_id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' ORDER BY tenant_id LIMIT 1) " +
+        "  UNION ALL " +
+        "  SELECT (SELECT tenant_id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' AND tenant_id > t " +
+        "    ORDER BY tenant_id LIMIT 1) FROM queued_tenants WHERE t IS NOT NULL), " +
+        "candidate AS (SELECT * FROM (" +
+        "  SELECT * FROM (SELECT tenant_id, id FROM head WHERE tenant_id NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY created_at, id LIMIT 1) " +
+        "  UNION ALL " +
+        "  SELECT * FROM (SELECT p.tenant_id, p.id FROM queued_tenants JOIN executions p ON p.tenant_id = t AND p.id = " +
+        "      (SELECT id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' AND tenant_id = t ORDER BY created_at, id LIMIT 1) " +
+        "    WHERE t IS NOT NULL AND t NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY p.created_at, p.id LIMIT 1)" +
+        ") LIMIT 1) " +
+        "SELECT e.* FROM candidate JOIN executions e ON e.tenant_id = candidate.tenant_id AND e.id = candidate.id";
+
+    /// <summary>How many of the oldest pending executions admission looks at before it looks tenant by tenant.</summary>
+    internal const int AdmissionQueueHead = 256;
 
     /// <summary>One pass over the slot holders' index gives both counts: no dearer than the global count alone.</summary>
     public async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)

@@ -100,6 +100,28 @@ public abstract partial class StoreComplianceTests<TStore>
     }
 
     [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_ATenantAtItsCapQueuedMoreThanTheHeadOfTheQueue_StillFindsTheOthers()
+    {
+        // More pending executions of A, all older, than admission looks at before it looks tenant by tenant.
+        var pendingOfC = Execution(TenantC, status: ExecutionStatus.Pending, createdAt: T0.AddHours(3));
+        var pendingOfB = Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddHours(2));
+        await InTxAsync(async tx =>
+        {
+            await tx.InsertExecutionAsync(Execution(TenantA, status: ExecutionStatus.Running));
+            for (var i = 0; i < 600; i++)
+                await tx.InsertExecutionAsync(Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddSeconds(i)));
+            await tx.InsertExecutionAsync(pendingOfC);
+            await tx.InsertExecutionAsync(pendingOfB);
+        });
+
+        Assert.Equal(pendingOfB.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)))?.Id);
+        await InTxAsync(tx => tx.InsertExecutionAsync(Execution(TenantB, status: ExecutionStatus.Waiting)));
+        Assert.Equal(pendingOfC.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)))?.Id);
+        await InTxAsync(tx => tx.InsertExecutionAsync(Execution(TenantC, status: ExecutionStatus.Paused)));
+        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)));
+    }
+
+    [Fact]
     public async Task GetOldestAdmissiblePendingAsync_EveryPendingTenantAtItsCap_ReturnsNull()
     {
         await InsertAsync(

@@ -7,6 +7,10 @@
 CREATE INDEX ix_executions_slot_holders ON executions (tenant_id)
     WHERE status IN ('running', 'waiting', 'paused') AND is_test = 0 AND parent_id IS NULL;
 
--- Admission walks the pending executions oldest first, passing over those of tenants at their cap: the tenant
--- is in the index, so the ones passed over cost an index entry each and no table read.
+-- Admission looks first at the oldest pending executions (the head of the queue), passing over those of tenants
+-- at their cap: the tenant is in the index, so each one passed over costs an index entry and no table read.
 CREATE INDEX ix_executions_pending ON executions (created_at, id, tenant_id) WHERE status = 'pending';
+
+-- When the oldest pending executions all belong to tenants at their cap, admission looks at the oldest of each
+-- queued tenant instead: one seek per tenant here, however long a tenant's queue is.
+CREATE INDEX ix_executions_pending_by_tenant ON executions (tenant_id, created_at, id) WHERE status = 'pending';

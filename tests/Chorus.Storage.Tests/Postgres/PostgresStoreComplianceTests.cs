@@ -102,6 +102,57 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
     }
 
     [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_OldestHeldByAnotherTransaction_ReturnsTheNextWithoutWaiting()
+    {
+        // Another node admitting (or cancelling) the oldest pending execution holds its row: this one takes the next.
+        var oldest = Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0);
+        var next = Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
+        await InsertAsync(oldest, next);
+
+        await using var first = await Store.BeginAsync(Ct);
+        Assert.Equal(oldest.Id, (await first.GetOldestAdmissiblePendingAsync(10))?.Id);
+        await using var second = await Store.BeginAsync(Ct);
+        var found = await second.GetOldestAdmissiblePendingAsync(10).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(next.Id, found?.Id);
+        Assert.Equal(ExecutionStatus.Pending, found?.Status);
+    }
+
+    [Fact]
+    public async Task CountSlotHoldersAsync_OfATenant_UsesTheSlotHoldersIndex()
+    {
+        // The planner would scan the table this small: forbidding it shows the index fits the query's condition.
+        var plan = await ExplainAsync(PostgresEngineTransaction.CountSlotHoldersSql.Replace("@tenant", "'tenant-a'", StringComparison.Ordinal));
+
+        Assert.Contains("ix_instances_slot_holders_by_tenant", plan);
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_UsesThePendingAndSlotHoldersIndexes()
+    {
+        var plan = await ExplainAsync(PostgresEngineTransaction.OldestAdmissiblePendingSql
+            .Replace("@cap", "2", StringComparison.Ordinal).Replace("@skipped", "'{}'::uuid[]", StringComparison.Ordinal));
+
+        Assert.Contains("ix_instances_pending ", plan);
+        Assert.Contains("ix_instances_pending_by_tenant", plan);
+        Assert.Contains("ix_instances_slot_holders_by_tenant", plan);
+    }
+
+    private async Task<string> ExplainAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(_databases.FirstUrl) + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var off = new NpgsqlCommand("SET enable_seqscan = off", connection);
+        await off.ExecuteNonQueryAsync();
+        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        await using var reader = await explain.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+            lines.Add(reader.GetString(0));
+        return string.Join("\n", lines);
+    }
+
+    [Fact]
     public async Task ClaimAsync_TwoOpenTransactions_SkipEachOthersItemsWithoutWaiting()
     {
         var ids = new List<long>();
