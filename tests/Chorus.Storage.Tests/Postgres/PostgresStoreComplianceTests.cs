@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Events;
 using Chorus.Engine.Runtime;
@@ -116,6 +117,41 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
 
         Assert.Equal(next.Id, found?.Id);
         Assert.Equal(ExecutionStatus.Pending, found?.Status);
+    }
+
+    [Fact]
+    public async Task AdmitPending_AnotherNodeFilledTheTenantsShareMeanwhile_PassesItOverUnderTheLock()
+    {
+        // Admission chooses a pending execution before it holds the admission lock (so that ends with nothing
+        // pending take no lock): another node may fill the chosen tenant's share in between. A holds one slot at most.
+        var workflowOfA = Workflow(TenantA, Guid.NewGuid());
+        var workflowOfB = Workflow(TenantB, Guid.NewGuid());
+        await CreateWorkflowAsync(workflowOfA);
+        await CreateWorkflowAsync(workflowOfB);
+        var pendingOfA = Execution(TenantA, workflowOfA.Id, ExecutionStatus.Pending, createdAt: T0);
+        var pendingOfB = Execution(TenantB, workflowOfB.Id, ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
+        await InsertAsync(pendingOfA, pendingOfB);
+        var options = new EngineOptions { MaxConcurrentWorkflows = 4, Limits = new ExecutionLimits { TenantSlotShare = 0.25 } };
+        var commands = new ExecutionCommands(new GraphCache(), options, TimeProvider.System);
+
+        await using var otherNode = await Store.BeginAsync(Ct);
+        await otherNode.CountSlotHoldersAsync(TenantA);
+        await otherNode.InsertExecutionAsync(Execution(TenantA, status: ExecutionStatus.Running));
+        await using var tx = await Store.BeginAsync(Ct);
+        var admitting = commands.AdmitPendingOnStartupAsync(new CommitScope(tx, "node-2", TimeProvider.System, TimeSpan.FromSeconds(30)));
+        var waited = Stopwatch.StartNew();
+        while (await PostgresTestDatabase.ScalarAsync(_databases.FirstUrl, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0)
+        {
+            Assert.False(admitting.IsCompleted, "Admission did not wait for the admission lock.");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "Admission never asked for the admission lock.");
+            await Task.Delay(10);
+        }
+        await otherNode.CommitAsync();
+        await admitting.WaitAsync(TimeSpan.FromSeconds(10));
+        await tx.CommitAsync();
+
+        Assert.Equal(ExecutionStatus.Pending, (await Store.GetExecutionAsync(TenantA, pendingOfA.Id, Ct))?.Status);
+        Assert.Equal(ExecutionStatus.Running, (await Store.GetExecutionAsync(TenantB, pendingOfB.Id, Ct))?.Status);
     }
 
     [Fact]
