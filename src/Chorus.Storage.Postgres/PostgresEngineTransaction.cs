@@ -134,7 +134,7 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
         return Task.CompletedTask;
     }
 
-    /// <summary>The condition of the partial index ix_instances_slot_holders (migration tenant_admission).</summary>
+    /// <summary>The condition of the partial index ix_instances_slot_holders_by_tenant (migration tenant_admission).</summary>
     private const string HoldsASlot = "status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL";
 
     internal const string CountSlotHoldersSql =
