@@ -32,10 +32,13 @@ internal sealed class Harness : IAsyncDisposable
         _workflows = new WorkflowService(bench.Store, Registry, TimeProvider.System);
     }
 
-    /// <summary>An engine as the benchmarks run it: concurrency limits are lifted so the workloads measure the
-    /// engine, not the admission queue.</summary>
+    /// <summary>An engine as the benchmarks run it: concurrency limits are lifted (the global one, and the tenant's
+    /// share of it: every workload runs in one tenant) so the workloads measure the engine, not the admission queue.</summary>
     public static ChorusEngine CreateEngine(IChorusStore store, string nodeId) =>
-        new(store, store, store, Registry, new EngineOptions { MaxConcurrentWorkflows = 1_000_000, NodeId = nodeId });
+        new(store, store, store, Registry, new EngineOptions
+        {
+            MaxConcurrentWorkflows = 1_000_000, NodeId = nodeId, Limits = new ExecutionLimits { TenantSlotShare = 1.0 },
+        });
 
     public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Chorus.Engine;
 using Chorus.Engine.Storage;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Chorus.Storage.Postgres;
 
@@ -133,24 +134,85 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
         return Task.CompletedTask;
     }
 
+    /// <summary>The condition of the partial index ix_instances_slot_holders_by_tenant (migration tenant_admission).</summary>
+    private const string HoldsASlot = "status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL";
+
+    internal const string CountSlotHoldersSql =
+        $"SELECT COUNT(*), COUNT(*) FILTER (WHERE tenant_id = @tenant) FROM workflow.instances WHERE {HoldsASlot}";
+
+    /// <summary>The oldest pending execution of a tenant under its cap, found in two ways so that neither a long
+    /// queue of one tenant nor many tenants makes it dear: first among the oldest pending executions (the head of
+    /// the queue: when one of them may start, the oldest such is the answer), else the oldest of each queued
+    /// tenant under its cap, one index seek per queued tenant (a loose index scan); the second part runs only when
+    /// the first finds nothing. The candidate is then locked like <see cref="GetExecutionAsync"/>, skipping it if
+    /// another transaction holds it (another node admitting or cancelling it): the row answers the candidate's id
+    /// with empty columns, and the next look passes over it (@skipped).</summary>
+    internal static readonly string OldestAdmissiblePendingSql =
+        "WITH RECURSIVE " +
+        $"full_tenants AS (SELECT tenant_id FROM workflow.instances WHERE {HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= @cap), " +
+        "head AS (SELECT tenant_id, id, created_at FROM workflow.instances WHERE status = 'pending' AND id <> ALL(@skipped) " +
+        $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
+        "queued_tenants(t) AS (" +
+        "  (SELECT tenant_id FROM workflow.instances WHERE status = 'pending' ORDER BY tenant_id LIMIT 1) " +
+        "  UNION ALL " +
+        "  SELECT (SELECT i.tenant_id FROM workflow.instances i WHERE i.status = 'pending' AND i.tenant_id > queued_tenants.t ORDER BY i.tenant_id LIMIT 1) " +
+        "  FROM queued_tenants WHERE queued_tenants.t IS NOT NULL), " +
+        "candidate AS (SELECT tenant_id, id FROM (" +
+        "  (SELECT tenant_id, id FROM head WHERE tenant_id NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY created_at, id LIMIT 1) " +
+        "  UNION ALL " +
+        "  (SELECT h.tenant_id, h.id FROM queued_tenants CROSS JOIN LATERAL (" +
+        "      SELECT i.tenant_id, i.id, i.created_at FROM workflow.instances i " +
+        "      WHERE i.status = 'pending' AND i.tenant_id = queued_tenants.t AND i.id <> ALL(@skipped) ORDER BY i.created_at, i.id LIMIT 1) h " +
+        "    WHERE queued_tenants.t IS NOT NULL AND queued_tenants.t NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY h.created_at, h.id LIMIT 1)" +
+        ") c LIMIT 1) " +
+        "SELECT candidate.id AS candidate_id, locked.* FROM candidate LEFT JOIN LATERAL (" +
+        $"  {ExecutionRows.Select} x WHERE x.tenant_id = candidate.tenant_id AND x.id = candidate.id AND x.status = 'pending' " +
+        "  FOR UPDATE SKIP LOCKED) locked ON true";
+
+    /// <summary>How many of the oldest pending executions admission looks at before it looks tenant by tenant.</summary>
+    internal const int AdmissionQueueHead = 256;
+
+    /// <summary>Candidates held by other transactions that one look passes over before it gives up: the
+    /// transaction holding them is admitting, and it admits while slots are free.</summary>
+    private const int MaxSkippedCandidates = 8;
+
     /// <summary>Takes the admission lock first: it serialises the decisions to admit an execution across commit lanes
     /// and nodes until this transaction ends, and the count, a statement of its own, sees what the previous
     /// holder committed. Without it two transactions each counted a free slot and both filled it. (A DO block,
-    /// because a queued statement must not return rows.)</summary>
-    public async Task<int> CountSlotHoldersAsync()
+    /// because a queued statement must not return rows.) Both counts come from one pass over the slot holders'
+    /// index, so counting the tenant's costs no round trip and no scan more than the global count did.</summary>
+    public async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)
     {
         _pipeline.Queue(Statement($"DO $$ BEGIN PERFORM pg_advisory_xact_lock({AdmissionLockKey}); END $$"));
-        return Pg.Int(await ScalarAsync(Statement(
-            "SELECT COUNT(*) FROM workflow.instances WHERE status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL")).ConfigureAwait(false));
+        var rows = await _pipeline.QueryAsync(Statement(CountSlotHoldersSql).With("@tenant", tenant),
+            r => new SlotHolders(Pg.Int(r.GetValue(0)), Pg.Int(r.GetValue(1)))).ConfigureAwait(false);
+        return rows[0];
     }
 
     // Any constant works as long as every node uses the same one; the migrations use another.
     private const long AdmissionLockKey = 0x43686f7275734164; // "ChorusAd"
 
     /// <summary>Locks the row like <see cref="GetExecutionAsync"/>, skipping one another node is admitting: without
-    /// the lock two nodes admitted the same pending execution and each scheduled its first steps.</summary>
-    public Task<ExecutionRecord?> GetOldestPendingAsync() =>
-        FirstOrDefaultAsync(Statement($"{ExecutionRows.Select} WHERE status = 'pending' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"), ExecutionRows.Map);
+    /// the lock two nodes admitted the same pending execution and each scheduled its first steps. It runs before
+    /// this transaction holds the admission lock (when nothing is pending, admission takes no lock at all), so the
+    /// tenants at their cap it passed over may be out of date: the engine counts again under the lock and looks
+    /// again if the chosen tenant has reached its cap meanwhile.</summary>
+    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap)
+    {
+        var skipped = new List<Guid>();
+        while (skipped.Count <= MaxSkippedCandidates)
+        {
+            var rows = await _pipeline.QueryAsync(
+                Statement(OldestAdmissiblePendingSql).With("@cap", tenantCap).WithArray("@skipped", NpgsqlDbType.Uuid, skipped.ToArray()),
+                r => (Candidate: r.GetGuid(0), Locked: r.IsDBNull(1) ? null : ExecutionRows.Map(r))).ConfigureAwait(false);
+            if (rows.Count == 0)
+                return null;
+            if (rows[0].Locked is { } locked)
+                return locked;
+            skipped.Add(rows[0].Candidate);
+        }
+        return null;
+    }
 
     public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) =>
         await _pipeline.QueryAsync(Statement("SELECT id FROM workflow.instances WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')")

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chorus.Engine;
 using Chorus.Engine.Storage;
 using Microsoft.Data.Sqlite;
@@ -53,16 +54,58 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
 
     public Task UpdateExecutionAsync(ExecutionRecord execution) => ExecuteAsync(ExecutionRows.Bind(Command(ExecutionRows.Update), execution));
 
-    public async Task<int> CountSlotHoldersAsync()
+    /// <summary>Word for word the condition of the partial index ix_executions_slot_holders (migration
+    /// tenant_admission): SQLite uses a partial index only for a query that repeats its condition.</summary>
+    private const string HoldsASlot = "status IN ('running', 'waiting', 'paused') AND is_test = 0 AND parent_id IS NULL";
+
+    // INDEXED BY: without statistics SQLite prefers the status index, which reads every slot holder's row (and
+    // every pending one passed over); naming the partial indexes also makes a query that cannot use them an error.
+    internal const string CountSlotHoldersSql =
+        $"SELECT COUNT(*), COALESCE(SUM(tenant_id = $tenant), 0) FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot}";
+
+    /// <summary>The oldest pending execution of a tenant under its cap, found in two ways so that neither a long
+    /// queue of one tenant nor many tenants makes it dear: first among the oldest pending executions (the head of
+    /// the queue: when one of them may start, the oldest such is the answer), else the oldest of each queued
+    /// tenant under its cap, one index seek per queued tenant. The second part runs only when the first finds
+    /// nothing, so a tenant at its cap with thousands queued costs the head and a seek, not its whole queue.</summary>
+    internal static readonly string OldestAdmissiblePendingSql =
+        "WITH RECURSIVE " +
+        $"full_tenants AS (SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot} " +
+        "  GROUP BY tenant_id HAVING COUNT(*) >= $cap), " +
+        "head AS (SELECT tenant_id, id, created_at FROM executions INDEXED BY ix_executions_pending WHERE status = 'pending' " +
+        $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
+        "queued_tenants(t) AS (" +
+        "  SELECT * FROM (SELECT tenant_id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' ORDER BY tenant_id LIMIT 1) " +
+        "  UNION ALL " +
+        "  SELECT (SELECT tenant_id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' AND tenant_id > t " +
+        "    ORDER BY tenant_id LIMIT 1) FROM queued_tenants WHERE t IS NOT NULL), " +
+        "candidate AS (SELECT * FROM (" +
+        "  SELECT * FROM (SELECT tenant_id, id FROM head WHERE tenant_id NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY created_at, id LIMIT 1) " +
+        "  UNION ALL " +
+        "  SELECT * FROM (SELECT p.tenant_id, p.id FROM queued_tenants JOIN executions p ON p.tenant_id = t AND p.id = " +
+        "      (SELECT id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' AND tenant_id = t ORDER BY created_at, id LIMIT 1) " +
+        "    WHERE t IS NOT NULL AND t NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY p.created_at, p.id LIMIT 1)" +
+        ") LIMIT 1) " +
+        "SELECT e.* FROM candidate JOIN executions e ON e.tenant_id = candidate.tenant_id AND e.id = candidate.id";
+
+    /// <summary>How many of the oldest pending executions admission looks at before it looks tenant by tenant.</summary>
+    internal const int AdmissionQueueHead = 256;
+
+    /// <summary>One pass over the slot holders' index gives both counts: no dearer than the global count alone.</summary>
+    public async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)
     {
-        var cmd = Command(
-            "SELECT COUNT(*) FROM executions WHERE status IN ('running', 'waiting', 'paused') AND is_test = 0 AND parent_id IS NULL");
-        return Sql.Int(await cmd.ExecuteScalarAsync().ConfigureAwait(false));
+        var cmd = Command(CountSlotHoldersSql).With("$tenant", tenant);
+        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        await r.ReadAsync().ConfigureAwait(false);
+        return new SlotHolders(r.GetInt32(0), r.GetInt32(1));
     }
 
-    public async Task<ExecutionRecord?> GetOldestPendingAsync()
+    /// <summary>Walks the pending executions oldest first, passing over those of tenants at their cap; the tenants
+    /// at their cap come from the slot holders' index (at most MAX_CONCURRENT_WORKFLOWS entries), and the walk reads
+    /// only the pending index until it finds one to admit.</summary>
+    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap)
     {
-        var cmd = Command("SELECT * FROM executions WHERE status = 'pending' ORDER BY created_at, id LIMIT 1");
+        var cmd = Command(OldestAdmissiblePendingSql).With("$cap", tenantCap);
         await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
         return await r.ReadAsync().ConfigureAwait(false) ? ExecutionRows.Map(r) : null;
     }

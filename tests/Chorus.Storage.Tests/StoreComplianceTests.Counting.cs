@@ -1,11 +1,17 @@
+using Chorus.Engine;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Storage.Tests;
 
 public abstract partial class StoreComplianceTests<TStore>
 {
+    private static readonly TenantId TenantC = new("tenant-c");
+
+    /// <summary>No cap: every tenant is under it.</summary>
+    private const int NoCap = int.MaxValue;
+
     [Fact]
-    public async Task CountSlotHoldersAsync_MixedExecutions_CountsOnlyActiveTopLevelNonTestRuns()
+    public async Task CountSlotHoldersAsync_MixedExecutions_CountsOnlyActiveTopLevelNonTestRuns_InAllAndOfTheTenant()
     {
         var parent = Guid.NewGuid();
         await InsertAsync(
@@ -20,15 +26,34 @@ public abstract partial class StoreComplianceTests<TStore>
             Execution(TenantA, status: ExecutionStatus.Running, isTest: true),
             Execution(TenantA, status: ExecutionStatus.Waiting, parentId: parent));
 
-        Assert.Equal(4, await InTxAsync(tx => tx.CountSlotHoldersAsync()));
+        Assert.Equal(new SlotHolders(4, 3), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantA)));
+        Assert.Equal(new SlotHolders(4, 1), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantB)));
+        Assert.Equal(new SlotHolders(4, 0), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantC)));
     }
 
     [Fact]
     public async Task CountSlotHoldersAsync_Empty_ReturnsZero() =>
-        Assert.Equal(0, await InTxAsync(tx => tx.CountSlotHoldersAsync()));
+        Assert.Equal(new SlotHolders(0, 0), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantA)));
 
     [Fact]
-    public async Task GetOldestPendingAsync_SeveralPending_ReturnsTheEarliestCreated()
+    public async Task CountSlotHoldersAsync_InTheTransactionThatAdmits_CountsItsOwnUncommittedChanges()
+    {
+        var pending = Execution(TenantA, status: ExecutionStatus.Pending);
+        await InsertAsync(pending, Execution(TenantB, status: ExecutionStatus.Running));
+
+        var counts = await InTxAsync(async tx =>
+        {
+            pending.Status = ExecutionStatus.Running;
+            await tx.UpdateExecutionAsync(pending);
+            await tx.InsertExecutionAsync(Execution(TenantA, status: ExecutionStatus.Waiting));
+            return await tx.CountSlotHoldersAsync(TenantA);
+        });
+
+        Assert.Equal(new SlotHolders(3, 2), counts);
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_SeveralPending_ReturnsTheEarliestCreated()
     {
         var oldest = Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
         await InsertAsync(
@@ -37,17 +62,92 @@ public abstract partial class StoreComplianceTests<TStore>
             oldest,
             Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(3)));
 
-        var found = await InTxAsync(tx => tx.GetOldestPendingAsync());
+        var found = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(NoCap));
 
         Assert.Equal((oldest.Tenant, oldest.Id), (found?.Tenant, found?.Id));
     }
 
     [Fact]
-    public async Task GetOldestPendingAsync_NonePending_ReturnsNull()
+    public async Task GetOldestAdmissiblePendingAsync_NonePending_ReturnsNull()
     {
         await InsertAsync(Execution(TenantA, status: ExecutionStatus.Running));
 
-        Assert.Null(await InTxAsync(tx => tx.GetOldestPendingAsync()));
+        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(NoCap)));
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_OldestPendingAreOfATenantAtItsCap_ReturnsTheOldestOfATenantUnderIt()
+    {
+        // Tenant A holds 2 slots and has a long queue; B holds 1 and queued later; C holds none and queued last.
+        var pendingOfB = Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(20));
+        var oldestOfA = Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
+        var pendingOfC = Execution(TenantC, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(30));
+        await InsertAsync(
+            Execution(TenantA, status: ExecutionStatus.Running),
+            Execution(TenantA, status: ExecutionStatus.Waiting),
+            Execution(TenantB, status: ExecutionStatus.Paused),
+            oldestOfA, pendingOfB, pendingOfC);
+        for (var i = 2; i < 12; i++)
+            await InsertAsync(Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(i)));
+
+        var capOfTwo = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(2));
+        var capOfOne = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1));
+        var capOfThree = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(3));
+
+        Assert.Equal(pendingOfB.Id, capOfTwo?.Id);
+        Assert.Equal(pendingOfC.Id, capOfOne?.Id);
+        Assert.Equal(oldestOfA.Id, capOfThree?.Id);
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_ATenantAtItsCapQueuedMoreThanTheHeadOfTheQueue_StillFindsTheOthers()
+    {
+        // More pending executions of A, all older, than admission looks at before it looks tenant by tenant.
+        var pendingOfC = Execution(TenantC, status: ExecutionStatus.Pending, createdAt: T0.AddHours(3));
+        var pendingOfB = Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddHours(2));
+        await InTxAsync(async tx =>
+        {
+            await tx.InsertExecutionAsync(Execution(TenantA, status: ExecutionStatus.Running));
+            for (var i = 0; i < 600; i++)
+                await tx.InsertExecutionAsync(Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddSeconds(i)));
+            await tx.InsertExecutionAsync(pendingOfC);
+            await tx.InsertExecutionAsync(pendingOfB);
+        });
+
+        Assert.Equal(pendingOfB.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)))?.Id);
+        await InTxAsync(tx => tx.InsertExecutionAsync(Execution(TenantB, status: ExecutionStatus.Waiting)));
+        Assert.Equal(pendingOfC.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)))?.Id);
+        await InTxAsync(tx => tx.InsertExecutionAsync(Execution(TenantC, status: ExecutionStatus.Paused)));
+        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)));
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_EveryPendingTenantAtItsCap_ReturnsNull()
+    {
+        await InsertAsync(
+            Execution(TenantA, status: ExecutionStatus.Running),
+            Execution(TenantB, status: ExecutionStatus.Waiting),
+            Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1)),
+            Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(2)));
+
+        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)));
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_ChildrenTestsAndEndedRunsOfTheTenant_DoNotCountTowardItsCap()
+    {
+        var parent = Guid.NewGuid();
+        var pending = Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
+        await InsertAsync(
+            Execution(TenantA, status: ExecutionStatus.Running),
+            Execution(TenantA, status: ExecutionStatus.Running, parentId: parent),
+            Execution(TenantA, status: ExecutionStatus.Waiting, parentId: parent),
+            Execution(TenantA, status: ExecutionStatus.Running, isTest: true),
+            Execution(TenantA, status: ExecutionStatus.Completed),
+            Execution(TenantA, status: ExecutionStatus.Failed),
+            pending);
+
+        Assert.Equal(pending.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(2)))?.Id);
     }
 
     [Fact]

@@ -9,6 +9,11 @@ public sealed record EngineOptions
     /// Child executions of a subflow are always admitted so a parent cannot starve its own child.</summary>
     public int MaxConcurrentWorkflows { get; init; } = 100;
 
+    /// <summary>The slots one tenant may hold at once: its share (<see cref="ExecutionLimits.TenantSlotShare"/>) of
+    /// <see cref="MaxConcurrentWorkflows"/>, rounded down so that no tenant ever holds more than its share, and at
+    /// least one so that every tenant can run. (The tiny addition keeps 0.29 × 100 at 29, not 28.999….)</summary>
+    public int TenantSlotCap => Math.Clamp((int)Math.Floor(MaxConcurrentWorkflows * Limits.TenantSlotShare + 1e-9), 1, MaxConcurrentWorkflows);
+
     /// <summary>Longest sleep of an idle worker before it looks for due work again (WORKFLOW_CHECK_INTERVAL).
     /// In-process wake-ups make this a fallback, not the normal path.</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(10);

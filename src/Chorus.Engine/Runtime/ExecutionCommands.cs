@@ -51,14 +51,17 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         };
         if (request.Trigger is not null)
             execution.Context["trigger"] = request.Trigger.DeepClone();
+        // Children and test runs are admitted at once and hold no slot, in all or of their tenant: a parent must not
+        // starve its own child, and the root already holds the slot its tree runs in.
         var exempt = request.IsTest || request.ParentExecutionId is not null;
-        var admit = exempt || await s.Tx.CountSlotHoldersAsync().ConfigureAwait(false) < options.MaxConcurrentWorkflows;
+        var queuedBecause = exempt ? null : await WhyQueuedAsync(s, request.Tenant).ConfigureAwait(false);
+        var admit = queuedBecause is null;
         var firstSteps = admit ? PrepareRunning(execution, request.Graph, now) : [];
         await s.InsertExecutionAsync(execution).ConfigureAwait(false);
         await ScheduleAsync(s, execution, firstSteps, now).ConfigureAwait(false);
         if (execution.DeadlineAt is { } deadline)
             await AddDeadlineAsync(s, execution, deadline).ConfigureAwait(false);
-        var message = admit ? $"Execution started on version {execution.WorkflowVersion}" : "Execution queued: the concurrency limit is reached";
+        var message = admit ? $"Execution started on version {execution.WorkflowVersion}" : $"Execution queued: {queuedBecause}";
         await Log(s, execution, null, "info", message).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(execution, now, null, message)).ConfigureAwait(false);
         s.Remember(execution);
@@ -102,15 +105,36 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         }
     }
 
-    /// <summary>Admits pending executions while slots are free (after an execution ended or was cancelled).</summary>
+    /// <summary>Why a new execution of <paramref name="tenant"/> must wait as pending, or null when it may start:
+    /// every slot is taken, or its tenant holds its share of them (so one tenant cannot keep the others pending).</summary>
+    private async Task<string?> WhyQueuedAsync(CommitScope s, TenantId tenant)
+    {
+        var holders = await s.Tx.CountSlotHoldersAsync(tenant).ConfigureAwait(false);
+        if (holders.Total >= options.MaxConcurrentWorkflows)
+            return "the concurrency limit is reached";
+        if (holders.OfTenant >= options.TenantSlotCap)
+            return "the tenant holds its share of the concurrency limit";
+        return null;
+    }
+
+    /// <summary>Admits pending executions while slots are free (after an execution ended or was cancelled), oldest
+    /// first among the tenants under their cap: a tenant with a long queue does not hold up another tenant's
+    /// execution that arrived after it.</summary>
     private async Task AdmitPendingAsync(CommitScope s)
     {
         var now = time.GetUtcNow();
-        // Looking for a pending execution is an index seek; counting slot holders scans them, so it comes second.
-        while (await s.GetOldestPendingAsync().ConfigureAwait(false) is { } pending)
+        var cap = options.TenantSlotCap;
+        // Looking for a pending execution is an index seek when none waits, as after most ends; counting slot
+        // holders (under the admission lock on PostgreSQL) comes second.
+        while (await s.GetOldestAdmissiblePendingAsync(cap).ConfigureAwait(false) is { } pending)
         {
-            if (await s.Tx.CountSlotHoldersAsync().ConfigureAwait(false) >= options.MaxConcurrentWorkflows)
+            var holders = await s.Tx.CountSlotHoldersAsync(pending.Tenant).ConfigureAwait(false);
+            if (holders.Total >= options.MaxConcurrentWorkflows)
                 return;
+            // On a shared store the choice was made before this transaction held the admission lock, and another
+            // node may have filled the tenant's share since; looking again, now under the lock, passes it over.
+            if (holders.OfTenant >= cap)
+                continue;
             var graph = await GraphOf(s, pending).ConfigureAwait(false);
             var steps = PrepareRunning(pending, graph, now);
             await ScheduleAsync(s, pending, steps, now).ConfigureAwait(false);

@@ -72,6 +72,9 @@ public interface IEngineStore
 /// <summary>Everything a server needs of one store: the embedded SQLite one or the PostgreSQL one.</summary>
 public interface IChorusStore : IWorkflowStore, IExecutionReader, IScheduleReader, IEngineStore, IAsyncDisposable;
 
+/// <summary>How many executions hold a concurrency slot: in all, and of one tenant.</summary>
+public readonly record struct SlotHolders(int Total, int OfTenant);
+
 /// <summary>The writes (and the reads they depend on) of the engine, all inside one transaction.</summary>
 public interface IEngineTransaction : IAsyncDisposable
 {
@@ -89,8 +92,15 @@ public interface IEngineTransaction : IAsyncDisposable
     Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id);
     Task InsertExecutionAsync(ExecutionRecord execution);
     Task UpdateExecutionAsync(ExecutionRecord execution);
-    Task<int> CountSlotHoldersAsync();
-    Task<ExecutionRecord?> GetOldestPendingAsync();
+    /// <summary>Executions holding a concurrency slot (running, waiting or paused; top level, not tests), in all and
+    /// of <paramref name="tenant"/>, counted in one pass. It also serialises admission: a store shared by several
+    /// transactions at once holds a lock from here to the end of the transaction, and counts what the previous
+    /// holder committed.</summary>
+    Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant);
+
+    /// <summary>The oldest pending execution of a tenant holding fewer than <paramref name="tenantCap"/> slots: a
+    /// tenant at its share waits without holding up the others' pending executions. Null when there is none.</summary>
+    Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap);
     Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId);
 
     Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id);

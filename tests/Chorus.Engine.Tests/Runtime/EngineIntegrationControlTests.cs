@@ -15,7 +15,9 @@ public sealed class EngineIntegrationControlTests : IAsyncLifetime
 
     private EngineHarness _h = null!;
 
-    public async Task InitializeAsync() => _h = await EngineHarness.StartAsync(o => o with { MaxConcurrentWorkflows = 2 });
+    // One tenant may hold every slot (share 1): these tests are about the global limit, not the tenant share.
+    public async Task InitializeAsync() =>
+        _h = await EngineHarness.StartAsync(o => o with { MaxConcurrentWorkflows = 2, Limits = o.Limits with { TenantSlotShare = 1.0 } });
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 

@@ -27,7 +27,8 @@ public sealed class ConnectionLossTests : IAsyncLifetime
             var options = new EngineOptions
             {
                 NodeId = $"node-{i}", LeaseDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1),
-                MaxConcurrentWorkflows = 50,
+                // One tenant may hold every slot, as when this test was written: it is about the cut, not the share.
+                MaxConcurrentWorkflows = 50, Limits = new ExecutionLimits { TenantSlotShare = 1.0 },
             };
             var engine = new ChorusEngine(store, store, store, registry, options);
             await engine.StartAsync(reclaimForeignLeases: false);

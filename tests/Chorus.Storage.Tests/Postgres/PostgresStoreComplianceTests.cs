@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Events;
 using Chorus.Engine.Runtime;
@@ -87,18 +88,104 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
         // Two commit lanes or two nodes admitting at once: the second count must see the first one's admission,
         // or both fill the last free slot.
         var first = await Store.BeginAsync(Ct);
-        Task<int> secondCount;
+        Task<SlotHolders> secondCount;
         await using (var second = await Store.BeginAsync(Ct))
         {
             await using (first)
             {
-                Assert.Equal(0, await first.CountSlotHoldersAsync());
+                Assert.Equal(new SlotHolders(0, 0), await first.CountSlotHoldersAsync(TenantA));
                 await first.InsertExecutionAsync(Execution(TenantA));
-                secondCount = second.CountSlotHoldersAsync();
+                secondCount = second.CountSlotHoldersAsync(TenantA);
                 await first.CommitAsync();
             }
-            Assert.Equal(1, await secondCount);
+            Assert.Equal(new SlotHolders(1, 1), await secondCount);
         }
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_OldestHeldByAnotherTransaction_ReturnsTheNextWithoutWaiting()
+    {
+        // Another node admitting (or cancelling) the oldest pending execution holds its row: this one takes the next.
+        var oldest = Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0);
+        var next = Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
+        await InsertAsync(oldest, next);
+
+        await using var first = await Store.BeginAsync(Ct);
+        Assert.Equal(oldest.Id, (await first.GetOldestAdmissiblePendingAsync(10))?.Id);
+        await using var second = await Store.BeginAsync(Ct);
+        var found = await second.GetOldestAdmissiblePendingAsync(10).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(next.Id, found?.Id);
+        Assert.Equal(ExecutionStatus.Pending, found?.Status);
+    }
+
+    [Fact]
+    public async Task AdmitPending_AnotherNodeFilledTheTenantsShareMeanwhile_PassesItOverUnderTheLock()
+    {
+        // Admission chooses a pending execution before it holds the admission lock (so that ends with nothing
+        // pending take no lock): another node may fill the chosen tenant's share in between. A holds one slot at most.
+        var workflowOfA = Workflow(TenantA, Guid.NewGuid());
+        var workflowOfB = Workflow(TenantB, Guid.NewGuid());
+        await CreateWorkflowAsync(workflowOfA);
+        await CreateWorkflowAsync(workflowOfB);
+        var pendingOfA = Execution(TenantA, workflowOfA.Id, ExecutionStatus.Pending, createdAt: T0);
+        var pendingOfB = Execution(TenantB, workflowOfB.Id, ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
+        await InsertAsync(pendingOfA, pendingOfB);
+        var options = new EngineOptions { MaxConcurrentWorkflows = 4, Limits = new ExecutionLimits { TenantSlotShare = 0.25 } };
+        var commands = new ExecutionCommands(new GraphCache(), options, TimeProvider.System);
+
+        await using var otherNode = await Store.BeginAsync(Ct);
+        await otherNode.CountSlotHoldersAsync(TenantA);
+        await otherNode.InsertExecutionAsync(Execution(TenantA, status: ExecutionStatus.Running));
+        await using var tx = await Store.BeginAsync(Ct);
+        var admitting = commands.AdmitPendingOnStartupAsync(new CommitScope(tx, "node-2", TimeProvider.System, TimeSpan.FromSeconds(30)));
+        var waited = Stopwatch.StartNew();
+        while (await PostgresTestDatabase.ScalarAsync(_databases.FirstUrl, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0)
+        {
+            Assert.False(admitting.IsCompleted, "Admission did not wait for the admission lock.");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "Admission never asked for the admission lock.");
+            await Task.Delay(10);
+        }
+        await otherNode.CommitAsync();
+        await admitting.WaitAsync(TimeSpan.FromSeconds(10));
+        await tx.CommitAsync();
+
+        Assert.Equal(ExecutionStatus.Pending, (await Store.GetExecutionAsync(TenantA, pendingOfA.Id, Ct))?.Status);
+        Assert.Equal(ExecutionStatus.Running, (await Store.GetExecutionAsync(TenantB, pendingOfB.Id, Ct))?.Status);
+    }
+
+    [Fact]
+    public async Task CountSlotHoldersAsync_OfATenant_UsesTheSlotHoldersIndex()
+    {
+        // The planner would scan the table this small: forbidding it shows the index fits the query's condition.
+        var plan = await ExplainAsync(PostgresEngineTransaction.CountSlotHoldersSql.Replace("@tenant", "'tenant-a'", StringComparison.Ordinal));
+
+        Assert.Contains("ix_instances_slot_holders_by_tenant", plan);
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_UsesThePendingAndSlotHoldersIndexes()
+    {
+        var plan = await ExplainAsync(PostgresEngineTransaction.OldestAdmissiblePendingSql
+            .Replace("@cap", "2", StringComparison.Ordinal).Replace("@skipped", "'{}'::uuid[]", StringComparison.Ordinal));
+
+        Assert.Contains("ix_instances_pending ", plan);
+        Assert.Contains("ix_instances_pending_by_tenant", plan);
+        Assert.Contains("ix_instances_slot_holders_by_tenant", plan);
+    }
+
+    private async Task<string> ExplainAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(_databases.FirstUrl) + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var off = new NpgsqlCommand("SET enable_seqscan = off", connection);
+        await off.ExecuteNonQueryAsync();
+        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        await using var reader = await explain.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+            lines.Add(reader.GetString(0));
+        return string.Join("\n", lines);
     }
 
     [Fact]

@@ -41,6 +41,36 @@ public sealed class SqliteStoreComplianceTests : StoreComplianceTests<SqliteStor
     }
 
     [Fact]
+    public async Task AdmissionQueries_UseThePartialIndexesTheyName()
+    {
+        // INDEXED BY makes SQLite refuse a query whose index is missing or does not fit its condition.
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _paths[0], Pooling = false }.ToString());
+        await connection.OpenAsync();
+
+        var count = await PlanAsync(connection, SqliteEngineTransaction.CountSlotHoldersSql);
+        var oldest = await PlanAsync(connection, SqliteEngineTransaction.OldestAdmissiblePendingSql);
+
+        Assert.Contains("ix_executions_slot_holders", count);
+        Assert.DoesNotContain("SCAN executions\n", count + "\n");
+        Assert.Contains("ix_executions_pending", oldest);
+        Assert.Contains("ix_executions_pending_by_tenant", oldest);
+        Assert.Contains("ix_executions_slot_holders", oldest);
+    }
+
+    private static async Task<string> PlanAsync(SqliteConnection connection, string sql)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        cmd.Parameters.AddWithValue("$tenant", "tenant-a");
+        cmd.Parameters.AddWithValue("$cap", 2);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+            lines.Add(reader.GetString(3));
+        return string.Join("\n", lines);
+    }
+
+    [Fact]
     public async Task OpenAsync_SameFileTwiceSequentially_BothWorkAndSchemaIsAppliedOnce()
     {
         var workflow = Workflow(TenantA, Guid.NewGuid());
