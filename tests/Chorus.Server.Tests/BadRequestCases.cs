@@ -9,6 +9,7 @@ public sealed record BadRequest(string Method, string Path, string? Body, HttpSt
 {
     public byte[]? RawBody { get; init; }
     public string? ContentType { get; init; } = "application/json";
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
     public byte[]? Bytes => RawBody ?? (Body is null ? null : Encoding.UTF8.GetBytes(Body));
 }
@@ -23,6 +24,8 @@ public static class BadRequestCases
     private const string WorkflowGone = "workflow_not_found";
     private const string ExecutionGone = "execution_not_found";
     private const string Steps = """[{"id": "a", "type": "output"}]""";
+
+    private static BadRequest Execute(string key) => new("POST", "/api/workflows/{wf}/execute", "{}", Bad, Invalid) { Headers = [new("Idempotency-Key", key)] };
 
     private static BadRequest Create(string body, string code = Definition) => new("POST", "/api/workflows", body, Bad, code);
     private static BadRequest Put(string body) => new("PUT", "/api/workflows/{wf}", body, Bad, Definition);
@@ -151,6 +154,14 @@ public static class BadRequestCases
         ["NUL in event data"] = new("POST", "/api/executions/{ex}/events", """{"name": "e", "data": {"x": "\u0000"}}""", Bad, Invalid),
         ["NUL in submitted input"] = new("POST", "/api/executions/{ex}/input", """{"data": "\u0000"}""", Bad, Invalid),
         ["NUL in schedule input"] = new("POST", "/api/workflows/{wf}/schedules", """{"cron": "@daily", "input": {"a": "\u0000"}}""", Bad, Invalid),
+        ["idempotency key of 256 characters"] = Execute(new string('k', 256)),
+        ["idempotency key with a tab"] = Execute("a\tb"),
+        ["idempotency key with DEL"] = Execute("a\u007fb"),
+        ["idempotency key empty"] = Execute(""),
+        ["idempotency key too long on test-execute"] = new("POST", "/api/workflows/{wf}/test-execute", "{}", Bad, Invalid)
+        {
+            Headers = [new("Idempotency-Key", new string('k', 300))],
+        },
         ["get validate-step"] = new("GET", "/api/workflows/validate-step", null, HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
         ["delete validate"] = new("DELETE", "/api/workflows/validate", null, HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
         ["wrong method on schedules"] = new("PUT", "/api/workflows/{wf}/schedules", "{}", HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
