@@ -20,9 +20,10 @@ public sealed class ChorusTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null)
+    /// <summary>Starts a server; on <paramref name="databasePath"/> when given (the caller removes it), else on a new temp file.</summary>
+    public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null, string? databasePath = null)
     {
-        var databasePath = Path.Combine(Path.GetTempPath(), $"chorus-api-{Guid.NewGuid():N}.db");
+        databasePath ??= Path.Combine(Path.GetTempPath(), $"chorus-api-{Guid.NewGuid():N}.db");
         var options = new ServerOptions
         {
             DatabasePath = databasePath,
