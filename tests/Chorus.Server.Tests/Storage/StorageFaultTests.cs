@@ -18,12 +18,12 @@ public sealed class StorageFaultTests
         await using var server = await ChorusTestServer.StartAsync(databasePath: Path.Combine(disk.Directory, "chorus.db"));
         var client = server.Client;
         var workflow = await client.CreateWorkflow(Tenant, Definitions.Greeting());
-        var before = await RunToCompletion(client, workflow, "before");
+        var before = await StorageFaults.RunToCompletion(client, Tenant, workflow, "before");
 
         disk.Fill();
-        var refused = await StartUntilRefused(client, workflow);
+        var refused = await StorageFaults.StartUntilRefused(client, Tenant, workflow);
 
-        AssertStorageError(refused, "storage_full");
+        StorageFaults.AssertStorageError(refused, "storage_full");
         var ready = await client.Get("/health/ready", null);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
         Assert.Equal("storage_full", ready.Str("checks.storage"));
@@ -33,15 +33,19 @@ public sealed class StorageFaultTests
 
         disk.Free();
 
-        await WaitUntilReady(client);
-        var after = await RunToCompletion(client, workflow, "after");
+        await StorageFaults.WaitUntilReady(client);
+        var after = await StorageFaults.RunToCompletion(client, Tenant, workflow, "after");
         Assert.NotEqual(before, after);
         var kept = (await client.Get($"/api/executions/{before}", Tenant)).Expect(HttpStatusCode.OK);
         Assert.Equal("completed", kept.Str("status"));
         Assert.Equal("hello before", kept.Str("output.greeting"));
     }
+}
 
-    private static void AssertStorageError(ApiResponse refused, string code)
+/// <summary>What the storage fault tests share: starting until refused, the 503 shape, waiting for readiness.</summary>
+internal static class StorageFaults
+{
+    public static void AssertStorageError(ApiResponse refused, string code)
     {
         refused.ExpectError(HttpStatusCode.ServiceUnavailable, code);
         Assert.Equal("5", refused.Headers.GetValueOrDefault("Retry-After"));
@@ -51,21 +55,21 @@ public sealed class StorageFaultTests
         Assert.DoesNotContain("Exception", refused.Text, StringComparison.Ordinal);
     }
 
-    private static async Task<string> RunToCompletion(HttpClient client, string workflow, string name)
+    public static async Task<string> RunToCompletion(HttpClient client, string tenant, string workflow, string name)
     {
-        var id = await client.Execute(Tenant, workflow, new JsonObject { ["name"] = name });
-        await client.WaitForCompletion(Tenant, id);
+        var id = await client.Execute(tenant, workflow, new JsonObject { ["name"] = name });
+        await client.WaitForCompletion(tenant, id);
         return id;
     }
 
     /// <summary>Starts executions with large inputs until one is refused: the database's journal may still have room
     /// for a few after the disk is full.</summary>
-    private static async Task<ApiResponse> StartUntilRefused(HttpClient client, string workflow)
+    public static async Task<ApiResponse> StartUntilRefused(HttpClient client, string tenant, string workflow)
     {
         var input = new JsonObject { ["name"] = "x", ["padding"] = new string('p', 200_000) };
         for (var i = 0; i < 100; i++)
         {
-            var answer = await client.Post($"/api/workflows/{workflow}/execute", Tenant, new JsonObject { ["input"] = input.DeepClone() });
+            var answer = await client.Post($"/api/workflows/{workflow}/execute", tenant, new JsonObject { ["input"] = input.DeepClone() });
             if (answer.Status != HttpStatusCode.Accepted)
                 return answer;
         }
@@ -73,7 +77,7 @@ public sealed class StorageFaultTests
         return null!;
     }
 
-    private static async Task WaitUntilReady(HttpClient client)
+    public static async Task WaitUntilReady(HttpClient client)
     {
         ApiResponse? last = null;
         for (var i = 0; i < 150; i++)
