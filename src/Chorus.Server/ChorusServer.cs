@@ -39,7 +39,12 @@ public static class ChorusServer
         var builder = WebApplication.CreateSlimBuilder(args);
         if (!args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal)) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        var rejected = new RejectedRequests();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            k.ConfigureEndpointDefaults(rejected.UseOn);
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         builder.Logging.SetMinimumLevel(options.Environment == "development" ? LogLevel.Debug : LogLevel.Information);
@@ -65,6 +70,8 @@ public static class ChorusServer
         builder.Services.AddRealtime();
 
         var app = builder.Build();
+        var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
+        app.Lifetime.ApplicationStopped.Register(subscription.Dispose);
         app.UseChorusErrors();
         app.UseRealtime();
         app.MapHealth();

@@ -51,6 +51,8 @@ public sealed partial class PostgresStore : IChorusStore
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct) =>
         new PostgresEngineTransaction(await OpenAsync(ct).ConfigureAwait(false), _ids, _origin);
 
+    public StorageFault? ClassifyFault(Exception ex) => PostgresFaults.Classify(ex);
+
     public async Task<bool> PingAsync(CancellationToken ct)
     {
         try

@@ -72,6 +72,8 @@ public sealed partial class SqliteStore : IChorusStore
         return new SqliteEngineTransaction(_writer, tx, _writerBuffers);
     }
 
+    public StorageFault? ClassifyFault(Exception ex) => SqliteFaults.Classify(ex);
+
     public async Task<bool> PingAsync(CancellationToken ct)
     {
         try

@@ -9,6 +9,7 @@ public sealed record BadRequest(string Method, string Path, string? Body, HttpSt
 {
     public byte[]? RawBody { get; init; }
     public string? ContentType { get; init; } = "application/json";
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
     public byte[]? Bytes => RawBody ?? (Body is null ? null : Encoding.UTF8.GetBytes(Body));
 }
@@ -23,6 +24,8 @@ public static class BadRequestCases
     private const string WorkflowGone = "workflow_not_found";
     private const string ExecutionGone = "execution_not_found";
     private const string Steps = """[{"id": "a", "type": "output"}]""";
+
+    private static BadRequest Execute(string key) => new("POST", "/api/workflows/{wf}/execute", "{}", Bad, Invalid) { Headers = [new("Idempotency-Key", key)] };
 
     private static BadRequest Create(string body, string code = Definition) => new("POST", "/api/workflows", body, Bad, code);
     private static BadRequest Put(string body) => new("PUT", "/api/workflows/{wf}", body, Bad, Definition);
@@ -155,6 +158,29 @@ public static class BadRequestCases
             "{\"input\": " + string.Concat(Enumerable.Repeat("{\"d\":", 100)) + "1" + new string('}', 100) + "}", Bad, Invalid),
         ["event data 100 levels deep"] = new("POST", "/api/executions/{ex}/events",
             "{\"name\": \"e\", \"data\": " + new string('[', 100) + new string(']', 100) + "}", Bad, Invalid),
+        ["unknown top-level field"] = Create($$"""{"name": "x", "stepz": [], "steps": {{Steps}}}"""),
+        ["unknown step field nxt"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "nxt": "a"}]}"""),
+        ["unknown retry field"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "retry": {"max_attempt": 3}}]}"""),
+        ["put unknown step field"] = Put("""{"name": "x", "steps": [{"id": "a", "type": "output", "on_eror": "a"}]}"""),
+        ["NUL in step name"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "name": "a\u0000b"}]}"""),
+        ["NUL in a config key"] = Create("""{"name": "x", "steps": [{"id": "a", "type": "output", "config": {"k\u0000": 1}}]}"""),
+        ["NUL in workflow description"] = Put($$"""{"name": "x", "description": "\u0000", "steps": {{Steps}}}"""),
+        ["NUL in execution input"] = new("POST", "/api/workflows/{wf}/execute", """{"input": {"name": "a\u0000"}}""", Bad, Invalid),
+        ["NUL in start initial_data"] = new("POST", "/api/executions", $$"""{"workflow_id": "{{Guid.NewGuid()}}", "initial_data": ["\u0000"]}""", Bad, Invalid),
+        ["NUL in test-execute input"] = new("POST", "/api/workflows/{wf}/test-execute", """{"input": {"\u0000": 1}}""", Bad, Invalid),
+        ["NUL in event data"] = new("POST", "/api/executions/{ex}/events", """{"name": "e", "data": {"x": "\u0000"}}""", Bad, Invalid),
+        ["NUL in submitted input"] = new("POST", "/api/executions/{ex}/input", """{"data": "\u0000"}""", Bad, Invalid),
+        ["NUL in schedule input"] = new("POST", "/api/workflows/{wf}/schedules", """{"cron": "@daily", "input": {"a": "\u0000"}}""", Bad, Invalid),
+        ["idempotency key of 256 characters"] = Execute(new string('k', 256)),
+        ["idempotency key with a tab"] = Execute("a\tb"),
+        ["idempotency key with DEL"] = Execute("a\u007fb"),
+        ["idempotency key empty"] = Execute(""),
+        ["idempotency key too long on test-execute"] = new("POST", "/api/workflows/{wf}/test-execute", "{}", Bad, Invalid)
+        {
+            Headers = [new("Idempotency-Key", new string('k', 300))],
+        },
+        ["get validate-step"] = new("GET", "/api/workflows/validate-step", null, HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
+        ["delete validate"] = new("DELETE", "/api/workflows/validate", null, HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
         ["wrong method on schedules"] = new("PUT", "/api/workflows/{wf}/schedules", "{}", HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
     };
 

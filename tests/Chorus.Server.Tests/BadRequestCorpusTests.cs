@@ -61,7 +61,7 @@ public sealed class BadRequestCorpusTests(CorpusFixture corpus) : IClassFixture<
         // A body over the limit is announced with Expect: 100-continue, so the server can refuse it before it is
         // sent instead of resetting a connection the client is still writing to.
         var response = await corpus.Client.Send(new HttpMethod(bad.Method), path, corpus.Tenant, content,
-            expectContinue: bad.Bytes?.Length > 1024 * 1024);
+            expectContinue: bad.Bytes?.Length > 1024 * 1024, headers: bad.Headers);
 
         var status = (int)response.Status;
         Assert.True(status is >= 400 and < 500, $"{name}: HTTP {status}: {Trim(response.Text)}");

@@ -35,6 +35,7 @@ public static partial class DefinitionParser
         // Without a usable id the remaining errors still get reported, located by the step's index.
         var at = id is null ? byIndex : new Location(id, "");
 
+        RefuseUnknownFields(obj, StepFields, at, errors);
         var name = ReadString(obj, "name", at, errors, MaxNameLength, allowEmpty: false);
         var type = ReadString(obj, "type", at, errors, MaxIdLength, allowEmpty: false);
         if (type is null && obj["type"] is null)
@@ -123,6 +124,7 @@ public static partial class DefinitionParser
 
         var policy = new RetryPolicy();
         var inner = at with { Prefix = at.Prefix + "retry." };
+        RefuseUnknownFields(retry, RetryFields, inner, errors);
         if (retry["max_attempts"] is { } attemptsNode)
         {
             if (attemptsNode.GetValueKind() != JsonValueKind.Number

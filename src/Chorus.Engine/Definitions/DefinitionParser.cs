@@ -44,6 +44,8 @@ public static partial class DefinitionParser
         }
 
         var at = new Location(null, "");
+        RefuseNulCharacters(root, errors);
+        RefuseUnknownFields(root, WorkflowFields, at, errors);
         var name = ReadString(root, "name", at, errors, MaxNameLength, allowEmpty: false) ?? DefaultName;
         var description = ReadString(root, "description", at, errors, MaxDescriptionLength, allowEmpty: true);
         var version = ReadString(root, "version", at, errors, 50, allowEmpty: false);

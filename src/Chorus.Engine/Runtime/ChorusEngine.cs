@@ -12,7 +12,7 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>The engine of one process: starts executions, applies operations to them, and runs their steps
 /// in the background until they end. Start it once with <see cref="StartAsync"/>.</summary>
-public sealed class ChorusEngine : IAsyncDisposable
+public sealed partial class ChorusEngine : IAsyncDisposable
 {
     private readonly IEngineStore _store;
     private readonly IExecutionReader _reader;
@@ -54,9 +54,14 @@ public sealed class ChorusEngine : IAsyncDisposable
         _committer.OnLocalWork = _worker.EnqueueLocal;
         _committer.LocalCapacity = () => _worker.FreeCapacity;
         _committer.OnStoreWork = _worker.NotifyStoreWork;
+        StorageHealth = new StorageHealth(_time);
+        _committer.OnStorageFault = StorageHealth.Report;
     }
 
     public EventHub Events { get; } = new();
+
+    /// <summary>The storage fault the engine last met, until a write succeeds again (readiness reads it).</summary>
+    public StorageHealth StorageHealth { get; }
     public StepRegistry Registry { get; }
     public EngineOptions Options => _options;
     internal ScheduleCommands ScheduleCommands { get; }
@@ -75,7 +80,8 @@ public sealed class ChorusEngine : IAsyncDisposable
         _workerLoop = Task.Run(() => _worker.RunLoopAsync(_stopping.Token), CancellationToken.None);
         _listening = Task.WhenAll(
             Task.Run(() => _store.ListenForWorkAsync(_worker.NotifyStoreWork, _stopping.Token), CancellationToken.None),
-            Task.Run(() => _store.ListenForEventsAsync(Events.Publish, () => Events.Wanted, _stopping.Token), CancellationToken.None));
+            Task.Run(() => _store.ListenForEventsAsync(Events.Publish, () => Events.Wanted, _stopping.Token), CancellationToken.None),
+            Task.Run(() => PruneIdempotencyKeysLoopAsync(_stopping.Token), CancellationToken.None));
     }
 
     /// <summary>Stops claiming work, lets running steps finish within <paramref name="grace"/>, commits what they
@@ -104,9 +110,19 @@ public sealed class ChorusEngine : IAsyncDisposable
     /// <summary>Starts an execution of the workflow's current version and returns at once; the steps run in
     /// the background. The workflow must be active unless <paramref name="isTest"/>.</summary>
     public async Task<ExecutionRecord> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
-        ExecutionMode mode = ExecutionMode.Automatic, bool isTest = false, CancellationToken ct = default)
+        ExecutionMode mode = ExecutionMode.Automatic, bool isTest = false, CancellationToken ct = default) =>
+        (await StartExecutionAsync(tenant, workflowId, input, mode, isTest, idempotency: null, ct).ConfigureAwait(false)).Execution;
+
+    /// <summary>Starts an execution as <see cref="StartExecutionAsync(TenantId, Guid, JsonNode?, ExecutionMode, bool, CancellationToken)"/>
+    /// does; given an idempotency key, a repeat of the same request within <see cref="IdempotencyWindow"/> answers the
+    /// execution the first one started (<see cref="StartOutcome.Replayed"/>) instead of starting another.</summary>
+    public async Task<StartOutcome> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
+        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, CancellationToken ct = default)
     {
         ExecutionCommands.CheckIncoming(input, "execution input", _options.Limits);
+        // A repeat answers what the first request started, even if the workflow changed or was archived since.
+        if (idempotency is not null && await FindReplayAsync(tenant, workflowId, idempotency, ct).ConfigureAwait(false) is { } replayed)
+            return replayed;
         var workflow = await _workflows.GetWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false)
             ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} does not exist.");
         if (!isTest && workflow.Status != WorkflowStatus.Active)
@@ -116,10 +132,13 @@ public sealed class ChorusEngine : IAsyncDisposable
             ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} has no version.");
         var graph = await _graphs.GetAsync(tenant, workflowId, version.Number, () => Task.FromResult<WorkflowVersionRecord?>(version)).ConfigureAwait(false);
         InputValidation.Check(graph.Definition.InputSchema, input);
-        return await ApplyAsync(s => _commands.StartAsync(s, new ExecutionCommands.StartRequest
+        var request = new ExecutionCommands.StartRequest
         {
             Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest,
-        }), ct).ConfigureAwait(false);
+        };
+        if (idempotency is null)
+            return new StartOutcome(await ApplyAsync(s => _commands.StartAsync(s, request), ct).ConfigureAwait(false), Replayed: false);
+        return await StartOnceAsync(request, idempotency, ct).ConfigureAwait(false);
     }
 
     public Task<ExecutionRecord> PauseAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>

@@ -23,6 +23,9 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
     private LocalBudget? Budget { get; set; }
 
+    /// <summary>Told of every storage fault (full disk, read-only or unreachable database) a commit met.</summary>
+    public Action<StorageFault>? OnStorageFault { get; set; }
+
     /// <summary>Receives the earliest due time of work committed to the store's queue (timers, retries, releases).</summary>
     public Action<DateTimeOffset>? OnStoreWork { get; set; }
 
@@ -120,7 +123,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                     if (IsTransient(ex) && attempt < MaxAttempts)
                         again.Add(op);
                     else
-                        op.Done.TrySetException(ex);
+                        Fail(op, ex);
                 }
             }
             if (succeeded.Select(x => x.Scope.StoreWorkDue).Min() is { } due)
@@ -145,7 +148,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             }
             logger.LogError(ex, "Commit of a batch of {Count} operations failed", batch.Count);
             foreach (var op in batch)
-                op.Done.TrySetException(ex);
+                Fail(op, ex);
             return;
         }
 
@@ -162,6 +165,16 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         }
         if (again.Count > 0)
             await CommitBatchAsync(again, attempt + 1).ConfigureAwait(false);
+    }
+
+    /// <summary>A driver's error that means the storage cannot write (disk full, read-only) reaches the caller as a
+    /// <see cref="StorageUnavailableException"/>: the API answers 503, the worker waits and tries again.</summary>
+    private void Fail(PendingOperation op, Exception ex)
+    {
+        var translated = StorageUnavailableException.Translate(store, ex);
+        if (translated is StorageUnavailableException storage)
+            OnStorageFault?.Invoke(storage.Fault);
+        op.Done.TrySetException(translated);
     }
 
     private static bool IsTransient(Exception ex) => ex is System.Data.Common.DbException { IsTransient: true };

@@ -27,6 +27,9 @@ internal sealed class Worker(
     private readonly CancellationTokenSource _claiming = new();
     private readonly StoreQueueHint _store = new(time);
 
+    /// <summary>How long the worker waits before claiming again after a storage fault.</summary>
+    private static readonly TimeSpan StorageBackoff = TimeSpan.FromSeconds(1);
+
     private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
 
     /// <summary>Free slots not already promised to work in the local queue.</summary>
@@ -72,6 +75,13 @@ internal sealed class Worker(
             catch (OperationCanceledException) when (claiming.IsCancellationRequested)
             {
                 break;
+            }
+            catch (StorageUnavailableException ex)
+            {
+                // A full disk or a read-only database: nothing is lost by waiting, and nothing to fail.
+                logger.LogWarning("Worker waits for the storage: {Reason}", ex.Message);
+                _store.Suspect();
+                await Task.Delay(StorageBackoff, time, claiming).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -176,6 +186,12 @@ internal sealed class Worker(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Stopping or cancelled: the lease runs out and the item is claimed again if still wanted.
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // Not the execution's fault: the item stays leased until its lease runs out, then runs again.
+            logger.LogWarning("Work item {ItemId} of execution {ExecutionId} step {StepId} is not committed, it runs again later: {Reason}",
+                item.Id, item.ExecutionId, item.StepId, ex.Message);
         }
         catch (Exception ex)
         {

@@ -67,6 +67,10 @@ public interface IEngineStore
     Task ListenForEventsAsync(Action<EventRecord> onEvent, Func<bool> wanted, CancellationToken ct) => Task.CompletedTask;
 
     Task<IEngineTransaction> BeginAsync(CancellationToken ct);
+
+    /// <summary>The storage fault <paramref name="ex"/> (an error of this store's driver) stands for: a full disk,
+    /// a read-only database, an unreachable one; null when it is anything else.</summary>
+    StorageFault? ClassifyFault(Exception ex) => null;
 }
 
 /// <summary>Everything a server needs of one store: the embedded SQLite one or the PostgreSQL one.</summary>
@@ -138,6 +142,22 @@ public interface IEngineTransaction : IAsyncDisposable
     Task<long> InsertEventAsync(EventRecord evt);
     Task InsertSignalAsync(SignalRecord signal);
     Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name);
+
+    /// <summary>The tenant's key if it was written at or after <paramref name="notBefore"/> (older keys have expired).</summary>
+    Task<IdempotencyRecord?> GetIdempotencyKeyAsync(TenantId tenant, string key, DateTimeOffset notBefore) =>
+        throw new NotSupportedException("This store does not keep idempotency keys.");
+
+    /// <summary>Writes the key unless the tenant holds it already and it is not older than <paramref name="notBefore"/>
+    /// (an expired key is replaced). False when the key is held: on a shared store this waits for a concurrent
+    /// transaction that wrote it, so two racing starts cannot both win.</summary>
+    Task<bool> TryInsertIdempotencyKeyAsync(IdempotencyRecord record, DateTimeOffset notBefore) =>
+        throw new NotSupportedException("This store does not keep idempotency keys.");
+
+    /// <summary>Deletes keys written before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneIdempotencyKeysAsync(DateTimeOffset before) => Task.FromResult(0);
+
+    /// <summary>Rewrites one row, so a commit proves the store still takes writes (readiness).</summary>
+    Task ProbeWriteAsync(DateTimeOffset now) => Task.CompletedTask;
 }
 
 internal static class JsonNodeExtensions

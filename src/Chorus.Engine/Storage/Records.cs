@@ -81,3 +81,15 @@ public sealed record SignalRecord
 }
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
+
+/// <summary>An <c>Idempotency-Key</c> a tenant sent with a start, and the execution that start created.
+/// <see cref="RequestHash"/> covers the workflow and the request body.</summary>
+public sealed record IdempotencyRecord
+{
+    public required TenantId Tenant { get; init; }
+    public required string Key { get; init; }
+    public required Guid WorkflowId { get; init; }
+    public required string RequestHash { get; init; }
+    public required Guid ExecutionId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}

@@ -16,6 +16,7 @@ internal static class ApiErrors
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.Timeout => StatusCodes.Status504GatewayTimeout,
+        ErrorCodes.StorageFull or ErrorCodes.StorageUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.WorkflowExecutionError => StatusCodes.Status422UnprocessableEntity,
         "method_not_allowed" => StatusCodes.Status405MethodNotAllowed,
         "unsupported_media_type" => StatusCodes.Status415UnsupportedMediaType,

@@ -1,4 +1,6 @@
 using Chorus.Engine;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Storage;
 
 namespace Chorus.Server.Api;
 
@@ -6,8 +8,14 @@ namespace Chorus.Server.Api;
 /// internal_error without a stack trace (the trace goes to the log with the request id).</summary>
 internal static class ErrorHandling
 {
+    /// <summary>What a client is told to wait after a storage fault (Retry-After, seconds): long enough not to
+    /// hammer a full disk, short enough to notice space coming back.</summary>
+    public const string StorageRetryAfterSeconds = "5";
+
     public static void UseChorusErrors(this WebApplication app)
     {
+        var store = app.Services.GetRequiredService<IChorusStore>();
+        var health = app.Services.GetRequiredService<ChorusEngine>().StorageHealth;
         app.Use(async (http, next) =>
         {
             http.Response.Headers["X-Request-ID"] = http.TraceIdentifier;
@@ -26,6 +34,16 @@ internal static class ErrorHandling
                 var tooLarge = ex.StatusCode == StatusCodes.Status413PayloadTooLarge;
                 await ApiErrors.WriteAsync(http, tooLarge ? ErrorCodes.PayloadTooLarge : ErrorCodes.InvalidInput,
                     tooLarge ? "The request body is too large." : "The request is malformed.");
+            }
+            // The engine's writes arrive translated; the API's direct reads and definition writes arrive as the
+            // driver's error, which the store classifies.
+            catch (Exception ex) when (!http.Response.HasStarted && StorageUnavailableException.Translate(store, ex) is StorageUnavailableException storage)
+            {
+                health.Report(storage.Fault);
+                app.Logger.LogWarning("Request {RequestId} refused: {Reason} ({Cause})", http.TraceIdentifier, storage.Message, storage.InnerException?.Message);
+                http.Response.Clear();
+                http.Response.Headers.RetryAfter = StorageRetryAfterSeconds;
+                await ApiErrors.WriteAsync(http, storage.Code, storage.Message);
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
             {

@@ -20,9 +20,13 @@ internal static class RequestReading
             : throw new ChorusException(ErrorCodes.InvalidInput, "X-Tenant-ID must be 1-64 letters, digits, '-', '_' or '.'.");
     }
 
-    public static async Task<JsonObject> ReadObjectAsync(this HttpContext http, bool allowEmpty = false)
+    /// <summary>Reads a JSON object. NUL characters are refused unless <paramref name="nulChecked"/> says the
+    /// caller refuses them itself (definitions do, with their own error code).</summary>
+    public static async Task<JsonObject> ReadObjectAsync(this HttpContext http, bool allowEmpty = false, bool nulChecked = false)
     {
         var node = await http.ReadJsonAsync(allowEmpty).ConfigureAwait(false);
+        if (!nulChecked)
+            NulCharacters.Refuse(node);
         return node switch
         {
             JsonObject o => o,

@@ -26,10 +26,13 @@ internal static class WorkflowExecutions
             "manual" => ExecutionMode.Manual,
             var other => throw new ChorusException(ErrorCodes.InvalidInput, $"mode must be automatic or manual, not '{other}'.", new JsonObject { ["field"] = "mode" }),
         };
-        var execution = await engine.StartExecutionAsync(http.Tenant(), workflowId, input?.DeepClone(), mode, ct: http.RequestAborted);
+        var idempotency = IdempotencyKeys.From(http, "execute", workflowId, body);
+        var (execution, replayed) = await engine.StartExecutionAsync(http.Tenant(), workflowId, input?.DeepClone(), mode, isTest: false, idempotency, http.RequestAborted);
         var json = Representations.Execution(execution, withContext: false);
         http.Response.Headers.Location = $"/api/executions/{execution.Id}";
-        return TypedResults.Json(json, statusCode: StatusCodes.Status202Accepted);
+        if (replayed)
+            IdempotencyKeys.MarkReplayed(http);
+        return TypedResults.Json(json, statusCode: replayed ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
     }
 
     /// <summary>Seed 003: runs the workflow now, whatever its status, and answers with the full trace. Test runs
@@ -46,7 +49,12 @@ internal static class WorkflowExecutions
                 : throw new ChorusException(ErrorCodes.InvalidInput, $"timeout_seconds must be a number from 0 to {MaxTestTimeout.TotalSeconds}.", new JsonObject { ["field"] = "timeout_seconds" });
         }
         var tenant = http.Tenant();
-        var started = await engine.StartExecutionAsync(tenant, Workflows.WorkflowId(id), (body["input"] ?? body["initial_data"])?.DeepClone(), isTest: true, ct: http.RequestAborted);
+        var workflowId = Workflows.WorkflowId(id);
+        var idempotency = IdempotencyKeys.From(http, "test-execute", workflowId, body);
+        var (started, replayed) = await engine.StartExecutionAsync(tenant, workflowId, (body["input"] ?? body["initial_data"])?.DeepClone(),
+            ExecutionMode.Automatic, isTest: true, idempotency, http.RequestAborted);
+        if (replayed)
+            IdempotencyKeys.MarkReplayed(http);
         var execution = await engine.WaitForAsync(tenant, started.Id,
             e => e.IsTerminal || e.Status is ExecutionStatus.Waiting or ExecutionStatus.Paused, timeout, http.RequestAborted);
         var json = Representations.Execution(execution);

@@ -17,6 +17,9 @@ internal static class Workflows
         group.MapGet("/", List);
         group.MapPost("/validate", ValidateDefinition);
         group.MapPost("/validate-step", ValidateStep);
+        // A literal segment outranks "/{id}": without these, GET /validate-step is read as a workflow id (404).
+        group.MapMethods("/validate", OtherMethods, PostOnly);
+        group.MapMethods("/validate-step", OtherMethods, PostOnly);
         group.MapGet("/{id}", Get);
         group.MapPut("/{id}", Update);
         group.MapPatch("/{id}", Patch);
@@ -30,11 +33,19 @@ internal static class Workflows
         group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow);
     }
 
+    private static readonly string[] OtherMethods = [HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
+
+    private static IResult PostOnly(HttpContext http)
+    {
+        http.Response.Headers.Allow = HttpMethods.Post;
+        return ApiErrors.Result(http, "method_not_allowed", $"{http.Request.Method} is not allowed on {http.Request.Path}; use POST.");
+    }
+
     internal static Guid WorkflowId(string id) => RequestReading.RouteId(id, ErrorCodes.WorkflowNotFound, "Workflow");
 
     private static async Task<IResult> Create(HttpContext http, WorkflowService service)
     {
-        var body = await http.ReadObjectAsync();
+        var body = await http.ReadObjectAsync(nulChecked: true);
         var (workflow, version) = await service.CreateAsync(http.Tenant(), body, http.RequestAborted);
         return TypedResults.Json(Representations.Workflow(workflow, version), statusCode: StatusCodes.Status201Created);
     }
@@ -55,7 +66,7 @@ internal static class Workflows
 
     private static async Task<IResult> Update(HttpContext http, string id, WorkflowService service)
     {
-        var body = await http.ReadObjectAsync();
+        var body = await http.ReadObjectAsync(nulChecked: true);
         var (workflow, version, created) = await service.UpdateAsync(http.Tenant(), WorkflowId(id), body, http.RequestAborted);
         var json = Representations.Workflow(workflow, version);
         json["version_created"] = created;
@@ -148,7 +159,7 @@ internal static class Workflows
 
     private static async Task<IResult> ValidateDefinition(HttpContext http, WorkflowService service)
     {
-        var body = await http.ReadObjectAsync();
+        var body = await http.ReadObjectAsync(nulChecked: true);
         var definition = body["definition"] as JsonObject ?? body;
         try
         {

@@ -9,6 +9,9 @@ namespace Chorus.Server.Tests.Infrastructure;
 /// <summary>A response with its status, raw text and parsed JSON (null when the body is empty or not JSON).</summary>
 public sealed record ApiResponse(HttpStatusCode Status, string Text, JsonNode? Json, string? RequestId = null, string? Location = null)
 {
+    /// <summary>Response and content headers, by case-insensitive name.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public JsonNode Body => Json ?? throw new Xunit.Sdk.XunitException($"HTTP {(int)Status}: the body is not JSON: '{Text}'");
 
     public string? Str(string path) => Node(path)?.GetValue<string>();
@@ -66,10 +69,12 @@ public static class ApiCalls
     }
 
     public static async Task<ApiResponse> Send(this HttpClient client, HttpMethod method, string path, string? tenant, HttpContent? content,
-        bool expectContinue = false)
+        bool expectContinue = false, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
         request.Headers.ExpectContinue = expectContinue;
+        foreach (var (name, value) in headers ?? [])
+            request.Headers.TryAddWithoutValidation(name, value);
         if (tenant is not null)
             request.Headers.TryAddWithoutValidation("X-Tenant-ID", tenant);
         using var response = await client.SendAsync(request);
@@ -85,7 +90,10 @@ public static class ApiCalls
             json = null;
         }
         var requestId = response.Headers.TryGetValues("X-Request-ID", out var ids) ? ids.FirstOrDefault() : null;
-        return new ApiResponse(response.StatusCode, text, json, requestId, response.Headers.Location?.OriginalString);
+        return new ApiResponse(response.StatusCode, text, json, requestId, response.Headers.Location?.OriginalString)
+        {
+            Headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase),
+        };
     }
 
     public static string NewTenant() => $"t-{Guid.NewGuid():N}";

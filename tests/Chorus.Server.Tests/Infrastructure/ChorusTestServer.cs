@@ -20,13 +20,16 @@ public sealed class ChorusTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null,
-        Func<ServerOptions, ServerOptions>? configure = null)
+    /// <summary>Starts a server; on <paramref name="databasePath"/> when given (the caller removes it), else on a new temp
+    /// file; on the PostgreSQL database of <paramref name="postgresUrl"/> when given.</summary>
+    public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null, string? databasePath = null,
+        string? postgresUrl = null, Func<ServerOptions, ServerOptions>? configure = null)
     {
-        var databasePath = Path.Combine(Path.GetTempPath(), $"chorus-api-{Guid.NewGuid():N}.db");
+        databasePath ??= Path.Combine(Path.GetTempPath(), $"chorus-api-{Guid.NewGuid():N}.db");
         var options = new ServerOptions
         {
             DatabasePath = databasePath,
+            PostgresUrl = postgresUrl,
             // NORMAL keeps the many small commits of a test run cheap; durability is the storage tests' subject.
             FullSync = false,
             Engine = new EngineOptions

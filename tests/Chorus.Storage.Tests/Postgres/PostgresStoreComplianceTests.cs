@@ -276,4 +276,35 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
 
         Assert.Equal(version.Definition.ToJsonString(), (await Store.GetVersionAsync(TenantA, workflow.Id, 1, Ct))?.Definition.ToJsonString());
     }
+
+    [Fact]
+    public async Task TryInsertIdempotencyKeyAsync_WhileAnotherTransactionHoldsTheKey_WaitsAndFindsItTaken()
+    {
+        // Two nodes starting with one key at once: the second insert must wait for the first's commit and then
+        // see the key taken, or both would start an execution.
+        var key = new IdempotencyRecord
+        {
+            Tenant = TenantA, Key = "race", WorkflowId = Guid.NewGuid(), RequestHash = "h", ExecutionId = Guid.NewGuid(), CreatedAt = T0,
+        };
+        await using var other = await OpenSameStoreAsync();
+        await using var first = await Store.BeginAsync(Ct);
+        Assert.True(await first.TryInsertIdempotencyKeyAsync(key, T0.AddDays(-1)));
+        await using var second = await other.BeginAsync(Ct);
+        var secondInsert = second.TryInsertIdempotencyKeyAsync(key with { ExecutionId = Guid.NewGuid() }, T0.AddDays(-1));
+        await Task.Delay(300);
+        Assert.False(secondInsert.IsCompleted, "the second insert should wait for the first transaction");
+
+        await first.CommitAsync();
+
+        Assert.False(await secondInsert.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(key.ExecutionId, (await second.GetIdempotencyKeyAsync(TenantA, "race", T0.AddDays(-1)))?.ExecutionId);
+    }
+
+    [Fact]
+    public void ClassifyFault_DiskFullAndReadOnlyTransaction_AreStorageFaults()
+    {
+        Assert.Equal(StorageFault.Full, Store.ClassifyFault(new PostgresException("could not extend file", "ERROR", "ERROR", "53100")));
+        Assert.Equal(StorageFault.ReadOnly, Store.ClassifyFault(new PostgresException("read-only", "ERROR", "ERROR", "25006")));
+        Assert.Null(Store.ClassifyFault(new PostgresException("unique", "ERROR", "ERROR", "23505")));
+    }
 }
