@@ -68,7 +68,10 @@ internal sealed class StepInvoker(
         if (!registry.TryGet(context.Step.Type, out var handler))
             return new StepResult.Failed(ErrorCodes.StepConfigurationError, $"Unknown step type '{context.Step.Type}'.", Retryable: false);
         var timeout = context.Step.Timeout ?? options.StepTimeout;
-        using var timeoutCts = new CancellationTokenSource(timeout, time);
+        if (TimeoutSource(timeout) is not { } timeoutCts)
+            return new StepResult.Failed(ErrorCodes.StepConfigurationError,
+                $"Step '{context.Step.Id}' has a timeout of {timeout} that the runtime cannot enforce (at most {MaxEnforceableTimeout.TotalDays:0.#} days).", Retryable: false);
+        using var ownedTimeout = timeoutCts;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
         using var heartbeats = KeepLeaseAsync(heartbeat, linked);
         try
@@ -95,6 +98,23 @@ internal sealed class StepInvoker(
         {
             logger.LogWarning(ex, "Step {StepId} of execution {ExecutionId} threw", context.Step.Id, context.ExecutionId);
             return new StepResult.Failed(ErrorCodes.WorkflowExecutionError, ex.Message, new JsonObject { ["exception"] = ex.GetType().Name });
+        }
+    }
+
+    // What a CancellationTokenSource's timer accepts (uint.MaxValue - 1 milliseconds, about 49.7 days).
+    private static readonly TimeSpan MaxEnforceableTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary>The step's timer, or null for a timeout the runtime cannot enforce: it throws there, outside the
+    /// step's error handling, and the item would come back on every lease instead of failing.</summary>
+    private CancellationTokenSource? TimeoutSource(TimeSpan timeout)
+    {
+        try
+        {
+            return new CancellationTokenSource(timeout, time);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
         }
     }
 
