@@ -28,6 +28,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     public SqliteStore Store { get; }
+    /// <summary>The SQLite file, for a test that must put a row there the engine would never write.</summary>
+    public string DatabasePath => Path.Combine(_dir, "chorus.db");
     public ChorusEngine Engine { get; }
     public ManualTimeProvider Clock { get; }
     public StepCallLog Calls { get; }

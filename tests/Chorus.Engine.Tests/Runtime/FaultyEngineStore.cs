@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Engine.Tests.Runtime;
+
+/// <summary>The real store with one fault injected: every step run saved for an execution of the poisoned
+/// workflow throws, so each commit of that execution's step results fails while every other write goes through.</summary>
+internal sealed class FaultyEngineStore(IEngineStore inner, Func<Guid?> poisonedWorkflow) : IEngineStore
+{
+    private readonly ConcurrentDictionary<Guid, bool> _poisoned = new();
+    private int _faults;
+
+    /// <summary>How many writes the fault refused.</summary>
+    public int Faults => Volatile.Read(ref _faults);
+
+    public bool IsExclusiveWriter => inner.IsExclusiveWriter;
+
+    public Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct) => inner.ListenForWorkAsync(onWork, ct);
+
+    public Task ListenForEventsAsync(Action<EventRecord> onEvent, Func<bool> wanted, CancellationToken ct) =>
+        inner.ListenForEventsAsync(onEvent, wanted, ct);
+
+    public async Task<IEngineTransaction> BeginAsync(CancellationToken ct) => new Transaction(await inner.BeginAsync(ct), this);
+
+    private void Poison(ExecutionRecord execution)
+    {
+        if (execution.WorkflowId == poisonedWorkflow())
+            _poisoned[execution.Id] = true;
+    }
+
+    private void ThrowIfPoisoned(Guid executionId)
+    {
+        if (!_poisoned.ContainsKey(executionId))
+            return;
+        Interlocked.Increment(ref _faults);
+        throw new InvalidOperationException($"Injected fault: writes of execution {executionId} fail.");
+    }
+
+    private sealed class Transaction(IEngineTransaction tx, FaultyEngineStore store) : IEngineTransaction
+    {
+        public Task AnnounceWorkAsync(DateTimeOffset due) => tx.AnnounceWorkAsync(due);
+        public Task AnnounceEventsAsync(IReadOnlyList<long> ids) => tx.AnnounceEventsAsync(ids);
+        public Task SavepointAsync(string name) => tx.SavepointAsync(name);
+        public Task RollbackToSavepointAsync(string name) => tx.RollbackToSavepointAsync(name);
+        public Task ReleaseSavepointAsync(string name) => tx.ReleaseSavepointAsync(name);
+        public Task CommitAsync() => tx.CommitAsync();
+        public ValueTask DisposeAsync() => tx.DisposeAsync();
+        public Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) => tx.GetExecutionAsync(tenant, id);
+
+        public Task InsertExecutionAsync(ExecutionRecord execution)
+        {
+            store.Poison(execution);
+            return tx.InsertExecutionAsync(execution);
+        }
+
+        public Task UpdateExecutionAsync(ExecutionRecord execution) => tx.UpdateExecutionAsync(execution);
+        public Task<int> CountSlotHoldersAsync() => tx.CountSlotHoldersAsync();
+        public Task<ExecutionRecord?> GetOldestPendingAsync() => tx.GetOldestPendingAsync();
+        public Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) => tx.GetActiveChildrenAsync(tenant, parentId);
+        public Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id) => tx.GetWorkflowAsync(tenant, id);
+        public Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number) => tx.GetVersionAsync(tenant, workflowId, number);
+        public Task<long> InsertWorkItemAsync(WorkItem item) => tx.InsertWorkItemAsync(item);
+        public Task<bool> CompleteWorkItemAsync(long id, long fence) => tx.CompleteWorkItemAsync(id, fence);
+        public Task<ExecutionRecord?> CompleteWorkItemAndGetExecutionAsync(WorkItem item) => tx.CompleteWorkItemAndGetExecutionAsync(item);
+        public Task DeleteWorkItemsAsync(TenantId tenant, Guid executionId) => tx.DeleteWorkItemsAsync(tenant, executionId);
+        public Task SetSuspendedAsync(TenantId tenant, Guid executionId, bool suspended) => tx.SetSuspendedAsync(tenant, executionId, suspended);
+        public Task<bool> ReleaseHeldAsync(TenantId tenant, Guid executionId) => tx.ReleaseHeldAsync(tenant, executionId);
+        public Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease) => tx.ClaimAsync(owner, max, now, lease);
+        public Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until) => tx.ExtendLeaseAsync(id, fence, until);
+        public Task<DateTimeOffset?> NextDueAsync() => tx.NextDueAsync();
+        public Task ReleaseLeasesNotOwnedByAsync(string owner) => tx.ReleaseLeasesNotOwnedByAsync(owner);
+        public Task InsertScheduleAsync(ScheduleRecord schedule) => tx.InsertScheduleAsync(schedule);
+        public Task<ScheduleRecord?> GetScheduleAsync(TenantId tenant, Guid id) => tx.GetScheduleAsync(tenant, id);
+        public Task UpdateScheduleAsync(ScheduleRecord schedule) => tx.UpdateScheduleAsync(schedule);
+        public Task DeleteScheduleAsync(TenantId tenant, Guid id) => tx.DeleteScheduleAsync(tenant, id);
+
+        public Task SaveStepRunAsync(StepRunRecord run)
+        {
+            store.ThrowIfPoisoned(run.ExecutionId);
+            return tx.SaveStepRunAsync(run);
+        }
+
+        public Task InsertLogAsync(LogRecord log) => tx.InsertLogAsync(log);
+        public Task<long> InsertEventAsync(EventRecord evt) => tx.InsertEventAsync(evt);
+        public Task InsertSignalAsync(SignalRecord signal) => tx.InsertSignalAsync(signal);
+        public Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name) => tx.TakeSignalAsync(tenant, executionId, name);
+    }
+}
