@@ -17,9 +17,9 @@ public sealed class PoisonItemTests
     public async Task ExecutionWhoseCommitsAlwaysFail_FailsWithInternalError_FreesItsSlot_OthersComplete()
     {
         Guid? poisonedWorkflow = null;
-        FaultyEngineStore? faults = null;
+        InstrumentedEngineStore? faults = null;
         await using var h = await EngineHarness.StartAsync(o => o with { MaxConcurrentWorkflows = 2 },
-            store => faults = new FaultyEngineStore(store, () => poisonedWorkflow));
+            store => faults = new InstrumentedEngineStore(store, () => poisonedWorkflow));
         var slowWorkflow = await h.CreateWorkflowAsync(GateThenCount);
         var plainWorkflow = await h.CreateWorkflowAsync("""{"name": "plain", "steps": [{"id": "a", "name": "A", "type": "count", "next": "b"}, {"id": "b", "name": "B", "type": "count"}]}""");
         poisonedWorkflow = await h.CreateWorkflowAsync("""{"name": "poisoned", "steps": [{"id": "p", "name": "P", "type": "count"}]}""");

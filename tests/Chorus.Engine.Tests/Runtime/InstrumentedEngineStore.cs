@@ -3,12 +3,17 @@ using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Tests.Runtime;
 
-/// <summary>The real store with one fault injected: every step run saved for an execution of the poisoned
-/// workflow throws, so each commit of that execution's step results fails while every other write goes through.</summary>
-internal sealed class FaultyEngineStore(IEngineStore inner, Func<Guid?> poisonedWorkflow) : IEngineStore
+/// <summary>The real store, watched and with one fault injected: every step run saved for an execution of the
+/// poisoned workflow throws, so each commit of that execution's step results fails while every other write goes
+/// through; and it records the most executions any one transaction cancelled.</summary>
+internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? poisonedWorkflow = null) : IEngineStore
 {
     private readonly ConcurrentDictionary<Guid, bool> _poisoned = new();
     private int _faults;
+    private int _mostCancelled;
+
+    /// <summary>The most executions one committed transaction wrote as cancelled.</summary>
+    public int MostCancelledInOneTransaction => Volatile.Read(ref _mostCancelled);
 
     /// <summary>How many writes the fault refused.</summary>
     public int Faults => Volatile.Read(ref _faults);
@@ -24,7 +29,7 @@ internal sealed class FaultyEngineStore(IEngineStore inner, Func<Guid?> poisoned
 
     private void Poison(ExecutionRecord execution)
     {
-        if (execution.WorkflowId == poisonedWorkflow())
+        if (poisonedWorkflow is not null && execution.WorkflowId == poisonedWorkflow())
             _poisoned[execution.Id] = true;
     }
 
@@ -36,14 +41,29 @@ internal sealed class FaultyEngineStore(IEngineStore inner, Func<Guid?> poisoned
         throw new InvalidOperationException($"Injected fault: writes of execution {executionId} fail.");
     }
 
-    private sealed class Transaction(IEngineTransaction tx, FaultyEngineStore store) : IEngineTransaction
+    private void Committed(int cancelled)
     {
+        int seen;
+        while ((seen = Volatile.Read(ref _mostCancelled)) < cancelled && Interlocked.CompareExchange(ref _mostCancelled, cancelled, seen) != seen)
+        {
+        }
+    }
+
+    private sealed class Transaction(IEngineTransaction tx, InstrumentedEngineStore store) : IEngineTransaction
+    {
+        private readonly HashSet<Guid> _cancelled = [];
+
         public Task AnnounceWorkAsync(DateTimeOffset due) => tx.AnnounceWorkAsync(due);
         public Task AnnounceEventsAsync(IReadOnlyList<long> ids) => tx.AnnounceEventsAsync(ids);
         public Task SavepointAsync(string name) => tx.SavepointAsync(name);
         public Task RollbackToSavepointAsync(string name) => tx.RollbackToSavepointAsync(name);
         public Task ReleaseSavepointAsync(string name) => tx.ReleaseSavepointAsync(name);
-        public Task CommitAsync() => tx.CommitAsync();
+        public async Task CommitAsync()
+        {
+            await tx.CommitAsync();
+            store.Committed(_cancelled.Count);
+        }
+
         public ValueTask DisposeAsync() => tx.DisposeAsync();
         public Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) => tx.GetExecutionAsync(tenant, id);
 
@@ -53,7 +73,13 @@ internal sealed class FaultyEngineStore(IEngineStore inner, Func<Guid?> poisoned
             return tx.InsertExecutionAsync(execution);
         }
 
-        public Task UpdateExecutionAsync(ExecutionRecord execution) => tx.UpdateExecutionAsync(execution);
+        public Task UpdateExecutionAsync(ExecutionRecord execution)
+        {
+            if (execution.Status == ExecutionStatus.Cancelled)
+                _cancelled.Add(execution.Id);
+            return tx.UpdateExecutionAsync(execution);
+        }
+
         public Task<int> CountSlotHoldersAsync() => tx.CountSlotHoldersAsync();
         public Task<ExecutionRecord?> GetOldestPendingAsync() => tx.GetOldestPendingAsync();
         public Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) => tx.GetActiveChildrenAsync(tenant, parentId);
