@@ -53,12 +53,13 @@ public sealed class SubflowTreeTests : IAsyncLifetime
             {"name": "deep", "steps": [{"id": "sub", "name": "Sub", "type": "subflow", "config": {"workflow_id": "{{variables.wf}}", "recursive": true}}]}
             """);
         var ids = Enumerable.Range(0, depth + 1).Select(_ => Guid.NewGuid()).ToArray();
-        await using (var tx = await _h.Store.BeginAsync(CancellationToken.None))
+        // Through the engine's committer: the embedded store has one writer connection, and the engine holds it.
+        await _h.Engine.CommitAsync(async s =>
         {
             for (var level = 0; level <= depth; level++)
-                await tx.InsertExecutionAsync(Waiting(wf, ids[level], level == 0 ? null : ids[level - 1], level < depth ? ids[level + 1] : null, level));
-            await tx.CommitAsync();
-        }
+                await s.Tx.InsertExecutionAsync(Waiting(wf, ids[level], level == 0 ? null : ids[level - 1], level < depth ? ids[level + 1] : null, level));
+            return true;
+        }, CancellationToken.None);
 
         await _h.Engine.CancelAsync(EngineHarness.Tenant, ids[0]);
 
