@@ -133,6 +133,9 @@ internal sealed partial class ExecutionCommands
     {
         if (!await s.Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false))
             return false;
+        // Retried meanwhile: its children now are new ones, started after it ended.
+        if (await s.GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false) is { IsTerminal: false })
+            return false;
         await EndDescendantsAsync(s, item.Tenant, item.ExecutionId, time.GetUtcNow()).ConfigureAwait(false);
         await AdmitPendingAsync(s).ConfigureAwait(false);
         return true;
