@@ -13,8 +13,9 @@ internal sealed partial class Worker
 
     private async Task ContainAsync(WorkItem item, Exception ex)
     {
-        // A store that cannot write at all fails every execution alike; that is not this execution's fault.
-        if (ex is ChorusException c && IsStoreFault(c) || item.Kind == WorkItemKind.Fire)
+        // Stopping: the committer refuses new work, and the item comes back with its lease. A store that cannot
+        // write at all fails every execution alike; that is not this execution's fault.
+        if (_claiming.IsCancellationRequested || ex is ChorusException c && IsStoreFault(c) || item.Kind == WorkItemKind.Fire)
         {
             logger.LogError(ex, "Work item {ItemId} ({Kind}) of {ExecutionId} step {StepId} failed", item.Id, item.Kind, item.ExecutionId, item.StepId);
             return;
