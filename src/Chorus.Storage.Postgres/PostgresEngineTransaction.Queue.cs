@@ -95,7 +95,21 @@ internal sealed partial class PostgresEngineTransaction
         return Task.CompletedTask;
     }
 
-    private static WorkItem Map(NpgsqlDataReader r) => new()
+    /// <summary>A row a claim leased; one it cannot read (a payload it cannot parse) comes back marked as such, so
+    /// that it fails alone instead of failing every claim that reaches it.</summary>
+    private static WorkItem Map(NpgsqlDataReader r)
+    {
+        try
+        {
+            return MapReadable(r);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            return WorkItem.Unreadable(r.Long("id"), new TenantId(r.Text("tenant_id")!), r.Id("execution_id"), r.Text("step_id")!, r.Long("fence"), ex);
+        }
+    }
+
+    private static WorkItem MapReadable(NpgsqlDataReader r) => new()
     {
         Id = r.Long("id"),
         Tenant = new TenantId(r.Text("tenant_id")!),

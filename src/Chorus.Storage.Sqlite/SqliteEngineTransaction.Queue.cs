@@ -48,8 +48,19 @@ internal sealed partial class SqliteEngineTransaction
         var items = new List<WorkItem>();
         await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
         while (await r.ReadAsync().ConfigureAwait(false))
+            items.Add(ReadClaimed(r));
+        // RETURNING yields rows in the order the UPDATE visits them (rowid), not the subquery's ORDER BY.
+        items.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.Id.CompareTo(b.Id));
+        return items;
+    }
+
+    /// <summary>A row this claim leased; one it cannot read (a payload it cannot parse) comes back marked as such,
+    /// so that it fails alone instead of failing every claim that reaches it.</summary>
+    private static WorkItem ReadClaimed(SqliteDataReader r)
+    {
+        try
         {
-            items.Add(new WorkItem
+            return new WorkItem
             {
                 Id = r.Long("id"),
                 Tenant = new TenantId(r.Text("tenant_id")!),
@@ -62,11 +73,12 @@ internal sealed partial class SqliteEngineTransaction
                 Suspended = r.Long("suspended") != 0,
                 Payload = r.Json("payload")?.AsObject(),
                 Fence = r.Long("fence"),
-            });
+            };
         }
-        // RETURNING yields rows in the order the UPDATE visits them (rowid), not the subquery's ORDER BY.
-        items.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.Id.CompareTo(b.Id));
-        return items;
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            return WorkItem.Unreadable(r.Long("id"), new TenantId(r.Text("tenant_id")!), r.Id("execution_id"), r.Text("step_id")!, r.Long("fence"), ex);
+        }
     }
 
     public async Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until) =>

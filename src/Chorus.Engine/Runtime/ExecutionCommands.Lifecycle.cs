@@ -51,21 +51,10 @@ internal sealed partial class ExecutionCommands
         await EndAsync(s, e, now).ConfigureAwait(false);
     }
 
-    /// <summary>What every terminal status shares: no work left, children stopped, parent told, slot freed.</summary>
+    /// <summary>What every terminal status shares: no work left, parent told, slot freed, descendants ended.</summary>
     private async Task EndAsync(CommitScope s, ExecutionRecord e, DateTimeOffset now)
     {
         await s.Tx.DeleteWorkItemsAsync(e.Tenant, e.Id).ConfigureAwait(false);
-        foreach (var childId in await s.Tx.GetActiveChildrenAsync(e.Tenant, e.Id).ConfigureAwait(false))
-        {
-            var child = await s.GetExecutionAsync(e.Tenant, childId).ConfigureAwait(false);
-            if (child is { IsTerminal: false })
-            {
-                child.Status = ExecutionStatus.Cancelled;
-                child.CompletedAt = now;
-                await EndAsync(s, child, now).ConfigureAwait(false);
-                await s.UpdateExecutionAsync(child).ConfigureAwait(false);
-            }
-        }
         await Log(s, e, null, e.Status == ExecutionStatus.Completed ? "info" : "warning", $"Execution {e.Status.ToWire()}").ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, null, $"Execution {e.Status.ToWire()}")).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionFinished(e, now)).ConfigureAwait(false);
@@ -73,31 +62,10 @@ internal sealed partial class ExecutionCommands
         // the parent's subflow step, which would otherwise wait forever.
         if (e.ParentExecutionId is { } parentId && e.ParentStepId is { } parentStep)
             await NotifyParentAsync(s, e, parentId, parentStep, now).ConfigureAwait(false);
-        if (e.Status.IsTerminal())
-        {
-            // Admission counts slot holders in the table, so the ended status must be written first to free the slot.
-            await s.UpdateExecutionAsync(e).ConfigureAwait(false);
-            await AdmitPendingAsync(s).ConfigureAwait(false);
-        }
-    }
-
-    private async Task NotifyParentAsync(CommitScope s, ExecutionRecord child, Guid parentId, string parentStep, DateTimeOffset now)
-    {
-        var parent = await s.GetExecutionAsync(child.Tenant, parentId).ConfigureAwait(false);
-        if (parent is null || parent.IsTerminal || !parent.State.Steps.TryGetValue(parentStep, out var state) || state.Child != child.Id)
-            return;
-        var payload = child.Status == ExecutionStatus.Completed
-            ? new JsonObject { ["output"] = child.Output?.DeepClone() }
-            : new JsonObject
-            {
-                ["error"] = new JsonObject
-                {
-                    ["code"] = ErrorCodes.WorkflowExecutionError,
-                    ["message"] = $"Child execution {child.Id} {child.Status.ToWire()}",
-                    ["details"] = child.Error?.DeepClone(),
-                },
-            };
-        await AddResumeAsync(s, parent, parentStep, state.Attempt, now, payload).ConfigureAwait(false);
+        // Admission counts slot holders in the table, so the ended status must be written first to free the slot.
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await EndDescendantsAsync(s, e.Tenant, e.Id, now).ConfigureAwait(false);
+        await AdmitPendingAsync(s).ConfigureAwait(false);
     }
 
     private Task AddResumeAsync(CommitScope s, ExecutionRecord e, string stepId, int attempt, DateTimeOffset dueAt, JsonObject payload) =>

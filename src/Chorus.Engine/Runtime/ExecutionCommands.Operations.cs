@@ -151,6 +151,27 @@ internal sealed partial class ExecutionCommands
         return true;
     }
 
+    /// <summary>Fails the execution of a poison item (one whose run or commit kept throwing) with internal_error.
+    /// Its error names the exception's type only: the message may hold the store's internals, the log has it all.
+    /// False when there is nothing to fail; the execution's items are then removed, so none comes back.</summary>
+    public async Task<bool> FailWithInternalErrorAsync(CommitScope s, WorkItem item, int failures, Exception cause)
+    {
+        var e = await s.GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+        if (e is null || e.IsTerminal)
+        {
+            await s.Tx.DeleteWorkItemsAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+            return false;
+        }
+        await FailExecutionAsync(s, e, new JsonObject
+        {
+            ["step_id"] = item.StepId.Length > 0 ? item.StepId : e.CurrentStep,
+            ["code"] = ErrorCodes.InternalError,
+            ["message"] = $"The engine failed {failures} times in a row to run or commit this execution's work and stopped it; the server log names the cause.",
+            ["details"] = new JsonObject { ["exception"] = cause.GetType().Name, ["work_item_id"] = item.Id },
+        }, time.GetUtcNow()).ConfigureAwait(false);
+        return true;
+    }
+
     private static ChorusException Conflict(ExecutionRecord e, string action) =>
         new(ErrorCodes.Conflict, $"Cannot {action} an execution that is {e.Status.ToWire()}.",
             new JsonObject { ["status"] = e.Status.ToWire() });

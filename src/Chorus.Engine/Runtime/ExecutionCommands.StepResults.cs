@@ -195,20 +195,6 @@ internal sealed partial class ExecutionCommands
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, step.Name, $"Waiting for {DescribeWait(result)}")).ConfigureAwait(false);
     }
 
-    private async Task<ExecutionRecord> StartChildAsync(CommitScope s, ExecutionRecord parent, StepDefinition step, StepResult.StartChild child)
-    {
-        var workflow = await s.Tx.GetWorkflowAsync(parent.Tenant, child.WorkflowId).ConfigureAwait(false)
-            ?? throw new StepConfigurationException($"Subflow workflow {child.WorkflowId} does not exist.");
-        var version = await s.Tx.GetVersionAsync(parent.Tenant, workflow.Id, workflow.CurrentVersion).ConfigureAwait(false)
-            ?? throw new StepConfigurationException($"Subflow workflow {child.WorkflowId} has no version.");
-        var graph = await graphs.GetAsync(parent.Tenant, workflow.Id, version.Number, () => Task.FromResult<WorkflowVersionRecord?>(version)).ConfigureAwait(false);
-        return await StartAsync(s, new StartRequest
-        {
-            Tenant = parent.Tenant, Version = version, Graph = graph, Input = child.Input, Mode = parent.Mode,
-            IsTest = parent.IsTest, ParentExecutionId = parent.Id, ParentStepId = step.Id,
-        }).ConfigureAwait(false);
-    }
-
     private static string DescribeWait(StepResult result) => result switch
     {
         StepResult.WaitUntil u => $"the time {u.DueAt:O}",

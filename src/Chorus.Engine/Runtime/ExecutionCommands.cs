@@ -21,6 +21,8 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         public string? ParentStepId { get; init; }
         /// <summary>What started it when not a direct call (a schedule), kept in the context as <c>trigger</c>.</summary>
         public JsonObject? Trigger { get; init; }
+        /// <summary>A child's place in its tree of subflows; null for a root.</summary>
+        public SubflowLineage? Lineage { get; init; }
     }
 
     public async Task<ExecutionRecord> StartAsync(CommitScope s, StartRequest request)
@@ -42,7 +44,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
                 // Seed 002 templates read the input as variables ("{{variables.email}}").
                 ["variables"] = input is JsonObject ? input.DeepClone() : new JsonObject(),
             },
-            State = new ExecutionState(),
+            State = new ExecutionState { Lineage = request.Lineage },
             IsTest = request.IsTest,
             ParentExecutionId = request.ParentExecutionId,
             ParentStepId = request.ParentStepId,

@@ -10,7 +10,7 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>Claims due work items and runs them, up to <see cref="EngineOptions.WorkerConcurrency"/> at once.
 /// Claims go through the committer like every other write.</summary>
-internal sealed class Worker(
+internal sealed partial class Worker(
     Committer committer,
     ExecutionCommands commands,
     ScheduleCommands schedules,
@@ -159,6 +159,8 @@ internal sealed class Worker(
     {
         try
         {
+            if (item.ReadError is { } unreadable)
+                throw new InvalidDataException($"The store could not read work item {item.Id}: {unreadable}");
             if (!await StillLeasedAsync(item).ConfigureAwait(false))
                 return;
             switch (item.Kind)
@@ -171,6 +173,9 @@ internal sealed class Worker(
                 case WorkItemKind.Fire:
                     await committer.RunAsync(s => schedules.FireAsync(s, item), CancellationToken.None).ConfigureAwait(false);
                     break;
+                case WorkItemKind.EndDescendants:
+                    await committer.RunAsync(s => commands.ContinueEndingDescendantsAsync(s, item), CancellationToken.None).ConfigureAwait(false);
+                    break;
                 case WorkItemKind.Resume:
                     await CommitAsync(new ExecutionCommands.StepOutcome { Item = item, Result = ResumeResult(item.Payload), StartedAt = time.GetUtcNow() }).ConfigureAwait(false);
                     break;
@@ -182,6 +187,7 @@ internal sealed class Worker(
                         await committer.RunAsync(s => s.Tx.CompleteWorkItemAsync(item.Id, item.Fence), CancellationToken.None).ConfigureAwait(false);
                     break;
             }
+            _failures.Succeeded(item.ExecutionId);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -195,7 +201,7 @@ internal sealed class Worker(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Work item {ItemId} of execution {ExecutionId} step {StepId} failed to commit", item.Id, item.ExecutionId, item.StepId);
+            await ContainAsync(item, ex).ConfigureAwait(false);
         }
     }
 
@@ -205,7 +211,7 @@ internal sealed class Worker(
         {
             await committer.RunAsync(s => commands.ApplyOutcomeAsync(s, outcome), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is StepConfigurationException or ChorusException)
+        catch (Exception ex) when (ex is StepConfigurationException || (ex is ChorusException c && !IsStoreFault(c)))
         {
             var failed = outcome with { Result = ExecutionCommands.AsFailure(ex) };
             await committer.RunAsync(s => commands.ApplyOutcomeAsync(s, failed), CancellationToken.None).ConfigureAwait(false);

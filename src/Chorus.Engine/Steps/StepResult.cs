@@ -22,7 +22,8 @@ public abstract record StepResult
     public sealed record WaitForSignal(string Name, SignalKind Kind, JsonObject? InputSchema = null) : StepResult;
 
     /// <summary>Start another workflow as a child; the step completes with the child's output.</summary>
-    public sealed record StartChild(Guid WorkflowId, JsonNode? Input) : StepResult;
+    /// <param name="Recursive">The step may start a workflow already on its ancestor chain (up to the depth limit).</param>
+    public sealed record StartChild(Guid WorkflowId, JsonNode? Input, bool Recursive = false) : StepResult;
 
     public static Completed Done(JsonNode? output = null) => new(output);
 }

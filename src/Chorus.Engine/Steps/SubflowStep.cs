@@ -1,10 +1,12 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 
 namespace Chorus.Engine.Steps;
 
 /// <summary>Runs another workflow as a child [002][003]; the engine completes this step with the child's
-/// output. The child gets config.input, or this execution's input when none is given.</summary>
+/// output. The child gets config.input, or this execution's input when none is given. A child may not run a
+/// workflow already on its ancestor chain unless config.recursive is true, and then only to SUBFLOW_MAX_DEPTH.</summary>
 internal sealed class SubflowStep : IStepHandler
 {
     public string Type => "subflow";
@@ -18,11 +20,14 @@ internal sealed class SubflowStep : IStepHandler
         if (!Guid.TryParse(text, out var workflowId))
             throw new StepConfigurationException($"config.workflow_id must be a workflow id (a GUID), got '{text}'.");
         var input = config.TryGetPropertyValue("input", out var given) ? given?.DeepClone() : context.Data["input"]?.DeepClone();
-        return Task.FromResult<StepResult>(new StepResult.StartChild(workflowId, input));
+        var recursive = StepJson.Bool(config, "recursive") ?? false;
+        return Task.FromResult<StepResult>(new StepResult.StartChild(workflowId, input, recursive));
     }
 
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step)
     {
+        if (step.Config["recursive"] is { } recursive && recursive.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            yield return new("config.recursive", "Must be true or false: whether this step may start a workflow already on its ancestor chain.");
         var field = IdFields.FirstOrDefault(step.Config.ContainsKey);
         if (field is null)
         {

@@ -20,6 +20,12 @@ public sealed class ExecutionState
     [JsonPropertyName("last_completed")]
     public string? LastCompleted { get; set; }
 
+    /// <summary>Where a child execution sits in its tree of subflows; null for a root (and for children started
+    /// before lineage was kept, which then count as roots).</summary>
+    [JsonPropertyName("lineage")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SubflowLineage? Lineage { get; set; }
+
     /// <summary>Loop iterations (foreach items, nested ones included) the execution has run in all, held against
     /// LOOP_MAX_ITERATIONS.</summary>
     [JsonPropertyName("loop_iterations")]
@@ -71,6 +77,26 @@ public sealed class StepState
 
     [JsonPropertyName("started_at")]
     public DateTimeOffset? StartedAt { get; set; }
+}
+
+/// <summary>Kept with each child so that starting a grandchild needs no walk up the chain: the depth (a root is
+/// 0) and the distinct workflows on the chain from the root down to this execution, itself included. Distinct,
+/// so a recursive chain of one workflow a thousand deep still carries one id.</summary>
+public sealed class SubflowLineage
+{
+    [JsonPropertyName("depth")]
+    public int Depth { get; set; }
+
+    [JsonPropertyName("workflows")]
+    public List<Guid> Workflows { get; set; } = [];
+
+    public static SubflowLineage RootOf(Guid workflowId) => new() { Depth = 0, Workflows = [workflowId] };
+
+    public SubflowLineage Child(Guid workflowId) => new()
+    {
+        Depth = Depth + 1,
+        Workflows = Workflows.Contains(workflowId) ? [.. Workflows] : [.. Workflows, workflowId],
+    };
 }
 
 // A waiting step's input_schema is author JSON inside the state: read it as deep as every other stored value.

@@ -144,20 +144,18 @@ public interface IEngineTransaction : IAsyncDisposable
     Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name);
 
     /// <summary>The tenant's key if it was written at or after <paramref name="notBefore"/> (older keys have expired).</summary>
-    Task<IdempotencyRecord?> GetIdempotencyKeyAsync(TenantId tenant, string key, DateTimeOffset notBefore) =>
-        throw new NotSupportedException("This store does not keep idempotency keys.");
+    Task<IdempotencyRecord?> GetIdempotencyKeyAsync(TenantId tenant, string key, DateTimeOffset notBefore);
 
     /// <summary>Writes the key unless the tenant holds it already and it is not older than <paramref name="notBefore"/>
     /// (an expired key is replaced). False when the key is held: on a shared store this waits for a concurrent
     /// transaction that wrote it, so two racing starts cannot both win.</summary>
-    Task<bool> TryInsertIdempotencyKeyAsync(IdempotencyRecord record, DateTimeOffset notBefore) =>
-        throw new NotSupportedException("This store does not keep idempotency keys.");
+    Task<bool> TryInsertIdempotencyKeyAsync(IdempotencyRecord record, DateTimeOffset notBefore);
 
     /// <summary>Deletes keys written before <paramref name="before"/>; returns how many.</summary>
-    Task<int> PruneIdempotencyKeysAsync(DateTimeOffset before) => Task.FromResult(0);
+    Task<int> PruneIdempotencyKeysAsync(DateTimeOffset before);
 
     /// <summary>Rewrites one row, so a commit proves the store still takes writes (readiness).</summary>
-    Task ProbeWriteAsync(DateTimeOffset now) => Task.CompletedTask;
+    Task ProbeWriteAsync(DateTimeOffset now);
 }
 
 internal static class JsonNodeExtensions

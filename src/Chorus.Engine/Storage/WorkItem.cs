@@ -12,6 +12,9 @@ public enum WorkItemKind
     Deadline,
     /// <summary>A schedule's next occurrence: start an execution. The item's execution id is the schedule's id.</summary>
     Fire,
+    /// <summary>The execution ended and some of its descendants are still going: end them, a bounded number per
+    /// transaction, so a tree of any size ends without one huge transaction.</summary>
+    EndDescendants,
 }
 
 /// <summary>A unit of due work. A worker leases it; the fence grows with every lease, so a holder whose lease
@@ -34,4 +37,15 @@ public sealed record WorkItem
     /// <summary>Set when the item is inserted already leased to the node that will run it next.</summary>
     public string? LeaseOwner { get; init; }
     public DateTimeOffset? LeaseExpiresAt { get; init; }
+    /// <summary>Set by a store that leased the row but could not read all of it (a payload it cannot parse): the
+    /// worker then treats the item as failed, and one bad row cannot make every claim fail.</summary>
+    public string? ReadError { get; init; }
+
+    /// <summary>What a claim returns for a row it leased but could not read: the columns every row has, so the
+    /// worker can charge the failure to the right execution.</summary>
+    public static WorkItem Unreadable(long id, TenantId tenant, Guid executionId, string stepId, long fence, Exception error) => new()
+    {
+        Id = id, Tenant = tenant, ExecutionId = executionId, StepId = stepId, Kind = WorkItemKind.Run, DueAt = DateTimeOffset.MinValue,
+        Fence = fence, ReadError = $"{error.GetType().Name}: {error.Message}",
+    };
 }

@@ -28,6 +28,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     public SqliteStore Store { get; }
+    /// <summary>The SQLite file, for a test that must put a row there the engine would never write.</summary>
+    public string DatabasePath => Path.Combine(_dir, "chorus.db");
     public ChorusEngine Engine { get; }
     public ManualTimeProvider Clock { get; }
     public StepCallLog Calls { get; }
@@ -35,7 +37,9 @@ internal sealed class EngineHarness : IAsyncDisposable
     public GateStep Gate { get; }
 
     /// <summary>Leases are long so that skipping time never hands a running step to another claim.</summary>
-    public static async Task<EngineHarness> StartAsync(Func<EngineOptions, EngineOptions>? configure = null)
+    /// <param name="engineStore">Wraps the store the engine writes through (fault injection); reads stay direct.</param>
+    public static async Task<EngineHarness> StartAsync(Func<EngineOptions, EngineOptions>? configure = null,
+        Func<SqliteStore, IEngineStore>? engineStore = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "chorus-engine-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -51,7 +55,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             .Register(gate);
         var options = new EngineOptions { LeaseDuration = TimeSpan.FromHours(1), WorkerConcurrency = 16 };
         options = configure?.Invoke(options) ?? options;
-        var engine = new ChorusEngine(store, store, store, registry, options, clock);
+        var engine = new ChorusEngine(engineStore?.Invoke(store) ?? store, store, store, registry, options, clock);
         await engine.StartAsync(reclaimForeignLeases: true);
         return new EngineHarness(dir, store, engine, clock, calls, blocker, gate);
     }

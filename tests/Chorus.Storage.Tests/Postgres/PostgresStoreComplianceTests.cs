@@ -21,6 +21,10 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
 
     protected override Task CleanUpAsync() => _databases.DropAllAsync();
 
+    protected override async Task MakePayloadUnreadableAsync(long itemId) =>
+        Assert.Equal(itemId, await PostgresTestDatabase.ScalarAsync(_databases.FirstUrl,
+            $"UPDATE workflow.work_items SET payload = (repeat('[', 5000) || repeat(']', 5000))::jsonb WHERE id = {itemId} RETURNING id"));
+
     private static int EmbeddedMigrationCount =>
         typeof(PostgresStore).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
 

@@ -28,6 +28,16 @@ public sealed class SqliteStoreComplianceTests : StoreComplianceTests<SqliteStor
         return Task.CompletedTask;
     }
 
+    protected override async Task MakePayloadUnreadableAsync(long itemId)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _paths[0], Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "UPDATE work_items SET payload = '{\"output\": ' WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", itemId);
+        Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+    }
+
     private static int EmbeddedMigrationCount =>
         typeof(SqliteStore).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
 

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Engine.Tests.Runtime;
+
+/// <summary>The real store, watched and with one fault injected: every step run saved for an execution of the
+/// poisoned workflow throws, so each commit of that execution's step results fails while every other write goes
+/// through; and it records the most executions any one transaction cancelled.</summary>
+internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? poisonedWorkflow = null) : IEngineStore
+{
+    private readonly ConcurrentDictionary<Guid, bool> _poisoned = new();
+    private int _faults;
+    private int _mostCancelled;
+
+    /// <summary>The most executions one committed transaction wrote as cancelled.</summary>
+    public int MostCancelledInOneTransaction => Volatile.Read(ref _mostCancelled);
+
+    /// <summary>How many writes the fault refused.</summary>
+    public int Faults => Volatile.Read(ref _faults);
+
+    public bool IsExclusiveWriter => inner.IsExclusiveWriter;
+
+    public Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct) => inner.ListenForWorkAsync(onWork, ct);
+
+    public Task ListenForEventsAsync(Action<EventRecord> onEvent, Func<bool> wanted, CancellationToken ct) =>
+        inner.ListenForEventsAsync(onEvent, wanted, ct);
+
+    public async Task<IEngineTransaction> BeginAsync(CancellationToken ct) => new Transaction(await inner.BeginAsync(ct), this);
+
+    private void Poison(ExecutionRecord execution)
+    {
+        if (poisonedWorkflow is not null && execution.WorkflowId == poisonedWorkflow())
+            _poisoned[execution.Id] = true;
+    }
+
+    private void ThrowIfPoisoned(Guid executionId)
+    {
+        if (!_poisoned.ContainsKey(executionId))
+            return;
+        Interlocked.Increment(ref _faults);
+        throw new InvalidOperationException($"Injected fault: writes of execution {executionId} fail.");
+    }
+
+    private void Committed(int cancelled)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref _mostCancelled)) < cancelled && Interlocked.CompareExchange(ref _mostCancelled, cancelled, seen) != seen)
+        {
+        }
+    }
+
+    private sealed class Transaction(IEngineTransaction tx, InstrumentedEngineStore store) : IEngineTransaction
+    {
+        private readonly HashSet<Guid> _cancelled = [];
+
+        public Task AnnounceWorkAsync(DateTimeOffset due) => tx.AnnounceWorkAsync(due);
+        public Task AnnounceEventsAsync(IReadOnlyList<long> ids) => tx.AnnounceEventsAsync(ids);
+        public Task SavepointAsync(string name) => tx.SavepointAsync(name);
+        public Task RollbackToSavepointAsync(string name) => tx.RollbackToSavepointAsync(name);
+        public Task ReleaseSavepointAsync(string name) => tx.ReleaseSavepointAsync(name);
+        public async Task CommitAsync()
+        {
+            await tx.CommitAsync();
+            store.Committed(_cancelled.Count);
+        }
+
+        public ValueTask DisposeAsync() => tx.DisposeAsync();
+        public Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) => tx.GetExecutionAsync(tenant, id);
+
+        public Task InsertExecutionAsync(ExecutionRecord execution)
+        {
+            store.Poison(execution);
+            return tx.InsertExecutionAsync(execution);
+        }
+
+        public Task UpdateExecutionAsync(ExecutionRecord execution)
+        {
+            if (execution.Status == ExecutionStatus.Cancelled)
+                _cancelled.Add(execution.Id);
+            return tx.UpdateExecutionAsync(execution);
+        }
+
+        public Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant) => tx.CountSlotHoldersAsync(tenant);
+        public Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap) => tx.GetOldestAdmissiblePendingAsync(tenantCap);
+        public Task<IdempotencyRecord?> GetIdempotencyKeyAsync(TenantId tenant, string key, DateTimeOffset notBefore) => tx.GetIdempotencyKeyAsync(tenant, key, notBefore);
+        public Task<bool> TryInsertIdempotencyKeyAsync(IdempotencyRecord record, DateTimeOffset notBefore) => tx.TryInsertIdempotencyKeyAsync(record, notBefore);
+        public Task<int> PruneIdempotencyKeysAsync(DateTimeOffset before) => tx.PruneIdempotencyKeysAsync(before);
+        public Task ProbeWriteAsync(DateTimeOffset now) => tx.ProbeWriteAsync(now);
+        public Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) => tx.GetActiveChildrenAsync(tenant, parentId);
+        public Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id) => tx.GetWorkflowAsync(tenant, id);
+        public Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number) => tx.GetVersionAsync(tenant, workflowId, number);
+        public Task<long> InsertWorkItemAsync(WorkItem item) => tx.InsertWorkItemAsync(item);
+        public Task<bool> CompleteWorkItemAsync(long id, long fence) => tx.CompleteWorkItemAsync(id, fence);
+        public Task<ExecutionRecord?> CompleteWorkItemAndGetExecutionAsync(WorkItem item) => tx.CompleteWorkItemAndGetExecutionAsync(item);
+        public Task DeleteWorkItemsAsync(TenantId tenant, Guid executionId) => tx.DeleteWorkItemsAsync(tenant, executionId);
+        public Task SetSuspendedAsync(TenantId tenant, Guid executionId, bool suspended) => tx.SetSuspendedAsync(tenant, executionId, suspended);
+        public Task<bool> ReleaseHeldAsync(TenantId tenant, Guid executionId) => tx.ReleaseHeldAsync(tenant, executionId);
+        public Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease) => tx.ClaimAsync(owner, max, now, lease);
+        public Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until) => tx.ExtendLeaseAsync(id, fence, until);
+        public Task<DateTimeOffset?> NextDueAsync() => tx.NextDueAsync();
+        public Task ReleaseLeasesNotOwnedByAsync(string owner) => tx.ReleaseLeasesNotOwnedByAsync(owner);
+        public Task InsertScheduleAsync(ScheduleRecord schedule) => tx.InsertScheduleAsync(schedule);
+        public Task<ScheduleRecord?> GetScheduleAsync(TenantId tenant, Guid id) => tx.GetScheduleAsync(tenant, id);
+        public Task UpdateScheduleAsync(ScheduleRecord schedule) => tx.UpdateScheduleAsync(schedule);
+        public Task DeleteScheduleAsync(TenantId tenant, Guid id) => tx.DeleteScheduleAsync(tenant, id);
+
+        public Task SaveStepRunAsync(StepRunRecord run)
+        {
+            store.ThrowIfPoisoned(run.ExecutionId);
+            return tx.SaveStepRunAsync(run);
+        }
+
+        public Task InsertLogAsync(LogRecord log) => tx.InsertLogAsync(log);
+        public Task<long> InsertEventAsync(EventRecord evt) => tx.InsertEventAsync(evt);
+        public Task InsertSignalAsync(SignalRecord signal) => tx.InsertSignalAsync(signal);
+        public Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name) => tx.TakeSignalAsync(tenant, executionId, name);
+    }
+}
