@@ -18,7 +18,7 @@ public sealed class PoisonItemTests
     {
         Guid? poisonedWorkflow = null;
         InstrumentedEngineStore? faults = null;
-        await using var h = await EngineHarness.StartAsync(o => o with { MaxConcurrentWorkflows = 2 },
+        await using var h = await EngineHarness.StartAsync(o => o with { MaxConcurrentWorkflows = 2, Limits = o.Limits with { TenantSlotShare = 1 } },
             store => faults = new InstrumentedEngineStore(store, () => poisonedWorkflow));
         var slowWorkflow = await h.CreateWorkflowAsync(GateThenCount);
         var plainWorkflow = await h.CreateWorkflowAsync("""{"name": "plain", "steps": [{"id": "a", "name": "A", "type": "count", "next": "b"}, {"id": "b", "name": "B", "type": "count"}]}""");
@@ -67,14 +67,14 @@ public sealed class PoisonItemTests
     [Fact]
     public async Task AStepTimeoutTheRuntimeCannotEnforce_FailsTheStep_InsteadOfThrowingOutsideItsErrorHandling()
     {
-        // A CancellationTokenSource takes at most about 49.7 days.
+        // A CancellationTokenSource takes at most about 49.7 days; a setting must not get past it either.
         await using var h = await EngineHarness.StartAsync(o => o with { StepTimeout = TimeSpan.FromDays(50) });
         var id = await h.StartAsync(await h.CreateWorkflowAsync("""{"name": "long", "steps": [{"id": "a", "name": "A", "type": "count"}]}"""));
 
         var failed = await h.WaitForStatusAsync(id, ExecutionStatus.Failed, nudge: false);
 
         Assert.Equal("step_configuration_error", failed.Error!["code"]!.GetValue<string>());
-        Assert.Contains("cannot enforce", failed.Error["message"]!.GetValue<string>());
+        Assert.Contains("at most 30 days", failed.Error["message"]!.GetValue<string>());
         Assert.Single(await h.RunsAsync(id));
     }
 

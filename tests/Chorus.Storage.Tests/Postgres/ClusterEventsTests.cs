@@ -43,9 +43,9 @@ public sealed class ClusterEventsTests : IAsyncLifetime
     {
         var (storeA, engineA) = _nodes[0];
         var (_, engineB) = _nodes[1];
-        var seenOnA = new ConcurrentBag<long>();
+        var seenOnA = new ConcurrentBag<(long Id, Guid? Execution)>();
         var seenOnB = new ConcurrentBag<(long Id, string Type, Guid? Execution)>();
-        using var a = engineA.Events.Subscribe(e => seenOnA.Add(e.Id));
+        using var a = engineA.Events.Subscribe(e => seenOnA.Add((e.Id, e.ExecutionId)));
         using var b = engineB.Events.Subscribe(e => seenOnB.Add((e.Id, e.Type, e.ExecutionId)));
         var (workflow, _) = await new WorkflowService(storeA, engineA.Registry, TimeProvider.System).CreateAsync(Tenant,
             JsonNode.Parse("""{"name": "two steps", "steps": [{"id": "a", "type": "comment", "next": "b"}, {"id": "b", "type": "output", "config": {"value": 1}}]}""")!.AsObject(),
@@ -61,7 +61,10 @@ public sealed class ClusterEventsTests : IAsyncLifetime
         await Task.Delay(300); // late duplicates, if any, would arrive now
         Assert.Equal(seenOnB.Count, seenOnB.Select(e => e.Id).Distinct().Count());
         Assert.Equal(seenOnA.Count, seenOnA.Distinct().Count());
-        Assert.Equal(seenOnB.Select(e => e.Id).Order(), seenOnA.Order());
+        // Only the execution's events: the workflow's creation event was written by a service without an engine, so
+        // A never publishes it, and B sees it or not depending on whether its listener had started.
+        Assert.Equal(seenOnB.Where(e => e.Execution == execution.Id).Select(e => e.Id).Order(),
+            seenOnA.Where(e => e.Execution == execution.Id).Select(e => e.Id).Order());
     }
 
     [Fact]
