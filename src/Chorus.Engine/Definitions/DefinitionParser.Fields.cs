@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Chorus.Engine.Definitions;
@@ -31,45 +30,14 @@ public static partial class DefinitionParser
         foreach (var (key, _) in obj)
         {
             if (!known.Contains(key))
-                errors.Add(at.Error(key, $"Unknown field '{Printable(key)}'; the known fields here are {string.Join(", ", known.Order(StringComparer.Ordinal))}."));
+                errors.Add(at.Error(key, $"Unknown field '{NulCharacters.Printable(key)}'; the known fields here are {string.Join(", ", known.Order(StringComparer.Ordinal))}."));
         }
     }
 
     /// <summary>Reports the first NUL character in any string or property name of the definition, with its path.</summary>
     private static void RefuseNulCharacters(JsonNode root, List<DefinitionError> errors)
     {
-        // Iterative: a hostile document's depth must not decide how deep this recurses.
-        var pending = new Stack<(JsonNode Node, string Path)>();
-        pending.Push((root, ""));
-        while (pending.Count > 0)
-        {
-            var (node, path) = pending.Pop();
-            switch (node)
-            {
-                case JsonObject obj:
-                    foreach (var (key, child) in obj)
-                    {
-                        var childPath = path.Length == 0 ? key : $"{path}.{key}";
-                        if (key.Contains('\0'))
-                        {
-                            errors.Add(new DefinitionError(null, Printable(childPath), "A field name contains a NUL character (\\u0000), which cannot be stored."));
-                            return;
-                        }
-                        if (child is not null)
-                            pending.Push((child, childPath));
-                    }
-                    break;
-                case JsonArray array:
-                    for (var i = 0; i < array.Count; i++)
-                        if (array[i] is { } item)
-                            pending.Push((item, $"{path}[{i}]"));
-                    break;
-                case JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Contains('\0'):
-                    errors.Add(new DefinitionError(null, Printable(path), $"'{Printable(path)}' contains a NUL character (\\u0000), which cannot be stored."));
-                    return;
-            }
-        }
+        if (NulCharacters.FirstPath(root) is { } path)
+            errors.Add(new DefinitionError(null, path, $"'{path}' contains a NUL character (\\u0000), which cannot be stored."));
     }
-
-    private static string Printable(string text) => text.Replace("\0", "\\u0000", StringComparison.Ordinal);
 }

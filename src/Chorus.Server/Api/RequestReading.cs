@@ -25,8 +25,9 @@ internal static class RequestReading
     public static async Task<JsonObject> ReadObjectAsync(this HttpContext http, bool allowEmpty = false, bool nulChecked = false)
     {
         var node = await http.ReadJsonAsync(allowEmpty).ConfigureAwait(false);
-        if (!nulChecked)
-            NulCharacters.Refuse(node);
+        if (!nulChecked && NulCharacters.FirstPath(node, "$") is { } path)
+            throw new ChorusException(ErrorCodes.InvalidInput, $"The request body contains a NUL character (\\u0000) at '{path}', which cannot be stored.",
+                new JsonObject { ["field"] = path });
         return node switch
         {
             JsonObject o => o,

@@ -1,27 +1,22 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Chorus.Engine;
 
-namespace Chorus.Server.Api;
+namespace Chorus.Engine;
 
-/// <summary>PostgreSQL's jsonb refuses the NUL character (<c>\u0000</c>) that SQLite stores: every JSON body is
-/// refused with it, so a request means the same on either store and nothing half-written fails later.</summary>
-internal static class NulCharacters
+/// <summary>PostgreSQL's jsonb refuses the NUL character (<c>\u0000</c>) that SQLite stores: definitions and
+/// request bodies holding one are refused, so a document means the same on either store and nothing
+/// half-written fails later.</summary>
+public static class NulCharacters
 {
-    public static void Refuse(JsonNode? root)
-    {
-        if (FirstPath(root) is { } path)
-            throw new ChorusException(ErrorCodes.InvalidInput, $"The request body contains a NUL character (\\u0000) at '{path}', which cannot be stored.",
-                new JsonObject { ["field"] = path });
-    }
-
-    private static string? FirstPath(JsonNode? root)
+    /// <summary>The path of the first string or property name holding a NUL (as <c>a.b[2].c</c> below
+    /// <paramref name="rootPath"/>, the NUL written <c>\u0000</c>), or null when there is none.</summary>
+    public static string? FirstPath(JsonNode? root, string rootPath = "")
     {
         if (root is null)
             return null;
-        // Iterative: the body's depth is the client's choice.
+        // Iterative: a hostile document's depth must not decide how deep this recurses.
         var pending = new Stack<(JsonNode Node, string Path)>();
-        pending.Push((root, "$"));
+        pending.Push((root, rootPath));
         while (pending.Count > 0)
         {
             var (node, path) = pending.Pop();
@@ -30,7 +25,7 @@ internal static class NulCharacters
                 case JsonObject obj:
                     foreach (var (key, child) in obj)
                     {
-                        var childPath = $"{path}.{key.Replace("\0", "\\u0000", StringComparison.Ordinal)}";
+                        var childPath = path.Length == 0 ? Printable(key) : $"{path}.{Printable(key)}";
                         if (key.Contains('\0'))
                             return childPath;
                         if (child is not null)
@@ -48,4 +43,7 @@ internal static class NulCharacters
         }
         return null;
     }
+
+    /// <summary><paramref name="text"/> with each NUL written as <c>\u0000</c>, fit for a message.</summary>
+    public static string Printable(string text) => text.Replace("\0", "\\u0000", StringComparison.Ordinal);
 }
