@@ -54,6 +54,11 @@ internal sealed partial class ExecutionCommands
         var failedSteps = e.State.Steps.Where(p => p.Value.Status == StepStatus.Failed && !e.Context.ContainsKey(p.Key)).ToList();
         if (e.Status != ExecutionStatus.Failed || failedSteps.Count == 0)
             throw Conflict(e, "retry");
+        // A retried execution holds a slot again, so it must not get past the limit or its tenant's share; it is
+        // refused rather than queued, since admitting a pending execution starts it from its first step.
+        if (!e.IsTest && e.ParentExecutionId is null && await WhyQueuedAsync(s, tenant).ConfigureAwait(false) is { } full)
+            throw new ChorusException(ErrorCodes.RateLimited, $"Cannot retry now: {full}. Try again when an execution ends.",
+                new JsonObject { ["status"] = e.Status.ToWire() });
         var now = time.GetUtcNow();
         foreach (var (_, state) in failedSteps)
         {

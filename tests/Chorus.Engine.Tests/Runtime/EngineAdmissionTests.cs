@@ -110,6 +110,28 @@ public sealed class EngineAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RetryOfAFailedExecution_WhileItsTenantHoldsItsShare_IsRefused_AndAllowedOnceASlotFrees()
+    {
+        var fails = await CreateAsync(A, """
+            {"name": "fails", "steps": [{"id": "child", "name": "Child", "type": "subflow", "config": {"workflow_id": "MISSING"}}]}
+            """.Replace("MISSING", Guid.NewGuid().ToString(), StringComparison.Ordinal));
+        var failed = await StartAsync(A, fails);
+        await WaitForAsync(A, failed, ExecutionStatus.Failed);
+        var wedged = await CreateAsync(A, WaitsForGo);
+        var holding = new List<Guid> { await StartAsync(A, wedged), await StartAsync(A, wedged) };
+        await WaitForStatusesAsync(A, holding, ExecutionStatus.Waiting, 2);
+
+        var refused = await Assert.ThrowsAsync<ChorusException>(() => _h.Engine.RetryAsync(A, failed));
+        Assert.Equal(ErrorCodes.RateLimited, refused.Code);
+        Assert.Equal(ExecutionStatus.Failed, (await GetAsync(A, failed)).Status);
+
+        await _h.Engine.SendEventAsync(A, holding[0], "go", new JsonObject());
+        await WaitForAsync(A, holding[0], ExecutionStatus.Completed);
+        var retried = await _h.Engine.RetryAsync(A, failed);
+        Assert.Equal(ExecutionStatus.Running, retried.Status);
+    }
+
+    [Fact]
     public async Task ShareOfOne_OneTenantMayHoldEverySlot_AsBeforeTheShareExisted()
     {
         await using var whole = await StartAsync(share: 1.0);
