@@ -23,6 +23,35 @@ public sealed class HostileDefinitionsTests(HostileServer server) : IClassFixtur
     });
 
     [Fact]
+    public Task MutuallyRecursiveSubflows_AreRefusedAsACycle() => server.WhileBystanderRunsAsync(async () =>
+    {
+        using var tenant = server.Tenant("hostile-mutual");
+        var first = await tenant.CreateAsync("""{"name": "ping", "status": "draft", "steps": [{"id": "a", "type": "comment", "config": {"text": "placeholder"}}]}""");
+        var second = await tenant.CreateAsync(CallsSubflow("pong", first));
+        var saved = await tenant.PutAsync($"/api/workflows/{first}", CallsSubflow("ping", second));
+        Assert.True(saved.Status == HttpStatusCode.OK, $"{(int)saved.Status} {saved.Body}");
+        var execution = await tenant.StartAsync(first, new JsonObject());
+        var ended = await tenant.WaitForEndAsync(execution, EndBound);
+        Assert.Equal("failed", ended["status"]!.GetValue<string>());
+        var all = await AllAsync(tenant);
+        Assert.Equal(2, all.Count); // ping and its pong child; pong may not start ping again
+        Assert.Contains("subflow_cycle", all.Select(ErrorCodeOf).OfType<string>());
+    });
+
+    [Fact]
+    public Task OneStringRepeatingALargeInput_StopsWhileRendering() => server.WhileBystanderRunsAsync(async () =>
+    {
+        using var tenant = server.Tenant("hostile-render");
+        var repeated = string.Concat(Enumerable.Repeat("{{ $.input.seed }}", 200));
+        var id = await tenant.CreateAsync(AddField("big", $"\"{repeated}\""));
+        var execution = await tenant.StartAsync(id, new JsonObject { ["seed"] = new string('x', 100_000) });
+        // Rendered text has its own cap (a million characters), below the output budget.
+        var ended = await tenant.WaitForEndAsync(execution, EndBound);
+        AssertFailedWith(ended, "step_configuration_error");
+        Assert.Contains("longer than", ended["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    });
+
+    [Fact]
     public Task RecursiveSubflow_StopsAtTheDepthLimit_AndEveryLevelEnds() => server.WhileBystanderRunsAsync(async () =>
     {
         using var tenant = server.Tenant("hostile-recursion");
@@ -225,6 +254,10 @@ public sealed class HostileDefinitionsTests(HostileServer server) : IClassFixtur
     private static string AddField(string field, string valueJson) =>
         """{"name": "add", "status": "active", "steps": [{"id": "a", "type": "addField", "config": {"field": "__FIELD__", "value": __VALUE__}}]}"""
             .Replace("__FIELD__", field, StringComparison.Ordinal).Replace("__VALUE__", valueJson, StringComparison.Ordinal);
+
+    private static string CallsSubflow(string name, string workflowId) =>
+        """{"name": "__NAME__", "status": "active", "steps": [{"id": "call", "type": "subflow", "config": {"workflow_id": "__ID__"}}]}"""
+            .Replace("__NAME__", name, StringComparison.Ordinal).Replace("__ID__", workflowId, StringComparison.Ordinal);
 
     /// <summary>A workflow whose only step runs the workflow itself as a subflow.</summary>
     private static async Task<string> CreateSelfCallingAsync(TenantClient tenant, bool recursive)
