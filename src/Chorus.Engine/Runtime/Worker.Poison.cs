@@ -13,9 +13,10 @@ internal sealed partial class Worker
 
     private async Task ContainAsync(WorkItem item, Exception ex)
     {
-        // Stopping: the committer refuses new work, and the item comes back with its lease. A store that cannot
-        // write at all fails every execution alike; that is not this execution's fault.
-        if (_claiming.IsCancellationRequested || ex is ChorusException c && IsStoreFault(c) || item.Kind == WorkItemKind.Fire)
+        // Stopping: the committer refuses new work, and the item comes back with its lease. A schedule's firing
+        // belongs to no execution. (A store that cannot write at all is no execution's fault either: the caller
+        // handles StorageUnavailableException before this.)
+        if (_claiming.IsCancellationRequested || item.Kind == WorkItemKind.Fire)
         {
             logger.LogError(ex, "Work item {ItemId} ({Kind}) of {ExecutionId} step {StepId} failed", item.Id, item.Kind, item.ExecutionId, item.StepId);
             return;
@@ -51,8 +52,6 @@ internal sealed partial class Worker
         if (await committer.RunAsync(s => s.Tx.ExtendLeaseAsync(item.Id, item.Fence, due), CancellationToken.None).ConfigureAwait(false))
             NotifyStoreWork(due);
     }
-
-    private static bool IsStoreFault(ChorusException c) => c.Code is ErrorCodes.StorageFull or ErrorCodes.StorageUnavailable;
 
     /// <summary>Failures in a row per execution, in this process's memory: a restart forgets them (the item then
     /// gets <see cref="ExecutionLimits.MaxCommitFailures"/> more tries), and on a shared store each node counts

@@ -211,7 +211,7 @@ internal sealed partial class Worker(
         {
             await committer.RunAsync(s => commands.ApplyOutcomeAsync(s, outcome), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is StepConfigurationException || (ex is ChorusException c && !IsStoreFault(c)))
+        catch (Exception ex) when (ex is StepConfigurationException or ChorusException)
         {
             var failed = outcome with { Result = ExecutionCommands.AsFailure(ex) };
             await committer.RunAsync(s => commands.ApplyOutcomeAsync(s, failed), CancellationToken.None).ConfigureAwait(false);
