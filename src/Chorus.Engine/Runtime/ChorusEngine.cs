@@ -34,6 +34,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable
     public ChorusEngine(IEngineStore store, IWorkflowStore workflows, IExecutionReader reader, StepRegistry registry,
         EngineOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, OutboundHttp? http = null)
     {
+        EngineOptionsValidation.Validate(options);
         _reader = reader;
         _workflows = workflows;
         _store = store;

@@ -176,13 +176,27 @@ public sealed class ExecutionLimitsTests
     }
 
     [Fact]
-    public async Task StepTimeoutSettingPastTheRuntimeMaximum_FailsTheStepInsteadOfThrowing()
+    public async Task AStepTimeoutStoredBeforeTheMaximumExisted_FailsTheStepInsteadOfThrowing()
     {
-        await using var h = await EngineHarness.StartAsync(o => o with { StepTimeout = TimeSpan.FromDays(50) });
+        // Validation refuses it now, and the engine's options cannot hold one, but a version saved earlier still can:
+        // a CancellationTokenSource takes at most about 49.7 days and would throw outside the step's error handling.
+        await using var h = await EngineHarness.StartAsync();
+        var now = h.Clock.GetUtcNow();
+        var workflow = new WorkflowRecord
+        {
+            Tenant = EngineHarness.Tenant, Id = Guid.CreateVersion7(), Name = "old", Status = WorkflowStatus.Active,
+            CurrentVersion = 1, CreatedAt = now, UpdatedAt = now,
+        };
+        await h.Store.CreateWorkflowAsync(workflow, new WorkflowVersionRecord
+        {
+            Tenant = EngineHarness.Tenant, WorkflowId = workflow.Id, Number = 1, CreatedAt = now, Hash = "stored-before-the-limit",
+            Definition = JsonNode.Parse("""{"name": "old", "steps": [{"id": "a", "type": "count", "timeout": "50d"}]}""")!.AsObject(),
+        }, CancellationToken.None);
 
-        var done = await RunToEndAsync(h, """[{"id": "a", "type": "count"}]""");
+        var done = await h.WaitForStatusAsync(await h.StartAsync(workflow.Id), ExecutionStatus.Failed, nudge: false);
 
         AssertFailedWith(done, "a", "step_configuration_error");
+        Assert.Contains("at most 30 days", done.Error!["message"]!.GetValue<string>());
     }
 
     [Fact]

@@ -64,20 +64,6 @@ public sealed class PoisonItemTests
         Assert.Equal("internal_error", failed.Error!["code"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task AStepTimeoutTheRuntimeCannotEnforce_FailsTheStep_InsteadOfThrowingOutsideItsErrorHandling()
-    {
-        // A CancellationTokenSource takes at most about 49.7 days; a setting must not get past it either.
-        await using var h = await EngineHarness.StartAsync(o => o with { StepTimeout = TimeSpan.FromDays(50) });
-        var id = await h.StartAsync(await h.CreateWorkflowAsync("""{"name": "long", "steps": [{"id": "a", "name": "A", "type": "count"}]}"""));
-
-        var failed = await h.WaitForStatusAsync(id, ExecutionStatus.Failed, nudge: false);
-
-        Assert.Equal("step_configuration_error", failed.Error!["code"]!.GetValue<string>());
-        Assert.Contains("at most 30 days", failed.Error["message"]!.GetValue<string>());
-        Assert.Single(await h.RunsAsync(id));
-    }
-
     /// <summary>A resume row whose payload is cut short, as a torn or foreign write would leave it.</summary>
     private static async Task InsertUnreadableResumeAsync(EngineHarness h, Guid executionId, string stepId)
     {
