@@ -13,30 +13,11 @@ namespace Chorus.Storage.Tests.Postgres;
 public sealed class ClusterEventsTests : IAsyncLifetime
 {
     private static readonly TenantId Tenant = new("t1");
-    private readonly PostgresTestDatabase _database = new();
-    private readonly List<(PostgresStore Store, ChorusEngine Engine)> _nodes = [];
+    private TwoNodeCluster _nodes = null!;
 
-    public async Task InitializeAsync()
-    {
-        var url = await _database.CreateAsync();
-        for (var i = 0; i < 2; i++)
-        {
-            var store = await PostgresStore.OpenAsync(url);
-            var engine = new ChorusEngine(store, store, store, BuiltInSteps.CreateRegistry(), new EngineOptions { NodeId = $"node-{i}" });
-            await engine.StartAsync(reclaimForeignLeases: false);
-            _nodes.Add((store, engine));
-        }
-    }
+    public async Task InitializeAsync() => _nodes = await TwoNodeCluster.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var (store, engine) in _nodes)
-        {
-            await engine.DisposeAsync();
-            await store.DisposeAsync();
-        }
-        await _database.DropAllAsync();
-    }
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
     [Fact]
     public async Task ExecutionStartedOnOneNode_ItsEventsReachTheOtherNodesSubscribersOnce()

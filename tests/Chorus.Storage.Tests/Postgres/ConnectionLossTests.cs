@@ -13,38 +13,16 @@ namespace Chorus.Storage.Tests.Postgres;
 public sealed class ConnectionLossTests : IAsyncLifetime
 {
     private static readonly TenantId Tenant = new("t1");
-    private readonly PostgresTestDatabase _database = new();
-    private readonly List<(PostgresStore Store, ChorusEngine Engine)> _nodes = [];
-    private string _url = "";
+    private TwoNodeCluster _nodes = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _nodes = await TwoNodeCluster.StartAsync(new EngineOptions
     {
-        _url = await _database.CreateAsync();
-        var registry = BuiltInSteps.CreateRegistry().Register(new SlowStep());
-        for (var i = 0; i < 2; i++)
-        {
-            var store = await PostgresStore.OpenAsync(_url);
-            var options = new EngineOptions
-            {
-                NodeId = $"node-{i}", LeaseDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1),
-                // One tenant may hold every slot, as when this test was written: it is about the cut, not the share.
-                MaxConcurrentWorkflows = 50, Limits = new ExecutionLimits { TenantSlotShare = 1.0 },
-            };
-            var engine = new ChorusEngine(store, store, store, registry, options);
-            await engine.StartAsync(reclaimForeignLeases: false);
-            _nodes.Add((store, engine));
-        }
-    }
+        LeaseDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1),
+        // One tenant may hold every slot, as when this test was written: it is about the cut, not the share.
+        MaxConcurrentWorkflows = 50, Limits = new ExecutionLimits { TenantSlotShare = 1.0 },
+    }, BuiltInSteps.CreateRegistry().Register(new SlowStep()));
 
-    public async Task DisposeAsync()
-    {
-        foreach (var (store, engine) in _nodes)
-        {
-            await engine.DisposeAsync();
-            await store.DisposeAsync();
-        }
-        await _database.DropAllAsync();
-    }
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
     [Fact]
     public async Task AllConnectionsCutMidRun_EveryExecutionCompletes_EachStepCommittedOnce()
@@ -64,7 +42,7 @@ public sealed class ConnectionLossTests : IAsyncLifetime
             started.Add((await _nodes[i % 2].Engine.StartExecutionAsync(Tenant, workflow.Id, null)).Id));
 
         await WaitUntilAsync(async () => await CountAsync("status = 'completed'") >= executions / 4, TimeSpan.FromSeconds(60));
-        var cut = await PostgresTestDatabase.ScalarAsync(_url,
+        var cut = await PostgresTestDatabase.ScalarAsync(_nodes.Url,
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
         var completedAtCut = await CountAsync("status = 'completed'");
 
@@ -74,15 +52,15 @@ public sealed class ConnectionLossTests : IAsyncLifetime
         Assert.True(completedAtCut < executions, "Everything had completed before the cut; it tested nothing.");
         Assert.Equal(executions, started.Count);
         Assert.Equal(executions, await CountAsync("status = 'completed'"));
-        Assert.Equal(0, await PostgresTestDatabase.ScalarAsync(_url,
+        Assert.Equal(0, await PostgresTestDatabase.ScalarAsync(_nodes.Url,
             "SELECT count(*) FROM (SELECT execution_id, step_id FROM workflow.steps WHERE status = 'completed' " +
             "GROUP BY execution_id, step_id HAVING count(*) <> 1) twice"));
-        Assert.Equal(executions * 3, await PostgresTestDatabase.ScalarAsync(_url, "SELECT count(*) FROM workflow.steps WHERE status = 'completed'"));
-        Assert.Equal(0, await PostgresTestDatabase.ScalarAsync(_url, "SELECT count(*) FROM workflow.work_items"));
+        Assert.Equal(executions * 3, await PostgresTestDatabase.ScalarAsync(_nodes.Url, "SELECT count(*) FROM workflow.steps WHERE status = 'completed'"));
+        Assert.Equal(0, await PostgresTestDatabase.ScalarAsync(_nodes.Url, "SELECT count(*) FROM workflow.work_items"));
     }
 
     private Task<long> CountAsync(string where) =>
-        PostgresTestDatabase.ScalarAsync(_url, $"SELECT count(*) FROM workflow.instances WHERE {where}");
+        PostgresTestDatabase.ScalarAsync(_nodes.Url, $"SELECT count(*) FROM workflow.instances WHERE {where}");
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan patience)
     {
