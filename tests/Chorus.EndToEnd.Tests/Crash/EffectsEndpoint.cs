@@ -81,7 +81,8 @@ internal sealed class EffectsEndpoint : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: on Linux, Close after Stop binds the port again to remove the prefix a second time,
+        // and fails with "Address already in use" when another test has taken the port meanwhile.
         _listener.Close();
         await _loop.WaitAsync(TimeSpan.FromSeconds(5));
     }

@@ -84,7 +84,8 @@ internal sealed class LocalHttpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
+        // Close alone: on Linux, Close after Stop binds the port again to remove the prefix a second time,
+        // and fails with "Address already in use" when another test has taken the port meanwhile.
         _listener.Close();
         await _loop;
         _stop.Dispose();
