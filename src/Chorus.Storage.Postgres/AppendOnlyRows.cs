@@ -1,4 +1,5 @@
 using Chorus.Engine.Storage;
+using Chorus.Storage.Relational;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,6 +12,8 @@ namespace Chorus.Storage.Postgres;
 /// pipeline position it was made at, so an operation rolled back to its savepoint takes its rows with it.</summary>
 internal sealed class AppendOnlyRows
 {
+    private static AppendOnlyTables Tables => PostgresDialect.Statements.AppendOnly;
+
     private readonly List<(long Position, StepRunRecord Run, string? Input, string? Output, string? Error)> _stepRuns = [];
     private readonly List<(long Position, LogRecord Log, string? Data)> _logs = [];
     private readonly List<(long Position, long Id, EventRecord Event, string Payload)> _events = [];
@@ -52,7 +55,7 @@ internal sealed class AppendOnlyRows
         // One statement may not upsert the same row twice: the last save of a step run is the one that counts.
         var runs = _stepRuns.GroupBy(r => (r.Run.ExecutionId, r.Run.StepId, r.Run.Attempt)).Select(g => g.Last()).ToList();
         return new NpgsqlBatchCommand(
-                "INSERT INTO workflow.steps (tenant_id, execution_id, step_id, attempt, step_name, step_type, status, input, output, error, started_at, finished_at) " +
+                $"INSERT INTO {Tables.StepRuns} ({string.Join(", ", AppendOnlyTables.StepRunColumns)}) " +
                 "SELECT * FROM unnest(@tenant, @execution, @step, @attempt, @name, @type, @status, @input, @output, @error, @started, @finished) " +
                 "ON CONFLICT (execution_id, step_id, attempt) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, step_name = EXCLUDED.step_name, " +
                 "step_type = EXCLUDED.step_type, status = EXCLUDED.status, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error, " +
@@ -72,7 +75,7 @@ internal sealed class AppendOnlyRows
     }
 
     private NpgsqlBatchCommand LogsStatement() => new NpgsqlBatchCommand(
-            "INSERT INTO workflow.execution_logs (tenant_id, execution_id, step_id, level, message, data, at) " +
+            $"INSERT INTO {Tables.Logs} ({string.Join(", ", AppendOnlyTables.LogColumns)}) " +
             "SELECT * FROM unnest(@tenant, @execution, @step, @level, @message, @data, @at)")
         .WithArray("@tenant", NpgsqlDbType.Text, _logs.Select(r => r.Log.Tenant.Value).ToArray())
         .WithArray("@execution", NpgsqlDbType.Uuid, _logs.Select(r => r.Log.ExecutionId).ToArray())
@@ -83,7 +86,7 @@ internal sealed class AppendOnlyRows
         .WithArray("@at", NpgsqlDbType.TimestampTz, _logs.Select(r => r.Log.At.ToUniversalTime()).ToArray());
 
     private NpgsqlBatchCommand EventsStatement() => new NpgsqlBatchCommand(
-            "INSERT INTO workflow.events (id, tenant_id, type, execution_id, workflow_id, payload, at) " +
+            $"INSERT INTO {Tables.Events} ({string.Join(", ", AppendOnlyTables.EventColumns)}) " +
             "SELECT * FROM unnest(@id, @tenant, @type, @execution, @workflow, @payload, @at)")
         .WithArray("@id", NpgsqlDbType.Bigint, _events.Select(r => r.Id).ToArray())
         .WithArray("@tenant", NpgsqlDbType.Text, _events.Select(r => r.Event.Tenant.Value).ToArray())
@@ -92,4 +95,14 @@ internal sealed class AppendOnlyRows
         .WithArray("@workflow", NpgsqlDbType.Uuid, _events.Select(r => r.Event.WorkflowId).ToArray())
         .WithArray("@payload", NpgsqlDbType.Jsonb, _events.Select(r => r.Payload).ToArray())
         .WithArray("@at", NpgsqlDbType.TimestampTz, _events.Select(r => r.Event.At.ToUniversalTime()).ToArray());
+}
+
+internal static class ArrayParameters
+{
+    /// <summary>An array parameter, for the columns of many rows sent at once.</summary>
+    public static NpgsqlBatchCommand WithArray(this NpgsqlBatchCommand cmd, string name, NpgsqlDbType element, Array values)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | element) { Value = values });
+        return cmd;
+    }
 }

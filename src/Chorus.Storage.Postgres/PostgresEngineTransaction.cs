@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chorus.Engine;
 using Chorus.Engine.Storage;
+using Chorus.Storage.Relational;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,8 +9,9 @@ namespace Chorus.Storage.Postgres;
 
 /// <summary>The engine's writes on one pooled connection, inside one transaction. Writes nobody waits for are
 /// queued in the <see cref="Pipeline"/> and reach the server with the next read or the commit; what another
-/// node must see, it sees only after the commit anyway.</summary>
-internal sealed partial class PostgresEngineTransaction : IEngineTransaction
+/// node must see, it sees only after the commit anyway. (IEngineTransaction again: its default members, the
+/// announcements and the completion with the read, are this class's own.)</summary>
+internal sealed class PostgresEngineTransaction : RelationalTransaction, IEngineTransaction
 {
     private readonly NpgsqlConnection _connection;
     private readonly EngineIds _ids;
@@ -17,13 +19,13 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
     private readonly Pipeline _pipeline;
     private bool _committed;
 
-    public PostgresEngineTransaction(NpgsqlConnection connection, EngineIds ids, string origin)
+    public PostgresEngineTransaction(NpgsqlConnection connection, EngineIds ids, string origin) : base(PostgresDialect.Statements)
     {
         _connection = connection;
         _ids = ids;
         _origin = origin;
         _pipeline = new Pipeline(connection);
-        _pipeline.Queue(Statement("BEGIN"));
+        _pipeline.Queue(Raw("BEGIN"));
     }
     private readonly AppendOnlyRows _appendOnly = new();
 
@@ -33,7 +35,18 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
     private long _savepointPosition;
     private bool _savepointDropped;
 
-    private static NpgsqlBatchCommand Statement(string sql) => new(sql);
+    private static NpgsqlBatchCommand Raw(string sql) => new(sql);
+
+    protected override Task WriteAsync(Statement statement)
+    {
+        _pipeline.Queue(PostgresDialect.Batch(statement));
+        return Task.CompletedTask;
+    }
+
+    protected override Task<int> ExecuteAsync(Statement statement) => _pipeline.ExecuteAsync(PostgresDialect.Batch(statement));
+
+    protected override Task<List<T>> QueryAsync<T>(Statement statement, Func<System.Data.Common.DbDataReader, T> map) =>
+        _pipeline.QueryAsync(PostgresDialect.Batch(statement), map);
 
     // NOTIFY inside the transaction is delivered only if it commits. The payload is a literal rather than a
     // pg_notify() parameter because a queued statement must not return rows; it holds only hex digits, ':' and ','.
@@ -51,46 +64,46 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
         return Task.CompletedTask;
     }
 
-    private void Notify(string channel, string payload) => _pipeline.Queue(Statement($"NOTIFY {channel}, '{payload}'"));
+    private void Notify(string channel, string payload) => _pipeline.Queue(Raw($"NOTIFY {channel}, '{payload}'"));
 
-    public Task SavepointAsync(string name)
+    public override Task SavepointAsync(string name)
     {
         _savepoint = name;
         _savepointPosition = _pipeline.Position;
         _savepointDropped = false;
-        _pipeline.Queue(Statement($"SAVEPOINT {name}"));
+        _pipeline.Queue(Raw($"SAVEPOINT {name}"));
         return Task.CompletedTask;
     }
 
-    public Task RollbackToSavepointAsync(string name)
+    public override Task RollbackToSavepointAsync(string name)
     {
         if (name != _savepoint)
             throw new InvalidOperationException($"Only the latest savepoint ({_savepoint}) can be rolled back to, not {name}.");
         _appendOnly.DropAfter(_savepointPosition);
         _savepointDropped = _pipeline.TryDropFrom(_savepointPosition);
         if (!_savepointDropped)
-            _pipeline.Queue(Statement($"ROLLBACK TO SAVEPOINT {name}"));
+            _pipeline.Queue(Raw($"ROLLBACK TO SAVEPOINT {name}"));
         return Task.CompletedTask;
     }
 
-    public Task ReleaseSavepointAsync(string name)
+    public override Task ReleaseSavepointAsync(string name)
     {
         if (!_savepointDropped)
-            _pipeline.Queue(Statement($"RELEASE SAVEPOINT {name}"));
+            _pipeline.Queue(Raw($"RELEASE SAVEPOINT {name}"));
         _savepoint = null;
         return Task.CompletedTask;
     }
 
-    public async Task CommitAsync()
+    public override async Task CommitAsync()
     {
         foreach (var insert in _appendOnly.TakeStatements())
             _pipeline.Queue(insert);
-        _pipeline.Queue(Statement("COMMIT"));
+        _pipeline.Queue(Raw("COMMIT"));
         await _pipeline.FlushAsync().ConfigureAwait(false);
         _committed = true;
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         try
         {
@@ -111,34 +124,10 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
         }
     }
 
-    private async Task<T?> FirstOrDefaultAsync<T>(NpgsqlBatchCommand statement, Func<NpgsqlDataReader, T> map) where T : class =>
-        (await _pipeline.QueryAsync(statement, map).ConfigureAwait(false)).FirstOrDefault();
+    private static ExecutionRows Executions => PostgresDialect.Statements.Executions;
 
-    private async Task<object?> ScalarAsync(NpgsqlBatchCommand statement) =>
-        (await _pipeline.QueryAsync(statement, r => r.IsDBNull(0) ? null : r.GetValue(0)).ConfigureAwait(false)).FirstOrDefault();
-
-    /// <summary>Locks the row until the transaction ends: this is what serialises two nodes changing one execution.</summary>
-    public Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) =>
-        FirstOrDefaultAsync(Statement($"{ExecutionRows.Select} WHERE tenant_id = @tenant AND id = @id FOR UPDATE")
-            .With("@tenant", tenant).With("@id", id), ExecutionRows.Map);
-
-    public Task InsertExecutionAsync(ExecutionRecord execution)
-    {
-        _pipeline.Queue(ExecutionRows.Bind(Statement(ExecutionRows.Insert), execution));
-        return Task.CompletedTask;
-    }
-
-    public Task UpdateExecutionAsync(ExecutionRecord execution)
-    {
-        _pipeline.Queue(ExecutionRows.Bind(Statement(ExecutionRows.Update), execution));
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The condition of the partial index ix_instances_slot_holders_by_tenant (migration tenant_admission).</summary>
-    private const string HoldsASlot = "status IN ('running', 'waiting', 'paused') AND NOT is_test AND parent_id IS NULL";
-
-    internal const string CountSlotHoldersSql =
-        $"SELECT COUNT(*), COUNT(*) FILTER (WHERE tenant_id = @tenant) FROM workflow.instances WHERE {HoldsASlot}";
+    internal static readonly string CountSlotHoldersSql =
+        $"SELECT COUNT(*), COUNT(*) FILTER (WHERE tenant_id = @tenant) FROM workflow.instances WHERE {Executions.HoldsASlot}";
 
     /// <summary>The oldest pending execution of a tenant under its cap, found in two ways so that neither a long
     /// queue of one tenant nor many tenants makes it dear: first among the oldest pending executions (the head of
@@ -149,7 +138,7 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
     /// with empty columns, and the next look passes over it (@skipped).</summary>
     internal static readonly string OldestAdmissiblePendingSql =
         "WITH RECURSIVE " +
-        $"full_tenants AS (SELECT tenant_id FROM workflow.instances WHERE {HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= @cap), " +
+        $"full_tenants AS (SELECT tenant_id FROM workflow.instances WHERE {Executions.HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= @cap), " +
         "head AS (SELECT tenant_id, id, created_at FROM workflow.instances WHERE status = 'pending' AND id <> ALL(@skipped) " +
         $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
         "queued_tenants(t) AS (" +
@@ -166,7 +155,7 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
         "    WHERE queued_tenants.t IS NOT NULL AND queued_tenants.t NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY h.created_at, h.id LIMIT 1)" +
         ") c LIMIT 1) " +
         "SELECT candidate.id AS candidate_id, locked.* FROM candidate LEFT JOIN LATERAL (" +
-        $"  {ExecutionRows.Select} x WHERE x.tenant_id = candidate.tenant_id AND x.id = candidate.id AND x.status = 'pending' " +
+        $"  {Executions.Select} x WHERE x.tenant_id = candidate.tenant_id AND x.id = candidate.id AND x.status = 'pending' " +
         "  FOR UPDATE SKIP LOCKED) locked ON true";
 
     /// <summary>How many of the oldest pending executions admission looks at before it looks tenant by tenant.</summary>
@@ -181,11 +170,11 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
     /// holder committed. Without it two transactions each counted a free slot and both filled it. (A DO block,
     /// because a queued statement must not return rows.) Both counts come from one pass over the slot holders'
     /// index, so counting the tenant's costs no round trip and no scan more than the global count did.</summary>
-    public async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)
+    public override async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)
     {
-        _pipeline.Queue(Statement($"DO $$ BEGIN PERFORM pg_advisory_xact_lock({AdmissionLockKey}); END $$"));
-        var rows = await _pipeline.QueryAsync(Statement(CountSlotHoldersSql).With("@tenant", tenant),
-            r => new SlotHolders(Pg.Int(r.GetValue(0)), Pg.Int(r.GetValue(1)))).ConfigureAwait(false);
+        _pipeline.Queue(Raw($"DO $$ BEGIN PERFORM pg_advisory_xact_lock({AdmissionLockKey}); END $$"));
+        var rows = await QueryAsync(new Statement(CountSlotHoldersSql).With("@tenant", tenant),
+            r => new SlotHolders(Columns.Int(r.GetValue(0)), Columns.Int(r.GetValue(1)))).ConfigureAwait(false);
         return rows[0];
     }
 
@@ -197,13 +186,12 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
     /// this transaction holds the admission lock (when nothing is pending, admission takes no lock at all), so the
     /// tenants at their cap it passed over may be out of date: the engine counts again under the lock and looks
     /// again if the chosen tenant has reached its cap meanwhile.</summary>
-    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap)
+    public override async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap)
     {
         var skipped = new List<Guid>();
         while (skipped.Count <= MaxSkippedCandidates)
         {
-            var rows = await _pipeline.QueryAsync(
-                Statement(OldestAdmissiblePendingSql).With("@cap", tenantCap).WithArray("@skipped", NpgsqlDbType.Uuid, skipped.ToArray()),
+            var rows = await QueryAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", tenantCap).With("@skipped", skipped.ToArray()),
                 r => (Candidate: r.GetGuid(0), Locked: r.IsDBNull(1) ? null : ExecutionRows.Map(r))).ConfigureAwait(false);
             if (rows.Count == 0)
                 return null;
@@ -214,48 +202,52 @@ internal sealed partial class PostgresEngineTransaction : IEngineTransaction
         return null;
     }
 
-    public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) =>
-        await _pipeline.QueryAsync(Statement("SELECT id FROM workflow.instances WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')")
-            .With("@parent", parentId).With("@tenant", tenant), r => r.GetGuid(0)).ConfigureAwait(false);
-
-    public Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id) =>
-        FirstOrDefaultAsync(PostgresStore.SelectWorkflow(tenant, id), PostgresStore.MapWorkflow);
-
-    public Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number) =>
-        FirstOrDefaultAsync(PostgresStore.SelectVersion(tenant, workflowId, number), PostgresStore.MapVersion);
-
-    public Task SaveStepRunAsync(StepRunRecord run)
+    public override Task SaveStepRunAsync(StepRunRecord run)
     {
         _appendOnly.Add(_pipeline.Position, run);
         return Task.CompletedTask;
     }
 
-    public Task InsertLogAsync(LogRecord log)
+    public override Task InsertLogAsync(LogRecord log)
     {
         _appendOnly.Add(_pipeline.Position, log);
         return Task.CompletedTask;
     }
 
-    public async Task<long> InsertEventAsync(EventRecord evt)
+    public override async Task<long> InsertEventAsync(EventRecord evt)
     {
         var id = await _ids.Events.NextAsync(_pipeline).ConfigureAwait(false);
         _appendOnly.Add(_pipeline.Position, id, evt);
         return id;
     }
 
-    public Task InsertSignalAsync(SignalRecord signal)
+    public override async Task<long> InsertWorkItemAsync(WorkItem item)
     {
-        _pipeline.Queue(Statement(
-                "INSERT INTO workflow.signals (tenant_id, execution_id, name, data, at) VALUES (@tenant, @execution, @name, @data, @at)")
-            .With("@tenant", signal.Tenant).With("@execution", signal.ExecutionId).With("@name", signal.Name)
-            .WithJson("@data", signal.Data?.ToJsonString()).With("@at", signal.At));
-        return Task.CompletedTask;
+        var id = await _ids.WorkItems.NextAsync(_pipeline).ConfigureAwait(false);
+        await WriteAsync(Sql.WorkItems.Insert(item, Sql.WorkItems.InsertWithId).With("@id", id)).ConfigureAwait(false);
+        return id;
     }
 
-    /// <summary>SKIP LOCKED: a signal another transaction is taking is left to it rather than waited for.</summary>
-    public Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name) => FirstOrDefaultAsync(Statement(
-                "DELETE FROM workflow.signals WHERE id = (SELECT id FROM workflow.signals WHERE execution_id = @execution AND tenant_id = @tenant " +
-                "AND name = @name ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING data, at")
-            .With("@execution", executionId).With("@tenant", tenant).With("@name", name),
-        r => new SignalRecord { Tenant = tenant, ExecutionId = executionId, Name = name, Data = r.Json("data"), At = r.Time("at") });
+    public async Task<ExecutionRecord?> CompleteWorkItemAndGetExecutionAsync(WorkItem item)
+    {
+        // One round trip for the two: the fenced delete goes to the server together with the read.
+        var complete = PostgresDialect.Batch(Sql.WorkItems.Complete(item.Id, item.Fence));
+        _pipeline.Queue(complete);
+        var execution = await GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+        return complete.RecordsAffected > 0 ? execution : null;
+    }
+
+    public override async Task<DateTimeOffset?> NextDueAsync()
+    {
+        // GREATEST ignores NULL, so an unleased item's due time is its due_at: the same as SQLite's CASE.
+        var value = (await QueryAsync(new Statement(
+                "SELECT MIN(GREATEST(due_at, lease_expires_at)) FROM workflow.work_items WHERE NOT held AND NOT suspended"),
+            r => r.IsDBNull(0) ? null : r.GetValue(0)).ConfigureAwait(false))[0];
+        return value switch
+        {
+            DateTime utc => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)),
+            DateTimeOffset d => d,
+            _ => null,
+        };
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Chorus.Engine;
 using Chorus.Engine.Storage;
+using Chorus.Storage.Relational;
 using Npgsql;
 
 namespace Chorus.Storage.Postgres;
@@ -87,19 +88,12 @@ public sealed partial class PostgresStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(
-            "SELECT id, tenant_id, type, execution_id, workflow_id, payload, at FROM workflow.events WHERE id = ANY(@ids) ORDER BY id", connection);
+            $"SELECT {string.Join(", ", AppendOnlyTables.EventColumns)} FROM {PostgresDialect.Statements.AppendOnly.Events} WHERE id = ANY(@ids) ORDER BY id", connection);
         cmd.Parameters.AddWithValue("ids", ids);
         var events = new List<EventRecord>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
-        {
-            events.Add(new EventRecord
-            {
-                Id = r.Long("id"), Tenant = new TenantId(r.Text("tenant_id")!), Type = r.Text("type")!,
-                ExecutionId = r.OptionalId("execution_id"), WorkflowId = r.OptionalId("workflow_id"),
-                Payload = r.Json("payload")!.AsObject(), At = r.Time("at"),
-            });
-        }
+            events.Add(AppendOnlyTables.MapEvent(r));
         return events;
     }
 }

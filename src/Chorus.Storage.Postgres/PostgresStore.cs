@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Chorus.Engine.Storage;
+using Chorus.Storage.Relational;
 using Npgsql;
 
 namespace Chorus.Storage.Postgres;
@@ -6,11 +8,11 @@ namespace Chorus.Storage.Postgres;
 /// <summary>The scale-out store: several nodes share one PostgreSQL database. Row locks (SELECT ... FOR UPDATE)
 /// serialise changes to one execution, SKIP LOCKED lets nodes claim disjoint work, and fences refuse the
 /// writes of a node whose lease was taken over.</summary>
-public sealed partial class PostgresStore : IChorusStore
+public sealed partial class PostgresStore : RelationalStore, IChorusStore
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    private PostgresStore(NpgsqlDataSource dataSource) : base(PostgresDialect.Statements) => _dataSource = dataSource;
 
     private readonly EngineIds _ids = new();
 
@@ -46,27 +48,12 @@ public sealed partial class PostgresStore : IChorusStore
         }
     }
 
-    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => _dataSource.OpenConnectionAsync(ct);
+    internal override async Task<DbConnection> OpenConnectionAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct) =>
-        new PostgresEngineTransaction(await OpenAsync(ct).ConfigureAwait(false), _ids, _origin);
+        new PostgresEngineTransaction(await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false), _ids, _origin);
 
     public StorageFault? ClassifyFault(Exception ex) => PostgresFaults.Classify(ex);
-
-    public async Task<bool> PingAsync(CancellationToken ct)
-    {
-        try
-        {
-            var connection = await OpenAsync(ct).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-                await Pg.Command(connection, "SELECT COUNT(*) FROM workflow.schema_migrations").ScalarAsync(ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (NpgsqlException)
-        {
-            return false;
-        }
-    }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -30,7 +30,7 @@ internal sealed class BufferedInserts(string table, params string[] columns)
             {
                 var values = _rows[start + r];
                 for (var c = 0; c < columns.Length; c++)
-                    cmd.With($"$p{r}_{c}", values[c]);
+                    cmd.Parameters.AddWithValue($"$p{r}_{c}", SqliteDialect.Value(values[c]));
             }
             await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
         }

@@ -11,7 +11,10 @@ internal sealed class CommandCache(SqliteConnection connection) : IDisposable
     public SqliteCommand Get(string sql, SqliteTransaction tx)
     {
         if (!_commands.TryGetValue(sql, out var cmd))
-            _commands[sql] = cmd = Sql.Command(connection, sql);
+        {
+            _commands[sql] = cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+        }
         cmd.Transaction = tx;
         cmd.Parameters.Clear();
         return cmd;

@@ -1,67 +1,74 @@
+using System.Data.Common;
 using System.Globalization;
 using Chorus.Engine;
 using Chorus.Engine.Storage;
+using Chorus.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace Chorus.Storage.Sqlite;
 
-/// <summary>The engine's writes on the single writer connection, inside one transaction.</summary>
-internal sealed partial class SqliteEngineTransaction(SqliteConnection connection, SqliteTransaction tx, WriterBuffers buffers) : IEngineTransaction
+/// <summary>The engine's writes on the single writer connection, inside one transaction: each statement runs at
+/// once, on a command prepared once; the append-only rows wait in the writer's buffers until the commit.</summary>
+internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffers buffers)
+    : RelationalTransaction(SqliteDialect.Statements)
 {
     private readonly Dictionary<string, (int, int, int)> _savepoints = [];
     private bool _committed;
 
-    private SqliteCommand Command(string sql) => buffers.Commands.Get(sql, tx);
+    private SqliteCommand Command(Statement statement)
+    {
+        var cmd = buffers.Commands.Get(statement.Sql, tx);
+        statement.BindTo(cmd.Parameters, Sql.Dialect);
+        return cmd;
+    }
 
-    private static Task<int> ExecuteAsync(SqliteCommand cmd) => cmd.ExecuteNonQueryAsync();
+    protected override Task WriteAsync(Statement statement) => ExecuteAsync(statement);
 
-    public Task SavepointAsync(string name)
+    protected override Task<int> ExecuteAsync(Statement statement) => Command(statement).ExecuteNonQueryAsync();
+
+    protected override async Task<List<T>> QueryAsync<T>(Statement statement, Func<DbDataReader, T> map)
+    {
+        var items = new List<T>();
+        await using var r = await Command(statement).ExecuteReaderAsync().ConfigureAwait(false);
+        while (await r.ReadAsync().ConfigureAwait(false))
+            items.Add(map(r));
+        return items;
+    }
+
+    public override Task SavepointAsync(string name)
     {
         _savepoints[name] = buffers.Mark();
-        return ExecuteAsync(Command($"SAVEPOINT {name}"));
+        return ExecuteAsync(new Statement($"SAVEPOINT {name}"));
     }
 
-    public Task RollbackToSavepointAsync(string name)
+    public override Task RollbackToSavepointAsync(string name)
     {
         buffers.RollBackTo(_savepoints[name]);
-        return ExecuteAsync(Command($"ROLLBACK TO {name}"));
+        return ExecuteAsync(new Statement($"ROLLBACK TO {name}"));
     }
 
-    public Task ReleaseSavepointAsync(string name) => ExecuteAsync(Command($"RELEASE {name}"));
+    public override Task ReleaseSavepointAsync(string name) => ExecuteAsync(new Statement($"RELEASE {name}"));
 
-    public async Task CommitAsync()
+    public override async Task CommitAsync()
     {
         await buffers.FlushAsync(tx).ConfigureAwait(false);
         await tx.CommitAsync().ConfigureAwait(false);
         _committed = true;
     }
 
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         if (!_committed)
             buffers.RollBackTo((0, 0, 0)); // nothing of an abandoned transaction may reach the next one
         return tx.DisposeAsync();
     }
 
-    public async Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id)
-    {
-        var cmd = Command(ExecutionRows.Select).With("$tenant", tenant).With("$id", id);
-        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-        return await r.ReadAsync().ConfigureAwait(false) ? ExecutionRows.Map(r) : null;
-    }
-
-    public Task InsertExecutionAsync(ExecutionRecord execution) => ExecuteAsync(ExecutionRows.Bind(Command(ExecutionRows.Insert), execution));
-
-    public Task UpdateExecutionAsync(ExecutionRecord execution) => ExecuteAsync(ExecutionRows.Bind(Command(ExecutionRows.Update), execution));
-
-    /// <summary>Word for word the condition of the partial index ix_executions_slot_holders (migration
-    /// tenant_admission): SQLite uses a partial index only for a query that repeats its condition.</summary>
-    private const string HoldsASlot = "status IN ('running', 'waiting', 'paused') AND is_test = 0 AND parent_id IS NULL";
+    private static ExecutionRows Executions => SqliteDialect.Statements.Executions;
 
     // INDEXED BY: without statistics SQLite prefers the status index, which reads every slot holder's row (and
     // every pending one passed over); naming the partial indexes also makes a query that cannot use them an error.
-    internal const string CountSlotHoldersSql =
-        $"SELECT COUNT(*), COALESCE(SUM(tenant_id = $tenant), 0) FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot}";
+    internal static readonly string CountSlotHoldersSql =
+        $"SELECT COUNT(*), COALESCE(SUM(tenant_id = $tenant), 0) FROM executions INDEXED BY ix_executions_slot_holders WHERE {Executions.HoldsASlot}";
 
     /// <summary>The oldest pending execution of a tenant under its cap, found in two ways so that neither a long
     /// queue of one tenant nor many tenants makes it dear: first among the oldest pending executions (the head of
@@ -70,7 +77,7 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
     /// nothing, so a tenant at its cap with thousands queued costs the head and a seek, not its whole queue.</summary>
     internal static readonly string OldestAdmissiblePendingSql =
         "WITH RECURSIVE " +
-        $"full_tenants AS (SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {HoldsASlot} " +
+        $"full_tenants AS (SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {Executions.HoldsASlot} " +
         "  GROUP BY tenant_id HAVING COUNT(*) >= $cap), " +
         "head AS (SELECT tenant_id, id, created_at FROM executions INDEXED BY ix_executions_pending WHERE status = 'pending' " +
         $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
@@ -92,74 +99,44 @@ internal sealed partial class SqliteEngineTransaction(SqliteConnection connectio
     internal const int AdmissionQueueHead = 256;
 
     /// <summary>One pass over the slot holders' index gives both counts: no dearer than the global count alone.</summary>
-    public async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)
-    {
-        var cmd = Command(CountSlotHoldersSql).With("$tenant", tenant);
-        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-        await r.ReadAsync().ConfigureAwait(false);
-        return new SlotHolders(r.GetInt32(0), r.GetInt32(1));
-    }
+    public override async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant) =>
+        (await QueryAsync(new Statement(CountSlotHoldersSql).With("@tenant", tenant), r => new SlotHolders(r.GetInt32(0), r.GetInt32(1)))
+            .ConfigureAwait(false))[0];
 
     /// <summary>Walks the pending executions oldest first, passing over those of tenants at their cap; the tenants
     /// at their cap come from the slot holders' index (at most MAX_CONCURRENT_WORKFLOWS entries), and the walk reads
     /// only the pending index until it finds one to admit.</summary>
-    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap)
+    public override Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap) =>
+        FirstOrDefaultAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", tenantCap), ExecutionRows.Map);
+
+    public override async Task<long> InsertWorkItemAsync(WorkItem item) =>
+        (long)(await Command(Sql.WorkItems.Insert(item, Sql.WorkItems.InsertReturningId)).ExecuteScalarAsync().ConfigureAwait(false))!;
+
+    public override async Task<DateTimeOffset?> NextDueAsync()
     {
-        var cmd = Command(OldestAdmissiblePendingSql).With("$cap", tenantCap);
-        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-        return await r.ReadAsync().ConfigureAwait(false) ? ExecutionRows.Map(r) : null;
+        var value = await Command(new Statement(
+                "SELECT MIN(CASE WHEN lease_expires_at IS NULL THEN due_at ELSE MAX(due_at, lease_expires_at) END) FROM work_items WHERE held = 0 AND suspended = 0"))
+            .ExecuteScalarAsync().ConfigureAwait(false);
+        return value is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
-    public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId)
-    {
-        var cmd = Command(
-            "SELECT id FROM executions WHERE parent_id = $parent AND tenant_id = $tenant AND status NOT IN ('completed', 'failed', 'cancelled')")
-            .With("$parent", parentId).With("$tenant", tenant);
-        var ids = new List<Guid>();
-        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await r.ReadAsync().ConfigureAwait(false))
-            ids.Add(r.Id("id"));
-        return ids;
-    }
-
-    public Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id) => SqliteStore.ReadWorkflowAsync(connection, tx, tenant, id, CancellationToken.None);
-
-    public Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number) =>
-        SqliteStore.ReadVersionAsync(connection, tx, tenant, workflowId, number, CancellationToken.None);
-
-    public Task SaveStepRunAsync(StepRunRecord run)
+    public override Task SaveStepRunAsync(StepRunRecord run)
     {
         buffers.StepRuns.Add(run.Tenant, run.ExecutionId, run.StepId, run.Attempt, run.StepName, run.StepType, run.Status,
             run.Input, run.Output, run.Error, run.StartedAt, run.FinishedAt);
         return Task.CompletedTask;
     }
 
-    public Task InsertLogAsync(LogRecord log)
+    public override Task InsertLogAsync(LogRecord log)
     {
         buffers.Logs.Add(log.Tenant, log.ExecutionId, log.StepId, log.Level, log.Message, log.Data, log.At);
         return Task.CompletedTask;
     }
 
-    public Task<long> InsertEventAsync(EventRecord evt)
+    public override Task<long> InsertEventAsync(EventRecord evt)
     {
         var id = buffers.NextEventId();
         buffers.Events.Add(id, evt.Tenant, evt.Type, evt.ExecutionId, evt.WorkflowId, evt.Payload, evt.At);
         return Task.FromResult(id);
-    }
-
-    public Task InsertSignalAsync(SignalRecord signal) => ExecuteAsync(Command(
-            "INSERT INTO signals (tenant_id, execution_id, name, data, at) VALUES ($tenant, $execution, $name, $data, $at)")
-        .With("$tenant", signal.Tenant).With("$execution", signal.ExecutionId).With("$name", signal.Name).With("$data", signal.Data).With("$at", signal.At));
-
-    public async Task<SignalRecord?> TakeSignalAsync(TenantId tenant, Guid executionId, string name)
-    {
-        var cmd = Command(
-                "DELETE FROM signals WHERE id = (SELECT id FROM signals WHERE execution_id = $execution AND tenant_id = $tenant AND name = $name ORDER BY id LIMIT 1) " +
-                "RETURNING data, at")
-            .With("$execution", executionId).With("$tenant", tenant).With("$name", name);
-        await using var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-        if (!await r.ReadAsync().ConfigureAwait(false))
-            return null;
-        return new SignalRecord { Tenant = tenant, ExecutionId = executionId, Name = name, Data = r.Json("data"), At = r.Time("at") };
     }
 }

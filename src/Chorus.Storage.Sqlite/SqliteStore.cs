@@ -1,18 +1,20 @@
+using System.Data.Common;
 using Chorus.Engine.Storage;
+using Chorus.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace Chorus.Storage.Sqlite;
 
 /// <summary>The embedded store: one SQLite file in WAL mode. The engine's writes all go through one
 /// connection (SQLite has one writer anyway); API reads use pooled connections that WAL lets run beside it.</summary>
-public sealed partial class SqliteStore : IChorusStore
+public sealed class SqliteStore : RelationalStore, IChorusStore
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly bool _fullSync;
     private readonly WriterBuffers _writerBuffers;
 
-    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync, long lastEventId)
+    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync, long lastEventId) : base(SqliteDialect.Statements)
     {
         _connectionString = connectionString;
         _writer = writer;
@@ -42,7 +44,8 @@ public sealed partial class SqliteStore : IChorusStore
         await writer.OpenAsync(ct).ConfigureAwait(false);
         await Configure(writer, fullSync, ct).ConfigureAwait(false);
         await SqliteMigrator.MigrateAsync(writer, ct).ConfigureAwait(false);
-        await using var lastEvent = Sql.Command(writer, "SELECT COALESCE(MAX(id), 0) FROM events");
+        await using var lastEvent = writer.CreateCommand();
+        lastEvent.CommandText = "SELECT COALESCE(MAX(id), 0) FROM events";
         var lastEventId = (long)(await lastEvent.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         return new SqliteStore(connectionString, writer, fullSync, lastEventId) { Path = path };
     }
@@ -54,8 +57,8 @@ public sealed partial class SqliteStore : IChorusStore
         await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>A pooled connection for reads and for the rare writes outside the engine (definitions).</summary>
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    /// <summary>A pooled connection: WAL lets reads run beside the writer.</summary>
+    internal override async Task<DbConnection> OpenConnectionAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -69,26 +72,10 @@ public sealed partial class SqliteStore : IChorusStore
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
     {
         var tx = (SqliteTransaction)await _writer.BeginTransactionAsync(ct).ConfigureAwait(false);
-        return new SqliteEngineTransaction(_writer, tx, _writerBuffers);
+        return new SqliteEngineTransaction(tx, _writerBuffers);
     }
 
     public StorageFault? ClassifyFault(Exception ex) => SqliteFaults.Classify(ex);
-
-    public async Task<bool> PingAsync(CancellationToken ct)
-    {
-        try
-        {
-            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-            await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (SqliteException)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Chorus.Storage.Relational;
 using Microsoft.Data.Sqlite;
 
 namespace Chorus.Storage.Sqlite;
@@ -9,12 +10,13 @@ internal sealed class WriterBuffers(SqliteConnection connection, long lastEventI
 {
     public CommandCache Commands { get; } = new(connection);
 
-    public BufferedInserts StepRuns { get; } = new("step_runs", "tenant_id", "execution_id", "step_id", "attempt", "step_name",
-        "step_type", "status", "input", "output", "error", "started_at", "finished_at");
+    public BufferedInserts StepRuns { get; } = new(Tables.StepRuns, AppendOnlyTables.StepRunColumns);
 
-    public BufferedInserts Logs { get; } = new("execution_logs", "tenant_id", "execution_id", "step_id", "level", "message", "data", "at");
+    public BufferedInserts Logs { get; } = new(Tables.Logs, AppendOnlyTables.LogColumns);
 
-    public BufferedInserts Events { get; } = new("events", "id", "tenant_id", "type", "execution_id", "workflow_id", "payload", "at");
+    public BufferedInserts Events { get; } = new(Tables.Events, AppendOnlyTables.EventColumns);
+
+    private static AppendOnlyTables Tables => SqliteDialect.Statements.AppendOnly;
 
     private long _lastEventId = lastEventId;
 

@@ -169,7 +169,7 @@ internal sealed partial class ExecutionCommands
         }
         await FailExecutionAsync(s, e, new JsonObject
         {
-            ["step_id"] = item.StepId.Length > 0 ? item.StepId : e.CurrentStep,
+            ["step_id"] = item.StepId ?? e.CurrentStep,
             ["code"] = ErrorCodes.InternalError,
             ["message"] = $"The engine failed {failures} times in a row to run or commit this execution's work and stopped it; the server log names the cause.",
             ["details"] = new JsonObject { ["exception"] = cause.GetType().Name, ["work_item_id"] = item.Id },

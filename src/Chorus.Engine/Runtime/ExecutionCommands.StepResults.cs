@@ -28,12 +28,12 @@ internal sealed partial class ExecutionCommands
         var execution = await s.CompleteWorkAndGetExecutionAsync(item).ConfigureAwait(false);
         if (execution is null || execution.IsTerminal)
             return false;
-        if (!execution.State.Steps.TryGetValue(item.StepId, out var state) || state.Attempt != item.Attempt ||
+        if (!execution.State.Steps.TryGetValue(item.Step, out var state) || state.Attempt != item.Attempt ||
             state.Status is not (StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting))
             return false; // a duplicate delivery of work already decided
 
         var graph = await GraphOf(s, execution).ConfigureAwait(false);
-        var step = graph.Step(item.StepId);
+        var step = graph.Step(item.Step);
         var now = time.GetUtcNow();
         execution.State.LoopIterations += outcome.LoopIterations;
         var result = CheckResult(step, outcome.Result) ?? outcome.Result;

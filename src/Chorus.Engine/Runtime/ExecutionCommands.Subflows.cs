@@ -154,5 +154,5 @@ internal sealed partial class ExecutionCommands
     }
 
     private Task AddEndDescendantsAsync(CommitScope s, TenantId tenant, Guid executionId, DateTimeOffset now) =>
-        s.AddWorkAsync(new WorkItem { Tenant = tenant, ExecutionId = executionId, StepId = "", Kind = WorkItemKind.EndDescendants, DueAt = now });
+        s.AddWorkAsync(new WorkItem { Tenant = tenant, ExecutionId = executionId, Kind = WorkItemKind.EndDescendants, DueAt = now });
 }

@@ -84,7 +84,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
     private Task AddDeadlineAsync(CommitScope s, ExecutionRecord execution, DateTimeOffset deadline) =>
         s.AddWorkAsync(new WorkItem
         {
-            Tenant = execution.Tenant, ExecutionId = execution.Id, StepId = "", Kind = WorkItemKind.Deadline, DueAt = deadline,
+            Tenant = execution.Tenant, ExecutionId = execution.Id, Kind = WorkItemKind.Deadline, DueAt = deadline,
         });
 
     private async Task ScheduleAsync(CommitScope s, ExecutionRecord execution, IReadOnlyList<string> stepIds, DateTimeOffset now)

@@ -28,7 +28,7 @@ internal sealed class StepInvoker(
             return null;
         var graph = await graphs.GetAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion,
             () => workflows.GetVersionAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion, ct)).ConfigureAwait(false);
-        var step = graph.Step(item.StepId);
+        var step = graph.Step(item.Step);
         var context = new StepExecutionContext
         {
             Tenant = execution.Tenant,
@@ -61,7 +61,7 @@ internal sealed class StepInvoker(
     {
         var e = await reader.GetExecutionAsync(item.Tenant, item.ExecutionId, ct).ConfigureAwait(false);
         if (e is null || e.IsTerminal ||
-            !e.State.Steps.TryGetValue(item.StepId, out var state) || state.Attempt != item.Attempt || state.Status != StepStatus.Scheduled)
+            !e.State.Steps.TryGetValue(item.Step, out var state) || state.Attempt != item.Attempt || state.Status != StepStatus.Scheduled)
             return null;
         return ExecutionSnapshot.Of(e);
     }

@@ -44,7 +44,7 @@ internal sealed class ScheduleCommands(ExecutionCommands executions, GraphCache 
     public async Task<bool> FireAsync(CommitScope s, WorkItem item)
     {
         // The schedule first, then its item: the order a change of the schedule takes, so the two cannot deadlock.
-        var current = await s.Tx.GetScheduleAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
+        var current = await s.Tx.GetScheduleAsync(item.Tenant, item.ScheduleId ?? Guid.Empty).ConfigureAwait(false);
         if (!await s.Tx.CompleteWorkItemAsync(item.Id, item.Fence).ConfigureAwait(false))
             return false; // another node took this occurrence over, or the schedule changed
         if (current is not { Enabled: true } schedule)
@@ -121,7 +121,7 @@ internal sealed class ScheduleCommands(ExecutionCommands executions, GraphCache 
 
     private static Task AddNextFireAsync(CommitScope s, ScheduleRecord schedule) =>
         schedule is { Enabled: true, NextDueAt: { } due }
-            ? s.AddWorkAsync(new WorkItem { Tenant = schedule.Tenant, ExecutionId = schedule.Id, StepId = "", Kind = WorkItemKind.Fire, DueAt = due })
+            ? s.AddWorkAsync(new WorkItem { Tenant = schedule.Tenant, ScheduleId = schedule.Id, Kind = WorkItemKind.Fire, DueAt = due })
             : Task.CompletedTask;
 
     private static async Task<ScheduleRecord> RequireAsync(CommitScope s, TenantId tenant, Guid workflowId, Guid id) =>

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 
-namespace Chorus.Engine.Storage;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Storage.Relational;
 
 /// <summary>A schedule is a trigger row of kind "schedule"; what only schedules have lives in its <c>config</c>
 /// JSON, so other trigger kinds can share the table.</summary>

@@ -1,0 +1,58 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+using Chorus.Storage.Relational;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Chorus.Storage.Postgres;
+
+/// <summary>PostgreSQL's side of the shared SQL: the <c>workflow</c> schema with the table names it took over,
+/// row locks (several nodes write at once), and typed parameters.</summary>
+internal sealed class PostgresDialect : SqlDialect
+{
+    public static StoreSql Statements { get; } = new(new PostgresDialect());
+
+    private static readonly Dictionary<string, string> TakenOverNames = new(StringComparer.Ordinal)
+    {
+        ["executions"] = "instances",
+        ["workflows"] = "templates",
+        ["workflow_versions"] = "template_versions",
+        ["step_runs"] = "steps",
+    };
+
+    public override string Schema => "workflow.";
+
+    public override string Table(string name) => Schema + TakenOverNames.GetValueOrDefault(name, name);
+
+    public override string IsFalse(string column) => $"NOT {column}";
+
+    public override string IsTrue(string column) => column;
+
+    public override string ForUpdate => " FOR UPDATE";
+
+    public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
+
+    public override string ByteOrder => "\"C\"";
+
+    public override DbParameter Parameter(string name, object? value) => value switch
+    {
+        // An untyped null lets the server infer the type from the column it is written to.
+        null => new NpgsqlParameter(name, DBNull.Value),
+        TenantId t => new NpgsqlParameter<string>(name, t.Value),
+        // timestamptz takes only UTC offsets; the instant is what is stored.
+        DateTimeOffset d => new NpgsqlParameter<DateTimeOffset>(name, d.ToUniversalTime()),
+        JsonNode n => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = n.ToJsonString() },
+        // json keeps the text as written, jsonb normalises it.
+        JsonText j => new NpgsqlParameter(name, j.Exact ? NpgsqlDbType.Json : NpgsqlDbType.Jsonb) { Value = (object?)j.Text ?? DBNull.Value },
+        _ => new NpgsqlParameter(name, value),
+    };
+
+    /// <summary>The statement as one of a batch, for the <see cref="Pipeline"/>.</summary>
+    public static NpgsqlBatchCommand Batch(Statement statement)
+    {
+        var batch = new NpgsqlBatchCommand(statement.Sql);
+        statement.BindTo(batch.Parameters, Statements.Dialect);
+        return batch;
+    }
+}

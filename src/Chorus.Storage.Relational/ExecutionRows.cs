@@ -1,0 +1,97 @@
+using System.Data.Common;
+using System.Text;
+using Chorus.Engine;
+using Chorus.Engine.Storage;
+
+namespace Chorus.Storage.Relational;
+
+/// <summary>The executions table: one mapping for the store's reads and the engine's transactions.</summary>
+internal sealed class ExecutionRows(SqlDialect d)
+{
+    private const string ColumnList =
+        "tenant_id, id, workflow_id, workflow_version, status, mode, input, context, state, output, error, current_step, " +
+        "parent_id, parent_step, is_test, total_steps, created_at, started_at, completed_at, deadline_at";
+
+    public string Table { get; } = d.Table("executions");
+
+    public string Insert { get; } = d.Sql($"INSERT INTO {d.Table("executions")} ({ColumnList}) VALUES (@tenant, @id, @workflow, @version, " +
+        "@status, @mode, @input, @context, @state, @output, @error, @current, @parent, @parent_step, @test, @total, @created, @started, @completed, @deadline)");
+
+    public string Update { get; } = d.Sql($"UPDATE {d.Table("executions")} SET status = @status, context = @context, state = @state, " +
+        "output = @output, error = @error, current_step = @current, started_at = @started, completed_at = @completed, deadline_at = @deadline " +
+        "WHERE tenant_id = @tenant AND id = @id");
+
+    public string Select { get; } = $"SELECT {ColumnList} FROM {d.Table("executions")}";
+
+    /// <summary>Holds one of the MAX_CONCURRENT_WORKFLOWS slots: the statuses <see cref="ExecutionStatusExtensions.HoldsSlot"/>
+    /// names, of a top-level execution that is not a test. Word for word the condition of the partial indexes of the
+    /// slot holders (migration tenant_admission): SQLite uses a partial index only for a query that repeats it.</summary>
+    public string HoldsASlot { get; } =
+        $"status IN ({string.Join(", ", Enum.GetValues<ExecutionStatus>().Where(s => s.HoldsSlot()).Select(s => $"'{s.ToWire()}'"))}) " +
+        $"AND {d.IsFalse("is_test")} AND parent_id IS NULL";
+
+    private readonly string _activeChildren = d.Sql($"SELECT id FROM {d.Table("executions")} " +
+        "WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')");
+
+    /// <summary>The execution, locked for change where the dialect locks rows.</summary>
+    public Statement ById(TenantId tenant, Guid id, string locking = "") =>
+        new Statement(d.Sql($"{Select} WHERE tenant_id = @tenant AND id = @id{locking}")).With("@tenant", tenant).With("@id", id);
+
+    public Statement ActiveChildren(TenantId tenant, Guid parentId) => new Statement(_activeChildren).With("@parent", parentId).With("@tenant", tenant);
+
+    /// <summary>The page's rows and the total count, filtered alike. Only the filters in use get a parameter:
+    /// PostgreSQL refuses an untyped null the query never mentions.</summary>
+    public (Statement Count, Statement Page) List(TenantId tenant, ExecutionQuery query)
+    {
+        var where = new StringBuilder("tenant_id = @tenant");
+        if (!query.IncludeTests) where.Append(" AND ").Append(d.IsFalse("is_test"));
+        if (query.WorkflowId is not null) where.Append(" AND workflow_id = @workflow");
+        if (query.Status is not null) where.Append(" AND status = @status");
+        if (query.From is not null) where.Append(" AND created_at >= @from");
+        if (query.To is not null) where.Append(" AND created_at <= @to");
+        Statement Bind(Statement s)
+        {
+            s.With("@tenant", tenant);
+            if (query.WorkflowId is { } workflow) s.With("@workflow", workflow);
+            if (query.Status is { } status) s.With("@status", status.ToWire());
+            if (query.From is { } from) s.With("@from", from);
+            if (query.To is { } to) s.With("@to", to);
+            return s;
+        }
+        return (Bind(new Statement(d.Sql($"SELECT COUNT(*) FROM {Table} WHERE {where}"))),
+            Bind(new Statement(d.Sql($"{Select} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset")))
+                .With("@limit", query.Limit).With("@offset", query.Offset));
+    }
+
+    public static Statement Bind(Statement s, ExecutionRecord e) =>
+        s.With("@tenant", e.Tenant).With("@id", e.Id).With("@workflow", e.WorkflowId).With("@version", e.WorkflowVersion)
+            .With("@status", e.Status.ToWire()).With("@mode", e.Mode.ToString().ToLowerInvariant()).With("@input", e.Input)
+            .With("@context", e.Context).With("@state", new JsonText(e.State.ToJson())).With("@output", e.Output).With("@error", e.Error)
+            .With("@current", e.CurrentStep).With("@parent", e.ParentExecutionId).With("@parent_step", e.ParentStepId)
+            .With("@test", e.IsTest).With("@total", e.TotalSteps).With("@created", e.CreatedAt).With("@started", e.StartedAt)
+            .With("@completed", e.CompletedAt).With("@deadline", e.DeadlineAt);
+
+    public static ExecutionRecord Map(DbDataReader r) => new()
+    {
+        Tenant = new TenantId(r.Text("tenant_id")!),
+        Id = r.Id("id"),
+        WorkflowId = r.Id("workflow_id"),
+        WorkflowVersion = r.Int("workflow_version"),
+        Status = Enum.Parse<ExecutionStatus>(r.Text("status")!, ignoreCase: true),
+        Mode = Enum.Parse<ExecutionMode>(r.Text("mode")!, ignoreCase: true),
+        Input = r.Json("input"),
+        Context = r.Json("context")!.AsObject(),
+        State = ExecutionState.FromJson(r.Text("state")!),
+        Output = r.Json("output"),
+        Error = r.Json("error")?.AsObject(),
+        CurrentStep = r.Text("current_step"),
+        ParentExecutionId = r.OptionalId("parent_id"),
+        ParentStepId = r.Text("parent_step"),
+        IsTest = r.Bool("is_test"),
+        TotalSteps = r.Int("total_steps"),
+        CreatedAt = r.Time("created_at"),
+        StartedAt = r.OptionalTime("started_at"),
+        CompletedAt = r.OptionalTime("completed_at"),
+        DeadlineAt = r.OptionalTime("deadline_at"),
+    };
+}

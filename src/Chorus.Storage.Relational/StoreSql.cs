@@ -1,0 +1,15 @@
+namespace Chorus.Storage.Relational;
+
+/// <summary>Every statement the two stores share, in one store's dialect; built once per store.</summary>
+internal sealed class StoreSql(SqlDialect dialect)
+{
+    public SqlDialect Dialect { get; } = dialect;
+    public ExecutionRows Executions { get; } = new(dialect);
+    public WorkflowRows Workflows { get; } = new(dialect);
+    public ScheduleRows Schedules { get; } = new(dialect);
+    public WorkItemRows WorkItems { get; } = new(dialect);
+    public AppendOnlyTables AppendOnly { get; } = new(dialect);
+    public SignalRows Signals { get; } = new(dialect);
+    public IdempotencyRows IdempotencyKeys { get; } = new(dialect);
+    public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
+}

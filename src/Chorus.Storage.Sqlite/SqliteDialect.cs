@@ -1,0 +1,42 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+using Chorus.Storage.Relational;
+using Microsoft.Data.Sqlite;
+
+namespace Chorus.Storage.Sqlite;
+
+/// <summary>SQLite's side of the shared SQL: <c>$</c> parameters, no schema, and no row locks (one writer).
+/// Values are kept in what SQLite has: ids as text, times as Unix milliseconds, booleans as 0 and 1.</summary>
+internal sealed class SqliteDialect : SqlDialect
+{
+    public static StoreSql Statements { get; } = new(new SqliteDialect());
+
+    public override string Schema => "";
+
+    public override string Sql(string text) => text.Replace('@', '$');
+
+    public override string IsFalse(string column) => $"{column} = 0";
+
+    public override string IsTrue(string column) => $"{column} = 1";
+
+    public override string ForUpdate => "";
+
+    public override string ForUpdateSkipLocked => "";
+
+    public override string ByteOrder => "BINARY";
+
+    public override DbParameter Parameter(string name, object? value) => new SqliteParameter(Sql(name), Value(value));
+
+    public static object Value(object? value) => value switch
+    {
+        null => DBNull.Value,
+        Guid g => g.ToString(),
+        TenantId t => t.Value,
+        DateTimeOffset d => d.ToUnixTimeMilliseconds(),
+        bool b => b ? 1 : 0,
+        JsonNode n => n.ToJsonString(),
+        JsonText j => (object?)j.Text ?? DBNull.Value,
+        _ => value,
+    };
+}
