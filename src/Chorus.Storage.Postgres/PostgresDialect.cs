@@ -11,8 +11,6 @@ namespace Chorus.Storage.Postgres;
 /// row locks (several nodes write at once), and typed parameters.</summary>
 internal sealed class PostgresDialect : SqlDialect
 {
-    public static StoreSql Statements { get; } = new(new PostgresDialect());
-
     private static readonly Dictionary<string, string> TakenOverNames = new(StringComparer.Ordinal)
     {
         ["executions"] = "instances",
@@ -20,6 +18,9 @@ internal sealed class PostgresDialect : SqlDialect
         ["workflow_versions"] = "template_versions",
         ["step_runs"] = "steps",
     };
+
+    // After the table names: a static initialiser runs in the order of the declarations.
+    public static StoreSql Statements { get; } = new(new PostgresDialect());
 
     public override string Schema => "workflow.";
 
