@@ -10,7 +10,7 @@ namespace Chorus.Storage.Postgres;
 /// is plain SQL in the pipeline too: BEGIN goes with the first round trip and COMMIT with the last.</summary>
 internal sealed class Pipeline(NpgsqlConnection connection)
 {
-    private readonly List<NpgsqlBatchCommand> _queued = [];
+    private readonly List<NpgsqlBatchCommand> _queued = [new("BEGIN")];
     private long _sent;
     private Exception? _failure;
 

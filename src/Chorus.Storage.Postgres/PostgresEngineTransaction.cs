@@ -3,7 +3,6 @@ using Chorus.Engine;
 using Chorus.Engine.Storage;
 using Chorus.Storage.Relational;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Chorus.Storage.Postgres;
 
@@ -11,23 +10,12 @@ namespace Chorus.Storage.Postgres;
 /// queued in the <see cref="Pipeline"/> and reach the server with the next read or the commit; what another
 /// node must see, it sees only after the commit anyway. (IEngineTransaction again: its default members, the
 /// announcements and the completion with the read, are this class's own.)</summary>
-internal sealed class PostgresEngineTransaction : RelationalTransaction, IEngineTransaction
+internal sealed class PostgresEngineTransaction(NpgsqlConnection connection, EngineIds ids, string origin)
+    : RelationalTransaction(PostgresDialect.Statements), IEngineTransaction
 {
-    private readonly NpgsqlConnection _connection;
-    private readonly EngineIds _ids;
-    private readonly string _origin;
-    private readonly Pipeline _pipeline;
-    private bool _committed;
-
-    public PostgresEngineTransaction(NpgsqlConnection connection, EngineIds ids, string origin) : base(PostgresDialect.Statements)
-    {
-        _connection = connection;
-        _ids = ids;
-        _origin = origin;
-        _pipeline = new Pipeline(connection);
-        _pipeline.Queue(Raw("BEGIN"));
-    }
+    private readonly Pipeline _pipeline = new(connection);
     private readonly AppendOnlyRows _appendOnly = new();
+    private bool _committed;
 
     // The savepoint of the operation running now. While its SAVEPOINT statement is still queued, rolling back
     // is only forgetting what was queued after it: the server never saw any of it.
@@ -60,7 +48,7 @@ internal sealed class PostgresEngineTransaction : RelationalTransaction, IEngine
     {
         // A NOTIFY payload holds at most 8,000 bytes: a long batch of ids goes in several.
         foreach (var chunk in ids.Chunk(500))
-            Notify(PostgresStore.EventChannel, _origin + ":" + string.Join(',', chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))));
+            Notify(PostgresStore.EventChannel, origin + ":" + string.Join(',', chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))));
         return Task.CompletedTask;
     }
 
@@ -108,9 +96,9 @@ internal sealed class PostgresEngineTransaction : RelationalTransaction, IEngine
         try
         {
             // An uncommitted transaction is rolled back before the connection returns to the pool.
-            if (!_committed && _pipeline.AnySent && _connection.State == System.Data.ConnectionState.Open)
+            if (!_committed && _pipeline.AnySent && connection.State == System.Data.ConnectionState.Open)
             {
-                await using var rollback = new NpgsqlCommand("ROLLBACK", _connection);
+                await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
                 await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
         }
@@ -120,7 +108,7 @@ internal sealed class PostgresEngineTransaction : RelationalTransaction, IEngine
         }
         finally
         {
-            await _connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -216,14 +204,14 @@ internal sealed class PostgresEngineTransaction : RelationalTransaction, IEngine
 
     public override async Task<long> InsertEventAsync(EventRecord evt)
     {
-        var id = await _ids.Events.NextAsync(_pipeline).ConfigureAwait(false);
+        var id = await ids.Events.NextAsync(_pipeline).ConfigureAwait(false);
         _appendOnly.Add(_pipeline.Position, id, evt);
         return id;
     }
 
     public override async Task<long> InsertWorkItemAsync(WorkItem item)
     {
-        var id = await _ids.WorkItems.NextAsync(_pipeline).ConfigureAwait(false);
+        var id = await ids.WorkItems.NextAsync(_pipeline).ConfigureAwait(false);
         await WriteAsync(Sql.WorkItems.Insert(item, Sql.WorkItems.InsertWithId).With("@id", id)).ConfigureAwait(false);
         return id;
     }
@@ -235,19 +223,5 @@ internal sealed class PostgresEngineTransaction : RelationalTransaction, IEngine
         _pipeline.Queue(complete);
         var execution = await GetExecutionAsync(item.Tenant, item.ExecutionId).ConfigureAwait(false);
         return complete.RecordsAffected > 0 ? execution : null;
-    }
-
-    public override async Task<DateTimeOffset?> NextDueAsync()
-    {
-        // GREATEST ignores NULL, so an unleased item's due time is its due_at: the same as SQLite's CASE.
-        var value = (await QueryAsync(new Statement(
-                "SELECT MIN(GREATEST(due_at, lease_expires_at)) FROM workflow.work_items WHERE NOT held AND NOT suspended"),
-            r => r.IsDBNull(0) ? null : r.GetValue(0)).ConfigureAwait(false))[0];
-        return value switch
-        {
-            DateTime utc => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)),
-            DateTimeOffset d => d,
-            _ => null,
-        };
     }
 }

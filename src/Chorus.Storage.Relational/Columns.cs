@@ -32,11 +32,9 @@ internal static class Columns
 
     public static DateTimeOffset Time(this DbDataReader r, string column) => Time(r, r.GetOrdinal(column));
 
-    public static DateTimeOffset? OptionalTime(this DbDataReader r, string column)
-    {
-        var i = r.GetOrdinal(column);
-        return r.IsDBNull(i) ? null : Time(r, i);
-    }
+    public static DateTimeOffset? OptionalTime(this DbDataReader r, string column) => r.OptionalTime(r.GetOrdinal(column));
+
+    public static DateTimeOffset? OptionalTime(this DbDataReader r, int i) => r.IsDBNull(i) ? null : Time(r, i);
 
     private static DateTimeOffset Time(DbDataReader r, int i) => r.GetFieldType(i) == typeof(long)
         ? DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i))

@@ -33,9 +33,13 @@ internal sealed class ExecutionRows(SqlDialect d)
     private readonly string _activeChildren = d.Sql($"SELECT id FROM {d.Table("executions")} " +
         "WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')");
 
-    /// <summary>The execution, locked for change where the dialect locks rows.</summary>
-    public Statement ById(TenantId tenant, Guid id, string locking = "") =>
-        new Statement(d.Sql($"{Select} WHERE tenant_id = @tenant AND id = @id{locking}")).With("@tenant", tenant).With("@id", id);
+    private readonly string _byId = d.Sql($"SELECT {ColumnList} FROM {d.Table("executions")} WHERE tenant_id = @tenant AND id = @id");
+
+    /// <summary>The execution; for change, locked where the dialect locks rows.</summary>
+    public Statement ById(TenantId tenant, Guid id, bool forUpdate = false) =>
+        new Statement(forUpdate ? _byIdForUpdate : _byId).With("@tenant", tenant).With("@id", id);
+
+    private readonly string _byIdForUpdate = d.Sql($"SELECT {ColumnList} FROM {d.Table("executions")} WHERE tenant_id = @tenant AND id = @id{d.ForUpdate}");
 
     public Statement ActiveChildren(TenantId tenant, Guid parentId) => new Statement(_activeChildren).With("@parent", parentId).With("@tenant", tenant);
 

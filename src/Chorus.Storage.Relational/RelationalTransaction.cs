@@ -31,7 +31,7 @@ internal abstract class RelationalTransaction(StoreSql sql) : IEngineTransaction
     /// <summary>Locks the row until the transaction ends where several transactions run side by side: this is what
     /// serialises two nodes changing one execution.</summary>
     public Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) =>
-        FirstOrDefaultAsync(Sql.Executions.ById(tenant, id, Sql.Dialect.ForUpdate), ExecutionRows.Map);
+        FirstOrDefaultAsync(Sql.Executions.ById(tenant, id, forUpdate: true), ExecutionRows.Map);
 
     public Task InsertExecutionAsync(ExecutionRecord execution) => WriteAsync(ExecutionRows.Bind(new Statement(Sql.Executions.Insert), execution));
 
@@ -67,14 +67,14 @@ internal abstract class RelationalTransaction(StoreSql sql) : IEngineTransaction
     public async Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until) =>
         await ExecuteAsync(Sql.WorkItems.ExtendLease(id, fence, until)).ConfigureAwait(false) > 0;
 
-    public abstract Task<DateTimeOffset?> NextDueAsync();
+    public async Task<DateTimeOffset?> NextDueAsync() => (await QueryAsync(Sql.WorkItems.NextDue(), r => r.OptionalTime(0)).ConfigureAwait(false))[0];
 
     public Task ReleaseLeasesNotOwnedByAsync(string owner) => WriteAsync(Sql.WorkItems.ReleaseLeasesNotOwnedBy(owner));
 
     public Task InsertScheduleAsync(ScheduleRecord schedule) => WriteAsync(ScheduleRows.Bind(new Statement(Sql.Schedules.Insert), schedule));
 
     public Task<ScheduleRecord?> GetScheduleAsync(TenantId tenant, Guid id) =>
-        FirstOrDefaultAsync(Sql.Schedules.ById(tenant, id, Sql.Dialect.ForUpdate), ScheduleRows.Map);
+        FirstOrDefaultAsync(Sql.Schedules.ById(tenant, id, forUpdate: true), ScheduleRows.Map);
 
     public Task UpdateScheduleAsync(ScheduleRecord schedule) => WriteAsync(ScheduleRows.Bind(new Statement(Sql.Schedules.Update), schedule));
 

@@ -7,8 +7,6 @@ namespace Chorus.Storage.Relational;
 /// <summary>Schedules as rows of the triggers table, for the store's reads and the engine's transactions.</summary>
 internal sealed class ScheduleRows(SqlDialect d)
 {
-    private readonly string _select = $"SELECT * FROM {d.Table("triggers")} WHERE kind = '{ScheduleConfig.Kind}' AND tenant_id = @tenant";
-
     public string Insert { get; } = d.Sql($"INSERT INTO {d.Table("triggers")} (tenant_id, id, workflow_id, kind, config, enabled, next_due_at, " +
         $"last_fired_at, last_execution_id, created_at, updated_at) VALUES (@tenant, @id, @workflow, '{ScheduleConfig.Kind}', @config, @enabled, " +
         "@next, @fired, @execution, @created, @updated)");
@@ -16,16 +14,23 @@ internal sealed class ScheduleRows(SqlDialect d)
     public string Update { get; } = d.Sql($"UPDATE {d.Table("triggers")} SET config = @config, enabled = @enabled, next_due_at = @next, " +
         "last_fired_at = @fired, last_execution_id = @execution, updated_at = @updated WHERE tenant_id = @tenant AND id = @id");
 
-    /// <summary>The schedule, locked for change where the dialect locks rows: a change and a firing of one
+    private readonly string _byId = Selected(d, "id = @id");
+    private readonly string _byIdForUpdate = Selected(d, $"id = @id{d.ForUpdate}");
+    private readonly string _ofWorkflow = Selected(d, "workflow_id = @workflow ORDER BY created_at, id");
+
+    private static string Selected(SqlDialect d, string condition) =>
+        d.Sql($"SELECT * FROM {d.Table("triggers")} WHERE kind = '{ScheduleConfig.Kind}' AND tenant_id = @tenant AND {condition}");
+
+    /// <summary>The schedule; for change, locked where the dialect locks rows: a change and a firing of one
     /// schedule, on any nodes, take turns.</summary>
-    public Statement ById(TenantId tenant, Guid id, string locking = "") =>
-        new Statement(d.Sql($"{_select} AND id = @id{locking}")).With("@tenant", tenant).With("@id", id);
+    public Statement ById(TenantId tenant, Guid id, bool forUpdate = false) =>
+        new Statement(forUpdate ? _byIdForUpdate : _byId).With("@tenant", tenant).With("@id", id);
 
-    public Statement OfWorkflow(TenantId tenant, Guid workflowId) =>
-        new Statement(d.Sql($"{_select} AND workflow_id = @workflow ORDER BY created_at, id")).With("@tenant", tenant).With("@workflow", workflowId);
+    public Statement OfWorkflow(TenantId tenant, Guid workflowId) => new Statement(_ofWorkflow).With("@tenant", tenant).With("@workflow", workflowId);
 
-    public Statement Delete(TenantId tenant, Guid id) =>
-        new Statement(d.Sql($"DELETE FROM {d.Table("triggers")} WHERE tenant_id = @tenant AND id = @id")).With("@tenant", tenant).With("@id", id);
+    private readonly string _delete = d.Sql($"DELETE FROM {d.Table("triggers")} WHERE tenant_id = @tenant AND id = @id");
+
+    public Statement Delete(TenantId tenant, Guid id) => new Statement(_delete).With("@tenant", tenant).With("@id", id);
 
     public static Statement Bind(Statement s, ScheduleRecord r) => s
         .With("@tenant", r.Tenant).With("@id", r.Id).With("@workflow", r.WorkflowId).With("@config", ScheduleConfig.Of(r))

@@ -13,8 +13,6 @@ internal sealed class WorkItemRows(SqlDialect d)
 
     private const string ClaimedColumns = "id, tenant_id, execution_id, step_id, kind, attempt, due_at, held, suspended, payload, fence, lease_owner, lease_expires_at";
 
-    public string Table { get; } = d.Table("work_items");
-
     private const string Values = "@tenant, @execution, @step, @kind, @attempt, @due, @held, @suspended, @payload, @fence, @owner, @expires";
 
     /// <summary>The insert where the table hands out the id.</summary>
@@ -29,34 +27,47 @@ internal sealed class WorkItemRows(SqlDialect d)
         .With("@due", item.DueAt).With("@held", item.Held).With("@suspended", item.Suspended).With("@payload", item.Payload)
         .With("@fence", item.Fence).With("@owner", item.LeaseOwner).With("@expires", item.LeaseExpiresAt);
 
-    public Statement Complete(long id, long fence) =>
-        new Statement(d.Sql($"DELETE FROM {Table} WHERE id = @id AND fence = @fence")).With("@id", id).With("@fence", fence);
+    private readonly string _complete = d.Sql($"DELETE FROM {d.Table("work_items")} WHERE id = @id AND fence = @fence");
 
-    public Statement DeleteOf(TenantId tenant, Guid executionId) =>
-        new Statement(d.Sql($"DELETE FROM {Table} WHERE execution_id = @execution AND tenant_id = @tenant")).With("@execution", executionId).With("@tenant", tenant);
+    public Statement Complete(long id, long fence) => new Statement(_complete).With("@id", id).With("@fence", fence);
+
+    private readonly string _deleteOf = d.Sql($"DELETE FROM {d.Table("work_items")} WHERE execution_id = @execution AND tenant_id = @tenant");
+
+    public Statement DeleteOf(TenantId tenant, Guid executionId) => new Statement(_deleteOf).With("@execution", executionId).With("@tenant", tenant);
+
+    private readonly string _setSuspended =
+        d.Sql($"UPDATE {d.Table("work_items")} SET suspended = @suspended WHERE execution_id = @execution AND tenant_id = @tenant");
 
     public Statement SetSuspended(TenantId tenant, Guid executionId, bool suspended) =>
-        new Statement(d.Sql($"UPDATE {Table} SET suspended = @suspended WHERE execution_id = @execution AND tenant_id = @tenant"))
-            .With("@suspended", suspended).With("@execution", executionId).With("@tenant", tenant);
+        new Statement(_setSuspended).With("@suspended", suspended).With("@execution", executionId).With("@tenant", tenant);
 
-    public Statement ReleaseHeld(TenantId tenant, Guid executionId) => new Statement(d.Sql(
-            $"UPDATE {Table} SET held = FALSE WHERE id = (SELECT id FROM {Table} " +
-            $"WHERE execution_id = @execution AND tenant_id = @tenant AND {d.IsTrue("held")} ORDER BY id LIMIT 1{d.ForUpdate})"))
-        .With("@execution", executionId).With("@tenant", tenant);
+    private readonly string _releaseHeld = d.Sql($"UPDATE {d.Table("work_items")} SET held = FALSE WHERE id = (SELECT id FROM {d.Table("work_items")} " +
+        $"WHERE execution_id = @execution AND tenant_id = @tenant AND {d.IsTrue("held")} ORDER BY id LIMIT 1{d.ForUpdate})");
+
+    public Statement ReleaseHeld(TenantId tenant, Guid executionId) => new Statement(_releaseHeld).With("@execution", executionId).With("@tenant", tenant);
+
+    private readonly string _claim = d.Sql($"UPDATE {d.Table("work_items")} SET lease_owner = @owner, lease_expires_at = @expires, fence = fence + 1 " +
+        $"WHERE id IN (SELECT id FROM {d.Table("work_items")} WHERE {d.IsFalse("held")} AND {d.IsFalse("suspended")} AND due_at <= @now " +
+        $"AND (lease_expires_at IS NULL OR lease_expires_at < @now) ORDER BY due_at LIMIT @max{d.ForUpdateSkipLocked}) RETURNING {ClaimedColumns}");
 
     /// <summary>SKIP LOCKED where several nodes claim: each gets different rows instead of one waiting for the other.</summary>
-    public Statement Claim(string owner, int max, DateTimeOffset now, TimeSpan lease) => new Statement(d.Sql(
-            $"UPDATE {Table} SET lease_owner = @owner, lease_expires_at = @expires, fence = fence + 1 " +
-            $"WHERE id IN (SELECT id FROM {Table} WHERE {d.IsFalse("held")} AND {d.IsFalse("suspended")} AND due_at <= @now " +
-            $"AND (lease_expires_at IS NULL OR lease_expires_at < @now) ORDER BY due_at LIMIT @max{d.ForUpdateSkipLocked}) RETURNING {ClaimedColumns}"))
-        .With("@owner", owner).With("@expires", now + lease).With("@now", now).With("@max", max);
+    public Statement Claim(string owner, int max, DateTimeOffset now, TimeSpan lease) =>
+        new Statement(_claim).With("@owner", owner).With("@expires", now + lease).With("@now", now).With("@max", max);
 
-    public Statement ExtendLease(long id, long fence, DateTimeOffset until) =>
-        new Statement(d.Sql($"UPDATE {Table} SET lease_expires_at = @until WHERE id = @id AND fence = @fence"))
-            .With("@until", until).With("@id", id).With("@fence", fence);
+    private readonly string _extendLease = d.Sql($"UPDATE {d.Table("work_items")} SET lease_expires_at = @until WHERE id = @id AND fence = @fence");
 
-    public Statement ReleaseLeasesNotOwnedBy(string owner) => new Statement(d.Sql(
-        $"UPDATE {Table} SET lease_expires_at = NULL, fence = fence + 1 WHERE lease_owner IS NOT NULL AND lease_owner <> @owner")).With("@owner", owner);
+    public Statement ExtendLease(long id, long fence, DateTimeOffset until) => new Statement(_extendLease).With("@until", until).With("@id", id).With("@fence", fence);
+
+    private readonly string _nextDue = $"SELECT MIN(CASE WHEN lease_expires_at IS NULL OR lease_expires_at < due_at THEN due_at " +
+        $"ELSE lease_expires_at END) FROM {d.Table("work_items")} WHERE {d.IsFalse("held")} AND {d.IsFalse("suspended")}";
+
+    /// <summary>When the next item falls due: its due time, or the end of its lease if that is later.</summary>
+    public Statement NextDue() => new(_nextDue);
+
+    private readonly string _releaseLeases =
+        d.Sql($"UPDATE {d.Table("work_items")} SET lease_expires_at = NULL, fence = fence + 1 WHERE lease_owner IS NOT NULL AND lease_owner <> @owner");
+
+    public Statement ReleaseLeasesNotOwnedBy(string owner) => new Statement(_releaseLeases).With("@owner", owner);
 
     /// <summary>RETURNING yields rows in the order the UPDATE visits them, not the subquery's ORDER BY.</summary>
     public static List<WorkItem> InClaimOrder(List<WorkItem> items)

@@ -25,7 +25,9 @@ internal sealed class WorkflowRows(SqlDialect d)
             $"UPDATE {d.Table("workflows")} SET deleted = TRUE WHERE tenant_id = @tenant AND id = @id AND {d.IsFalse("deleted")}"))
         .With("@tenant", tenant).With("@id", id);
 
-    public Statement ById(TenantId tenant, Guid id) => new Statement(d.Sql($"{_select} AND id = @id")).With("@tenant", tenant).With("@id", id);
+    private readonly string _byId = d.Sql($"SELECT {ColumnList} FROM {d.Table("workflows")} WHERE tenant_id = @tenant AND {d.IsFalse("deleted")} AND id = @id");
+
+    public Statement ById(TenantId tenant, Guid id) => new Statement(_byId).With("@tenant", tenant).With("@id", id);
 
     public Statement Count(TenantId tenant) =>
         new Statement(d.Sql($"SELECT COUNT(*) FROM {d.Table("workflows")} WHERE tenant_id = @tenant AND {d.IsFalse("deleted")}")).With("@tenant", tenant);
@@ -34,8 +36,11 @@ internal sealed class WorkflowRows(SqlDialect d)
         new Statement(d.Sql($"{_select} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset"))
             .With("@tenant", tenant).With("@limit", limit).With("@offset", offset);
 
+    private readonly string _version =
+        d.Sql($"SELECT * FROM {d.Table("workflow_versions")} WHERE tenant_id = @tenant AND workflow_id = @id AND number = @number");
+
     public Statement Version(TenantId tenant, Guid workflowId, int number) =>
-        new Statement(d.Sql($"{_versions} AND number = @number")).With("@tenant", tenant).With("@id", workflowId).With("@number", number);
+        new Statement(_version).With("@tenant", tenant).With("@id", workflowId).With("@number", number);
 
     public Statement Versions(TenantId tenant, Guid workflowId) =>
         new Statement(d.Sql($"{_versions} ORDER BY number")).With("@tenant", tenant).With("@id", workflowId);

@@ -112,14 +112,6 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     public override async Task<long> InsertWorkItemAsync(WorkItem item) =>
         (long)(await Command(Sql.WorkItems.Insert(item, Sql.WorkItems.InsertReturningId)).ExecuteScalarAsync().ConfigureAwait(false))!;
 
-    public override async Task<DateTimeOffset?> NextDueAsync()
-    {
-        var value = await Command(new Statement(
-                "SELECT MIN(CASE WHEN lease_expires_at IS NULL THEN due_at ELSE MAX(due_at, lease_expires_at) END) FROM work_items WHERE held = 0 AND suspended = 0"))
-            .ExecuteScalarAsync().ConfigureAwait(false);
-        return value is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-    }
-
     public override Task SaveStepRunAsync(StepRunRecord run)
     {
         buffers.StepRuns.Add(run.Tenant, run.ExecutionId, run.StepId, run.Attempt, run.StepName, run.StepType, run.Status,

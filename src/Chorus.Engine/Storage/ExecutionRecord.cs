@@ -50,7 +50,8 @@ public static class ExecutionStatusExtensions
     public static bool IsTerminal(this ExecutionStatus status) =>
         status is ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Cancelled;
 
-    /// <summary>Holds one of the MAX_CONCURRENT_WORKFLOWS slots.</summary>
+    /// <summary>The statuses of an execution holding one of the MAX_CONCURRENT_WORKFLOWS slots, if it is a top-level
+    /// one and not a test: the relational stores build the one SQL form of the whole rule from it.</summary>
     public static bool HoldsSlot(this ExecutionStatus status) =>
         status is ExecutionStatus.Running or ExecutionStatus.Waiting or ExecutionStatus.Paused;
 
