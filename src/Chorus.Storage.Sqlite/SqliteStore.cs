@@ -64,7 +64,7 @@ public sealed partial class SqliteStore : IChorusStore
     }
 
     /// <summary>The embedded store has one process, and in it one writer connection.</summary>
-    public bool IsExclusiveWriter => true;
+    public StoreCapabilities Capabilities => StoreCapabilities.SingleProcess;
 
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
     {
