@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Hosting;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Chorus.Benchmarks;
 
@@ -17,6 +20,7 @@ internal sealed class Harness : IAsyncDisposable
 
     private readonly BenchStore _bench;
     private readonly WorkflowService _workflows;
+    private readonly IHost? _host;
     private readonly ChorusEngine? _engine;
     private readonly List<NodeProcess> _nodes = [];
     private IDisposable? _subscription;
@@ -25,33 +29,39 @@ internal sealed class Harness : IAsyncDisposable
     private (int Target, TaskCompletionSource Done)? _waiter;
     private int _nextNode;
 
-    private Harness(BenchStore bench, ChorusEngine? engine)
+    private Harness(BenchStore bench, IHost? host)
     {
         _bench = bench;
-        _engine = engine;
+        _host = host;
+        _engine = host?.Services.GetRequiredService<ChorusEngine>();
         _workflows = new WorkflowService(bench.Store, Registry, TimeProvider.System);
     }
 
     /// <summary>An engine as the benchmarks run it: concurrency limits are lifted (the global one, and the tenant's
     /// share of it: every workload runs in one tenant) so the workloads measure the engine, not the admission queue.</summary>
-    public static ChorusEngine CreateEngine(IChorusStore store, string nodeId) =>
-        new(store, store, store, Registry, new EngineOptions
+    /// <remarks>The host runs the engine on <paramref name="store"/>, which stays the caller's to dispose.</remarks>
+    public static async Task<IHost> StartEngineAsync(IChorusStore store, string nodeId)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddChorus(o => o with
         {
             MaxConcurrentWorkflows = 1_000_000, NodeId = nodeId, Limits = new ExecutionLimits { TenantSlotShare = 1.0 },
-        });
+        }).UseStore(store).AddStep<IncrementStep>();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
 
     public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes)
     {
         var bench = await BenchStore.OpenAsync(kind, fullSync);
         if (nodes == 1)
         {
-            var engine = CreateEngine(bench.Store, "bench-node-0");
-            await engine.StartAsync(reclaimForeignLeases: bench.Store.IsExclusiveWriter);
-            var single = new Harness(bench, engine);
-            single._subscription = engine.Events.Subscribe(single.OnEvent);
+            var single = new Harness(bench, await StartEngineAsync(bench.Store, "bench-node-0"));
+            single._subscription = single._engine!.Events.Subscribe(single.OnEvent);
             return single;
         }
-        var harness = new Harness(bench, engine: null);
+        var harness = new Harness(bench, host: null);
         for (var i = 0; i < nodes; i++)
             harness._nodes.Add(await NodeProcess.LaunchAsync(bench.Url, $"bench-node-{i}", harness.OnCompleted));
         await harness.WarmUpAsync();
@@ -149,8 +159,11 @@ internal sealed class Harness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();
-        if (_engine is not null)
-            await _engine.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
         foreach (var node in _nodes)
             await node.DisposeAsync();
         await _bench.DisposeAsync();

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
+using Chorus.Engine.Runtime;
 using Chorus.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chorus.Benchmarks;
 
@@ -67,8 +69,8 @@ internal sealed class NodeProcess : IAsyncDisposable
     public static async Task RunAsync(string databaseUrl, string nodeId)
     {
         await using var store = await PostgresStore.OpenAsync(databaseUrl);
-        await using var engine = Harness.CreateEngine(store, nodeId);
-        await engine.StartAsync(reclaimForeignLeases: false);
+        using var host = await Harness.StartEngineAsync(store, nodeId);
+        var engine = host.Services.GetRequiredService<ChorusEngine>();
         // Not listening: other nodes' events are theirs to report.
         using var completions = engine.Events.Subscribe(evt =>
         {

@@ -1,6 +1,4 @@
-using Chorus.Engine.Definitions;
-using Chorus.Engine.Runtime;
-using Chorus.Engine.Schedules;
+using Chorus.Engine.Hosting;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
@@ -51,22 +49,14 @@ public static class ChorusServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var store = await OpenStoreAsync(options);
-        var registry = BuiltInSteps.CreateRegistry();
-        registry.Limits = options.Engine.Limits;
-        configureSteps?.Invoke(registry);
         // Responses carry contexts and outputs as deep as the engine allows, plus the envelope around them.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = StoredJson.MaxReadDepth);
-        builder.Services.AddSingleton(_ => store);
-        builder.Services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<IChorusStore>());
-        builder.Services.AddSingleton<IExecutionReader>(sp => sp.GetRequiredService<IChorusStore>());
-        builder.Services.AddSingleton(sp => new ScheduleService(store, store, sp.GetRequiredService<ChorusEngine>(), TimeProvider.System));
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new WorkflowService(store, registry, TimeProvider.System, sp.GetRequiredService<ChorusEngine>()));
-        builder.Services.AddSingleton(sp => new ChorusEngine(store, store, store, registry, options.Engine, TimeProvider.System,
-            sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddHostedService<EngineHostedService>();
+        // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
+        // disposes of it.
+        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store);
+        if (configureSteps is not null)
+            chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
 
         var app = builder.Build();

@@ -16,6 +16,9 @@ public sealed partial class PostgresStore
     internal const string WorkChannel = "chorus_work";
     internal const string EventChannel = "chorus_events";
 
+    /// <summary>Several nodes share the database, its work queue and its events.</summary>
+    public StoreCapabilities Capabilities => StoreCapabilities.SharedByNodes;
+
     public Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct) =>
         ListenAsync(WorkChannel, payload =>
         {

@@ -67,7 +67,7 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
     }
 
     /// <summary>The embedded store has one process, and in it one writer connection.</summary>
-    public bool IsExclusiveWriter => true;
+    public StoreCapabilities Capabilities => StoreCapabilities.SingleProcess;
 
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
     {

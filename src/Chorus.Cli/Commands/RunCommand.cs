@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Hosting;
 using Chorus.Engine.Outbound;
 using Chorus.Engine.Runtime;
-using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Hosting;
 using Chorus.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Chorus.Cli.Commands;
 
@@ -58,8 +60,21 @@ internal static class RunCommand
         var path = request.Db ?? Path.Combine(Path.GetTempPath(), $"chorus-run-{Guid.NewGuid():N}.db");
         try
         {
-            await using var store = await SqliteStore.OpenAsync(path, fullSync: !temporary, ct);
-            return await RunInStoreAsync(store, definition, input, request.Timeout, ct);
+            // The same outbound HTTP policy as the server, from the same variables: loopback and private targets
+            // are refused unless HTTP_ALLOW_PRIVATE or HTTP_ALLOW_HOSTS say otherwise.
+            var outbound = OutboundHttpOptions();
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Services.AddChorus(o => o with { OutboundHttp = outbound }).UseSqlite(path, fullSync: !temporary);
+            using var host = builder.Build();
+            await host.StartAsync(ct);
+            try
+            {
+                return await RunInHostAsync(host.Services, definition, input, request.Timeout, ct);
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
         }
         finally
         {
@@ -78,15 +93,13 @@ internal static class RunCommand
         return request.InputFile is null ? null : Terminal.ReadJsonFile(request.InputFile.FullName, "input file");
     }
 
-    private static async Task<int> RunInStoreAsync(SqliteStore store, JsonObject definition, JsonNode? input, double? timeoutSeconds, CancellationToken ct)
+    private static async Task<int> RunInHostAsync(IServiceProvider services, JsonObject definition, JsonNode? input, double? timeoutSeconds, CancellationToken ct)
     {
         var tenant = TenantId.Default;
-        var registry = BuiltInSteps.CreateRegistry();
-        var service = new WorkflowService(store, registry, TimeProvider.System);
         WorkflowRecord workflow;
         try
         {
-            (workflow, _) = await service.CreateAsync(tenant, definition, ct);
+            (workflow, _) = await services.GetRequiredService<WorkflowService>().CreateAsync(tenant, definition, ct);
         }
         catch (ChorusException ex) when (ex.Code == ErrorCodes.InvalidWorkflowDefinition)
         {
@@ -96,12 +109,8 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
-        // The same outbound HTTP policy as the server, from the same variables: loopback and private targets
-        // are refused unless HTTP_ALLOW_PRIVATE or HTTP_ALLOW_HOSTS say otherwise.
-        var options = new EngineOptions { OutboundHttp = OutboundHttpOptions() };
-        await using var engine = new ChorusEngine(store, store, store, registry, options, TimeProvider.System);
-        using var watcher = new RunWatcher(engine, store, Terminal.Stderr(), workflow.Name);
-        await engine.StartAsync(reclaimForeignLeases: true, ct);
+        var engine = services.GetRequiredService<ChorusEngine>();
+        using var watcher = new RunWatcher(engine, services.GetRequiredService<IExecutionReader>(), Terminal.Stderr(), workflow.Name);
         ExecutionRecord started;
         try
         {

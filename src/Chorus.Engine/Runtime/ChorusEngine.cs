@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Chorus.Engine.Runtime;
 
 /// <summary>The engine of one process: starts executions, applies operations to them, and runs their steps
-/// in the background until they end. Start it once with <see cref="StartAsync"/>.</summary>
+/// in the background until they end. An application gets it from <c>services.AddChorus(...)</c>, whose hosted
+/// service starts it with the host.</summary>
 public sealed partial class ChorusEngine : IAsyncDisposable
 {
     private readonly IEngineStore _store;
@@ -31,7 +32,8 @@ public sealed partial class ChorusEngine : IAsyncDisposable
     private Task _listening = Task.CompletedTask;
     private bool _started;
 
-    public ChorusEngine(IEngineStore store, IWorkflowStore workflows, IExecutionReader reader, StepRegistry registry,
+    /// <summary>Composed by <see cref="Hosting.ChorusServiceCollectionExtensions.AddChorus"/>, which also starts and stops it.</summary>
+    internal ChorusEngine(IEngineStore store, IWorkflowStore workflows, IExecutionReader reader, StepRegistry registry,
         EngineOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, OutboundHttp? http = null)
     {
         EngineOptionsValidation.Validate(options);
@@ -68,14 +70,15 @@ public sealed partial class ChorusEngine : IAsyncDisposable
     internal ScheduleCommands ScheduleCommands { get; }
 
     /// <summary>Starts committing and working. Work left by a previous process of an embedded store is
-    /// reclaimed at once; pending executions are admitted where slots are free.</summary>
-    public async Task StartAsync(bool reclaimForeignLeases, CancellationToken ct = default)
+    /// reclaimed at once (<see cref="StoreCapabilities.ForeignLeasesAbandonedAtStart"/>); pending executions are
+    /// admitted where slots are free.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
     {
         if (_started)
             return;
         _started = true;
         _committerLoop = Task.Run(() => _committer.RunLoopAsync(_stopping.Token), CancellationToken.None);
-        if (reclaimForeignLeases)
+        if (_store.Capabilities.ForeignLeasesAbandonedAtStart)
             await _committer.RunAsync(async s => { await s.Tx.ReleaseLeasesNotOwnedByAsync(_options.NodeId).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
         await _committer.RunAsync(async s => { await _commands.AdmitPendingOnStartupAsync(s).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
         _workerLoop = Task.Run(() => _worker.RunLoopAsync(_stopping.Token), CancellationToken.None);

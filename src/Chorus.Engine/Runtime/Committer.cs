@@ -18,7 +18,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     /// than that to this node and leave the rest in the store's queue for any node.</summary>
     public Func<int>? LocalCapacity
     {
-        set => Budget = store.IsExclusiveWriter || value is null ? null : new LocalBudget(value);
+        set => Budget = store.Capabilities.SharedWorkQueue && value is not null ? new LocalBudget(value) : null;
     }
 
     private LocalBudget? Budget { get; set; }
@@ -30,9 +30,16 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     public Action<DateTimeOffset>? OnStoreWork { get; set; }
 
     // Only a store with one writer (the embedded one) lets this process trust what it wrote last across commits.
-    private readonly ExecutionCache? _cache = store.IsExclusiveWriter ? new ExecutionCache() : null;
+    private readonly ExecutionCache? _cache = store.Capabilities.SingleWriter ? new ExecutionCache() : null;
+
     private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(
-        new UnboundedChannelOptions { SingleReader = store.IsExclusiveWriter }); // one lane reads it on the embedded store
+        new UnboundedChannelOptions { SingleReader = Lanes(store, options) == 1 });
+
+    // A store with one transaction at a time (the embedded one has one writer) gets one lane. On a store that
+    // runs several at once they overlap their round trips to the server; row locks keep two changes of one
+    // execution apart.
+    private static int Lanes(IEngineStore store, EngineOptions options) =>
+        store.Capabilities.ConcurrentTransactions ? Math.Max(1, options.CommitLanes) : 1;
 
     public async Task<T> RunAsync<T>(Func<CommitScope, Task<T>> work, CancellationToken ct = default)
     {
@@ -47,10 +54,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
     public async Task RunLoopAsync(CancellationToken stopping)
     {
-        // The embedded store has one writer. On a shared store several transactions at once overlap their round
-        // trips to the server; row locks keep two changes of one execution apart.
-        var lanes = store.IsExclusiveWriter ? 1 : Math.Max(1, options.CommitLanes);
-        await Task.WhenAll(Enumerable.Range(0, lanes).Select(_ => RunLaneAsync(stopping))).ConfigureAwait(false);
+        await Task.WhenAll(Enumerable.Range(0, Lanes(store, options)).Select(_ => RunLaneAsync(stopping))).ConfigureAwait(false);
         while (_queue.Reader.TryRead(out var left))
             left.Done.TrySetException(new OperationCanceledException("The engine stopped before this change was committed."));
     }
@@ -128,7 +132,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             }
             if (succeeded.Select(x => x.Scope.StoreWorkDue).Min() is { } due)
                 await tx.AnnounceWorkAsync(due).ConfigureAwait(false);
-            if (!store.IsExclusiveWriter && succeeded.SelectMany(x => x.Scope.Events).Select(e => e.Id).ToList() is { Count: > 0 } eventIds)
+            if (store.Capabilities.CrossNodeEvents && succeeded.SelectMany(x => x.Scope.Events).Select(e => e.Id).ToList() is { Count: > 0 } eventIds)
                 await tx.AnnounceEventsAsync(eventIds).ConfigureAwait(false);
             await tx.CommitAsync().ConfigureAwait(false);
         }

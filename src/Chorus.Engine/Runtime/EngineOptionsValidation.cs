@@ -4,10 +4,17 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>Options built in code (an embedding application, a test) get the checks the server's environment
 /// reader applies: a value the engine cannot work with (a batch size of 0 spins the committer for ever, a zero
-/// lease expires as it is taken) stops the engine at construction with a message naming the option.</summary>
+/// lease expires as it is taken) stops the host at start (and the engine at construction) with a message naming the option.</summary>
 internal static class EngineOptionsValidation
 {
     public static void Validate(EngineOptions o)
+    {
+        if (Describe(o) is { } problem)
+            throw new ArgumentException(problem, nameof(o));
+    }
+
+    /// <summary>"Invalid engine options: " and every problem found, or null when there is none.</summary>
+    public static string? Describe(EngineOptions o)
     {
         var problems = new List<string>();
         void Require(bool ok, string problem)
@@ -44,8 +51,7 @@ internal static class EngineOptionsValidation
         Require(http.MaxResponseBytes >= 1, "OutboundHttp.MaxResponseBytes must be at least 1.");
         Require(Positive(http.Timeout), "OutboundHttp.Timeout must be greater than zero.");
 
-        if (problems.Count > 0)
-            throw new ArgumentException($"Invalid engine options: {string.Join(" ", problems)}", nameof(o));
+        return problems.Count > 0 ? $"Invalid engine options: {string.Join(" ", problems)}" : null;
     }
 
     private static bool Positive(TimeSpan value) => value > TimeSpan.Zero;

@@ -50,9 +50,8 @@ public interface IScheduleReader
 /// transaction (group commit), each inside a savepoint so one failure does not undo the others.</summary>
 public interface IEngineStore
 {
-    /// <summary>True when this process is the only one writing (the embedded store): the engine may then keep
-    /// the executions it wrote in memory rather than read them back.</summary>
-    bool IsExclusiveWriter => false;
+    /// <summary>What the engine may assume of this store (one writer, nodes sharing its queue, ...).</summary>
+    StoreCapabilities Capabilities { get; }
 
     /// <summary>Calls <paramref name="onWork"/> with the due time of work that any node committed to the queue,
     /// until cancelled, so idle nodes wake at once instead of at their next poll. A store with one process has

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Hosting;
 using Chorus.Engine.Runtime;
-using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Chorus.Engine.Tests.Runtime;
 
@@ -16,11 +18,14 @@ internal sealed class EngineHarness : IAsyncDisposable
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
     private readonly string _dir;
 
-    private EngineHarness(string dir, SqliteStore store, ChorusEngine engine, ManualTimeProvider clock, StepCallLog calls, BlockingStep blocker, GateStep gate)
+    private readonly IHost _host;
+
+    private EngineHarness(string dir, IHost host, SqliteStore store, ManualTimeProvider clock, StepCallLog calls, BlockingStep blocker, GateStep gate)
     {
         _dir = dir;
+        _host = host;
         Store = store;
-        Engine = engine;
+        Engine = host.Services.GetRequiredService<ChorusEngine>();
         Clock = clock;
         Calls = calls;
         Blocker = blocker;
@@ -48,16 +53,20 @@ internal sealed class EngineHarness : IAsyncDisposable
         var calls = new StepCallLog();
         var blocker = new BlockingStep(calls);
         var gate = new GateStep(calls);
-        var registry = BuiltInSteps.CreateRegistry()
+        var options = new EngineOptions { LeaseDuration = TimeSpan.FromHours(1), WorkerConcurrency = 16 };
+        options = configure?.Invoke(options) ?? options;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddChorus(_ => options).UseStore(store).ConfigureSteps(registry => registry
             .Register(new CountingStep(calls))
             .Register(new FlakyStep(calls))
             .Register(blocker)
-            .Register(gate);
-        var options = new EngineOptions { LeaseDuration = TimeSpan.FromHours(1), WorkerConcurrency = 16 };
-        options = configure?.Invoke(options) ?? options;
-        var engine = new ChorusEngine(engineStore?.Invoke(store) ?? store, store, store, registry, options, clock);
-        await engine.StartAsync(reclaimForeignLeases: true);
-        return new EngineHarness(dir, store, engine, clock, calls, blocker, gate);
+            .Register(gate));
+        if (engineStore is not null)
+            builder.Services.AddSingleton(engineStore(store));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new EngineHarness(dir, host, store, clock, calls, blocker, gate);
     }
 
     public async Task<Guid> CreateWorkflowAsync(string json)
@@ -129,6 +138,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         if (await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(2))) != stop)
             Clock.Advance(TimeSpan.FromSeconds(10));
         await stop.WaitAsync(TimeSpan.FromSeconds(15));
+        await _host.StopAsync();
+        _host.Dispose();
         await Store.DisposeAsync();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }

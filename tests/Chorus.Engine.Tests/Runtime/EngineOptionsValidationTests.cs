@@ -1,11 +1,14 @@
+using Chorus.Engine.Hosting;
 using Chorus.Engine.Runtime;
-using Chorus.Engine.Steps;
 using Chorus.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Chorus.Engine.Tests.Runtime;
 
-/// <summary>Options built in code get the checks the server's environment reader applies: the engine refuses,
-/// at construction and naming the option, a value it cannot work with (a commit batch of 0 used to spin for ever).</summary>
+/// <summary>Options built in code get the checks the server's environment reader applies: the host refuses to
+/// start, naming the option, with a value the engine cannot work with (a commit batch of 0 used to spin for ever).</summary>
 public sealed class EngineOptionsValidationTests
 {
     public static TheoryData<string, Func<EngineOptions, EngineOptions>> Invalid => new()
@@ -28,14 +31,16 @@ public sealed class EngineOptionsValidationTests
 
     [Theory]
     [MemberData(nameof(Invalid))]
-    public async Task Construct_OptionTheEngineCannotWorkWith_IsRefusedNamingIt(string option, Func<EngineOptions, EngineOptions> change)
+    public async Task Start_OptionTheEngineCannotWorkWith_IsRefusedNamingIt(string option, Func<EngineOptions, EngineOptions> change)
     {
         var path = Path.Combine(Path.GetTempPath(), $"chorus-options-{Guid.NewGuid():N}.db");
-        await using var store = await SqliteStore.OpenAsync(path, fullSync: false);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddChorus(change).UseSqlite(path, fullSync: false);
+        using var host = builder.Build();
         try
         {
-            var ex = Assert.Throws<ArgumentException>(() =>
-                new ChorusEngine(store, store, store, BuiltInSteps.CreateRegistry(), change(new EngineOptions())));
+            var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+            Assert.StartsWith("Invalid engine options: ", ex.Message, StringComparison.Ordinal);
             Assert.Contains(option + " must", ex.Message, StringComparison.Ordinal);
         }
         finally

@@ -18,7 +18,7 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
     /// <summary>How many writes the fault refused.</summary>
     public int Faults => Volatile.Read(ref _faults);
 
-    public bool IsExclusiveWriter => inner.IsExclusiveWriter;
+    public StoreCapabilities Capabilities => inner.Capabilities;
 
     public Task ListenForWorkAsync(Action<DateTimeOffset> onWork, CancellationToken ct) => inner.ListenForWorkAsync(onWork, ct);
 

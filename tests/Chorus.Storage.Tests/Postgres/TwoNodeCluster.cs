@@ -1,6 +1,9 @@
+using Chorus.Engine.Hosting;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
 using Chorus.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Chorus.Storage.Tests.Postgres;
 
@@ -10,6 +13,7 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
 {
     private readonly PostgresTestDatabase _database = new();
     private readonly List<(PostgresStore Store, ChorusEngine Engine)> _nodes = [];
+    private readonly List<IHost> _hosts = [];
 
     public string Url { get; private set; } = "";
 
@@ -23,19 +27,25 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
         for (var i = 0; i < 2; i++)
         {
             var store = await PostgresStore.OpenAsync(cluster.Url);
-            var engine = new ChorusEngine(store, store, store, registry ?? BuiltInSteps.CreateRegistry(),
-                (options ?? new EngineOptions()) with { NodeId = $"node-{i}" });
-            await engine.StartAsync(reclaimForeignLeases: false);
-            cluster._nodes.Add((store, engine));
+            var nodeId = $"node-{i}";
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            var chorus = builder.Services.AddChorus(_ => (options ?? new EngineOptions()) with { NodeId = nodeId }).UseStore(store);
+            if (registry is not null)
+                builder.Services.AddSingleton(registry);
+            var host = builder.Build();
+            cluster._hosts.Add(host);
+            await host.StartAsync();
+            cluster._nodes.Add((store, host.Services.GetRequiredService<ChorusEngine>()));
         }
         return cluster;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (store, engine) in _nodes)
+        foreach (var (host, (store, _)) in _hosts.Zip(_nodes))
         {
-            await engine.DisposeAsync();
+            await host.StopAsync();
+            host.Dispose();
             await store.DisposeAsync();
         }
         await _database.DropAllAsync();
