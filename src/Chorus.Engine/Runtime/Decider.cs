@@ -16,7 +16,8 @@ internal static class Decider
     /// <summary>The step finished; <paramref name="chosenNext"/> limits its successors (null: all).</summary>
     public static List<Decision> OnStepSucceeded(WorkflowGraph graph, ExecutionState state, string stepId, IReadOnlyList<string>? chosenNext)
     {
-        List<Decision> decisions = [Decision.CompleteStep(stepId)];
+        // Room for the common cases (a step and its next, a small fan-out) without growing the list.
+        var decisions = new List<Decision>(4) { Decision.CompleteStep(stepId) };
         foreach (var next in graph.Successors(stepId))
             Arrive(graph, state, next, stepId, chosenNext is null || chosenNext.Contains(next), decisions);
         if (graph.ErrorSuccessor(stepId) is { } errorRoute && !graph.Successors(stepId).Contains(errorRoute))
@@ -40,7 +41,7 @@ internal static class Decider
         }
         if (graph.ErrorSuccessor(step.Id) is not { } errorRoute)
             return [Decision.FailExecution(step.Id)];
-        List<Decision> decisions = [Decision.FailStep(step.Id)];
+        var decisions = new List<Decision>(4) { Decision.FailStep(step.Id) };
         foreach (var next in graph.Successors(step.Id))
             if (next != errorRoute)
                 Arrive(graph, state, next, step.Id, taken: false, decisions);

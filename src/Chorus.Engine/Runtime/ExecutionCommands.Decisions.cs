@@ -65,10 +65,19 @@ internal sealed partial class ExecutionCommands
     }
 
     /// <summary>"; next: a, b" for the steps the decisions schedule, or "" when none.</summary>
-    private static string DescribeNext(List<Decision> decisions) =>
-        FirstScheduled(decisions) is null
-            ? ""
-            : "; next: " + string.Join(", ", decisions.Where(d => d.Kind == DecisionKind.ScheduleStep).Select(d => d.StepId));
+    private static string DescribeNext(List<Decision> decisions)
+    {
+        var scheduled = 0;
+        foreach (var d in decisions)
+            if (d.Kind == DecisionKind.ScheduleStep)
+                scheduled++;
+        return scheduled switch
+        {
+            0 => "",
+            1 => "; next: " + FirstScheduled(decisions),
+            _ => "; next: " + string.Join(", ", decisions.Where(d => d.Kind == DecisionKind.ScheduleStep).Select(d => d.StepId)),
+        };
+    }
 
     private static StepState StepOf(ExecutionState state, string stepId)
     {
