@@ -1,4 +1,5 @@
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Storage;
 
 namespace Chorus.Storage.Tests;
 

@@ -1,28 +1,23 @@
-using Chorus.Engine.Steps;
-
 namespace Chorus.Engine.Definitions;
 
 /// <summary>Checks what the parser cannot: the graph, the step types, their config and expressions.</summary>
 public static partial class DefinitionValidator
 {
-    public static IReadOnlyList<DefinitionError> Validate(WorkflowDefinition definition, StepRegistry registry)
+    public static IReadOnlyList<DefinitionError> Validate(WorkflowDefinition definition, IStepConfigChecks steps)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(steps);
 
         // Every problem is collected so the editor can show them all at once.
         var errors = new List<DefinitionError>();
-        var steps = IndexSteps(definition, errors);
-        CheckTargets(definition, steps, errors);
-        CheckReachability(definition, steps, errors);
-        CheckCycles(definition, steps, errors);
+        var byId = IndexSteps(definition, errors);
+        CheckTargets(definition, byId, errors);
+        CheckReachability(definition, byId, errors);
+        CheckCycles(definition, byId, errors);
         CheckSchema(definition, errors);
         CheckDurations(definition, errors);
         foreach (var step in definition.Steps)
-        {
-            CheckStep(step, registry, errors);
-            CheckLimits(step, registry.Limits, errors);
-        }
+            steps.Check(step, errors);
         // A handler may check the same thing the validator does (e.g. a condition's operator).
         return errors.Distinct().ToList();
     }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Expressions;
-using Chorus.Engine.Steps;
 
 namespace Chorus.Engine.Definitions;
 
@@ -13,7 +12,7 @@ public static class StepValidator
     public sealed record StepWarning(string Code, string Message, string Field);
 
     /// <param name="availableSteps">Ids of the other steps of the workflow; null means targets are not checked.</param>
-    public static Result Validate(JsonObject stepJson, IReadOnlyCollection<string>? availableSteps, StepRegistry registry)
+    public static Result Validate(JsonObject stepJson, IReadOnlyCollection<string>? availableSteps, IStepConfigChecks steps)
     {
         var probe = new JsonObject { ["name"] = "validate-step", ["steps"] = new JsonArray(stepJson.DeepClone()) };
         var parsed = DefinitionParser.Parse(probe, out var shapeErrors);
@@ -25,7 +24,7 @@ public static class StepValidator
         var others = availableSteps ?? StepRoutes.Success(step).Select(r => r.Target).Append(step.OnError).OfType<string>().ToList();
         var stubs = others.Where(id => id != step.Id).Distinct().Select(id => new StepDefinition { Id = id, Name = id, Type = "comment" });
         var definition = parsed with { Steps = [step, .. stubs] };
-        var errors = DefinitionValidator.Validate(definition, registry).Where(e => e.StepId == step.Id).ToList();
+        var errors = DefinitionValidator.Validate(definition, steps).Where(e => e.StepId == step.Id).ToList();
         return new Result(errors, Warnings(step));
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Definitions;
 
@@ -16,8 +17,6 @@ public sealed record WorkflowDefinition
     public TimeSpan? Timeout { get; init; }
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
 }
-
-public enum WorkflowStatus { Draft, Active, Archived }
 
 public sealed record StepDefinition
 {

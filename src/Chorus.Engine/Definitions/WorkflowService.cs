@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Events;
-using Chorus.Engine.Runtime;
-using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Definitions;
@@ -12,13 +10,13 @@ namespace Chorus.Engine.Definitions;
 /// new version; a save that changes only the status changes the workflow, not its versions. Given an engine,
 /// every save that changes something publishes <c>workflow_updated</c> through it, so WebSocket clients on every
 /// node hear of it.</summary>
-public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry, TimeProvider time, ChorusEngine? events = null)
+public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks steps, TimeProvider time, IEventPublisher? events = null)
 {
     /// <summary>Parses and validates; throws invalid_workflow_definition with every problem in details.</summary>
     public WorkflowDefinition Validate(JsonNode? json)
     {
         var definition = DefinitionParser.Parse(json, out var shapeErrors);
-        var errors = definition is null ? shapeErrors : [.. shapeErrors, .. DefinitionValidator.Validate(definition, registry)];
+        var errors = definition is null ? shapeErrors : [.. shapeErrors, .. DefinitionValidator.Validate(definition, steps)];
         if (definition is null || errors.Count > 0)
         {
             var first = errors.FirstOrDefault();
@@ -109,7 +107,7 @@ public sealed class WorkflowService(IWorkflowStore store, StepRegistry registry,
     // The save is committed before its event (the workflow store and the engine's outbox are separate
     // transactions): a crash in between loses the notification, never the save.
     private Task AnnounceAsync(WorkflowRecord workflow, string? versionLabel, WorkflowStatus? previousStatus) =>
-        events?.AnnounceAsync(WorkflowEvents.WorkflowUpdated(workflow, versionLabel, previousStatus, updatedBy: null)) ?? Task.CompletedTask;
+        events?.PublishAsync(WorkflowEvents.WorkflowUpdated(workflow, versionLabel, previousStatus, updatedBy: null)) ?? Task.CompletedTask;
 
     private static ChorusException NotFound(Guid id) => new(ErrorCodes.WorkflowNotFound, $"Workflow {id} does not exist.");
 

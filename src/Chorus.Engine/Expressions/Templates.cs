@@ -97,10 +97,10 @@ internal sealed class RenderBudget(long maxBytes)
 
     public void Spend(JsonNode? rendered)
     {
-        var measure = Runtime.JsonBudget.Of(rendered, Remaining, Storage.StoredJson.MaxReadDepth);
+        var measure = JsonBudget.Of(rendered, Remaining, Storage.StoredJson.MaxReadDepth);
         Remaining -= measure.Bytes;
-        if (measure.Verdict == Runtime.JsonBudget.Verdict.TooLarge)
-            throw new Runtime.LimitExceededException(ErrorCodes.ContextTooLarge,
+        if (measure.Verdict == JsonBudget.Verdict.TooLarge)
+            throw new LimitExceededException(ErrorCodes.ContextTooLarge,
                 $"The step's config renders to more than {_max} bytes (CONTEXT_MAX_BYTES).");
     }
 }

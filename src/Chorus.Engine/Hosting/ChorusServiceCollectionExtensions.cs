@@ -43,7 +43,8 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton(sp => new ChorusEngine(sp.GetRequiredService<IEngineStore>(), sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<IExecutionReader>(), sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<EngineOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton<WorkflowService>();
+        services.TryAddSingleton<WorkflowService>(sp => new WorkflowService(sp.GetRequiredService<IWorkflowStore>(),
+            sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ChorusEngine>()));
         services.TryAddSingleton<ScheduleService>();
         services.AddHostedService<EngineHostedService>();
         return new ChorusBuilder(services, steps);

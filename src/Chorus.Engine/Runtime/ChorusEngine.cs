@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Events;
 using Chorus.Engine.Outbound;
-using Chorus.Engine.Schedules;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Microsoft.Extensions.Logging;
@@ -13,7 +12,7 @@ namespace Chorus.Engine.Runtime;
 /// <summary>The engine of one process: starts executions, applies operations to them, and runs their steps
 /// in the background until they end. An application gets it from <c>services.AddChorus(...)</c>, whose hosted
 /// service starts it with the host.</summary>
-public sealed partial class ChorusEngine : IAsyncDisposable
+public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
 {
     private readonly IEngineStore _store;
     private readonly IExecutionReader _reader;
@@ -212,7 +211,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable
     /// <summary>Commits an event that no execution change carries (a saved workflow) and delivers it like every
     /// other: written to the outbox, announced to the other nodes, then handed to this node's subscribers. The
     /// change it reports is already saved, so a failure here is logged rather than failing the caller.</summary>
-    internal async Task AnnounceAsync(EventRecord evt)
+    async Task IEventPublisher.PublishAsync(EventRecord evt)
     {
         try
         {

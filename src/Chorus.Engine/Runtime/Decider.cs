@@ -3,89 +3,105 @@ using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Runtime;
 
-/// <summary>The pure part of the runtime: given the graph and where the steps stand, decide which steps run
-/// next. Steps a condition did not choose are skipped, and the skip flows on (dead-path elimination) so a
-/// join never waits for a branch that will not come.</summary>
+/// <summary>The pure part of the runtime: given the graph, where the steps stand and how a step ended, decide
+/// what happens next, as a list of <see cref="Decision"/>s; the state is only read. Steps a condition did not
+/// choose are skipped, and the skip flows on (dead-path elimination) so a join never waits for a branch that
+/// will not come. The decisions already made in one call count as applied: a decision reads the state as the
+/// ones before it leave it.</summary>
 internal static class Decider
 {
+    /// <summary>The execution starts: its start step runs.</summary>
+    public static List<Decision> Start(WorkflowGraph graph) => [Decision.ScheduleStep(graph.StartStepId)];
+
     /// <summary>The step finished; <paramref name="chosenNext"/> limits its successors (null: all).</summary>
-    public static List<string> OnStepSucceeded(WorkflowGraph graph, ExecutionState state, string stepId, IReadOnlyList<string>? chosenNext)
+    public static List<Decision> OnStepSucceeded(WorkflowGraph graph, ExecutionState state, string stepId, IReadOnlyList<string>? chosenNext)
     {
-        var toRun = new List<string>();
-        Get(state, stepId).Status = StepStatus.Completed;
+        // Room for the common cases (a step and its next, a small fan-out) without growing the list.
+        var decisions = new List<Decision>(4) { Decision.CompleteStep(stepId) };
         foreach (var next in graph.Successors(stepId))
-            Arrive(graph, state, next, stepId, chosenNext is null || chosenNext.Contains(next), toRun);
+            Arrive(graph, state, next, stepId, chosenNext is null || chosenNext.Contains(next), decisions);
         if (graph.ErrorSuccessor(stepId) is { } errorRoute && !graph.Successors(stepId).Contains(errorRoute))
-            Arrive(graph, state, errorRoute, stepId, taken: false, toRun);
-        return toRun;
+            Arrive(graph, state, errorRoute, stepId, taken: false, decisions);
+        return decisions;
     }
 
-    /// <summary>The step failed for good and has an <c>on_error</c> route: only that route runs.</summary>
-    public static List<string> OnStepFailedWithRoute(WorkflowGraph graph, ExecutionState state, string stepId)
+    /// <summary>The step failed. A retryable failure with attempts left in the round runs again after the retry
+    /// policy's delay; otherwise the <c>on_error</c> route, if the step has one, is the only way on, and without
+    /// one the execution fails.</summary>
+    /// <param name="retryLimit">Attempts per round when the step's policy does not say (STEP_RETRY_LIMIT).</param>
+    public static List<Decision> OnStepFailed(WorkflowGraph graph, ExecutionState state, StepDefinition step, StepState stepState,
+        bool retryable, int retryLimit)
     {
-        var toRun = new List<string>();
-        Get(state, stepId).Status = StepStatus.Failed;
-        var errorRoute = graph.ErrorSuccessor(stepId)!;
-        foreach (var next in graph.Successors(stepId).Where(s => s != errorRoute))
-            Arrive(graph, state, next, stepId, taken: false, toRun);
-        Arrive(graph, state, errorRoute, stepId, taken: true, toRun);
-        return toRun;
+        var maxAttempts = step.Retry?.MaxAttempts ?? retryLimit;
+        var attemptInRound = stepState.Attempt - stepState.RoundStart + 1;
+        if (retryable && attemptInRound < maxAttempts)
+        {
+            var delay = (step.Retry ?? new RetryPolicy()).DelayBeforeAttempt(attemptInRound + 1);
+            return [Decision.RetryStep(step.Id, stepState.Attempt + 1, delay)];
+        }
+        if (graph.ErrorSuccessor(step.Id) is not { } errorRoute)
+            return [Decision.FailExecution(step.Id)];
+        var decisions = new List<Decision>(4) { Decision.FailStep(step.Id) };
+        foreach (var next in graph.Successors(step.Id))
+            if (next != errorRoute)
+                Arrive(graph, state, next, step.Id, taken: false, decisions);
+        Arrive(graph, state, errorRoute, step.Id, taken: true, decisions);
+        return decisions;
     }
 
-    /// <summary>Marks the start step scheduled.</summary>
-    public static List<string> Start(WorkflowGraph graph, ExecutionState state)
+    private static void Arrive(WorkflowGraph graph, ExecutionState state, string target, string from, bool taken, List<Decision> decisions)
     {
-        Schedule(state, graph.StartStepId);
-        return [graph.StartStepId];
-    }
-
-    private static void Arrive(WorkflowGraph graph, ExecutionState state, string target, string from, bool taken, List<string> toRun)
-    {
-        if (state.Steps.ContainsKey(target))
+        if (IsDecided(state, target, decisions))
             return; // a step runs (or is skipped) at most once per execution
-        var predecessors = graph.Predecessors(target);
         if (!graph.IsJoin(target) && taken)
         {
-            Schedule(state, target);
-            toRun.Add(target);
+            decisions.Add(Decision.ScheduleStep(target));
             return;
         }
-        if (!state.Arrivals.TryGetValue(target, out var arrived))
-            state.Arrivals[target] = arrived = new Dictionary<string, bool>(StringComparer.Ordinal);
-        arrived[from] = taken;
-        if (!predecessors.All(arrived.ContainsKey))
-            return;
-        state.Arrivals.Remove(target);
-        if (arrived.Values.Any(t => t))
+        var anyTaken = taken;
+        foreach (var predecessor in graph.Predecessors(target))
         {
-            Schedule(state, target);
-            toRun.Add(target);
+            if (predecessor == from)
+                continue;
+            if (Arrival(state, target, predecessor, decisions) is not { } wasTaken)
+            {
+                decisions.Add(Decision.RecordArrival(target, from, taken));
+                return;
+            }
+            anyTaken |= wasTaken;
         }
+        if (anyTaken)
+            decisions.Add(Decision.ScheduleStep(target));
         else
-        {
-            Skip(graph, state, target, toRun);
-        }
+            Skip(graph, state, target, decisions);
     }
 
-    private static void Skip(WorkflowGraph graph, ExecutionState state, string stepId, List<string> toRun)
+    private static void Skip(WorkflowGraph graph, ExecutionState state, string stepId, List<Decision> decisions)
     {
-        Get(state, stepId).Status = StepStatus.Skipped;
+        decisions.Add(Decision.SkipStep(stepId));
         foreach (var next in graph.Successors(stepId))
-            Arrive(graph, state, next, stepId, taken: false, toRun);
+            Arrive(graph, state, next, stepId, taken: false, decisions);
         if (graph.ErrorSuccessor(stepId) is { } errorRoute)
-            Arrive(graph, state, errorRoute, stepId, taken: false, toRun);
+            Arrive(graph, state, errorRoute, stepId, taken: false, decisions);
     }
 
-    private static void Schedule(ExecutionState state, string stepId)
+    /// <summary>Whether the step has a state, or is given one by a decision already made.</summary>
+    private static bool IsDecided(ExecutionState state, string stepId, List<Decision> decisions)
     {
-        state.Arrivals.Remove(stepId);
-        state.Steps[stepId] = new StepState { Status = StepStatus.Scheduled };
+        if (state.Steps.ContainsKey(stepId))
+            return true;
+        foreach (var d in decisions)
+            if (d.StepId == stepId && d.Kind != DecisionKind.RecordArrival)
+                return true;
+        return false;
     }
 
-    private static StepState Get(ExecutionState state, string stepId)
+    /// <summary>How <paramref name="from"/> arrived at <paramref name="target"/> (taken or not), or null if it has not.</summary>
+    private static bool? Arrival(ExecutionState state, string target, string from, List<Decision> decisions)
     {
-        if (!state.Steps.TryGetValue(stepId, out var step))
-            state.Steps[stepId] = step = new StepState();
-        return step;
+        for (var i = decisions.Count - 1; i >= 0; i--)
+            if (decisions[i] is { Kind: DecisionKind.RecordArrival } d && d.StepId == target && d.From == from)
+                return d.Taken;
+        return state.Arrivals.TryGetValue(target, out var arrived) && arrived.TryGetValue(from, out var wasTaken) ? wasTaken : null;
     }
 }

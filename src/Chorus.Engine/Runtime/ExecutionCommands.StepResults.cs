@@ -74,13 +74,14 @@ internal sealed partial class ExecutionCommands
             return;
         }
         e.State.LastCompleted = step.Id;
-        var toRun = Decider.OnStepSucceeded(graph, e.State, step.Id, done.ChosenNext);
+        var decisions = Decider.OnStepSucceeded(graph, e.State, step.Id, done.ChosenNext);
+        ApplyTo(e.State, decisions);
         await SaveRunAsync(s, e, step, state.Attempt, "completed", input, done.Output, null, startedAt, now).ConfigureAwait(false);
         await Log(s, e, step.Id, "info", $"Step '{step.Name}' completed in {(long)(now - startedAt).TotalMilliseconds} ms" +
-            (toRun.Count > 0 ? $"; next: {string.Join(", ", toRun)}" : "")).ConfigureAwait(false);
-        await ScheduleAsync(s, e, toRun, now).ConfigureAwait(false);
+            DescribeNext(decisions)).ConfigureAwait(false);
+        await ScheduleAsync(s, e, decisions, now).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.StepDone(e, now, step.Id, step.Name, done.Output,
-            (long)(now - startedAt).TotalMilliseconds, toRun.FirstOrDefault())).ConfigureAwait(false);
+            (long)(now - startedAt).TotalMilliseconds, FirstScheduled(decisions))).ConfigureAwait(false);
         await SettleAsync(s, e, graph, now, step.Name).ConfigureAwait(false);
     }
 
@@ -132,34 +133,25 @@ internal sealed partial class ExecutionCommands
     {
         var error = StepError(step, failed);
         await SaveRunAsync(s, e, step, state.Attempt, "failed", input, null, error, startedAt, now).ConfigureAwait(false);
-        var maxAttempts = step.Retry?.MaxAttempts ?? options.StepRetryLimit;
-        var attemptInRound = state.Attempt - state.RoundStart + 1;
-        if (failed.Retryable && attemptInRound < maxAttempts)
+        var decisions = Decider.OnStepFailed(graph, e.State, step, state, failed.Retryable, options.StepRetryLimit);
+        ApplyTo(e.State, decisions);
+        if (decisions[0] is { Kind: DecisionKind.RetryStep } retry)
         {
-            var delay = (step.Retry ?? new RetryPolicy()).DelayBeforeAttempt(attemptInRound + 1);
-            state.Attempt++;
-            state.Status = StepStatus.Scheduled;
-            state.StartedAt = null;
-            await s.AddWorkAsync(new WorkItem
-            {
-                Tenant = e.Tenant, ExecutionId = e.Id, StepId = step.Id, Kind = WorkItemKind.Run, Attempt = state.Attempt,
-                DueAt = now + delay, Suspended = e.Status == ExecutionStatus.Paused,
-            }).ConfigureAwait(false);
+            await AddRetryAsync(s, e, retry, now).ConfigureAwait(false);
             await Log(s, e, step.Id, "warning",
-                $"Attempt {state.Attempt - 1} failed ({failed.Code}: {failed.Message}); attempt {state.Attempt} in {delay.TotalMilliseconds:0} ms").ConfigureAwait(false);
+                $"Attempt {retry.Attempt - 1} failed ({failed.Code}: {failed.Message}); attempt {retry.Attempt} in {retry.Delay.TotalMilliseconds:0} ms").ConfigureAwait(false);
             return;
         }
         await Log(s, e, step.Id, "error", $"Step failed: {failed.Message}").ConfigureAwait(false);
-        if (graph.ErrorSuccessor(step.Id) is not null)
+        if (decisions[0].Kind == DecisionKind.FailExecution)
         {
-            e.Context[step.Id] = new JsonObject { ["error"] = error.DeepClone() };
-            var toRun = Decider.OnStepFailedWithRoute(graph, e.State, step.Id);
-            await ScheduleAsync(s, e, toRun, now).ConfigureAwait(false);
-            await SettleAsync(s, e, graph, now, step.Name).ConfigureAwait(false);
+            await FailExecutionAsync(s, e, error, now).ConfigureAwait(false);
             return;
         }
-        state.Status = StepStatus.Failed;
-        await FailExecutionAsync(s, e, error, now).ConfigureAwait(false);
+        // The on_error route reads the failure where a completed step leaves its output.
+        e.Context[step.Id] = new JsonObject { ["error"] = error.DeepClone() };
+        await ScheduleAsync(s, e, decisions, now).ConfigureAwait(false);
+        await SettleAsync(s, e, graph, now, step.Name).ConfigureAwait(false);
     }
 
     private async Task WaitStepAsync(CommitScope s, ExecutionRecord e, StepDefinition step, StepState state, StepResult result,

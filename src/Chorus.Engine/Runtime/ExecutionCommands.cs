@@ -70,15 +70,17 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         return execution;
     }
 
-    /// <summary>Moves a pending execution to running and returns the steps to schedule.</summary>
-    private List<string> PrepareRunning(ExecutionRecord execution, WorkflowGraph graph, DateTimeOffset now)
+    /// <summary>Moves a pending execution to running and returns what to schedule.</summary>
+    private List<Decision> PrepareRunning(ExecutionRecord execution, WorkflowGraph graph, DateTimeOffset now)
     {
         execution.Status = ExecutionStatus.Running;
         execution.StartedAt = now;
         var limit = graph.Definition.Timeout ?? options.ExecutionTimeout;
         if (limit is { } l)
             execution.DeadlineAt = now + l;
-        return Decider.Start(graph, execution.State);
+        var decisions = Decider.Start(graph);
+        ApplyTo(execution.State, decisions);
+        return decisions;
     }
 
     private Task AddDeadlineAsync(CommitScope s, ExecutionRecord execution, DateTimeOffset deadline) =>
@@ -90,21 +92,25 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
     private async Task ScheduleAsync(CommitScope s, ExecutionRecord execution, IReadOnlyList<string> stepIds, DateTimeOffset now)
     {
         foreach (var stepId in stepIds)
+            await AddRunAsync(s, execution, stepId, now).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues a run of the step's current attempt, due now.</summary>
+    private static async Task AddRunAsync(CommitScope s, ExecutionRecord execution, string stepId, DateTimeOffset now)
+    {
+        var state = execution.State.Steps[stepId];
+        await s.AddWorkAsync(new WorkItem
         {
-            var state = execution.State.Steps[stepId];
-            await s.AddWorkAsync(new WorkItem
-            {
-                Tenant = execution.Tenant,
-                ExecutionId = execution.Id,
-                StepId = stepId,
-                Kind = WorkItemKind.Run,
-                Attempt = state.Attempt,
-                DueAt = now,
-                Held = execution.Mode == ExecutionMode.Manual,
-                Suspended = execution.Status == ExecutionStatus.Paused,
-            }).ConfigureAwait(false);
-            execution.CurrentStep = stepId;
-        }
+            Tenant = execution.Tenant,
+            ExecutionId = execution.Id,
+            StepId = stepId,
+            Kind = WorkItemKind.Run,
+            Attempt = state.Attempt,
+            DueAt = now,
+            Held = execution.Mode == ExecutionMode.Manual,
+            Suspended = execution.Status == ExecutionStatus.Paused,
+        }).ConfigureAwait(false);
+        execution.CurrentStep = stepId;
     }
 
     /// <summary>Why a new execution of <paramref name="tenant"/> must wait as pending, or null when it may start:

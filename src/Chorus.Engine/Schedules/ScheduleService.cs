@@ -64,7 +64,7 @@ public sealed class ScheduleService(IWorkflowStore workflows, IScheduleReader sc
         await RequireWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false);
         return await schedules.GetScheduleAsync(tenant, id, ct).ConfigureAwait(false) is { } schedule && schedule.WorkflowId == workflowId
             ? schedule
-            : throw NotFound(id);
+            : throw ScheduleCommands.NotFound(id);
     }
 
     /// <summary>Changes the schedule; its next occurrence is computed again from now.</summary>
@@ -97,10 +97,8 @@ public sealed class ScheduleService(IWorkflowStore workflows, IScheduleReader sc
     {
         await RequireWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false);
         if (!await engine.CommitAsync(s => engine.ScheduleCommands.DeleteAsync(s, tenant, workflowId, id), ct).ConfigureAwait(false))
-            throw NotFound(id);
+            throw ScheduleCommands.NotFound(id);
     }
-
-    internal static ChorusException NotFound(Guid id) => new(ErrorCodes.NotFound, $"Schedule {id} does not exist.");
 
     private static DateTimeOffset NextOrRefuse(ScheduleTiming timing, DateTimeOffset now) =>
         timing.NextAfter(now) ?? throw new ChorusException(ErrorCodes.InvalidInput, "cron never fires (no such date comes again).",

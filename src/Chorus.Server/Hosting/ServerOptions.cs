@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Engine;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Outbound;
 using Chorus.Engine.Runtime;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Tests.Definitions;
 

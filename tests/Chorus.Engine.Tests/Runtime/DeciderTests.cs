@@ -13,11 +13,24 @@ public class DeciderTests
 
     private static WorkflowGraph Graph(string json) => WorkflowGraph.Build(TestWorkflows.Parse(json));
 
+    // Each helper decides, applies the decisions as the commands do, and returns the steps they schedule:
+    // DecisionTests show the decisions themselves.
+    private List<string> Start(WorkflowGraph graph) => Apply(Decider.Start(graph));
+
     private List<string> Succeed(WorkflowGraph graph, string stepId, params string[]? chosen) =>
-        Decider.OnStepSucceeded(graph, _state, stepId, chosen);
+        Apply(Decider.OnStepSucceeded(graph, _state, stepId, chosen));
 
     private List<string> SucceedAll(WorkflowGraph graph, string stepId) =>
-        Decider.OnStepSucceeded(graph, _state, stepId, chosenNext: null);
+        Apply(Decider.OnStepSucceeded(graph, _state, stepId, chosenNext: null));
+
+    private List<string> FailForGood(WorkflowGraph graph, string stepId) =>
+        Apply(Decider.OnStepFailed(graph, _state, graph.Step(stepId), _state.Steps[stepId], retryable: false, retryLimit: 1));
+
+    private List<string> Apply(List<Decision> decisions)
+    {
+        ExecutionCommands.ApplyTo(_state, decisions);
+        return decisions.Where(d => d.Kind == DecisionKind.ScheduleStep).Select(d => d.StepId).ToList();
+    }
 
     /// <summary>Every step's status as "id=Status", sorted, so a whole state is compared in one assertion.</summary>
     private string[] Statuses() =>
@@ -30,7 +43,7 @@ public class DeciderTests
             {"steps": [{"id": "a", "type": "action", "next": "b"}, {"id": "b", "type": "action"}]}
             """);
 
-        Assert.Equal(["a"], Decider.Start(graph, _state));
+        Assert.Equal(["a"], Start(graph));
         Assert.Equal(["a=Scheduled"], Statuses());
     }
 
@@ -41,7 +54,7 @@ public class DeciderTests
             {"start_at": "b", "steps": [{"id": "a", "type": "output"}, {"id": "b", "type": "action", "next": "a"}]}
             """);
 
-        Assert.Equal(["b"], Decider.Start(graph, _state));
+        Assert.Equal(["b"], Start(graph));
     }
 
     [Fact]
@@ -51,7 +64,7 @@ public class DeciderTests
             {"steps": [{"id": "a", "type": "action", "next": "b"}, {"id": "b", "type": "action", "next": "c"},
                        {"id": "c", "type": "output"}]}
             """);
-        Decider.Start(graph, _state);
+        Start(graph);
 
         Assert.Equal(["b"], SucceedAll(graph, "a"));
         Assert.Equal(["a=Completed", "b=Scheduled"], Statuses());
@@ -74,7 +87,7 @@ public class DeciderTests
                        {"id": "no_2", "type": "action", "next": "no_3"},
                        {"id": "no_3", "type": "output"}]}
             """);
-        Decider.Start(graph, _state);
+        Start(graph);
         SucceedAll(graph, "start");
 
         Assert.Equal(["yes"], Succeed(graph, "check", "yes"));
@@ -91,7 +104,7 @@ public class DeciderTests
                        {"id": "yes", "type": "action", "next": "yes_done"}, {"id": "yes_done", "type": "output"},
                        {"id": "no", "type": "output"}]}
             """);
-        Decider.Start(graph, _state);
+        Start(graph);
 
         Assert.Equal(["no"], Succeed(graph, "check", "no"));
         Assert.Equal(["check=Completed", "no=Scheduled", "yes=Skipped", "yes_done=Skipped"], Statuses());
@@ -110,7 +123,7 @@ public class DeciderTests
     public void OnStepSucceeded_ParallelFanOut_SchedulesAllBranches()
     {
         var graph = Graph(FanOutJoin);
-        Decider.Start(graph, _state);
+        Start(graph);
 
         Assert.Equal(["a", "b", "c"], SucceedAll(graph, "fan"));
         Assert.Equal(["a=Scheduled", "b=Scheduled", "c=Scheduled", "fan=Completed"], Statuses());
@@ -120,7 +133,7 @@ public class DeciderTests
     public void OnStepSucceeded_JoinAfterThreeBranches_RunsOnlyAfterTheThird()
     {
         var graph = Graph(FanOutJoin);
-        Decider.Start(graph, _state);
+        Start(graph);
         SucceedAll(graph, "fan");
 
         Assert.Empty(SucceedAll(graph, "b"));
@@ -150,7 +163,7 @@ public class DeciderTests
     public void OnStepSucceeded_ConditionInBranchSkipsPathToJoin_JoinRunsWhenLiveBranchesFinish()
     {
         var graph = Graph(ConditionInBranch);
-        Decider.Start(graph, _state);
+        Start(graph);
         SucceedAll(graph, "fan");
         SucceedAll(graph, "left");
 
@@ -169,7 +182,7 @@ public class DeciderTests
     public void OnStepSucceeded_ConditionInBranchAfterOtherBranchFinished_JoinRunsAfterChosenPath()
     {
         var graph = Graph(ConditionInBranch);
-        Decider.Start(graph, _state);
+        Start(graph);
         SucceedAll(graph, "fan");
         Assert.Empty(SucceedAll(graph, "right"));
         SucceedAll(graph, "left");
@@ -192,7 +205,7 @@ public class DeciderTests
                        {"id": "after", "type": "action", "next": "end"},
                        {"id": "end", "type": "output"}]}
             """);
-        Decider.Start(graph, _state);
+        Start(graph);
 
         Assert.Equal(["go"], Succeed(graph, "check", "go"));
         Assert.Equal(
@@ -213,7 +226,7 @@ public class DeciderTests
     public void OnStepSucceeded_Diamond_MergeRunsOnceAfterChosenBranch()
     {
         var graph = Graph(Diamond);
-        Decider.Start(graph, _state);
+        Start(graph);
 
         Assert.Equal(["a"], Succeed(graph, "check", "a"));
         Assert.False(_state.Steps.ContainsKey("merge"));
@@ -226,7 +239,7 @@ public class DeciderTests
     public void OnStepSucceeded_StepReachedTwice_IsScheduledOnce()
     {
         var graph = Graph(Diamond);
-        Decider.Start(graph, _state);
+        Start(graph);
 
         Assert.Equal(["a", "b"], SucceedAll(graph, "check"));
         Assert.Equal(["merge"], SucceedAll(graph, "a"));
@@ -239,7 +252,7 @@ public class DeciderTests
     public void OnStepSucceeded_AlreadyRunningStepReachedAgain_KeepsItsState()
     {
         var graph = Graph(Diamond);
-        Decider.Start(graph, _state);
+        Start(graph);
         SucceedAll(graph, "check");
         SucceedAll(graph, "a");
         _state.Steps["merge"].Status = StepStatus.Running;
@@ -257,12 +270,12 @@ public class DeciderTests
         """;
 
     [Fact]
-    public void OnStepFailedWithRoute_TakesErrorRouteAndSkipsNormalSuccessors()
+    public void OnStepFailed_TakesErrorRouteAndSkipsNormalSuccessors()
     {
         var graph = Graph(WithErrorRoute);
-        Decider.Start(graph, _state);
+        Start(graph);
 
-        Assert.Equal(["recover"], Decider.OnStepFailedWithRoute(graph, _state, "call"));
+        Assert.Equal(["recover"], FailForGood(graph, "call"));
         Assert.Equal(["call=Failed", "done=Skipped", "recover=Scheduled", "use=Skipped"], Statuses());
         Assert.Equal(["report"], SucceedAll(graph, "recover"));
     }
@@ -271,14 +284,14 @@ public class DeciderTests
     public void OnStepSucceeded_StepWithErrorRoute_SkipsErrorRoute()
     {
         var graph = Graph(WithErrorRoute);
-        Decider.Start(graph, _state);
+        Start(graph);
 
         Assert.Equal(["use"], SucceedAll(graph, "call"));
         Assert.Equal(["call=Completed", "recover=Skipped", "report=Skipped", "use=Scheduled"], Statuses());
     }
 
     [Fact]
-    public void OnStepFailedWithRoute_ErrorRouteIntoJoin_JoinRunsWhenOtherBranchFinishes()
+    public void OnStepFailed_ErrorRouteIntoJoin_JoinRunsWhenOtherBranchFinishes()
     {
         var graph = Graph("""
             {"steps": [{"id": "fan", "type": "parallel", "next_steps": ["left", "right"]},
@@ -286,10 +299,10 @@ public class DeciderTests
                        {"id": "right", "type": "http", "config": {"url": "https://example.test"}, "next": "join", "on_error": "join"},
                        {"id": "join", "type": "join"}]}
             """);
-        Decider.Start(graph, _state);
+        Start(graph);
         SucceedAll(graph, "fan");
 
-        Assert.Empty(Decider.OnStepFailedWithRoute(graph, _state, "right"));
+        Assert.Empty(FailForGood(graph, "right"));
         Assert.Equal(["join"], SucceedAll(graph, "left"));
         Assert.Equal(["fan=Completed", "join=Scheduled", "left=Completed", "right=Failed"], Statuses());
     }

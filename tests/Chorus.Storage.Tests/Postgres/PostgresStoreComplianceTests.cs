@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Chorus.Engine;
 using Chorus.Engine.Events;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;

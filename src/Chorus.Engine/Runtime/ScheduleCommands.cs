@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
-using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace Chorus.Engine.Schedules;
+namespace Chorus.Engine.Runtime;
 
 /// <summary>Changes to schedules, each run by the committer in one transaction with the work item of the
 /// schedule's next occurrence. That item is claimed like any other work, so an occurrence fires on one node of
@@ -127,5 +126,7 @@ internal sealed class ScheduleCommands(ExecutionCommands executions, GraphCache 
     private static async Task<ScheduleRecord> RequireAsync(CommitScope s, TenantId tenant, Guid workflowId, Guid id) =>
         await s.Tx.GetScheduleAsync(tenant, id).ConfigureAwait(false) is { } schedule && schedule.WorkflowId == workflowId
             ? schedule
-            : throw ScheduleService.NotFound(id);
+            : throw NotFound(id);
+
+    internal static ChorusException NotFound(Guid id) => new(ErrorCodes.NotFound, $"Schedule {id} does not exist.");
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Chorus.Engine.Runtime;
+namespace Chorus.Engine;
 
 /// <summary>Measures a JSON value against a size and a depth limit by writing it, as the store will, into a
 /// writer that keeps no bytes: it counts them and stops as soon as a limit is passed, so measuring a huge value

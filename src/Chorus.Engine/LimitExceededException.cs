@@ -1,4 +1,4 @@
-namespace Chorus.Engine.Runtime;
+namespace Chorus.Engine;
 
 /// <summary>A step would break one of the <see cref="ExecutionLimits"/>: the step fails with <see cref="Code"/>
 /// (json_too_deep, array_index_too_large, context_too_large, ...). Thrown where the value is being built, so the

@@ -1,20 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Chorus.Engine.Definitions;
 using Chorus.Engine.Expressions;
-using Chorus.Engine.Steps;
 
-namespace Chorus.Engine.Definitions;
+namespace Chorus.Engine.Steps;
 
-public static partial class DefinitionValidator
+/// <summary>The checks of a definition that need the step types: whether a step's type is known, what its
+/// handler says of its config, its conditions, its templates and the execution limits its literal values break.
+/// The definition validator reaches them through <see cref="IStepConfigChecks"/>, which the registry implements,
+/// so definitions do not depend on the steps that are built on them.</summary>
+internal static partial class StepConfigChecks
 {
-    private static void CheckSchema(WorkflowDefinition definition, List<DefinitionError> errors)
+    public static void Check(StepDefinition step, StepRegistry registry, List<DefinitionError> errors)
     {
-        if (definition.InputSchema is not { } schema)
-            return;
-        foreach (var error in JsonSchemaValidator.CheckSchema(schema))
-            errors.Add(new DefinitionError(null, "input_schema" + WithoutRoot(error.Path), error.Message));
+        CheckStep(step, registry, errors);
+        CheckLimits(step, registry.Limits, errors);
     }
 
+    /// <summary>The step's type and config, as its handler sees them, its conditions and its templates.</summary>
     private static void CheckStep(StepDefinition step, StepRegistry registry, List<DefinitionError> errors)
     {
         if (!registry.TryGet(step.Type, out var handler))
@@ -35,7 +38,7 @@ public static partial class DefinitionValidator
         if (HasPlaceholder(step.Config))
         {
             foreach (var error in Templates.Validate(step.Config))
-                errors.Add(new DefinitionError(step.Id, "config" + WithoutRoot(error.Path), error.Message));
+                errors.Add(new DefinitionError(step.Id, "config" + DefinitionValidator.WithoutRoot(error.Path), error.Message));
         }
     }
 
@@ -123,8 +126,6 @@ public static partial class DefinitionValidator
         if (step.Config["default"] is { } fallback && StepRoutes.AsString(fallback) is null)
             errors.Add(new DefinitionError(step.Id, "config.default", "'default' must be a step id."));
     }
-
-    private static string WithoutRoot(string path) => path.StartsWith('$') ? path[1..] : path;
 
     private static bool HasPlaceholder(JsonNode root)
     {

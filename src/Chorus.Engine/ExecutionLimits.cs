@@ -1,4 +1,4 @@
-namespace Chorus.Engine.Runtime;
+namespace Chorus.Engine;
 
 /// <summary>What one execution may use, so that no definition can crash, wedge or starve the server. Each has a
 /// documented default and an environment variable (read by the server); the tier work will make them per tenant.</summary>

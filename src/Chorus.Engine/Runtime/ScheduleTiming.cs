@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Cronos;
 
-namespace Chorus.Engine.Schedules;
+namespace Chorus.Engine.Runtime;
 
 /// <summary>A parsed cron expression in its time zone: when it fires next.</summary>
 internal sealed class ScheduleTiming

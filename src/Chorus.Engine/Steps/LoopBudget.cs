@@ -1,4 +1,4 @@
-namespace Chorus.Engine.Runtime;
+namespace Chorus.Engine.Steps;
 
 /// <summary>The loop iterations one execution may still run (LOOP_MAX_ITERATIONS in all, nested loops included).
 /// A loop takes its whole item count before it starts, so a loop that would pass the budget fails at once instead
