@@ -46,6 +46,11 @@ internal sealed class ManualInputStep : IStepHandler
         var config = step.Config;
         if (config.ContainsKey("schema") && config["schema"] is not JsonObject)
             yield return new("config.schema", "Must be a JSON Schema object.");
+        // A schema with placeholders only takes its shape when the step runs; every other one is checked now,
+        // so a bad or remote $ref is refused at save rather than when a person submits input.
+        else if (config["schema"] is JsonObject schema && !schema.ToJsonString().Contains("{{", StringComparison.Ordinal))
+            foreach (var error in JsonSchemaValidator.CheckSchema(schema))
+                yield return new("config.schema" + error.Path[1..], error.Message);
         if (config.ContainsKey("prompt") && config["prompt"] is not null && !StepJson.IsString(config["prompt"]))
             yield return new("config.prompt", "Must be a string.");
         if (!config.ContainsKey("fields"))

@@ -7,6 +7,7 @@ using Chorus.Engine.Storage;
 using Chorus.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chorus.Engine.Tests.Runtime;
 
@@ -15,12 +16,14 @@ namespace Chorus.Engine.Tests.Runtime;
 internal sealed class EngineHarness : IAsyncDisposable
 {
     public static readonly TenantId Tenant = new("t1");
+    /// <summary>Where the clock starts: a fixed day, so schedules and dates in tests are predictable.</summary>
+    public static readonly DateTimeOffset Start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
     private readonly string _dir;
 
     private readonly IHost _host;
 
-    private EngineHarness(string dir, IHost host, SqliteStore store, ManualTimeProvider clock, StepCallLog calls, BlockingStep blocker, GateStep gate)
+    private EngineHarness(string dir, IHost host, SqliteStore store, FakeTimeProvider clock, StepCallLog calls, BlockingStep blocker, GateStep gate)
     {
         _dir = dir;
         _host = host;
@@ -36,7 +39,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>The SQLite file, for a test that must put a row there the engine would never write.</summary>
     public string DatabasePath => Path.Combine(_dir, "chorus.db");
     public ChorusEngine Engine { get; }
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public StepCallLog Calls { get; }
     public BlockingStep Blocker { get; }
     public GateStep Gate { get; }
@@ -49,7 +52,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "chorus-engine-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var store = await SqliteStore.OpenAsync(Path.Combine(dir, "chorus.db"), fullSync: false);
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(Start);
         var calls = new StepCallLog();
         var blocker = new BlockingStep(calls);
         var gate = new GateStep(calls);

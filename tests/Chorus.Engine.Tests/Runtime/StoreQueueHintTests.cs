@@ -1,11 +1,12 @@
 using Chorus.Engine.Runtime;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chorus.Engine.Tests.Runtime;
 
 public sealed class StoreQueueHintTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(EngineHarness.Start);
 
     [Fact]
     public void Take_AtStart_ClaimsOnceThenNotAgain()
