@@ -6,7 +6,7 @@ namespace Chorus.Engine.Definitions;
 
 /// <summary>What the execution limits and duration maxima refuse before anything runs: values written in the
 /// definition itself. Values that come from templates are checked again when the step runs.</summary>
-public static partial class DefinitionValidator
+internal static partial class DefinitionValidator
 {
     private static void CheckDurations(WorkflowDefinition definition, List<DefinitionError> errors)
     {

@@ -5,7 +5,7 @@ using Chorus.Engine.Steps;
 
 namespace Chorus.Engine.Definitions;
 
-public static partial class DefinitionValidator
+internal static partial class DefinitionValidator
 {
     private static void CheckSchema(WorkflowDefinition definition, List<DefinitionError> errors)
     {

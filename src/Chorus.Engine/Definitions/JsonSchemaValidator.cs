@@ -7,7 +7,7 @@ namespace Chorus.Engine.Definitions;
 
 /// <summary>The JSON Schema subset Chorus enforces on execution input: type, required, properties, items,
 /// enum, minimum/maximum, minLength/maxLength, pattern, additionalProperties (false).</summary>
-public static class JsonSchemaValidator
+internal static class JsonSchemaValidator
 {
     /// <summary>Every violation of <paramref name="schema"/> by <paramref name="instance"/>; empty when valid.</summary>
     public static IReadOnlyList<SchemaError> Validate(JsonObject schema, JsonNode? instance)
@@ -147,4 +147,4 @@ public static class JsonSchemaValidator
 }
 
 /// <summary>A violation at a JSON path such as <c>$.user.email</c>.</summary>
-public sealed record SchemaError(string Path, string Message);
+internal sealed record SchemaError(string Path, string Message);

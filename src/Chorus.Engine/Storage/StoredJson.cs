@@ -7,7 +7,7 @@ namespace Chorus.Engine.Storage;
 /// (at most 256), and the rows wrap them a few levels more (context, step output, error details); reading with
 /// twice the highest configurable depth means whatever was written can be read, so no row can poison the
 /// execution's GET, the execution list or the work item that reads it.</summary>
-internal static class StoredJson
+public static class StoredJson
 {
     public const int MaxReadDepth = 512;
 
