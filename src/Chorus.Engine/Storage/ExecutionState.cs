@@ -37,9 +37,9 @@ public sealed class ExecutionState
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long LoopIterations { get; internal set; }
 
-    public bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
+    internal bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
 
-    public bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
+    internal bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
 
     /// <summary>The state as stored: every commit writes it, so it uses source-generated serialization.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ExecutionStateJson.Default.ExecutionState);
@@ -48,7 +48,7 @@ public sealed class ExecutionState
 
     internal ExecutionState Copy() => FromJson(ToJson());
 
-    public int FinishedCount => Steps.Values.Count(s => s.Status is StepStatus.Completed or StepStatus.Skipped or StepStatus.Failed);
+    internal int FinishedCount => Steps.Values.Count(s => s.Status is StepStatus.Completed or StepStatus.Skipped or StepStatus.Failed);
 }
 
 public sealed class StepState
@@ -108,9 +108,9 @@ public sealed class SubflowLineage
     [JsonPropertyName("workflows")]
     public List<Guid> Workflows { get; internal set; } = [];
 
-    public static SubflowLineage RootOf(Guid workflowId) => new() { Depth = 0, Workflows = [workflowId] };
+    internal static SubflowLineage RootOf(Guid workflowId) => new() { Depth = 0, Workflows = [workflowId] };
 
-    public SubflowLineage Child(Guid workflowId) => new()
+    internal SubflowLineage Child(Guid workflowId) => new()
     {
         Depth = Depth + 1,
         Workflows = Workflows.Contains(workflowId) ? [.. Workflows] : [.. Workflows, workflowId],
