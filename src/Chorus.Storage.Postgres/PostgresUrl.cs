@@ -4,7 +4,7 @@ namespace Chorus.Storage.Postgres;
 
 /// <summary>Turns the DATABASE_URL forms other stacks use (postgres://, postgresql://, postgresql+asyncpg://)
 /// into an Npgsql connection string.</summary>
-internal static class PostgresUrl
+public static class PostgresUrl
 {
     private static readonly string[] Schemes = ["postgres", "postgresql", "postgresql+asyncpg"];
 

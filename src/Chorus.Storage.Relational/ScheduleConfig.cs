@@ -6,7 +6,7 @@ namespace Chorus.Storage.Relational;
 
 /// <summary>A schedule is a trigger row of kind "schedule"; what only schedules have lives in its <c>config</c>
 /// JSON, so other trigger kinds can share the table.</summary>
-internal static class ScheduleConfig
+public static class ScheduleConfig
 {
     public const string Kind = "schedule";
 

@@ -5,7 +5,7 @@ namespace Chorus.Engine.Definitions;
 /// <summary>What a definition may contain: a field the engine does not know is refused, so that a typo such as
 /// <c>"nxt"</c> is an error at save time instead of a step that silently goes nowhere; and no string may hold
 /// a NUL character, which PostgreSQL's jsonb cannot store (SQLite can), so both stores refuse the same.</summary>
-public static partial class DefinitionParser
+internal static partial class DefinitionParser
 {
     // Fields of the editor and of the server's own representation (a GET answer sent back with PUT) are
     // accepted and kept as they are: the engine ignores them.

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Chorus.Engine.Definitions;
 
-public static partial class DefinitionParser
+internal static partial class DefinitionParser
 {
     internal const int MaxIdLength = 100;
     private const int MaxAttemptsLimit = 100;

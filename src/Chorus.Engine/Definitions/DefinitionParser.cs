@@ -5,7 +5,7 @@ using Chorus.Engine.Storage;
 namespace Chorus.Engine.Definitions;
 
 /// <summary>Turns workflow JSON (SPEC §2, seeds 002 and 003) into a <see cref="WorkflowDefinition"/>.</summary>
-public static partial class DefinitionParser
+internal static partial class DefinitionParser
 {
     internal const int MaxSteps = 500;
     internal const string DefaultName = "Untitled workflow";

@@ -1,7 +1,7 @@
 namespace Chorus.Engine.Definitions;
 
 /// <summary>What the duration maxima refuse before anything runs: values written in the definition itself.</summary>
-public static partial class DefinitionValidator
+internal static partial class DefinitionValidator
 {
     private static void CheckDurations(WorkflowDefinition definition, List<DefinitionError> errors)
     {

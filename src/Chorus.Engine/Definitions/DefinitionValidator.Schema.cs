@@ -1,6 +1,6 @@
 namespace Chorus.Engine.Definitions;
 
-public static partial class DefinitionValidator
+internal static partial class DefinitionValidator
 {
     private static void CheckSchema(WorkflowDefinition definition, List<DefinitionError> errors)
     {

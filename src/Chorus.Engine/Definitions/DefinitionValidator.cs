@@ -1,7 +1,7 @@
 namespace Chorus.Engine.Definitions;
 
 /// <summary>Checks what the parser cannot: the graph, the step types, their config and expressions.</summary>
-public static partial class DefinitionValidator
+internal static partial class DefinitionValidator
 {
     public static IReadOnlyList<DefinitionError> Validate(WorkflowDefinition definition, IStepConfigChecks steps)
     {

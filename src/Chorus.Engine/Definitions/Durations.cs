@@ -7,7 +7,7 @@ namespace Chorus.Engine.Definitions;
 /// <summary>Durations as authors write them: a JSON number of seconds, a short form such as "500ms", "30s",
 /// "5m", "2h", "1d" (units may be chained: "1h30m"), or ISO-8601 such as "PT5M", "PT1H30M", "P1D".
 /// Signs are kept: callers decide whether zero or negative is acceptable.</summary>
-public static class Durations
+internal static class Durations
 {
     public static bool TryParse(JsonNode? node, out TimeSpan duration)
     {

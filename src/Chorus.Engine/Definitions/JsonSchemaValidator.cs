@@ -7,7 +7,7 @@ namespace Chorus.Engine.Definitions;
 
 /// <summary>JSON Schema validation of execution input and manual input, by JsonSchema.Net (draft 2020-12 with
 /// <c>format</c> asserted), reported as errors at JSON paths in Chorus's own wording.</summary>
-public static class JsonSchemaValidator
+internal static class JsonSchemaValidator
 {
     /// <summary>Every violation of <paramref name="schema"/> by <paramref name="instance"/>; empty when valid.</summary>
     public static IReadOnlyList<SchemaError> Validate(JsonObject schema, JsonNode? instance)
@@ -47,4 +47,4 @@ public static class JsonSchemaValidator
 }
 
 /// <summary>A violation at a JSON path such as <c>$.user.email</c>.</summary>
-public sealed record SchemaError(string Path, string Message);
+internal sealed record SchemaError(string Path, string Message);

@@ -4,7 +4,7 @@ namespace Chorus.Engine.Definitions;
 
 /// <summary>A validated definition compiled for the runtime: steps by id and the edges between them.
 /// Immutable and shared by every execution pinned to the same version.</summary>
-public sealed class WorkflowGraph
+internal sealed class WorkflowGraph
 {
     internal const string JoinType = "join";
     internal const string CommentType = "comment";

@@ -20,7 +20,7 @@ public sealed class EventHub
     }
 
     /// <summary>Whether any subscriber wants events now; when none does, other nodes' events need not be read.</summary>
-    public bool Wanted => Volatile.Read(ref _subscribers).Any(s => s.Listening?.Invoke() ?? true);
+    internal bool Wanted => Volatile.Read(ref _subscribers).Any(s => s.Listening?.Invoke() ?? true);
 
     /// <summary>An event this node committed, or one another node committed, read back from a shared store.</summary>
     internal void Publish(EventRecord evt)

@@ -5,13 +5,13 @@ using Chorus.Engine.Storage;
 namespace Chorus.Engine.Events;
 
 /// <summary>The workflow events with exactly the fields of seed 003.</summary>
-internal static class WorkflowEvents
+public static class WorkflowEvents
 {
     public const string Updated = "workflow_updated";
 
     /// <param name="previousStatus">Null when the workflow was just created.</param>
     /// <param name="updatedBy">Who saved it; null until requests carry an authenticated user.</param>
-    public static EventRecord WorkflowUpdated(WorkflowRecord w, string? versionLabel, WorkflowStatus? previousStatus, string? updatedBy) => new()
+    internal static EventRecord WorkflowUpdated(WorkflowRecord w, string? versionLabel, WorkflowStatus? previousStatus, string? updatedBy) => new()
     {
         Tenant = w.Tenant,
         Type = Updated,

@@ -4,7 +4,7 @@ namespace Chorus.Engine.Expressions;
 
 /// <summary>A parsed, compiled expression such as <c>$.enrich_data.success == true</c>. Parse once, evaluate many
 /// times from any thread. Evaluation is sandboxed: no I/O, bounded time, memory and recursion.</summary>
-public sealed class Expression
+internal sealed class Expression
 {
     private readonly Node _root;
 
@@ -53,15 +53,15 @@ public sealed class Expression
     public override string ToString() => Text;
 }
 
-public sealed record ExpressionWarning(string Code, string Message);
+internal sealed record ExpressionWarning(string Code, string Message);
 
-public sealed class ExpressionException(string message, int position) : Exception(message)
+internal sealed class ExpressionException(string message, int position) : Exception(message)
 {
     /// <summary>Zero-based character offset in the expression text.</summary>
     public int Position { get; } = position;
 }
 
-public static class Truthiness
+internal static class Truthiness
 {
     /// <summary>null, false, 0, "" and empty arrays are false; everything else is true.</summary>
     public static bool IsTruthy(JsonNode? value) => JsonValues.IsTruthy(value);

@@ -5,7 +5,7 @@ namespace Chorus.Engine.Expressions;
 
 /// <summary>"{{ expr }}" placeholders inside any string of a step's config. A string that is exactly one
 /// placeholder keeps the value's JSON type; otherwise values are written into the text.</summary>
-public static class Templates
+internal static class Templates
 {
     private const int MaxCached = 10_000;
 
@@ -105,4 +105,4 @@ internal sealed class RenderBudget(long maxBytes)
     }
 }
 
-public sealed record TemplateError(string Path, string Message, int Position);
+internal sealed record TemplateError(string Path, string Message, int Position);

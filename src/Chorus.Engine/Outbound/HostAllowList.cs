@@ -4,7 +4,7 @@ namespace Chorus.Engine.Outbound;
 
 /// <summary>The operator's exceptions to the address check (HTTP_ALLOW_HOSTS): host names, exact or
 /// <c>*.domain</c>, and networks in CIDR form or bare addresses.</summary>
-internal sealed class HostAllowList
+public sealed class HostAllowList
 {
     private readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _suffixes = [];

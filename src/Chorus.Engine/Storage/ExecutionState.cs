@@ -8,33 +8,38 @@ public enum StepStatus { Scheduled, Running, Waiting, Completed, Failed, Skipped
 /// <summary>Where each step of one execution stands; saved with the execution in every commit.</summary>
 public sealed class ExecutionState
 {
+    [JsonInclude]
     [JsonPropertyName("steps")]
-    public Dictionary<string, StepState> Steps { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, StepState> Steps { get; internal set; } = new(StringComparer.Ordinal);
 
     /// <summary>For steps with several predecessors: which predecessors have arrived, and whether on a taken
     /// edge (true) or a skipped one (false).</summary>
+    [JsonInclude]
     [JsonPropertyName("arrivals")]
-    public Dictionary<string, Dictionary<string, bool>> Arrivals { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, bool>> Arrivals { get; internal set; } = new(StringComparer.Ordinal);
 
     /// <summary>The step that finished last; its output is the execution's when no output step ran.</summary>
+    [JsonInclude]
     [JsonPropertyName("last_completed")]
-    public string? LastCompleted { get; set; }
+    public string? LastCompleted { get; internal set; }
 
     /// <summary>Where a child execution sits in its tree of subflows; null for a root (and for children started
     /// before lineage was kept, which then count as roots).</summary>
+    [JsonInclude]
     [JsonPropertyName("lineage")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public SubflowLineage? Lineage { get; set; }
+    public SubflowLineage? Lineage { get; internal set; }
 
     /// <summary>Loop iterations (foreach items, nested ones included) the execution has run in all, held against
     /// LOOP_MAX_ITERATIONS.</summary>
+    [JsonInclude]
     [JsonPropertyName("loop_iterations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long LoopIterations { get; set; }
+    public long LoopIterations { get; internal set; }
 
-    public bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
+    internal bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
 
-    public bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
+    internal bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
 
     /// <summary>The state as stored: every commit writes it, so it uses source-generated serialization.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ExecutionStateJson.Default.ExecutionState);
@@ -43,40 +48,50 @@ public sealed class ExecutionState
 
     internal ExecutionState Copy() => FromJson(ToJson());
 
-    public int FinishedCount => Steps.Values.Count(s => s.Status is StepStatus.Completed or StepStatus.Skipped or StepStatus.Failed);
+    internal int FinishedCount => Steps.Values.Count(s => s.Status is StepStatus.Completed or StepStatus.Skipped or StepStatus.Failed);
 }
 
 public sealed class StepState
 {
+    [JsonInclude]
     [JsonPropertyName("status")]
     [JsonConverter(typeof(JsonStringEnumConverter<StepStatus>))]
-    public StepStatus Status { get; set; }
+    public StepStatus Status { get; internal set; }
 
     /// <summary>The attempt now scheduled or last run.</summary>
+    [JsonInclude]
     [JsonPropertyName("attempt")]
-    public int Attempt { get; set; } = 1;
+    public int Attempt { get; internal set; } = 1;
 
     /// <summary>First attempt of the current retry round: a manual retry starts a new round of STEP_RETRY_LIMIT.</summary>
+    [JsonInclude]
     [JsonPropertyName("round_start")]
-    public int RoundStart { get; set; } = 1;
+    public int RoundStart { get; internal set; } = 1;
 
     /// <summary>The signal name a waiting step expects; null once its resume is queued.</summary>
+    [JsonInclude]
     [JsonPropertyName("waiting_for")]
-    public string? WaitingFor { get; set; }
+    public string? WaitingFor { get; internal set; }
+
+    [JsonInclude]
 
     [JsonPropertyName("signal_kind")]
-    public string? SignalKind { get; set; }
+    public string? SignalKind { get; internal set; }
 
     /// <summary>A waiting step's child execution.</summary>
+    [JsonInclude]
     [JsonPropertyName("child")]
-    public Guid? Child { get; set; }
+    public Guid? Child { get; internal set; }
 
     /// <summary>JSON Schema a manual input must satisfy.</summary>
+    [JsonInclude]
     [JsonPropertyName("input_schema")]
-    public System.Text.Json.Nodes.JsonObject? InputSchema { get; set; }
+    public System.Text.Json.Nodes.JsonObject? InputSchema { get; internal set; }
+
+    [JsonInclude]
 
     [JsonPropertyName("started_at")]
-    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; internal set; }
 }
 
 /// <summary>Kept with each child so that starting a grandchild needs no walk up the chain: the depth (a root is
@@ -84,15 +99,18 @@ public sealed class StepState
 /// so a recursive chain of one workflow a thousand deep still carries one id.</summary>
 public sealed class SubflowLineage
 {
+    [JsonInclude]
     [JsonPropertyName("depth")]
-    public int Depth { get; set; }
+    public int Depth { get; internal set; }
+
+    [JsonInclude]
 
     [JsonPropertyName("workflows")]
-    public List<Guid> Workflows { get; set; } = [];
+    public List<Guid> Workflows { get; internal set; } = [];
 
-    public static SubflowLineage RootOf(Guid workflowId) => new() { Depth = 0, Workflows = [workflowId] };
+    internal static SubflowLineage RootOf(Guid workflowId) => new() { Depth = 0, Workflows = [workflowId] };
 
-    public SubflowLineage Child(Guid workflowId) => new()
+    internal SubflowLineage Child(Guid workflowId) => new()
     {
         Depth = Depth + 1,
         Workflows = Workflows.Contains(workflowId) ? [.. Workflows] : [.. Workflows, workflowId],

@@ -58,7 +58,7 @@ public sealed class StorageHealth(TimeProvider time)
             _current = (fault, _current?.Since ?? time.GetUtcNow());
     }
 
-    public void Clear()
+    internal void Clear()
     {
         lock (_lock)
             _current = null;
