@@ -3,6 +3,7 @@ using Chorus.Engine;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Outbound;
 using Chorus.Engine.Runtime;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Hosting;
 
@@ -13,8 +14,9 @@ public sealed record ServerOptions
     /// <summary>PORT: where the API listens (8000).</summary>
     public int Port { get; init; } = 8000;
 
-    /// <summary>HOST: the address to listen on (0.0.0.0, every interface).</summary>
-    public string Host { get; init; } = "0.0.0.0";
+    /// <summary>HOST: the address to listen on (127.0.0.1). Another address needs a configured token key (see
+    /// <see cref="AuthSettings"/>), so that a server reachable from outside never runs on a key nobody chose.</summary>
+    public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>DATABASE_URL: a SQLite file path, or <c>sqlite:PATH</c> (default <c>chorus.db</c> in the working directory).</summary>
     public string DatabasePath { get; init; } = "chorus.db";
@@ -34,6 +36,12 @@ public sealed record ServerOptions
 
     public EngineOptions Engine { get; init; } = new();
 
+    /// <summary>How callers' tokens are verified.</summary>
+    public AuthSettings Auth { get; init; } = new();
+
+    /// <summary>Where the generated signing key lives when none is configured.</summary>
+    public string KeyFilePath => SigningKeyFile.PathFor(Auth.KeyFile, DatabasePath, PostgresUrl is not null);
+
     public static ServerOptions FromEnvironment(Func<string, string?> read)
     {
         var defaults = new ServerOptions();
@@ -47,6 +55,7 @@ public sealed record ServerOptions
             FullSync = Choice(read, "SQLITE_SYNCHRONOUS", "FULL", "FULL", "NORMAL") == "FULL",
             MaxBodyBytes = Int(read, "MAX_BODY_BYTES", (int)defaults.MaxBodyBytes, 1024, 256 * 1024 * 1024),
             Environment = read("ENVIRONMENT") is { Length: > 0 } env ? env : defaults.Environment,
+            Auth = AuthSettings.FromEnvironment(read),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),
