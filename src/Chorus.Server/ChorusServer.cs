@@ -60,12 +60,14 @@ public static class ChorusServer
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
         builder.Services.AddChorusSecurity(options, listenUrls);
+        builder.Services.AddChorusRateLimits(options);
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         app.Lifetime.ApplicationStopped.Register(subscription.Dispose);
         app.UseChorusErrors();
         app.UseCallers();
+        app.UseRateLimiter();
         app.UseRealtime();
         app.MapHealth();
         app.MapWorkflows();

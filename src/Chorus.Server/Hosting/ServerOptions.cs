@@ -34,6 +34,12 @@ public sealed record ServerOptions
     /// <summary>ENVIRONMENT: development or production; only changes log verbosity.</summary>
     public string Environment { get; init; } = "production";
 
+    /// <summary>RATE_LIMIT_TENANT: requests per second one tenant may make, with bursts of twice that (200; 0 = no limit).</summary>
+    public int RateLimitPerTenant { get; init; } = 200;
+
+    /// <summary>RATE_LIMIT_CREDENTIAL: requests per second one token subject or API key may make (100; 0 = no limit).</summary>
+    public int RateLimitPerCredential { get; init; } = 100;
+
     public EngineOptions Engine { get; init; } = new();
 
     /// <summary>How callers' tokens are verified.</summary>
@@ -56,6 +62,8 @@ public sealed record ServerOptions
             MaxBodyBytes = Int(read, "MAX_BODY_BYTES", (int)defaults.MaxBodyBytes, 1024, 256 * 1024 * 1024),
             Environment = read("ENVIRONMENT") is { Length: > 0 } env ? env : defaults.Environment,
             Auth = AuthSettings.FromEnvironment(read),
+            RateLimitPerTenant = Int(read, "RATE_LIMIT_TENANT", defaults.RateLimitPerTenant, 0, 1_000_000),
+            RateLimitPerCredential = Int(read, "RATE_LIMIT_CREDENTIAL", defaults.RateLimitPerCredential, 0, 1_000_000),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),

@@ -34,6 +34,9 @@ public sealed class ChorusTestServer : IAsyncDisposable
             // NORMAL keeps the many small commits of a test run cheap; durability is the storage tests' subject.
             FullSync = false,
             Auth = new AuthSettings { JwtSecret = TestTokens.Secret },
+            // Tests fire requests as fast as they can from one token; RateLimitTests sets real limits.
+            RateLimitPerTenant = 0,
+            RateLimitPerCredential = 0,
             Engine = new EngineOptions
             {
                 CheckInterval = TimeSpan.FromMilliseconds(200),
