@@ -67,7 +67,7 @@ public sealed partial class ApiKeyVerifierTests : IAsyncLifetime
     public async Task CreateAsync_TheSecret_NeverReachesTheDatabaseFile()
     {
         var created = await Verifier().CreateAsync(Acme, "deployer", Role.Admin, "alice", Ct);
-        var secret = created.Key["chorus_".Length + 16 + 1..];
+        var secret = created.Key[("chorus_".Length + 16 + 1)..];
         await Store.DisposeAsync();
         _store = null;
         SqliteConnection.ClearAllPools();
