@@ -4,6 +4,7 @@ using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Hosting;
 using Chorus.Server.Realtime;
+using Chorus.Server.Security;
 using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
 
@@ -35,8 +36,8 @@ public static class ChorusServer
     public static async Task<WebApplication> BuildAsync(string[] args, ServerOptions options, Action<StepRegistry>? configureSteps = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        if (!args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal)) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
-            builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        var listenUrls = ListenUrls(args, options);
+        builder.WebHost.UseUrls([.. listenUrls]);
         var rejected = new RejectedRequests();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -58,18 +59,31 @@ public static class ChorusServer
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
+        builder.Services.AddChorusSecurity(options, listenUrls);
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         app.Lifetime.ApplicationStopped.Register(subscription.Dispose);
         app.UseChorusErrors();
+        app.UseCallers();
         app.UseRealtime();
         app.MapHealth();
         app.MapWorkflows();
         app.MapSchedules();
         app.MapExecutions();
         app.MapRealtime();
+        app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));
         return app;
+    }
+
+    /// <summary>Where the server listens: <c>--urls</c>, else ASPNETCORE_URLS, else HOST and PORT.</summary>
+    private static List<string> ListenUrls(string[] args, ServerOptions options)
+    {
+        var urls = args.SkipWhile(a => a != "--urls").Skip(1).FirstOrDefault()
+            ?? args.FirstOrDefault(a => a.StartsWith("--urls=", StringComparison.Ordinal))?["--urls=".Length..]
+            ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS")
+            ?? $"http://{(options.Host.Contains(':') ? $"[{options.Host}]" : options.Host)}:{options.Port}";
+        return [.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 
     private static async Task<IChorusStore> OpenStoreAsync(ServerOptions options)

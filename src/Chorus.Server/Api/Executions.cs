@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Api;
 
@@ -14,19 +15,20 @@ internal static class Executions
     public static void MapExecutions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/executions");
-        group.MapPost("/", Start);
-        group.MapGet("/", (HttpContext http, IExecutionReader reader) => ListAsync(http, reader, null));
-        group.MapGet("/{id}", Get);
-        group.MapGet("/{id}/steps", Steps);
-        group.MapGet("/{id}/logs", Logs);
-        group.MapPost("/{id}/pause", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.PauseAsync));
-        group.MapPost("/{id}/resume", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.ResumeAsync));
-        group.MapPost("/{id}/cancel", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.CancelAsync));
-        group.MapPost("/{id}/retry", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.RetryAsync));
+        // Reading executions is for viewers; starting and operating them for members.
+        group.MapPost("/", Start).RequireRole(Role.Member);
+        group.MapGet("/", (HttpContext http, IExecutionReader reader) => ListAsync(http, reader, null)).RequireRole(Role.Viewer);
+        group.MapGet("/{id}", Get).RequireRole(Role.Viewer);
+        group.MapGet("/{id}/steps", Steps).RequireRole(Role.Viewer);
+        group.MapGet("/{id}/logs", Logs).RequireRole(Role.Viewer);
+        group.MapPost("/{id}/pause", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.PauseAsync)).RequireRole(Role.Member);
+        group.MapPost("/{id}/resume", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.ResumeAsync)).RequireRole(Role.Member);
+        group.MapPost("/{id}/cancel", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.CancelAsync)).RequireRole(Role.Member);
+        group.MapPost("/{id}/retry", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.RetryAsync)).RequireRole(Role.Member);
         group.MapPost("/{id}/advance", (HttpContext http, string id, ChorusEngine engine) =>
-            Apply(http, id, (tenant, executionId, ct) => engine.AdvanceAsync(tenant, executionId, AdvanceWait, ct)));
-        group.MapPost("/{id}/events", SendEvent);
-        group.MapPost("/{id}/input", SubmitInput);
+            Apply(http, id, (tenant, executionId, ct) => engine.AdvanceAsync(tenant, executionId, AdvanceWait, ct))).RequireRole(Role.Member);
+        group.MapPost("/{id}/events", SendEvent).RequireRole(Role.Member);
+        group.MapPost("/{id}/input", SubmitInput).RequireRole(Role.Member);
     }
 
     private static Guid ExecutionId(string id) => RequestReading.RouteId(id, ErrorCodes.ExecutionNotFound, "Execution");

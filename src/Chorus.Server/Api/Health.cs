@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Api;
 
@@ -11,7 +12,8 @@ internal static class Health
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", () => TypedResults.Json(new JsonObject { ["status"] = "ok", ["service"] = "chorus" }));
+        // Probes carry no credentials, and neither answer names a tenant or an object.
+        app.MapGet("/health", () => TypedResults.Json(new JsonObject { ["status"] = "ok", ["service"] = "chorus" })).AllowWithoutCredential();
         app.MapGet("/health/ready", async (HttpContext http, IExecutionReader store, ChorusEngine engine, CancellationToken ct) =>
         {
             var reachable = await store.PingAsync(ct);
@@ -31,7 +33,7 @@ internal static class Health
             if (!ready)
                 http.Response.Headers.RetryAfter = ErrorHandling.StorageRetryAfterSeconds;
             return TypedResults.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        }).AllowWithoutCredential();
     }
 
     /// <summary>While a storage fault is recorded, one small write decides whether it still lasts: when it commits,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Api;
 
@@ -10,15 +11,8 @@ internal static class RequestReading
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
-    /// <summary>The <c>X-Tenant-ID</c> header, or the default tenant when absent.</summary>
-    public static TenantId Tenant(this HttpContext http)
-    {
-        var header = http.Request.Headers["X-Tenant-ID"].ToString();
-        if (string.IsNullOrEmpty(header))
-            return TenantId.Default;
-        return TenantId.IsValid(header) ? new TenantId(header)
-            : throw new ChorusException(ErrorCodes.InvalidInput, "X-Tenant-ID must be 1-64 letters, digits, '-', '_' or '.'.");
-    }
+    /// <summary>The tenant this request acts for, as its verified credential and X-Tenant-ID decided.</summary>
+    public static TenantId Tenant(this HttpContext http) => http.Caller().Tenant;
 
     /// <summary>Reads a JSON object. NUL characters are refused unless <paramref name="nulChecked"/> says the
     /// caller refuses them itself (definitions do, with their own error code).</summary>

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Schedules;
 using Chorus.Engine.Storage;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Api;
 
@@ -13,11 +14,11 @@ internal static class Schedules
     public static void MapSchedules(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/workflows/{id}/schedules");
-        group.MapPost("/", Create);
-        group.MapGet("/", List);
-        group.MapGet("/{scheduleId}", Get);
-        group.MapPatch("/{scheduleId}", Update);
-        group.MapDelete("/{scheduleId}", Delete);
+        group.MapPost("/", Create).RequireRole(Role.Admin);
+        group.MapGet("/", List).RequireRole(Role.Viewer);
+        group.MapGet("/{scheduleId}", Get).RequireRole(Role.Viewer);
+        group.MapPatch("/{scheduleId}", Update).RequireRole(Role.Admin);
+        group.MapDelete("/{scheduleId}", Delete).RequireRole(Role.Admin);
     }
 
     private static async Task<IResult> Create(HttpContext http, string id, ScheduleService service)

@@ -4,6 +4,7 @@ using Chorus.Engine.Definitions;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Api;
 
@@ -13,24 +14,25 @@ internal static class Workflows
     public static void MapWorkflows(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/workflows");
-        group.MapPost("/", Create);
-        group.MapGet("/", List);
-        group.MapPost("/validate", ValidateDefinition);
-        group.MapPost("/validate-step", ValidateStep);
+        // Reading and checking definitions is for viewers, running them for members, changing them for admins.
+        group.MapPost("/", Create).RequireRole(Role.Admin);
+        group.MapGet("/", List).RequireRole(Role.Viewer);
+        group.MapPost("/validate", ValidateDefinition).RequireRole(Role.Viewer);
+        group.MapPost("/validate-step", ValidateStep).RequireRole(Role.Viewer);
         // A literal segment outranks "/{id}": without these, GET /validate-step is read as a workflow id (404).
-        group.MapMethods("/validate", OtherMethods, PostOnly);
-        group.MapMethods("/validate-step", OtherMethods, PostOnly);
-        group.MapGet("/{id}", Get);
-        group.MapPut("/{id}", Update);
-        group.MapPatch("/{id}", Patch);
-        group.MapDelete("/{id}", Delete);
-        group.MapGet("/{id}/versions", Versions);
-        group.MapGet("/{id}/versions/{number:int}", Version);
-        group.MapPost("/{id}/versions/{number:int}/revert", Revert);
-        group.MapGet("/{id}/diff", Diff);
-        group.MapPost("/{id}/execute", WorkflowExecutions.Execute);
-        group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute);
-        group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow);
+        group.MapMethods("/validate", OtherMethods, PostOnly).RequireRole(Role.Viewer);
+        group.MapMethods("/validate-step", OtherMethods, PostOnly).RequireRole(Role.Viewer);
+        group.MapGet("/{id}", Get).RequireRole(Role.Viewer);
+        group.MapPut("/{id}", Update).RequireRole(Role.Admin);
+        group.MapPatch("/{id}", Patch).RequireRole(Role.Admin);
+        group.MapDelete("/{id}", Delete).RequireRole(Role.Admin);
+        group.MapGet("/{id}/versions", Versions).RequireRole(Role.Viewer);
+        group.MapGet("/{id}/versions/{number:int}", Version).RequireRole(Role.Viewer);
+        group.MapPost("/{id}/versions/{number:int}/revert", Revert).RequireRole(Role.Admin);
+        group.MapGet("/{id}/diff", Diff).RequireRole(Role.Viewer);
+        group.MapPost("/{id}/execute", WorkflowExecutions.Execute).RequireRole(Role.Member);
+        group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute).RequireRole(Role.Member);
+        group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow).RequireRole(Role.Viewer);
     }
 
     private static readonly string[] OtherMethods = [HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];

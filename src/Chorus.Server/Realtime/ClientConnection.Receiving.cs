@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using Chorus.Engine;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Realtime;
 
@@ -13,6 +14,7 @@ internal sealed partial class ClientConnection
     public async Task RunAsync(RealtimeHub hub, CancellationToken requestAborted)
     {
         var sending = Task.Run(SendLoopAsync, CancellationToken.None);
+        using var deadline = CloseUnlessAuthenticatedIn(hub);
         try
         {
             await ReceiveLoopAsync(hub, requestAborted).ConfigureAwait(false);
@@ -56,32 +58,32 @@ internal sealed partial class ClientConnection
                 Send(ServerMessages.Error(requestId, ErrorCodes.PayloadTooLarge, $"A message may hold at most {_options.MaxMessageBytes} bytes.",
                     new System.Text.Json.Nodes.JsonObject { ["limit_bytes"] = _options.MaxMessageBytes }));
             else
-                Handle(hub, message.WrittenSpan, requestId);
+                await HandleAsync(hub, message.WrittenMemory, requestId).ConfigureAwait(false);
             message.ResetWrittenCount();
             oversized = false;
         }
     }
 
     /// <summary>Answers one message. Whatever goes wrong is an error message to the client; the connection stays usable.</summary>
-    private void Handle(RealtimeHub hub, ReadOnlySpan<byte> utf8, string requestId)
+    private async Task HandleAsync(RealtimeHub hub, ReadOnlyMemory<byte> utf8, string requestId)
     {
         try
         {
-            switch (ClientMessages.Parse(utf8, _options.MaxSubscriptions))
+            switch (ClientMessages.Parse(utf8.Span, _options.MaxSubscriptions))
             {
                 case ClientMessage.Ping:
                     Send(ServerMessages.Pong(hub.Now));
                     break;
                 case ClientMessage.Authenticate auth:
-                    var identity = RealtimeAccess.Authenticate(auth.Token, auth.TenantId, Identity);
+                    var identity = await hub.Access.AuthenticateAsync(auth.Token, auth.TenantId, Identity).ConfigureAwait(false);
                     Identity = identity;
                     Send(ServerMessages.Authenticated(identity.Tenant));
                     break;
                 case ClientMessage.Subscribe subscribe:
-                    hub.Subscribe(this, RequireIdentity(), subscribe.Topics);
+                    hub.Subscribe(this, RequireIdentity(hub), subscribe.Topics);
                     break;
                 case ClientMessage.Unsubscribe unsubscribe:
-                    RequireIdentity();
+                    RequireIdentity(hub);
                     hub.Unsubscribe(this, unsubscribe.Topics);
                     break;
             }
@@ -97,9 +99,33 @@ internal sealed partial class ClientConnection
         }
     }
 
-    private ConnectionIdentity RequireIdentity() => Identity ?? throw new ChorusException(ErrorCodes.Unauthorized,
-        "Name your tenant first: send the X-Tenant-ID header with the upgrade request, or an authenticate message " +
-        "{\"action\": \"authenticate\", \"token\": \"...\", \"tenant_id\": \"...\"}.");
+    private Caller RequireIdentity(RealtimeHub hub)
+    {
+        var identity = Identity ?? throw new ChorusException(ErrorCodes.Unauthorized,
+            "Authenticate first: send Authorization: Bearer <token> (and X-Tenant-ID) with the upgrade request, or an authenticate message " +
+            "{\"action\": \"authenticate\", \"token\": \"...\", \"tenant_id\": \"...\"}.");
+        return RealtimeAccess.HasExpired(identity, hub.Now)
+            ? throw new ChorusException(ErrorCodes.Unauthorized, "The token has expired: authenticate again with a fresh one.")
+            : identity;
+    }
+
+    /// <summary>A client that has not authenticated within <see cref="RealtimeOptions.AuthenticateWithin"/> is told so
+    /// and closed: an anonymous connection must not hold a socket for ever.</summary>
+    private CancellationTokenRegistration CloseUnlessAuthenticatedIn(RealtimeHub hub)
+    {
+        if (Identity is not null)
+            return default;
+        var timer = new CancellationTokenSource(_options.AuthenticateWithin, hub.Time);
+        return timer.Token.Register(() =>
+        {
+            timer.Dispose();
+            if (Identity is not null)
+                return;
+            Send(ServerMessages.Error(Id + "-authenticate", ErrorCodes.Unauthorized,
+                $"No credential within {_options.AuthenticateWithin.TotalSeconds:0} s: the connection is closed."));
+            Close(WebSocketCloseStatus.PolicyViolation, "not authenticated in time", flush: true);
+        });
+    }
 
     private string NextRequestId() =>
         Id + "-" + Interlocked.Increment(ref _messageCount).ToString(CultureInfo.InvariantCulture);

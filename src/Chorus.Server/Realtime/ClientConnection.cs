@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Realtime;
 
@@ -16,9 +17,9 @@ internal sealed partial class ClientConnection : IDisposable
     private readonly CancellationTokenSource _abort = new();
     private long _queuedBytes;
     private CloseRequest? _close;
-    private ConnectionIdentity? _identity;
+    private Caller? _identity;
 
-    public ClientConnection(WebSocket socket, ConnectionIdentity? identity, string id, RealtimeOptions options, ILogger logger)
+    public ClientConnection(WebSocket socket, Caller? identity, string id, RealtimeOptions options, ILogger logger)
     {
         _socket = socket;
         _identity = identity;
@@ -36,8 +37,8 @@ internal sealed partial class ClientConnection : IDisposable
     /// <summary>The upgrade request's id; error messages number their request ids from it.</summary>
     public string Id { get; }
 
-    /// <summary>Null until the client names its tenant; read by the dispatcher on another thread.</summary>
-    public ConnectionIdentity? Identity
+    /// <summary>Null until the client authenticates; read by the dispatcher on another thread.</summary>
+    public Caller? Identity
     {
         get => Volatile.Read(ref _identity);
         set => Volatile.Write(ref _identity, value);

@@ -1,6 +1,7 @@
 using Chorus.Engine;
 using Chorus.Engine.Runtime;
 using Chorus.Server.Api;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Realtime;
 
@@ -12,6 +13,7 @@ internal static class RealtimeEndpoint
     public static IServiceCollection AddRealtime(this IServiceCollection services)
     {
         services.AddSingleton<RealtimeOptions>();
+        services.AddSingleton<RealtimeAccess>();
         services.AddSingleton(sp => sp.GetRequiredService<ChorusEngine>().Events);
         services.AddSingleton<RealtimeHub>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeHub>());
@@ -26,7 +28,8 @@ internal static class RealtimeEndpoint
 
     // HTTP/1.1 upgrades with GET; browsers on HTTP/2 (RFC 8441) open WebSockets with CONNECT.
     public static void MapRealtime(this IEndpointRouteBuilder app) =>
-        app.MapMethods(Route, [HttpMethods.Get, HttpMethods.Connect], ConnectAsync);
+        // The socket authenticates itself: with the upgrade's headers or with its first message.
+        app.MapMethods(Route, [HttpMethods.Get, HttpMethods.Connect], ConnectAsync).AllowWithoutCredential();
 
     private static async Task ConnectAsync(HttpContext http, RealtimeHub hub, RealtimeOptions options)
     {
@@ -36,8 +39,8 @@ internal static class RealtimeEndpoint
                 $"{Route} is a WebSocket endpoint: connect with a WebSocket client (an HTTP GET with 'Upgrade: websocket').");
             return;
         }
-        // Before the upgrade, so a malformed X-Tenant-ID is a 400 like on every other route.
-        var identity = RealtimeAccess.FromUpgradeRequest(http);
+        // Before the upgrade, so a refused credential or a malformed X-Tenant-ID is an HTTP error like on every other route.
+        var identity = await RealtimeAccess.FromUpgradeRequestAsync(http);
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var connection = new ClientConnection(socket, identity, http.TraceIdentifier, options, hub.Logger);
         await hub.RunAsync(connection, http.RequestAborted);

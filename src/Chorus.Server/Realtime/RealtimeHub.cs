@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Chorus.Engine;
 using Chorus.Engine.Events;
 using Chorus.Engine.Storage;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Realtime;
 
@@ -11,8 +12,8 @@ namespace Chorus.Server.Realtime;
 /// <see cref="OnCommitted"/> on the committer's thread (or the thread reading other nodes' events), so that only
 /// queues the event; one dispatcher task matches it against the subscriptions, serialises it once and queues it
 /// for each client, and every client's own send task writes to the network.</summary>
-internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, TimeProvider time, IHostApplicationLifetime lifetime,
-    ILogger<RealtimeHub> logger) : IHostedService
+internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, RealtimeAccess access, TimeProvider time,
+    IHostApplicationLifetime lifetime, ILogger<RealtimeHub> logger) : IHostedService
 {
     private readonly Lock _gate = new();
     private readonly HashSet<ClientConnection> _connections = [];
@@ -32,6 +33,10 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Time
     private Task _dispatching = Task.CompletedTask;
 
     public DateTimeOffset Now => time.GetUtcNow();
+
+    public TimeProvider Time => time;
+
+    public RealtimeAccess Access => access;
 
     public ILogger Logger => logger;
 
@@ -88,7 +93,7 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Time
 
     /// <summary>Adds topics and acknowledges them. The acknowledgement is queued under the same lock the dispatcher
     /// holds, so every event that follows it in the client's stream was matched against the new topics.</summary>
-    public void Subscribe(ClientConnection connection, ConnectionIdentity identity, IReadOnlyList<string> topics)
+    public void Subscribe(ClientConnection connection, Caller identity, IReadOnlyList<string> topics)
     {
         if (topics.Any(Topics.IsWholeTenant) && !RealtimeAccess.MayWatchWholeTenant(identity))
             throw new ChorusException(ErrorCodes.PermissionDenied, "all_workflows and all_executions are for admins.");
@@ -162,10 +167,25 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Time
                 return;
             // Serialised once for every client; the payload is read on this thread only.
             var message = ServerMessages.Event(evt.Payload);
+            var now = Now;
             foreach (var connection in targets)
-                if (connection.Identity?.Tenant == evt.Tenant)
+            {
+                if (connection.Identity is not { } identity || identity.Tenant != evt.Tenant)
+                    continue;
+                if (RealtimeAccess.HasExpired(identity, now))
+                    EndExpired(connection);
+                else
                     connection.Send(message);
+            }
         }
+    }
+
+    /// <summary>A connection whose credential expired gets no more events: it is told why and closed.</summary>
+    private static void EndExpired(ClientConnection connection)
+    {
+        connection.Send(ServerMessages.Error(connection.Id + "-expired", ErrorCodes.Unauthorized,
+            "The token has expired: reconnect with a fresh one."));
+        connection.Close(WebSocketCloseStatus.PolicyViolation, "the token has expired", flush: true);
     }
 
     private void Remove(ClientConnection connection)

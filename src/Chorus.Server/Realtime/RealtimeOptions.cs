@@ -14,6 +14,9 @@ internal sealed record RealtimeOptions
     /// <summary>Bytes waiting to be sent to one client (8 MiB), since step outputs, and so events, can be large.</summary>
     public long OutboxBytes { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>How long a client that did not authenticate on upgrade has to send its authenticate message (10 s).</summary>
+    public TimeSpan AuthenticateWithin { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Topics one connection may hold (1,000).</summary>
     public int MaxSubscriptions { get; init; } = 1000;
 

@@ -23,6 +23,7 @@ public sealed class TenantSlotShareTests : IAsyncLifetime
             ["SQLITE_SYNCHRONOUS"] = "normal",
             ["MAX_CONCURRENT_WORKFLOWS"] = "2",
             ["TENANT_SLOT_SHARE"] = "0.5",
+            ["JWT_SECRET"] = TestTokens.Secret,
         };
         var options = ServerOptions.FromEnvironment(name => environment.GetValueOrDefault(name));
         _app = await ChorusServer.BuildAsync(["--urls", "http://127.0.0.1:0"], options);

@@ -40,7 +40,7 @@ public sealed record ApiResponse(HttpStatusCode Status, string Text, JsonNode? J
     }
 }
 
-/// <summary>HTTP helpers: every call names its tenant (null sends no header).</summary>
+/// <summary>HTTP helpers: every call names its tenant (null sends no header) and carries an admin token for it.</summary>
 public static class ApiCalls
 {
     public static Task<ApiResponse> Get(this HttpClient client, string path, string? tenant) =>
@@ -75,6 +75,10 @@ public static class ApiCalls
         request.Headers.ExpectContinue = expectContinue;
         foreach (var (name, value) in headers ?? [])
             request.Headers.TryAddWithoutValidation(name, value);
+        // Unless the test brings its own credential, it acts as an admin of the tenant it names ("default" when
+        // it names none, which the token then selects without a header).
+        if (!request.Headers.Contains("Authorization") && !request.Headers.Contains("X-API-Key"))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(tenant ?? "default"));
         if (tenant is not null)
             request.Headers.TryAddWithoutValidation("X-Tenant-ID", tenant);
         using var response = await client.SendAsync(request);

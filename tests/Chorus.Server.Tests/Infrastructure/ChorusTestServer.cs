@@ -1,6 +1,7 @@
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
 using Chorus.Server.Hosting;
+using Chorus.Server.Security;
 using Microsoft.AspNetCore.Builder;
 
 namespace Chorus.Server.Tests.Infrastructure;
@@ -32,6 +33,7 @@ public sealed class ChorusTestServer : IAsyncDisposable
             PostgresUrl = postgresUrl,
             // NORMAL keeps the many small commits of a test run cheap; durability is the storage tests' subject.
             FullSync = false,
+            Auth = new AuthSettings { JwtSecret = TestTokens.Secret },
             Engine = new EngineOptions
             {
                 CheckInterval = TimeSpan.FromMilliseconds(200),

@@ -31,14 +31,19 @@ public sealed class RealtimeClient : IAsyncDisposable
 
     public static Uri Address(Uri server) => new UriBuilder(new Uri(server, "/api/workflows/ws")) { Scheme = "ws" }.Uri;
 
-    /// <summary>Connects, sending <c>X-Tenant-ID</c> when <paramref name="tenant"/> is given.</summary>
-    public static Task<RealtimeClient> ConnectAsync(HttpClient api, string? tenant) => ConnectAsync(api.BaseAddress!, tenant);
+    /// <summary>Connects, sending <c>X-Tenant-ID</c> and an admin token for it when <paramref name="tenant"/> is
+    /// given (or <paramref name="token"/> instead of that admin token), and nothing when it is null: such a client
+    /// must then authenticate with a message.</summary>
+    public static Task<RealtimeClient> ConnectAsync(HttpClient api, string? tenant, string? token = null) => ConnectAsync(api.BaseAddress!, tenant, token);
 
-    public static async Task<RealtimeClient> ConnectAsync(Uri server, string? tenant)
+    public static async Task<RealtimeClient> ConnectAsync(Uri server, string? tenant, string? token = null)
     {
         var socket = new ClientWebSocket();
         if (tenant is not null)
+        {
             socket.Options.SetRequestHeader("X-Tenant-ID", tenant);
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {token ?? TestTokens.For(tenant)}");
+        }
         using var timeout = new CancellationTokenSource(Patience);
         await socket.ConnectAsync(Address(server), timeout.Token);
         return new RealtimeClient(socket);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Chorus.Server.Security;
 using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.Server.Tests.Realtime;
@@ -40,19 +41,25 @@ public sealed class RealtimeProtocolTests(RealtimeServer server) : IClassFixture
 
         var refused = await client.RequestAsync(Subscribe($"workflow:{workflowId}"));
         var refusedUnsubscribe = await client.RequestAsync(new JsonObject { ["action"] = "unsubscribe", ["topics"] = Json.Array([$"workflow:{workflowId}"]) });
-        var authenticated = await client.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = "not-verified-yet", ["tenant_id"] = _tenant });
-        var again = await client.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = "another", ["tenant_id"] = _tenant });
-        var otherTenant = await client.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = "x", ["tenant_id"] = ApiCalls.NewTenant() });
+        var forged = await client.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = "not-a-jwt", ["tenant_id"] = _tenant });
+        var refusedAfterForgery = await client.RequestAsync(Subscribe($"workflow:{workflowId}"));
+        var authenticated = await client.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = TestTokens.For(_tenant), ["tenant_id"] = _tenant });
+        var again = await client.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = TestTokens.For(_tenant, Role.Member) });
+        var otherTenant = ApiCalls.NewTenant();
+        var switchTenant = await client.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = TestTokens.For(otherTenant), ["tenant_id"] = otherTenant });
         await client.SubscribeAsync($"workflow:{workflowId}");
         var id = await _api.Execute(_tenant, workflowId, new JsonObject { ["name"] = "Dee" });
         var events = await client.ReadUntilAsync(m => (string?)m["event"] == "workflow_execution_completed");
 
         AssertError(refused, "unauthorized");
         AssertError(refusedUnsubscribe, "unauthorized");
+        AssertError(forged, "unauthorized");
+        AssertError(refusedAfterForgery, "unauthorized");
         Assert.Equal("authenticated", (string?)authenticated["type"]);
         Assert.Equal(_tenant, (string?)authenticated["tenant_id"]);
         Assert.Equal("authenticated", (string?)again["type"]);
-        AssertError(otherTenant, "permission_denied");
+        Assert.Equal(_tenant, (string?)again["tenant_id"]);
+        AssertError(switchTenant, "permission_denied");
         Assert.All(events, m => Assert.Equal(id, (string?)m["execution_id"]));
         Assert.Equal("hello Dee", (string?)events[^1]["output"]!["greeting"]);
     }

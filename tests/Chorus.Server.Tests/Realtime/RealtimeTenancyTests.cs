@@ -24,7 +24,7 @@ public sealed class RealtimeTenancyTests(RealtimeServer server) : IClassFixture<
         await owner.SubscribeAsync($"execution:{ownerExecution}");
         await using var stranger = await server.ConnectAsync(tenantByHeader ? _stranger : null);
         if (!tenantByHeader)
-            Assert.Equal("authenticated", (string?)(await stranger.RequestAsync(new JsonObject { ["action"] = "authenticate", ["tenant_id"] = _stranger }))["type"]);
+            Assert.Equal("authenticated", (string?)(await stranger.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = TestTokens.For(_stranger), ["tenant_id"] = _stranger }))["type"]);
         await stranger.SubscribeAsync($"execution:{ownerExecution}", $"workflow:{ownerWorkflow}", "all_executions", "all_workflows");
 
         (await _api.Post($"/api/executions/{ownerExecution}/events", _owner, new JsonObject { ["name"] = "go" })).Expect(HttpStatusCode.Accepted);

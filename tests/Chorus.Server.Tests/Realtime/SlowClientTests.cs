@@ -7,6 +7,7 @@ using Chorus.Engine.Storage;
 using Chorus.Server.Realtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Tests.Realtime;
 
@@ -17,15 +18,17 @@ public sealed class SlowClientTests
 {
     private static readonly TenantId Tenant = new("slow-client");
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly Caller Admin = new("test", Tenant, [Tenant], Role.Admin, ExpiresAt: null);
+    private static readonly RealtimeAccess Access = new(new CredentialVerifier(new Microsoft.IdentityModel.Tokens.TokenValidationParameters()));
 
     [Fact]
     public async Task ClientThatStopsReading_IsDisconnected_WhileThePublisherAndOtherClientsCarryOn()
     {
         var events = new EventHub();
         var options = new RealtimeOptions { OutboxCapacity = 8, CloseTimeout = TimeSpan.FromMilliseconds(200) };
-        var hub = new RealtimeHub(events, options, TimeProvider.System, new Lifetime(), NullLogger<RealtimeHub>.Instance);
+        var hub = new RealtimeHub(events, options, Access, TimeProvider.System, new Lifetime(), NullLogger<RealtimeHub>.Instance);
         await hub.StartAsync(CancellationToken.None);
-        var identity = new ConnectionIdentity(Tenant, null);
+        var identity = Admin;
         var stuckSocket = new FakeSocket(sendsComplete: false);
         var healthySocket = new FakeSocket(sendsComplete: true);
         using var stuck = new ClientConnection(stuckSocket, identity, "stuck", options, NullLogger.Instance);
@@ -67,12 +70,12 @@ public sealed class SlowClientTests
     {
         var events = new EventHub();
         var options = new RealtimeOptions { CloseTimeout = TimeSpan.FromMilliseconds(200) };
-        var hub = new RealtimeHub(events, options, TimeProvider.System, new Lifetime(), NullLogger<RealtimeHub>.Instance);
+        var hub = new RealtimeHub(events, options, Access, TimeProvider.System, new Lifetime(), NullLogger<RealtimeHub>.Instance);
         await hub.StartAsync(CancellationToken.None);
         Assert.False(events.Wanted); // so this node reads no other node's events
 
         var socket = new FakeSocket(sendsComplete: true);
-        using var client = new ClientConnection(socket, new ConnectionIdentity(Tenant, null), "client", options, NullLogger.Instance);
+        using var client = new ClientConnection(socket, Admin, "client", options, NullLogger.Instance);
         var run = hub.RunAsync(client, CancellationToken.None);
         await WaitUntilAsync(() => events.Wanted);
 
