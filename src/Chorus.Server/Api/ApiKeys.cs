@@ -24,8 +24,7 @@ internal static class ApiKeys
     private static async Task<IResult> Create(HttpContext http, ApiKeyVerifier verifier)
     {
         var (name, role) = ReadNew(await http.ReadObjectAsync());
-        var createdBy = http.Features.Get<Caller>()?.Subject ?? "unknown";
-        var created = await verifier.CreateAsync(http.Tenant(), name, role, createdBy, http.RequestAborted);
+        var created = await verifier.CreateAsync(http.Tenant(), name, role, http.Caller().Subject, http.RequestAborted);
         http.Response.Headers.Location = $"/api/api-keys/{created.Record.Id}";
         var json = Representation(created.Record);
         json["key"] = created.Key;
