@@ -66,8 +66,11 @@ internal sealed class ApiKeyVerifier(IApiKeyStore store, TimeProvider time, ILog
     /// throws as any other route's read does.</summary>
     public async Task<ApiKeyCheck> VerifyAsync(string presented, CancellationToken ct)
     {
-        if (Parse(presented) is not var (id, secret))
+        if (Parse(presented) is not { } parsed)
             return ApiKeyCheck.Refused;
+        var (id, secret) = parsed;
+        // An unknown id answers sooner than a wrong secret: ids are not secret (listings show them); the secret
+        // is compared in constant time.
         var key = await store.FindApiKeyAsync(id, ct).ConfigureAwait(false);
         if (key is null || !CryptographicOperations.FixedTimeEquals(Hash(secret), key.Hash))
             return ApiKeyCheck.Refused;
