@@ -199,6 +199,41 @@ public sealed partial class ApiKeyTests(ServerFixture server) : IClassFixture<Se
         Assert.Empty((await _client.Get(Keys, other)).Expect(HttpStatusCode.OK).Node("items")!.AsArray());
     }
 
+    [Fact]
+    public async Task Key_InTheWebSocketAuthenticateMessage_ActsForItsTenantWithItsRoleUntilRevoked()
+    {
+        var workflowId = await _client.CreateWorkflow(_tenant, Definitions.Greeting());
+        var (id, member) = await CreateKey(_tenant, role: "member");
+        await using var socket = await RealtimeClient.ConnectAsync(_client, tenant: null);
+
+        var authenticated = await socket.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = member });
+        var wholeTenant = await socket.RequestAsync(new JsonObject { ["action"] = "subscribe", ["topics"] = new JsonArray("all_executions") });
+        await socket.SubscribeAsync($"workflow:{workflowId}");
+        var executionId = await _client.Execute(_tenant, workflowId, new JsonObject { ["name"] = "Kay" });
+        var events = await socket.ReadUntilAsync(m => (string?)m["event"] == "workflow_execution_completed");
+
+        Assert.Equal(("authenticated", _tenant), ((string?)authenticated["type"], (string?)authenticated["tenant_id"]));
+        Assert.Equal("permission_denied", (string?)wholeTenant["error"]?["code"]);
+        Assert.All(events, m => Assert.Equal(executionId, (string?)m["execution_id"]));
+
+        (await _client.Delete($"{Keys}/{id}", _tenant)).Expect(HttpStatusCode.NoContent);
+        await using var late = await RealtimeClient.ConnectAsync(_client, tenant: null);
+        var refused = await late.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = member });
+        Assert.Equal("unauthorized", (string?)refused["error"]?["code"]);
+        Assert.Equal(Refusal, (string?)refused["error"]?["message"]);
+    }
+
+    [Fact]
+    public async Task KeyOfOneTenant_InTheWebSocketAuthenticateMessageNamingAnother_IsRefused()
+    {
+        var (_, key) = await CreateKey(_tenant, role: "admin");
+        await using var socket = await RealtimeClient.ConnectAsync(_client, tenant: null);
+
+        var refused = await socket.RequestAsync(new JsonObject { ["action"] = "authenticate", ["token"] = key, ["tenant_id"] = ApiCalls.NewTenant() });
+
+        Assert.Equal("permission_denied", (string?)refused["error"]?["code"]);
+    }
+
     public static TheoryData<string> BadBodies => new()
     {
         """{"role": "member"}""",
