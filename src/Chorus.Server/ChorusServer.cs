@@ -73,6 +73,7 @@ public static class ChorusServer
         app.MapWorkflows();
         app.MapSchedules();
         app.MapExecutions();
+        app.MapApiKeys();
         app.MapRealtime();
         app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));
         return app;

@@ -11,5 +11,6 @@ internal sealed class StoreSql(SqlDialect dialect)
     public AppendOnlyTables AppendOnly { get; } = new(dialect);
     public SignalRows Signals { get; } = new(dialect);
     public IdempotencyRows IdempotencyKeys { get; } = new(dialect);
+    public ApiKeyRows ApiKeys { get; } = new(dialect);
     public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
 }

@@ -7,7 +7,7 @@ namespace Chorus.Server.Realtime;
 
 /// <summary>The one place that decides who a WebSocket client is and what it may watch. A credential is verified
 /// exactly as on the REST API: in the upgrade request's headers, or in an authenticate message.</summary>
-internal sealed class RealtimeAccess(CredentialVerifier verifier)
+internal sealed class RealtimeAccess(CredentialVerifier verifier, ApiKeyVerifier apiKeys)
 {
     /// <summary>From the upgrade request's credential and X-Tenant-ID, or null when it presents no credential: the
     /// client must then send an authenticate message before it subscribes. A refused credential or tenant is an
@@ -39,13 +39,21 @@ internal sealed class RealtimeAccess(CredentialVerifier verifier)
         if (string.IsNullOrEmpty(token))
             throw new ChorusException(ErrorCodes.Unauthorized, "The authenticate message needs a token: a JWT or an API key.",
                 new JsonObject { ["field"] = "token" });
-        var principal = await verifier.VerifyAsync(token).ConfigureAwait(false);
+        var principal = token.StartsWith(AuthSchemes.ApiKeyPrefix, StringComparison.Ordinal)
+            ? await VerifyApiKeyAsync(token).ConfigureAwait(false)
+            : await verifier.VerifyAsync(token).ConfigureAwait(false);
         var caller = CallerResolution.From(principal, tenantId ?? current?.Tenant.Value);
         if (current is not null && current.Tenant != caller.Tenant)
             throw new ChorusException(ErrorCodes.PermissionDenied,
                 $"This connection acts for tenant '{current.Tenant}'; open another connection for tenant '{caller.Tenant}'.",
                 new JsonObject { ["field"] = "tenant_id", ["tenant_id"] = current.Tenant.Value });
         return caller;
+    }
+
+    private async Task<System.Security.Claims.ClaimsPrincipal> VerifyApiKeyAsync(string key)
+    {
+        var check = await apiKeys.VerifyAsync(key, CancellationToken.None).ConfigureAwait(false);
+        return check.Principal ?? throw new ChorusException(ErrorCodes.Unauthorized, check.Failure ?? ApiKeyVerifier.Refusal);
     }
 
     /// <summary>all_workflows and all_executions are for admins. Events never cross tenants either way:

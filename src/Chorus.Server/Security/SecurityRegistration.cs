@@ -22,7 +22,8 @@ internal static class SecurityRegistration
                 // Keep the claim names as minted (sub, tenant_id, role), not mapped to .NET's long URIs.
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = parameters;
-            });
+            })
+            .AddChorusApiKeys();
         services.AddSingleton(new CredentialVerifier(parameters));
     }
 
