@@ -84,7 +84,7 @@ internal sealed class Harness : IAsyncDisposable
     private const int WarmUpExecutionsPerNode = 300;
 
     public async Task<Guid> CreateAsync(JsonObject definition) =>
-        (await _workflows.CreateAsync(TenantId.Default, definition, CancellationToken.None)).Workflow.Id;
+        (await _workflows.CreateAsync(TenantId.Default, definition)).Workflow.Id;
 
     /// <summary>A task that ends when <paramref name="count"/> more executions have ended.</summary>
     public Task ExpectCompletions(int count)

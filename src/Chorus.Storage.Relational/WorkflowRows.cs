@@ -47,10 +47,10 @@ internal sealed class WorkflowRows(SqlDialect d)
 
     /// <summary>The definition is kept as written (PostgreSQL: json, not jsonb), so its keys keep their order.</summary>
     public Statement InsertVersion(WorkflowVersionRecord v) => new Statement(d.Sql(
-            $"INSERT INTO {d.Table("workflow_versions")} (tenant_id, workflow_id, number, label, definition, hash, created_at) " +
-            "VALUES (@tenant, @id, @number, @label, @definition, @hash, @created)"))
+            $"INSERT INTO {d.Table("workflow_versions")} (tenant_id, workflow_id, number, label, definition, hash, created_at, created_by) " +
+            "VALUES (@tenant, @id, @number, @label, @definition, @hash, @created, @author)"))
         .With("@tenant", v.Tenant).With("@id", v.WorkflowId).With("@number", v.Number).With("@label", v.Label)
-        .With("@definition", new JsonText(v.Definition.ToJsonString(), Exact: true)).With("@hash", v.Hash).With("@created", v.CreatedAt);
+        .With("@definition", new JsonText(v.Definition.ToJsonString(), Exact: true)).With("@hash", v.Hash).With("@created", v.CreatedAt).With("@author", v.CreatedBy);
 
     public static Statement Bind(Statement s, WorkflowRecord w) =>
         s.With("@tenant", w.Tenant).With("@id", w.Id).With("@name", w.Name).With("@description", w.Description)
@@ -78,5 +78,6 @@ internal sealed class WorkflowRows(SqlDialect d)
         Definition = (JsonObject)r.Json("definition")!,
         Hash = r.Text("hash")!,
         CreatedAt = r.Time("created_at"),
+        CreatedBy = r.Text("created_by"),
     };
 }

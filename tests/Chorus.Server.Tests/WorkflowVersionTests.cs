@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Chorus.Server.Security;
 using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.Server.Tests;
@@ -37,6 +38,20 @@ public sealed class WorkflowVersionTests(ServerFixture server) : IClassFixture<S
         Assert.Equal(2, versions.Node("current_version")!.GetValue<int>());
         var numbers = versions.Node("items")!.AsArray().Select(v => v!["number"]!.GetValue<int>()).Order();
         Assert.Equal([1, 2], numbers);
+    }
+
+    [Fact]
+    public async Task Versions_RecordWhoSavedEach_AsTheTokensSubject()
+    {
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Greeting());
+        var editor = TokenIssuer.Mint(TestTokens.Key, "ada@example.com", [_tenant], "admin", TimeSpan.FromMinutes(5));
+        (await _client.Send(HttpMethod.Put, $"/api/workflows/{id}", _tenant, ApiCalls.Json(Definitions.Greeting("changed")),
+            headers: [new("Authorization", $"Bearer {editor}")])).Expect(HttpStatusCode.OK);
+
+        var versions = (await _client.Get($"/api/workflows/{id}/versions", _tenant)).Expect(HttpStatusCode.OK);
+
+        var authors = versions.Node("items")!.AsArray().OrderBy(v => v!["number"]!.GetValue<int>()).Select(v => (string?)v!["updated_by"]);
+        Assert.Equal(["test-admin", "ada@example.com"], authors);
     }
 
     [Fact]

@@ -18,14 +18,14 @@ public abstract partial class StoreComplianceTests<TStore>
     public async Task CreateWorkflowAsync_FirstVersion_IsReadable()
     {
         var workflow = Workflow(TenantA, Guid.NewGuid());
-        var expected = Version(TenantA, workflow.Id, 1);
+        var expected = Version(TenantA, workflow.Id, 1) with { CreatedBy = "ada@example.com" };
         await Store.CreateWorkflowAsync(workflow, expected, Ct);
 
         var version = await Store.GetVersionAsync(TenantA, workflow.Id, 1, Ct);
 
         Assert.NotNull(version);
-        Assert.Equal((expected.Tenant, expected.WorkflowId, expected.Number, expected.Label, expected.Hash, expected.CreatedAt),
-            (version.Tenant, version.WorkflowId, version.Number, version.Label, version.Hash, version.CreatedAt));
+        Assert.Equal((expected.Tenant, expected.WorkflowId, expected.Number, expected.Label, expected.Hash, expected.CreatedAt, expected.CreatedBy),
+            (version.Tenant, version.WorkflowId, version.Number, version.Label, version.Hash, version.CreatedAt, version.CreatedBy));
         AssertJson(expected.Definition, version.Definition);
         Assert.Null(await Store.GetVersionAsync(TenantA, workflow.Id, 2, Ct));
     }

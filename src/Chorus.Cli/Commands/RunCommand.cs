@@ -99,7 +99,7 @@ internal static class RunCommand
         WorkflowRecord workflow;
         try
         {
-            (workflow, _) = await services.GetRequiredService<WorkflowService>().CreateAsync(tenant, definition, ct);
+            (workflow, _) = await services.GetRequiredService<WorkflowService>().CreateAsync(tenant, definition, author: null, ct);
         }
         catch (ChorusException ex) when (ex.Code == ErrorCodes.InvalidWorkflowDefinition)
         {

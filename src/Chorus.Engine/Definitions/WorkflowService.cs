@@ -35,7 +35,7 @@ public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks step
         return definition;
     }
 
-    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version)> CreateAsync(TenantId tenant, JsonObject json, CancellationToken ct)
+    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version)> CreateAsync(TenantId tenant, JsonObject json, string? author = null, CancellationToken ct = default)
     {
         var definition = Validate(json);
         var now = time.GetUtcNow();
@@ -45,15 +45,16 @@ public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks step
             Tenant = tenant, Id = id, Name = definition.Name, Description = definition.Description,
             Status = definition.Status, CurrentVersion = 1, CreatedAt = now, UpdatedAt = now,
         };
-        var version = NewVersion(tenant, id, 1, definition, json, now);
+        var version = NewVersion(tenant, id, 1, definition, json, now, author);
         await store.CreateWorkflowAsync(workflow, version, ct).ConfigureAwait(false);
-        await AnnounceAsync(workflow, version.Label, previousStatus: null).ConfigureAwait(false);
+        await AnnounceAsync(workflow, version.Label, previousStatus: null, author).ConfigureAwait(false);
         return (workflow, version);
     }
 
     /// <summary>Saves a full definition over the workflow. Returns the new version, or the current one when
-    /// nothing but the status changed.</summary>
-    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version, bool Created)> UpdateAsync(TenantId tenant, Guid id, JsonObject json, CancellationToken ct)
+    /// nothing but the status changed. <paramref name="author"/> is who saves it (recorded on a new version and in
+    /// the event); null when nobody is authenticated, as in an embedded run.</summary>
+    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version, bool Created)> UpdateAsync(TenantId tenant, Guid id, JsonObject json, string? author = null, CancellationToken ct = default)
     {
         var definition = Validate(json);
         var workflow = await RequireAsync(tenant, id, ct).ConfigureAwait(false);
@@ -61,7 +62,7 @@ public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks step
         var now = time.GetUtcNow();
         var hash = Hash(json);
         var changed = current is null || current.Hash != hash;
-        var version = changed ? NewVersion(tenant, id, workflow.CurrentVersion + 1, definition, json, now) : current!;
+        var version = changed ? NewVersion(tenant, id, workflow.CurrentVersion + 1, definition, json, now, author) : current!;
         var before = workflow;
         workflow = workflow with
         {
@@ -71,11 +72,11 @@ public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks step
         if (!await store.UpdateWorkflowAsync(workflow, changed ? version : null, ct).ConfigureAwait(false))
             throw NotFound(id);
         if (changed || before.Status != workflow.Status || before.Name != workflow.Name || before.Description != workflow.Description)
-            await AnnounceAsync(workflow, version.Label, before.Status).ConfigureAwait(false);
+            await AnnounceAsync(workflow, version.Label, before.Status, author).ConfigureAwait(false);
         return (workflow, version, changed);
     }
 
-    public async Task<WorkflowRecord> SetStatusAsync(TenantId tenant, Guid id, WorkflowStatus status, CancellationToken ct)
+    public async Task<WorkflowRecord> SetStatusAsync(TenantId tenant, Guid id, WorkflowStatus status, string? author = null, CancellationToken ct = default)
     {
         var before = await RequireAsync(tenant, id, ct).ConfigureAwait(false);
         var workflow = before with { Status = status, UpdatedAt = time.GetUtcNow() };
@@ -84,13 +85,13 @@ public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks step
         if (events is not null && before.Status != status)
         {
             var version = await store.GetVersionAsync(tenant, id, workflow.CurrentVersion, ct).ConfigureAwait(false);
-            await AnnounceAsync(workflow, version?.Label, before.Status).ConfigureAwait(false);
+            await AnnounceAsync(workflow, version?.Label, before.Status, author).ConfigureAwait(false);
         }
         return workflow;
     }
 
     /// <summary>Makes an old version current again, as a new version with its content.</summary>
-    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version, bool Created)> RevertAsync(TenantId tenant, Guid id, int number, CancellationToken ct)
+    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version, bool Created)> RevertAsync(TenantId tenant, Guid id, int number, string? author = null, CancellationToken ct = default)
     {
         // The workflow first: a workflow that does not exist (or is another tenant's) is workflow_not_found.
         var workflow = await RequireAsync(tenant, id, ct).ConfigureAwait(false);
@@ -98,7 +99,7 @@ public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks step
             ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {id} has no version {number}.");
         var json = (JsonObject)old.Definition.DeepClone();
         json["status"] = workflow.Status.ToString().ToLowerInvariant();
-        return await UpdateAsync(tenant, id, json, ct).ConfigureAwait(false);
+        return await UpdateAsync(tenant, id, json, author, ct).ConfigureAwait(false);
     }
 
     public async Task<WorkflowRecord> RequireAsync(TenantId tenant, Guid id, CancellationToken ct) =>
@@ -106,15 +107,16 @@ public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks step
 
     // The save is committed before its event (the workflow store and the engine's outbox are separate
     // transactions): a crash in between loses the notification, never the save.
-    private Task AnnounceAsync(WorkflowRecord workflow, string? versionLabel, WorkflowStatus? previousStatus) =>
-        events?.PublishAsync(WorkflowEvents.WorkflowUpdated(workflow, versionLabel, previousStatus, updatedBy: null)) ?? Task.CompletedTask;
+    private Task AnnounceAsync(WorkflowRecord workflow, string? versionLabel, WorkflowStatus? previousStatus, string? author) =>
+        events?.PublishAsync(WorkflowEvents.WorkflowUpdated(workflow, versionLabel, previousStatus, author)) ?? Task.CompletedTask;
 
     private static ChorusException NotFound(Guid id) => new(ErrorCodes.WorkflowNotFound, $"Workflow {id} does not exist.");
 
-    private static WorkflowVersionRecord NewVersion(TenantId tenant, Guid id, int number, WorkflowDefinition definition, JsonObject json, DateTimeOffset now) => new()
+    private static WorkflowVersionRecord NewVersion(TenantId tenant, Guid id, int number, WorkflowDefinition definition, JsonObject json,
+        DateTimeOffset now, string? author) => new()
     {
         Tenant = tenant, WorkflowId = id, Number = number, Label = definition.Version,
-        Definition = (JsonObject)json.DeepClone(), Hash = Hash(json), CreatedAt = now,
+        Definition = (JsonObject)json.DeepClone(), Hash = Hash(json), CreatedAt = now, CreatedBy = author,
     };
 
     /// <summary>A hash of the definition with sorted keys and without its status.</summary>

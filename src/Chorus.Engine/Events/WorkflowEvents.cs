@@ -10,7 +10,7 @@ public static class WorkflowEvents
     public const string Updated = "workflow_updated";
 
     /// <param name="previousStatus">Null when the workflow was just created.</param>
-    /// <param name="updatedBy">Who saved it; null until requests carry an authenticated user.</param>
+    /// <param name="updatedBy">Who saved it: the subject of the request's credential; null in an embedded run.</param>
     internal static EventRecord WorkflowUpdated(WorkflowRecord w, string? versionLabel, WorkflowStatus? previousStatus, string? updatedBy) => new()
     {
         Tenant = w.Tenant,

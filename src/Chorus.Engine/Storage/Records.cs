@@ -27,6 +27,8 @@ public sealed record WorkflowVersionRecord
     /// <summary>Hash of the canonical definition without status, to tell a changed save from a repeat.</summary>
     public required string Hash { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Who saved it: the subject of the request's credential; null when nobody was authenticated.</summary>
+    public string? CreatedBy { get; init; }
 }
 
 public sealed record StepRunRecord

@@ -31,6 +31,7 @@ internal static class Representations
         ["label"] = v.Label,
         ["hash"] = v.Hash,
         ["created_at"] = Iso(v.CreatedAt),
+        ["updated_by"] = v.CreatedBy,
         ["definition"] = withDefinition ? v.Definition.DeepClone() : null,
     };
 

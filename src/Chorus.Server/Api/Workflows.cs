@@ -48,7 +48,7 @@ internal static class Workflows
     private static async Task<IResult> Create(HttpContext http, WorkflowService service)
     {
         var body = await http.ReadObjectAsync(nulChecked: true);
-        var (workflow, version) = await service.CreateAsync(http.Tenant(), body, http.RequestAborted);
+        var (workflow, version) = await service.CreateAsync(http.Tenant(), body, http.Caller().Subject, http.RequestAborted);
         return TypedResults.Json(Representations.Workflow(workflow, version), statusCode: StatusCodes.Status201Created);
     }
 
@@ -69,7 +69,7 @@ internal static class Workflows
     private static async Task<IResult> Update(HttpContext http, string id, WorkflowService service)
     {
         var body = await http.ReadObjectAsync(nulChecked: true);
-        var (workflow, version, created) = await service.UpdateAsync(http.Tenant(), WorkflowId(id), body, http.RequestAborted);
+        var (workflow, version, created) = await service.UpdateAsync(http.Tenant(), WorkflowId(id), body, http.Caller().Subject, http.RequestAborted);
         var json = Representations.Workflow(workflow, version);
         json["version_created"] = created;
         return TypedResults.Json(json);
@@ -90,7 +90,7 @@ internal static class Workflows
             "archived" => WorkflowStatus.Archived,
             var other => throw new ChorusException(ErrorCodes.InvalidInput, $"status must be draft, active or archived, not '{other}'.", new JsonObject { ["field"] = "status" }),
         };
-        var workflow = await service.SetStatusAsync(http.Tenant(), WorkflowId(id), status, http.RequestAborted);
+        var workflow = await service.SetStatusAsync(http.Tenant(), WorkflowId(id), status, http.Caller().Subject, http.RequestAborted);
         return TypedResults.Json(Representations.Workflow(workflow));
     }
 
@@ -123,7 +123,7 @@ internal static class Workflows
 
     private static async Task<IResult> Revert(HttpContext http, string id, int number, WorkflowService service)
     {
-        var (workflow, version, created) = await service.RevertAsync(http.Tenant(), WorkflowId(id), number, http.RequestAborted);
+        var (workflow, version, created) = await service.RevertAsync(http.Tenant(), WorkflowId(id), number, http.Caller().Subject, http.RequestAborted);
         var json = Representations.Workflow(workflow, version);
         json["version_created"] = created;
         json["reverted_from"] = number;

@@ -80,7 +80,7 @@ public sealed class AddChorusTests : IDisposable
         var engine = host.Services.GetRequiredService<ChorusEngine>();
         var (workflow, _) = await workflows.CreateAsync(TenantId.Default, JsonNode.Parse("""
             {"name": "one step", "status": "active", "steps": [{"id": "out", "type": "output", "config": {"value": 1}}]}
-            """)!.AsObject(), CancellationToken.None);
+            """)!.AsObject(), author: null, CancellationToken.None);
 
         var execution = await RunToEndAsync(host, workflow.Id, input: null);
         Assert.Equal(ExecutionStatus.Completed, execution.Status);
@@ -100,7 +100,7 @@ public sealed class AddChorusTests : IDisposable
     private static async Task<ExecutionRecord> RunToEndAsync(IHost host, string definition, JsonNode? input)
     {
         var (workflow, _) = await host.Services.GetRequiredService<WorkflowService>()
-            .CreateAsync(TenantId.Default, JsonNode.Parse(definition)!.AsObject(), CancellationToken.None);
+            .CreateAsync(TenantId.Default, JsonNode.Parse(definition)!.AsObject(), author: null, CancellationToken.None);
         return await RunToEndAsync(host, workflow.Id, input);
     }
 

@@ -150,7 +150,7 @@ public sealed class EngineAdmissionTests : IAsyncLifetime
     {
         h ??= _h;
         var service = new WorkflowService(h.Store, h.Engine.Registry, h.Clock);
-        return (await service.CreateAsync(tenant, JsonNode.Parse(json)!.AsObject(), CancellationToken.None)).Workflow.Id;
+        return (await service.CreateAsync(tenant, JsonNode.Parse(json)!.AsObject(), author: null, CancellationToken.None)).Workflow.Id;
     }
 
     /// <summary>Starts one execution a millisecond after the previous one: the clock is manual, and executions

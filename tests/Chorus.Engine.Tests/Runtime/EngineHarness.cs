@@ -75,7 +75,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public async Task<Guid> CreateWorkflowAsync(string json)
     {
         var service = new WorkflowService(Store, Engine.Registry, Clock);
-        var (workflow, _) = await service.CreateAsync(Tenant, JsonNode.Parse(json)!.AsObject(), CancellationToken.None);
+        var (workflow, _) = await service.CreateAsync(Tenant, JsonNode.Parse(json)!.AsObject(), author: null, CancellationToken.None);
         return workflow.Id;
     }
 

@@ -186,7 +186,7 @@ public sealed class EngineScheduleTests : IAsyncLifetime
         var wf = await _h.CreateWorkflowAsync(Counter);
         var start = Now;
         var schedule = await CreateAsync(wf, "* * * * * *");
-        await Workflows.SetStatusAsync(Tenant, wf, status, None);
+        await Workflows.SetStatusAsync(Tenant, wf, status, ct: None);
 
         _h.Clock.Advance(TimeSpan.FromSeconds(1));
         await WaitForNextDueAsync(schedule.Id, start.AddSeconds(2));
@@ -200,7 +200,7 @@ public sealed class EngineScheduleTests : IAsyncLifetime
         Assert.Null(skipped.LastFiredAt);
         Assert.Null(skipped.LastExecutionId);
 
-        await Workflows.SetStatusAsync(Tenant, wf, WorkflowStatus.Active, None);
+        await Workflows.SetStatusAsync(Tenant, wf, WorkflowStatus.Active, ct: None);
         await TickAndWaitForAsync(wf, 1);
 
         var fired = Assert.Single(await _h.ExecutionsOfAsync(wf));
@@ -233,7 +233,7 @@ public sealed class EngineScheduleTests : IAsyncLifetime
         var wf = await _h.CreateWorkflowAsync(Counter);
         var start = Now;
         var schedule = await CreateAsync(wf, "* * * * * *", JsonNode.Parse("""{"n": "seven"}"""));
-        await Workflows.UpdateAsync(Tenant, wf, JsonNode.Parse(WithSchema)!.AsObject(), None);
+        await Workflows.UpdateAsync(Tenant, wf, JsonNode.Parse(WithSchema)!.AsObject(), ct: None);
 
         _h.Clock.Advance(TimeSpan.FromSeconds(1));
         await WaitForNextDueAsync(schedule.Id, start.AddSeconds(2));
@@ -399,7 +399,7 @@ public sealed class EngineScheduleTests : IAsyncLifetime
         var otherWf = await _h.CreateWorkflowAsync(Counter);
         var schedule = await CreateAsync(wf, "* * * * *");
         var otherTenant = new TenantId("t2");
-        var otherTenantsWf = (await Workflows.CreateAsync(otherTenant, JsonNode.Parse(Counter)!.AsObject(), None)).Workflow.Id;
+        var otherTenantsWf = (await Workflows.CreateAsync(otherTenant, JsonNode.Parse(Counter)!.AsObject(), ct: None)).Workflow.Id;
 
         await AssertCodeAsync(ErrorCodes.NotFound, () => _schedules.GetAsync(Tenant, otherWf, schedule.Id, None));
         await AssertCodeAsync(ErrorCodes.NotFound, () => _schedules.UpdateAsync(Tenant, otherWf, schedule.Id, new ScheduleChange { Enabled = false }, None));

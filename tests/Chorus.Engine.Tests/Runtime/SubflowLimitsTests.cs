@@ -89,7 +89,7 @@ public sealed class SubflowLimitsTests : IAsyncLifetime
     {
         var child = await _h.CreateWorkflowAsync("""{"name": "child", "steps": [{"id": "c", "name": "C", "type": "count"}]}""");
         var parent = await ParentOfAsync(child);
-        await new WorkflowService(_h.Store, _h.Engine.Registry, _h.Clock).SetStatusAsync(EngineHarness.Tenant, child, WorkflowStatus.Archived, CancellationToken.None);
+        await new WorkflowService(_h.Store, _h.Engine.Registry, _h.Clock).SetStatusAsync(EngineHarness.Tenant, child, WorkflowStatus.Archived, author: null, CancellationToken.None);
 
         var failed = await _h.WaitForStatusAsync(await _h.StartAsync(parent), ExecutionStatus.Failed, nudge: false);
         Assert.Equal("subflow_workflow_unavailable", failed.Error!["code"]!.GetValue<string>());

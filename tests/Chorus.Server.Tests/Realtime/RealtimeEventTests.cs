@@ -133,7 +133,7 @@ public sealed class RealtimeEventTests(RealtimeServer server) : IClassFixture<Re
         Assert.Equal("2.0.0", (string?)saved["version"]);
         Assert.Equal("active", (string?)saved["previous_status"]);
         Assert.Equal("active", (string?)saved["status"]);
-        Assert.Null(saved["updated_by"]);
+        Assert.Equal("test-admin", (string?)saved["updated_by"]); // the subject of the token that saved it
 
         Assert.Equal("workflow_updated", Event(archived));
         Assert.Equal(workflowId, (string?)archived["workflow_id"]);

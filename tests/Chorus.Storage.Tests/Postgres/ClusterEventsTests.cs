@@ -30,7 +30,7 @@ public sealed class ClusterEventsTests : IAsyncLifetime
         using var b = engineB.Events.Subscribe(e => seenOnB.Add((e.Id, e.Type, e.ExecutionId)));
         var (workflow, _) = await new WorkflowService(storeA, engineA.Registry, TimeProvider.System).CreateAsync(Tenant,
             JsonNode.Parse("""{"name": "two steps", "steps": [{"id": "a", "type": "comment", "next": "b"}, {"id": "b", "type": "output", "config": {"value": 1}}]}""")!.AsObject(),
-            CancellationToken.None);
+            author: null, CancellationToken.None);
 
         var execution = await engineA.StartExecutionAsync(Tenant, workflow.Id, null);
 
@@ -59,7 +59,7 @@ public sealed class ClusterEventsTests : IAsyncLifetime
         using var b = engineB.Events.Subscribe(e => seenOnB.Add((e.Type, e.ExecutionId)), () => Volatile.Read(ref listening));
         var (workflow, _) = await new WorkflowService(storeA, engineA.Registry, TimeProvider.System).CreateAsync(Tenant,
             JsonNode.Parse("""{"name": "one step", "steps": [{"id": "a", "type": "output", "config": {"value": 1}}]}""")!.AsObject(),
-            CancellationToken.None);
+            author: null, CancellationToken.None);
         var completedOnA = new ConcurrentBag<Guid?>();
         using var a = engineA.Events.Subscribe(e => { if (e.Type == "workflow_execution_completed") completedOnA.Add(e.ExecutionId); });
 

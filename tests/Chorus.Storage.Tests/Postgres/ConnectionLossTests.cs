@@ -35,7 +35,7 @@ public sealed class ConnectionLossTests : IAsyncLifetime
                   {"id": "a", "type": "slow", "next": "w"},
                   {"id": "w", "type": "wait", "config": {"duration": "100ms"}, "next": "b"},
                   {"id": "b", "type": "slow"}]}
-                """)!.AsObject(), CancellationToken.None);
+                """)!.AsObject(), author: null, CancellationToken.None);
         var started = new ConcurrentBag<Guid>();
         // More than MAX_CONCURRENT_WORKFLOWS, so pending executions must also be admitted after the cut.
         await Parallel.ForEachAsync(Enumerable.Range(0, executions), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>

@@ -25,7 +25,7 @@ public sealed class IdempotentStartClusterTests : IAsyncLifetime
         var (store, engine) = _nodes[0];
         var (workflow, _) = await new WorkflowService(store, engine.Registry, TimeProvider.System).CreateAsync(Tenant,
             JsonNode.Parse("""{"name": "one step", "steps": [{"id": "a", "type": "output", "config": {"value": 1}}]}""")!.AsObject(),
-            CancellationToken.None);
+            ct: CancellationToken.None);
         var key = new IdempotentStart("race", "hash");
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>

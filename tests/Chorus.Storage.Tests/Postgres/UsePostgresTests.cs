@@ -32,7 +32,7 @@ public sealed class UsePostgresTests : IAsyncLifetime
         Assert.IsType<PostgresStore>(host.Services.GetRequiredService<IChorusStore>());
         var (workflow, _) = await host.Services.GetRequiredService<WorkflowService>().CreateAsync(TenantId.Default, JsonNode.Parse("""
             {"name": "one step", "status": "active", "steps": [{"id": "out", "type": "output", "config": {"value": 42}}]}
-            """)!.AsObject(), CancellationToken.None);
+            """)!.AsObject(), ct: CancellationToken.None);
         var engine = host.Services.GetRequiredService<ChorusEngine>();
         var started = await engine.StartExecutionAsync(TenantId.Default, workflow.Id, null);
         var ended = await engine.WaitForAsync(TenantId.Default, started.Id, e => e.IsTerminal, TimeSpan.FromSeconds(20));
