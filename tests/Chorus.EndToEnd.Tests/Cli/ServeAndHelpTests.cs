@@ -49,6 +49,8 @@ public sealed class ServeAndHelpTests : IDisposable
     [InlineData("run", "--input-file")]
     [InlineData("workflows", "push")]
     [InlineData("executions", "show")]
+    [InlineData("token", "--ttl")]
+    [InlineData("workflows", "--api-key")]
     public async Task Help_OnEachCommand_DescribesItAndExitsZero(string command, string expected)
     {
         var result = await CliProcess.RunAsync(command, "--help");
