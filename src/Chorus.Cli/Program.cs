@@ -8,6 +8,7 @@ var root = new RootCommand("chorus: serve Chorus, run workflow files embedded, a
     RunCommand.Create(),
     WorkflowsCommand.Create(),
     ExecutionsCommand.Create(),
+    TokenCommand.Create(),
 };
 var parse = root.Parse(args);
 var exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

@@ -74,17 +74,31 @@ internal sealed class ApiOptions
 
     private readonly Option<string?> _tenant = new("--tenant") { Description = "Tenant id, sent as X-Tenant-ID.", Recursive = true };
 
+    // No DefaultValueFactory: help would print the environment's credential as the default.
+    private readonly Option<string?> _token = new("--token")
+    {
+        Description = "Bearer token (default: CHORUS_TOKEN). Without a token or API key, a server on this machine gets a "
+            + "short-lived admin token signed with its local key.",
+        Recursive = true,
+    };
+
+    private readonly Option<string?> _apiKey = new("--api-key") { Description = "API key, sent as X-API-Key (default: CHORUS_API_KEY).", Recursive = true };
+
     public void AddTo(Command command)
     {
         command.Add(_server);
         command.Add(_tenant);
+        command.Add(_token);
+        command.Add(_apiKey);
     }
 
     public async Task<int> RunAsync(ParseResult parse, Func<ApiClient, Task<int>> action)
     {
+        var tenant = parse.GetValue(_tenant);
         try
         {
-            using var client = Connect(parse.GetValue(_server)!, parse.GetValue(_tenant));
+            var credential = ApiCredential.Choose(parse.GetValue(_token), parse.GetValue(_apiKey));
+            using var client = Connect(parse.GetValue(_server)!, tenant, credential);
             return await action(client);
         }
         catch (ApiException ex)
@@ -92,6 +106,8 @@ internal sealed class ApiOptions
             Terminal.Error($"{ex.Code}: {ex.Message}");
             foreach (var line in Terminal.DefinitionErrors(ex.Details))
                 Console.Error.WriteLine(line);
+            if (ex.Code == "unauthorized")
+                Console.Error.WriteLine($"chorus: get a token with `chorus token --tenant {tenant ?? "default"} --role admin` and pass it with --token or CHORUS_TOKEN");
             return ExitCodes.Failed;
         }
         catch (CliException ex)
@@ -101,7 +117,7 @@ internal sealed class ApiOptions
         }
     }
 
-    private static ApiClient Connect(string server, string? tenant)
+    private static ApiClient Connect(string server, string? tenant, ApiCredential? credential)
     {
         if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
             throw new CliException($"--server: '{server}' is not an http or https URL.", ExitCodes.Usage);
@@ -109,6 +125,7 @@ internal sealed class ApiOptions
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (!string.IsNullOrEmpty(tenant))
             http.DefaultRequestHeaders.Add("X-Tenant-ID", tenant);
+        (credential ?? ApiCredential.Local(uri, tenant))?.AddTo(http.DefaultRequestHeaders);
         return new ApiClient(http);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Chorus.Server;
 using Chorus.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
 namespace Chorus.Cli.Commands;
@@ -44,10 +45,23 @@ internal static class ServeCommand
         }
         options = options with { Port = port ?? options.Port, DatabasePath = db ?? options.DatabasePath };
 
-        await using var app = await ChorusServer.BuildAsync([], options);
-        await app.StartAsync(ct);
-        // Ctrl+C reaches both the host's lifetime and this token; either one stops the server gracefully.
-        await app.WaitForShutdownAsync(ct);
+        WebApplication app;
+        try
+        {
+            app = await ChorusServer.BuildAsync([], options);
+        }
+        catch (OptionsException ex)
+        {
+            // Listening beyond 127.0.0.1 without a configured key, a short JWT_SECRET, an unreadable key file ...
+            Terminal.Error($"invalid configuration: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        await using (app)
+        {
+            await app.StartAsync(ct);
+            // Ctrl+C reaches both the host's lifetime and this token; either one stops the server gracefully.
+            await app.WaitForShutdownAsync(ct);
+        }
         return ExitCodes.Ok;
     }
 }

@@ -14,9 +14,12 @@ internal static class CliProcess
 
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) => RunInAsync(null, environment, args);
+
+    /// <summary>Runs the CLI in <paramref name="workingDirectory"/>, where a server's default database and key are.</summary>
+    public static async Task<CliResult> RunInAsync(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(environment, args);
+        using var process = StartIn(workingDirectory, environment, args);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -34,10 +37,14 @@ internal static class CliProcess
     }
 
     /// <summary>Starts the CLI without waiting, for commands that run until stopped; the caller kills it.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args) => StartIn(null, environment, args);
+
+    /// <summary>Starts the CLI in <paramref name="workingDirectory"/> (the test's own when null).</summary>
+    public static Process StartIn(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -46,7 +53,10 @@ internal static class CliProcess
         start.ArgumentList.Add(ChorusDll());
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
-        start.Environment.Remove("CHORUS_URL");
+        // Whatever the machine running the tests has set must not choose the server, its key or the credential.
+        foreach (var inherited in (string[])["CHORUS_URL", "CHORUS_TOKEN", "CHORUS_API_KEY", "DATABASE_URL", "HOST", "PORT", "CHORUS_KEY_FILE",
+                     "JWT_SECRET", "JWT_PUBLIC_KEY", "JWT_JWKS_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "ASPNETCORE_URLS"])
+            start.Environment.Remove(inherited);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (name, value) in environment)
             start.Environment[name] = value;

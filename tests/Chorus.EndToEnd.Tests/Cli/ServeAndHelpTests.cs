@@ -14,7 +14,7 @@ public sealed class ServeAndHelpTests : IDisposable
     {
         var port = FreePort();
         var db = Path.Combine(_dir.Path, "served.db");
-        using var process = CliProcess.Start(new Dictionary<string, string> { ["HOST"] = "127.0.0.1", ["PORT"] = "1" },
+        using var process = CliProcess.Start(new Dictionary<string, string> { ["PORT"] = "1" },
             "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", db);
         process.StandardInput.Close();
         // The server logs to stdout; a pipe nobody reads would fill up and stall it.
@@ -49,6 +49,8 @@ public sealed class ServeAndHelpTests : IDisposable
     [InlineData("run", "--input-file")]
     [InlineData("workflows", "push")]
     [InlineData("executions", "show")]
+    [InlineData("token", "--ttl")]
+    [InlineData("workflows", "--api-key")]
     public async Task Help_OnEachCommand_DescribesItAndExitsZero(string command, string expected)
     {
         var result = await CliProcess.RunAsync(command, "--help");

@@ -2,11 +2,14 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Chorus.Server;
 using Chorus.Server.Hosting;
+using Chorus.Server.Security;
+using Chorus.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 
 namespace Chorus.EndToEnd.Tests.Cli;
 
-/// <summary>A real server in this process, on a free port, for the CLI's HTTP commands to talk to.</summary>
+/// <summary>A real server in this process, on a free port, for the CLI's HTTP commands to talk to. It verifies
+/// tokens with the tests' secret, so the CLI is given a token (it has no local key for this server).</summary>
 public sealed class CliServerFixture : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
@@ -18,7 +21,8 @@ public sealed class CliServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await ChorusServer.BuildAsync(["--urls", "http://127.0.0.1:0"], new ServerOptions { DatabasePath = Path.Combine(_dir.Path, "server.db") }, null);
+        var options = new ServerOptions { DatabasePath = Path.Combine(_dir.Path, "server.db"), Auth = new AuthSettings { JwtSecret = TestTokens.Secret } };
+        _app = await ChorusServer.BuildAsync(["--urls", "http://127.0.0.1:0"], options, null);
         await _app.StartAsync();
         Url = _app.Urls.First();
     }
@@ -33,6 +37,8 @@ public sealed class CliServerFixture : IAsyncLifetime
 
 public sealed class ServerCommandsTests(CliServerFixture server) : IClassFixture<CliServerFixture>
 {
+    private static readonly string Token = TestTokens.For("default");
+
     private static string Definition(string name) => $$$$"""
         {"name": "{{{{name}}}}", "steps": [
           {"id": "set", "name": "Set", "type": "addField", "config": {"field": "seen", "value": "{{input.value}}"}, "next": "out"},
@@ -45,8 +51,8 @@ public sealed class ServerCommandsTests(CliServerFixture server) : IClassFixture
     {
         var file = server.Dir.File("push.json", Definition("pushed-by-cli"));
 
-        var push = await CliProcess.RunAsync("workflows", "push", file, "--server", server.Url);
-        var list = await CliProcess.RunAsync("workflows", "list", "--server", server.Url);
+        var push = await CliProcess.RunAsync("workflows", "push", file, "--server", server.Url, "--token", Token);
+        var list = await CliProcess.RunAsync("workflows", "list", "--server", server.Url, "--token", Token);
 
         Assert.True(push.ExitCode == 0, push.ToString());
         Assert.StartsWith("created workflow ", push.Stdout);
@@ -60,10 +66,10 @@ public sealed class ServerCommandsTests(CliServerFixture server) : IClassFixture
     [Fact]
     public async Task WorkflowsPush_WithIdAndChangedDefinition_UpdatesToANewVersion()
     {
-        var created = await CliProcess.RunAsync("workflows", "push", server.Dir.File("v1.json", Definition("versioned")), "--server", server.Url);
+        var created = await CliProcess.RunAsync("workflows", "push", server.Dir.File("v1.json", Definition("versioned")), "--server", server.Url, "--token", Token);
         var id = created.Stdout.Split(' ')[2];
 
-        var updated = await CliProcess.RunAsync("workflows", "push", server.Dir.File("v2.json", Definition("versioned-2")), "--id", id, "--server", server.Url);
+        var updated = await CliProcess.RunAsync("workflows", "push", server.Dir.File("v2.json", Definition("versioned-2")), "--id", id, "--server", server.Url, "--token", Token);
 
         Assert.True(updated.ExitCode == 0, updated.ToString());
         Assert.Contains($"updated workflow {id} 'versioned-2'", updated.Stdout);
@@ -75,7 +81,7 @@ public sealed class ServerCommandsTests(CliServerFixture server) : IClassFixture
     {
         var file = server.Dir.File("invalid.json", """{"name": "x", "steps": [{"id": "a", "name": "A", "type": "nope"}]}""");
 
-        var result = await CliProcess.RunAsync("workflows", "push", file, "--server", server.Url);
+        var result = await CliProcess.RunAsync("workflows", "push", file, "--server", server.Url, "--token", Token);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("invalid_workflow_definition", result.Stderr);
@@ -85,14 +91,14 @@ public sealed class ServerCommandsTests(CliServerFixture server) : IClassFixture
     [Fact]
     public async Task ExecutionsShow_OfAnExecutionStartedThroughTheApi_ShowsItsSteps()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+        using var http = TestHttp.Client(new Uri(server.Url), "default");
         var workflow = await PostAsync(http, "/api/workflows", JsonNode.Parse(Definition("shown"))!);
         var started = await PostAsync(http, "/api/executions", new JsonObject { ["workflow_id"] = workflow["id"]!.GetValue<string>(), ["input"] = new JsonObject { ["value"] = "v42" } });
         var id = started["id"]!.GetValue<string>();
         await WaitUntilCompletedAsync(http, id);
 
-        var show = await CliProcess.RunAsync("executions", "show", id, "--server", server.Url);
-        var list = await CliProcess.RunAsync("executions", "list", "--workflow", workflow["id"]!.GetValue<string>(), "--status", "completed", "--server", server.Url);
+        var show = await CliProcess.RunAsync("executions", "show", id, "--server", server.Url, "--token", Token);
+        var list = await CliProcess.RunAsync("executions", "list", "--workflow", workflow["id"]!.GetValue<string>(), "--status", "completed", "--server", server.Url, "--token", Token);
 
         Assert.True(show.ExitCode == 0, show.ToString());
         Assert.Contains("completed", show.Stdout);
@@ -107,7 +113,9 @@ public sealed class ServerCommandsTests(CliServerFixture server) : IClassFixture
     [Fact]
     public async Task ExecutionsShow_UnknownExecution_PrintsTheErrorCodeAndExitsOne()
     {
-        var result = await CliProcess.RunAsync("executions", "show", Guid.NewGuid().ToString(), "--server", server.Url);
+        // The token from the environment, as a script would pass it.
+        var result = await CliProcess.RunAsync(new Dictionary<string, string> { ["CHORUS_TOKEN"] = Token },
+            "executions", "show", Guid.NewGuid().ToString(), "--server", server.Url);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("execution_not_found", result.Stderr);

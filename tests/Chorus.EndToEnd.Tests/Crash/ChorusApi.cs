@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.EndToEnd.Tests.Crash;
 
-/// <summary>The few API calls the crash tests make, against whichever server process is up on the port.</summary>
-internal sealed class ChorusApi(int port) : IDisposable
+/// <summary>The few API calls the crash tests make, against whichever server process is up on the port, as an
+/// admin of <paramref name="tenant"/>.</summary>
+internal sealed class ChorusApi(int port, string tenant = "default") : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = TestHttp.Client(new Uri($"http://127.0.0.1:{port}"), tenant);
 
     public async Task<string> CreateWorkflowAsync(JsonObject definition)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.EndToEnd.Tests.Crash;
 
@@ -26,7 +27,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server and waits until <paramref name="readyPath"/> answers 2xx. The working directory is
-    /// the database file's folder unless <paramref name="workingDirectory"/> is given (needed for a database URL).</summary>
+    /// the database file's folder unless <paramref name="workingDirectory"/> is given (needed for a database URL).
+    /// The server verifies tokens with <see cref="TestTokens.Secret"/>; an empty value in
+    /// <paramref name="extraEnv"/> removes that variable.</summary>
     public static async Task<ServerProcess> StartAsync(int port, string databasePath, IReadOnlyDictionary<string, string>? extraEnv = null,
         string? workingDirectory = null, string readyPath = "/health")
     {
@@ -41,13 +44,19 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(dll);
         info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["HOST"] = "127.0.0.1";
         info.Environment["DATABASE_URL"] = databasePath;
+        // The tests' clients send tokens signed with this secret (the extra environment may replace or unset it).
+        info.Environment["JWT_SECRET"] = TestTokens.Secret;
         info.Environment["LEASE_DURATION"] = "2";
         info.Environment["WORKFLOW_CHECK_INTERVAL"] = "1";
         info.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (name, value) in extraEnv ?? new Dictionary<string, string>())
-            info.Environment[name] = value;
+        {
+            if (value.Length == 0)
+                info.Environment.Remove(name);
+            else
+                info.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = info };
         var server = new ServerProcess(process);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.EndToEnd.Tests.Hostile;
 
@@ -13,7 +14,7 @@ public sealed class TenantClient : IDisposable
 
     public TenantClient(int port, string tenant)
     {
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(15) };
+        _http = TestHttp.Client(new Uri($"http://127.0.0.1:{port}"), tenant, TimeSpan.FromSeconds(15));
         _http.DefaultRequestHeaders.Add("X-Tenant-ID", tenant);
     }
 
