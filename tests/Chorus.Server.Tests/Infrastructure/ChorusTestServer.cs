@@ -21,6 +21,10 @@ public sealed class ChorusTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The running application's services: the security tests read its endpoints from here, so a route
+    /// added later is covered without a test naming it.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts a server; on <paramref name="databasePath"/> when given (the caller removes it), else on a new temp
     /// file; on the PostgreSQL database of <paramref name="postgresUrl"/> when given.</summary>
     public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null, string? databasePath = null,
