@@ -76,7 +76,9 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     private ChorusTestServer? _server;
 
-    public HttpClient Client => (_server ?? throw new InvalidOperationException("The server has not started.")).Client;
+    public HttpClient Client => Server.Client;
+
+    public ChorusTestServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
     public async Task InitializeAsync() => _server = await ChorusTestServer.StartAsync();
 
