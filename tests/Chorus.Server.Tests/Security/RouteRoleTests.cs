@@ -102,7 +102,7 @@ public sealed class RouteRoleTests(ServerFixture fixture) : IClassFixture<Server
                 response.ErrorShape(HttpStatusCode.Forbidden, "permission_denied");
         }
 
-        Assert.Empty(failures);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Equal(before, await SecurityAssert.Snapshot(_client, _tenant));
         Assert.Equal("waiting", (await _client.Get($"/api/executions/{ids.Execution}", _tenant)).Str("status"));
     }
@@ -125,7 +125,7 @@ public sealed class RouteRoleTests(ServerFixture fixture) : IClassFixture<Server
                 failures.Add($"{route.Method} {route.Pattern}: HTTP {(int)response.Status} {response.Text}");
         }
 
-        Assert.Empty(failures);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class RouteRoleTests(ServerFixture fixture) : IClassFixture<Server
                 failures.Add($"{route.Method} {route.Pattern}: HTTP {(int)response.Status} {response.Text}");
         }
 
-        Assert.Empty(failures);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]
