@@ -10,12 +10,13 @@ namespace Chorus.Server.Tests.Infrastructure;
 public sealed class ChorusTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly string _databasePath;
+    // Null when the caller named the database: it outlives this server (a restart test) and the caller removes it.
+    private readonly string? _ownDatabasePath;
 
-    private ChorusTestServer(WebApplication app, string databasePath, Uri address)
+    private ChorusTestServer(WebApplication app, string? ownDatabasePath, Uri address)
     {
         _app = app;
-        _databasePath = databasePath;
+        _ownDatabasePath = ownDatabasePath;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
@@ -30,6 +31,7 @@ public sealed class ChorusTestServer : IAsyncDisposable
     public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null, string? databasePath = null,
         string? postgresUrl = null, Func<ServerOptions, ServerOptions>? configure = null)
     {
+        var ownsDatabase = databasePath is null;
         databasePath ??= Path.Combine(Path.GetTempPath(), $"chorus-api-{Guid.NewGuid():N}.db");
         var options = new ServerOptions
         {
@@ -48,7 +50,7 @@ public sealed class ChorusTestServer : IAsyncDisposable
         var app = await ChorusServer.BuildAsync(["--urls", "http://127.0.0.1:0"], options, configureSteps);
         await app.StartAsync();
         var address = app.Urls.Single();
-        return new ChorusTestServer(app, databasePath, new Uri(address.TrimEnd('/') + "/"));
+        return new ChorusTestServer(app, ownsDatabase ? databasePath : null, new Uri(address.TrimEnd('/') + "/"));
     }
 
     public async ValueTask DisposeAsync()
@@ -57,11 +59,13 @@ public sealed class ChorusTestServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_ownDatabasePath is null)
+            return;
         foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
         {
             try
             {
-                File.Delete(_databasePath + suffix);
+                File.Delete(_ownDatabasePath + suffix);
             }
             catch (IOException)
             {

@@ -95,7 +95,7 @@ public sealed class RealtimeSecurityTests(ServerFixture fixture) : IClassFixture
         }
     }
 
-    public static TheoryData<string> BadUpgradeTokens => ["garbage", "alg none", "other key", "expired"];
+    public static TheoryData<string> BadUpgradeTokens => ["garbage", "alg none", "other key", "expired", "no exp"];
 
     private string BadToken(string kind) => kind switch
     {
@@ -103,6 +103,7 @@ public sealed class RealtimeSecurityTests(ServerFixture fixture) : IClassFixture
         "alg none" => Jwts.Unsigned(Jwts.Claims(_tenant)),
         "other key" => Jwts.Hs256(Jwts.Claims(_tenant), RandomNumberGenerator.GetBytes(32)),
         "expired" => Jwts.Hs256(Jwts.Claims(_tenant).With("exp", Jwts.Now - 120)),
+        "no exp" => Jwts.Hs256(Jwts.Claims(_tenant).Without("exp")),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -136,6 +137,15 @@ public sealed class RealtimeSecurityTests(ServerFixture fixture) : IClassFixture
 
         Assert.Equal(403, status);
         Assert.Equal("permission_denied", (string?)body?["error"]?["code"]);
+    }
+
+    [Fact]
+    public async Task UpgradeWithMalformedTenantHeader_IsHttp400()
+    {
+        var (status, _, body) = await RawUpgradeAsync("X-Tenant-ID: ../etc");
+
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_input", (string?)body?["error"]?["code"]);
     }
 
     [Fact]
