@@ -66,6 +66,10 @@ public static class ChorusServer
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         app.Lifetime.ApplicationStopped.Register(subscription.Dispose);
         app.UseChorusErrors();
+        // Placed here explicitly: otherwise WebApplication inserts the authentication middleware ahead of every
+        // app.Use, outside the error handling, and a fault while checking a credential (a store that cannot be read,
+        // a scheme without a handler) leaves as a bare 500 with an empty body instead of the error shape.
+        app.UseAuthentication();
         app.UseCallers();
         app.UseRateLimiter();
         app.UseRealtime();

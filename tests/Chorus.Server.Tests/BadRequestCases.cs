@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Chorus.Server.Tests.Security;
 
 namespace Chorus.Server.Tests;
 
@@ -30,7 +31,7 @@ public static class BadRequestCases
     private static BadRequest Create(string body, string code = Definition) => new("POST", "/api/workflows", body, Bad, code);
     private static BadRequest Put(string body) => new("PUT", "/api/workflows/{wf}", body, Bad, Definition);
 
-    public static readonly IReadOnlyDictionary<string, BadRequest> All = new Dictionary<string, BadRequest>
+    public static readonly IReadOnlyDictionary<string, BadRequest> All = WithCredentialCases(new Dictionary<string, BadRequest>
     {
         ["empty body"] = Create("", Invalid),
         ["lone brace"] = Create("{", Invalid),
@@ -182,7 +183,41 @@ public static class BadRequestCases
         ["get validate-step"] = new("GET", "/api/workflows/validate-step", null, HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
         ["delete validate"] = new("DELETE", "/api/workflows/validate", null, HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
         ["wrong method on schedules"] = new("PUT", "/api/workflows/{wf}/schedules", "{}", HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
-    };
+    });
+
+    /// <summary>Credentials that must not get through, each on a sample of routes that would change or reveal
+    /// something: refused before the route runs, in the error shape. The corpus server checks the audience.</summary>
+    private static Dictionary<string, BadRequest> WithCredentialCases(Dictionary<string, BadRequest> cases)
+    {
+        var claims = () => Security.Jwts.Claims("corpus-token-tenant").With("aud", Infrastructure.TestTokens.Audience);
+        var credentials = new (string Name, string Token, HttpStatusCode Status, string Code)[]
+        {
+            ("forged", Security.Jwts.Hs256(claims(), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), HttpStatusCode.Unauthorized, "unauthorized"),
+            ("expired", Security.Jwts.Hs256(claims().With("iat", Security.Jwts.Now - 7200).With("nbf", Security.Jwts.Now - 7200).With("exp", Security.Jwts.Now - 3600)),
+                HttpStatusCode.Unauthorized, "unauthorized"),
+            ("alg none", Security.Jwts.Unsigned(claims()), HttpStatusCode.Unauthorized, "unauthorized"),
+            ("wrong audience", Security.Jwts.Hs256(claims().With("aud", "another-api")), HttpStatusCode.Unauthorized, "unauthorized"),
+            // A valid admin token of another tenant, sent with the corpus tenant's X-Tenant-ID.
+            ("foreign tenant", Infrastructure.TestTokens.For("corpus-foreign-tenant"), HttpStatusCode.Forbidden, "permission_denied"),
+        };
+        var routes = new (string Method, string Path, string? Body)[]
+        {
+            ("POST", "/api/workflows", $$"""{"name": "planted", "steps": {{Steps}}}"""),
+            ("PUT", "/api/workflows/{wf}", $$"""{"name": "hijacked", "steps": {{Steps}}}"""),
+            ("DELETE", "/api/workflows/{wf}", null),
+            ("POST", "/api/workflows/{wf}/execute", "{}"),
+            ("POST", "/api/workflows/{wf}/schedules", """{"cron": "@daily"}"""),
+            ("GET", "/api/executions/{ex}", null),
+            ("POST", "/api/executions/{ex}/retry", null),
+        };
+        foreach (var credential in credentials)
+            foreach (var route in routes)
+                cases[$"{credential.Name} token: {route.Method} {route.Path}"] = new(route.Method, route.Path, route.Body, credential.Status, credential.Code)
+                {
+                    Headers = [new("Authorization", $"Bearer {credential.Token}")],
+                };
+        return cases;
+    }
 
     public static TheoryData<string> Names
     {

@@ -18,7 +18,8 @@ public sealed class CorpusFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await ChorusTestServer.StartAsync();
+        // With an audience, so the corpus's wrong-audience tokens are refused for that reason.
+        _server = await ChorusTestServer.StartAsync(configure: o => o with { Auth = o.Auth with { Audience = TestTokens.Audience } });
         WorkflowId = await Client.CreateWorkflow(Tenant, Definitions.Greeting("corpus"));
         ExecutionId = await Client.Execute(Tenant, WorkflowId, new JsonObject { ["name"] = "corpus" });
         await Client.WaitForCompletion(Tenant, ExecutionId);

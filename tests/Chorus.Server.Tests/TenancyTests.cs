@@ -102,6 +102,75 @@ public sealed class TenancyTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal("mine", ownerAfter.Str("items.0.input.name"));
     }
 
+    /// <summary>Every route that takes an id, asked by another tenant's admin: the answer is the one an id that
+    /// exists nowhere gets (status, code and message, the id aside), so a stranger cannot even learn that the id is
+    /// taken; and the owner's objects are unchanged.</summary>
+    [Fact]
+    public async Task EveryIdRoute_OtherTenantsIds_AnswerAsForAnIdThatDoesNotExist()
+    {
+        var workflowId = await _client.CreateWorkflow(_owner, Definitions.WaitForEvent("mine"));
+        (await _client.Put($"/api/workflows/{workflowId}", _owner, Definitions.WaitForEvent("mine"))).Expect(HttpStatusCode.OK);
+        var executionId = await _client.Execute(_owner, workflowId);
+        await _client.WaitForStatus(_owner, executionId, "waiting");
+        var scheduleId = (await _client.Post($"/api/workflows/{workflowId}/schedules", _owner, new JsonObject { ["cron"] = "0 0 1 1 *" }))
+            .Expect(HttpStatusCode.Created).Str("id")!;
+        var before = await Security.SecurityAssert.Snapshot(_client, _owner);
+
+        var mismatches = new List<string>();
+        foreach (var (method, template, body) in IdRoutes())
+        {
+            var real = await Call(method, template.Replace("{wf}", workflowId).Replace("{ex}", executionId).Replace("{sc}", scheduleId), body?.Replace("{wf}", workflowId));
+            var ghost = (Workflow: Guid.NewGuid().ToString(), Execution: Guid.NewGuid().ToString(), Schedule: Guid.NewGuid().ToString());
+            var missing = await Call(method, template.Replace("{wf}", ghost.Workflow).Replace("{ex}", ghost.Execution).Replace("{sc}", ghost.Schedule),
+                body?.Replace("{wf}", ghost.Workflow));
+            var realMessage = real.Str("error.message")?.Replace(workflowId, "ID").Replace(executionId, "ID").Replace(scheduleId, "ID");
+            var missingMessage = missing.Str("error.message")?.Replace(ghost.Workflow, "ID").Replace(ghost.Execution, "ID").Replace(ghost.Schedule, "ID");
+            if (real.Status != HttpStatusCode.NotFound || real.Status != missing.Status || real.Str("error.code") != missing.Str("error.code")
+                || realMessage != missingMessage)
+                mismatches.Add($"{method} {template}: stranger got {(int)real.Status} {real.Text}; a missing id got {(int)missing.Status} {missing.Text}");
+        }
+        var after = await Security.SecurityAssert.Snapshot(_client, _owner);
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+        Assert.Equal(before, after);
+        Assert.Equal("waiting", (await _client.Get($"/api/executions/{executionId}", _owner)).Str("status"));
+    }
+
+    private Task<ApiResponse> Call(string method, string path, string? body) =>
+        _client.Send(new HttpMethod(method), path, _stranger, body is null ? null : ApiCalls.Raw(System.Text.Encoding.UTF8.GetBytes(body), "application/json"));
+
+    /// <summary>Every route with an id: {wf} a workflow, {ex} an execution, {sc} a schedule.</summary>
+    private static IEnumerable<(string Method, string Path, string? Body)> IdRoutes() =>
+    [
+        ("GET", "/api/workflows/{wf}", null),
+        ("PUT", "/api/workflows/{wf}", Definitions.Greeting("hijacked").ToJsonString()),
+        ("PATCH", "/api/workflows/{wf}", """{"status": "archived"}"""),
+        ("DELETE", "/api/workflows/{wf}", null),
+        ("GET", "/api/workflows/{wf}/versions", null),
+        ("GET", "/api/workflows/{wf}/versions/1", null),
+        ("POST", "/api/workflows/{wf}/versions/1/revert", "{}"),
+        ("GET", "/api/workflows/{wf}/diff?from=1&to=2", null),
+        ("POST", "/api/workflows/{wf}/execute", "{}"),
+        ("POST", "/api/workflows/{wf}/test-execute", "{}"),
+        ("GET", "/api/workflows/{wf}/executions", null),
+        ("POST", "/api/executions", """{"workflow_id": "{wf}"}"""),
+        ("GET", "/api/executions/{ex}", null),
+        ("GET", "/api/executions/{ex}/steps", null),
+        ("GET", "/api/executions/{ex}/logs", null),
+        ("POST", "/api/executions/{ex}/pause", null),
+        ("POST", "/api/executions/{ex}/resume", null),
+        ("POST", "/api/executions/{ex}/cancel", null),
+        ("POST", "/api/executions/{ex}/retry", null),
+        ("POST", "/api/executions/{ex}/advance", null),
+        ("POST", "/api/executions/{ex}/events", """{"name": "mine"}"""),
+        ("POST", "/api/executions/{ex}/input", """{"data": 1}"""),
+        ("GET", "/api/workflows/{wf}/schedules", null),
+        ("POST", "/api/workflows/{wf}/schedules", """{"cron": "@daily"}"""),
+        ("GET", "/api/workflows/{wf}/schedules/{sc}", null),
+        ("PATCH", "/api/workflows/{wf}/schedules/{sc}", """{"enabled": false}"""),
+        ("DELETE", "/api/workflows/{wf}/schedules/{sc}", null),
+    ];
+
     [Theory]
     [InlineData("bad tenant!")]
     [InlineData("a/b")]

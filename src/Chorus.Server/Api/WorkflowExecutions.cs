@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine;
+using Chorus.Engine.Definitions;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
 
@@ -68,6 +69,11 @@ internal static class WorkflowExecutions
         return TypedResults.Json(json);
     }
 
-    public static Task<IResult> ListForWorkflow(HttpContext http, string id, IExecutionReader reader) =>
-        Executions.ListAsync(http, reader, Workflows.WorkflowId(id));
+    public static async Task<IResult> ListForWorkflow(HttpContext http, string id, IExecutionReader reader, WorkflowService service)
+    {
+        // Like every other route under /api/workflows/{id}: a workflow that is not the caller tenant's is not found,
+        // rather than an empty list, so the answer is the same as for an id that exists nowhere.
+        var workflow = await service.RequireAsync(http.Tenant(), Workflows.WorkflowId(id), http.RequestAborted);
+        return await Executions.ListAsync(http, reader, workflow.Id);
+    }
 }

@@ -10,22 +10,28 @@ namespace Chorus.Server.Tests.Infrastructure;
 public sealed class ChorusTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly string _databasePath;
+    // Null when the caller named the database: it outlives this server (a restart test) and the caller removes it.
+    private readonly string? _ownDatabasePath;
 
-    private ChorusTestServer(WebApplication app, string databasePath, Uri address)
+    private ChorusTestServer(WebApplication app, string? ownDatabasePath, Uri address)
     {
         _app = app;
-        _databasePath = databasePath;
+        _ownDatabasePath = ownDatabasePath;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>The running application's services: the security tests read its endpoints from here, so a route
+    /// added later is covered without a test naming it.</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server; on <paramref name="databasePath"/> when given (the caller removes it), else on a new temp
     /// file; on the PostgreSQL database of <paramref name="postgresUrl"/> when given.</summary>
     public static async Task<ChorusTestServer> StartAsync(Action<StepRegistry>? configureSteps = null, string? databasePath = null,
         string? postgresUrl = null, Func<ServerOptions, ServerOptions>? configure = null)
     {
+        var ownsDatabase = databasePath is null;
         databasePath ??= Path.Combine(Path.GetTempPath(), $"chorus-api-{Guid.NewGuid():N}.db");
         var options = new ServerOptions
         {
@@ -47,7 +53,7 @@ public sealed class ChorusTestServer : IAsyncDisposable
         var app = await ChorusServer.BuildAsync(["--urls", "http://127.0.0.1:0"], options, configureSteps);
         await app.StartAsync();
         var address = app.Urls.Single();
-        return new ChorusTestServer(app, databasePath, new Uri(address.TrimEnd('/') + "/"));
+        return new ChorusTestServer(app, ownsDatabase ? databasePath : null, new Uri(address.TrimEnd('/') + "/"));
     }
 
     public async ValueTask DisposeAsync()
@@ -56,11 +62,13 @@ public sealed class ChorusTestServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_ownDatabasePath is null)
+            return;
         foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
         {
             try
             {
-                File.Delete(_databasePath + suffix);
+                File.Delete(_ownDatabasePath + suffix);
             }
             catch (IOException)
             {
@@ -75,7 +83,9 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     private ChorusTestServer? _server;
 
-    public HttpClient Client => (_server ?? throw new InvalidOperationException("The server has not started.")).Client;
+    public HttpClient Client => Server.Client;
+
+    public ChorusTestServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
     public async Task InitializeAsync() => _server = await ChorusTestServer.StartAsync();
 

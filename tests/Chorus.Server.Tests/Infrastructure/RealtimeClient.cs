@@ -36,6 +36,17 @@ public sealed class RealtimeClient : IAsyncDisposable
     /// must then authenticate with a message.</summary>
     public static Task<RealtimeClient> ConnectAsync(HttpClient api, string? tenant, string? token = null) => ConnectAsync(api.BaseAddress!, tenant, token);
 
+    /// <summary>Connects sending exactly <paramref name="headers"/> with the upgrade request, no credential added.</summary>
+    public static async Task<RealtimeClient> ConnectWithHeadersAsync(HttpClient api, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        var socket = new ClientWebSocket();
+        foreach (var (name, value) in headers)
+            socket.Options.SetRequestHeader(name, value);
+        using var timeout = new CancellationTokenSource(Patience);
+        await socket.ConnectAsync(Address(api), timeout.Token);
+        return new RealtimeClient(socket);
+    }
+
     public static async Task<RealtimeClient> ConnectAsync(Uri server, string? tenant, string? token = null)
     {
         var socket = new ClientWebSocket();
