@@ -47,6 +47,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.Environment["DATABASE_URL"] = databasePath;
         // The tests' clients send tokens signed with this secret (the extra environment may replace or unset it).
         info.Environment["JWT_SECRET"] = TestTokens.Secret;
+        // The tests poll as fast as they can from one token; the rate limits have their own tests.
+        info.Environment["RATE_LIMIT_TENANT"] = "0";
+        info.Environment["RATE_LIMIT_CREDENTIAL"] = "0";
         info.Environment["LEASE_DURATION"] = "2";
         info.Environment["WORKFLOW_CHECK_INTERVAL"] = "1";
         info.Environment.Remove("ASPNETCORE_URLS");
