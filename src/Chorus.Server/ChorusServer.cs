@@ -5,6 +5,7 @@ using Chorus.Server.Api;
 using Chorus.Server.Hosting;
 using Chorus.Server.Realtime;
 using Chorus.Server.Security;
+using Chorus.Server.Tiers;
 using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
 
@@ -61,6 +62,8 @@ public static class ChorusServer
         builder.Services.AddRealtime();
         builder.Services.AddChorusSecurity(options, listenUrls);
         builder.Services.AddChorusRateLimits(options);
+        builder.Services.AddSingleton<TierCatalog>();
+        builder.Services.AddSingleton<TierChecks>();
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
@@ -78,6 +81,7 @@ public static class ChorusServer
         app.MapSchedules();
         app.MapExecutions();
         app.MapApiKeys();
+        app.MapTiers();
         app.MapRealtime();
         app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));
         return app;

@@ -3,6 +3,7 @@ using Chorus.Engine;
 using Chorus.Engine.Schedules;
 using Chorus.Engine.Storage;
 using Chorus.Server.Security;
+using Chorus.Server.Tiers;
 
 namespace Chorus.Server.Api;
 
@@ -21,9 +22,10 @@ internal static class Schedules
         group.MapDelete("/{scheduleId}", Delete).RequireRole(Role.Admin);
     }
 
-    private static async Task<IResult> Create(HttpContext http, string id, ScheduleService service)
+    private static async Task<IResult> Create(HttpContext http, string id, ScheduleService service, TierChecks tiers)
     {
         var change = ReadChange(await http.ReadObjectAsync());
+        await tiers.SchedulesAsync(http.Tenant(), http.RequestAborted);
         var schedule = await service.CreateAsync(http.Tenant(), Workflows.WorkflowId(id), change, http.RequestAborted);
         http.Response.Headers.Location = $"/api/workflows/{schedule.WorkflowId}/schedules/{schedule.Id}";
         return TypedResults.Json(Representation(schedule), statusCode: StatusCodes.Status201Created);

@@ -3,6 +3,7 @@ using Chorus.Engine;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
+using Chorus.Server.Tiers;
 
 namespace Chorus.Server.Api;
 
@@ -28,6 +29,7 @@ internal static class WorkflowExecutions
             var other => throw new ChorusException(ErrorCodes.InvalidInput, $"mode must be automatic or manual, not '{other}'.", new JsonObject { ["field"] = "mode" }),
         };
         var idempotency = IdempotencyKeys.From(http, "execute", workflowId, body);
+        await http.RequestServices.GetRequiredService<TierChecks>().ExecutionStartAsync(http.Tenant(), http.RequestAborted);
         var (execution, replayed) = await engine.StartExecutionAsync(http.Tenant(), workflowId, input?.DeepClone(), mode, isTest: false, idempotency, http.RequestAborted);
         var json = Representations.Execution(execution, withContext: false);
         http.Response.Headers.Location = $"/api/executions/{execution.Id}";
@@ -52,6 +54,7 @@ internal static class WorkflowExecutions
         var tenant = http.Tenant();
         var workflowId = Workflows.WorkflowId(id);
         var idempotency = IdempotencyKeys.From(http, "test-execute", workflowId, body);
+        await http.RequestServices.GetRequiredService<TierChecks>().ExecutionStartAsync(tenant, http.RequestAborted);
         var (started, replayed) = await engine.StartExecutionAsync(tenant, workflowId, (body["input"] ?? body["initial_data"])?.DeepClone(),
             ExecutionMode.Automatic, isTest: true, idempotency, http.RequestAborted);
         if (replayed)

@@ -5,6 +5,7 @@ using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Security;
+using Chorus.Server.Tiers;
 
 namespace Chorus.Server.Api;
 
@@ -45,9 +46,10 @@ internal static class Workflows
 
     internal static Guid WorkflowId(string id) => RequestReading.RouteId(id, ErrorCodes.WorkflowNotFound, "Workflow");
 
-    private static async Task<IResult> Create(HttpContext http, WorkflowService service)
+    private static async Task<IResult> Create(HttpContext http, WorkflowService service, TierChecks tiers)
     {
         var body = await http.ReadObjectAsync(nulChecked: true);
+        await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(body), creating: true, http.RequestAborted);
         var (workflow, version) = await service.CreateAsync(http.Tenant(), body, http.Caller().Subject, http.RequestAborted);
         return TypedResults.Json(Representations.Workflow(workflow, version), statusCode: StatusCodes.Status201Created);
     }
@@ -66,9 +68,10 @@ internal static class Workflows
         return TypedResults.Json(Representations.Workflow(workflow, version));
     }
 
-    private static async Task<IResult> Update(HttpContext http, string id, WorkflowService service)
+    private static async Task<IResult> Update(HttpContext http, string id, WorkflowService service, TierChecks tiers)
     {
         var body = await http.ReadObjectAsync(nulChecked: true);
+        await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(body), creating: false, http.RequestAborted);
         var (workflow, version, created) = await service.UpdateAsync(http.Tenant(), WorkflowId(id), body, http.Caller().Subject, http.RequestAborted);
         var json = Representations.Workflow(workflow, version);
         json["version_created"] = created;
@@ -101,9 +104,10 @@ internal static class Workflows
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Versions(HttpContext http, string id, WorkflowService service, IWorkflowStore store)
+    private static async Task<IResult> Versions(HttpContext http, string id, WorkflowService service, IWorkflowStore store, TierChecks tiers)
     {
         var workflow = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        await tiers.VersionHistoryAsync(workflow.Tenant, http.RequestAborted);
         var versions = await store.ListVersionsAsync(workflow.Tenant, workflow.Id, http.RequestAborted);
         return TypedResults.Json(new JsonObject
         {
@@ -113,16 +117,21 @@ internal static class Workflows
         });
     }
 
-    private static async Task<IResult> Version(HttpContext http, string id, int number, WorkflowService service, IWorkflowStore store)
+    private static async Task<IResult> Version(HttpContext http, string id, int number, WorkflowService service, IWorkflowStore store, TierChecks tiers)
     {
         var workflow = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        if (number != workflow.CurrentVersion)
+            await tiers.VersionHistoryAsync(workflow.Tenant, http.RequestAborted);
         var version = await store.GetVersionAsync(workflow.Tenant, workflow.Id, number, http.RequestAborted)
             ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {id} has no version {number}.");
         return TypedResults.Json(Representations.Version(version, withDefinition: true));
     }
 
-    private static async Task<IResult> Revert(HttpContext http, string id, int number, WorkflowService service)
+    private static async Task<IResult> Revert(HttpContext http, string id, int number, WorkflowService service, TierChecks tiers)
     {
+        // The workflow first, so another tenant's id is not found rather than a tier refusal.
+        await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        await tiers.VersionHistoryAsync(http.Tenant(), http.RequestAborted);
         var (workflow, version, created) = await service.RevertAsync(http.Tenant(), WorkflowId(id), number, http.Caller().Subject, http.RequestAborted);
         var json = Representations.Workflow(workflow, version);
         json["version_created"] = created;
@@ -130,9 +139,10 @@ internal static class Workflows
         return TypedResults.Json(json);
     }
 
-    private static async Task<IResult> Diff(HttpContext http, string id, WorkflowService service, IWorkflowStore store)
+    private static async Task<IResult> Diff(HttpContext http, string id, WorkflowService service, IWorkflowStore store, TierChecks tiers)
     {
         var workflow = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        await tiers.VersionHistoryAsync(workflow.Tenant, http.RequestAborted);
         int Number(string name, int fallback) => http.Request.Query[name].ToString() is { Length: > 0 } text
             ? int.TryParse(text, out var n) && n > 0 ? n : throw new ChorusException(ErrorCodes.InvalidInput, $"'{name}' must be a version number.")
             : fallback;

@@ -34,6 +34,10 @@ public sealed record ServerOptions
     /// <summary>ENVIRONMENT: development or production; only changes log verbosity.</summary>
     public string Environment { get; init; } = "production";
 
+    /// <summary>DEFAULT_TIER: the tier of a tenant the operator has not assigned one (enterprise: no limits but
+    /// history; a shared server sets free).</summary>
+    public string DefaultTier { get; init; } = "enterprise";
+
     /// <summary>RATE_LIMIT_TENANT: requests per second one tenant may make, with bursts of twice that (200; 0 = no limit).</summary>
     public int RateLimitPerTenant { get; init; } = 200;
 
@@ -62,6 +66,7 @@ public sealed record ServerOptions
             MaxBodyBytes = Int(read, "MAX_BODY_BYTES", (int)defaults.MaxBodyBytes, 1024, 256 * 1024 * 1024),
             Environment = read("ENVIRONMENT") is { Length: > 0 } env ? env : defaults.Environment,
             Auth = AuthSettings.FromEnvironment(read),
+            DefaultTier = read("DEFAULT_TIER") is { Length: > 0 } tier ? tier : defaults.DefaultTier,
             RateLimitPerTenant = Int(read, "RATE_LIMIT_TENANT", defaults.RateLimitPerTenant, 0, 1_000_000),
             RateLimitPerCredential = Int(read, "RATE_LIMIT_CREDENTIAL", defaults.RateLimitPerCredential, 0, 1_000_000),
             Engine = engine with

@@ -11,6 +11,10 @@ public enum Role
 
     /// <summary>Also changes workflows and schedules, manages API keys and tenant settings, and watches whole tenants.</summary>
     Admin = 3,
+
+    /// <summary>The server's operator: also defines tiers and assigns them to any tenant. Never given to a
+    /// tenant's own users.</summary>
+    Operator = 4,
 }
 
 public static class Roles
@@ -21,6 +25,7 @@ public static class Roles
         "viewer" => Role.Viewer,
         "member" => Role.Member,
         "admin" => Role.Admin,
+        "operator" => Role.Operator,
         _ => null,
     };
 
