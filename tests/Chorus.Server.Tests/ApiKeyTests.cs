@@ -243,6 +243,7 @@ public sealed partial class ApiKeyTests(ServerFixture server) : IClassFixture<Se
         """{"name": 5, "role": "member"}""",
         """{"name": "ci"}""",
         """{"name": "ci", "role": "owner"}""",
+        """{"name": "ci", "role": "operator"}""", // a tenant's admin cannot make itself the server's operator
         """{"name": "ci", "role": ["admin"]}""",
         """{"name": "ci", "role": "member", "expires_in": 3600}""",
         """["name", "ci"]""",

@@ -19,7 +19,7 @@ internal static class TokenCommand
             Description = "A tenant the token may act for; repeat for several (the first is its default).",
             Required = true,
         };
-        var role = new Option<string>("--role") { Description = "admin, member or viewer.", Required = true };
+        var role = new Option<string>("--role") { Description = "admin, member or viewer (operator: the server's operator, who assigns tiers).", Required = true };
         var subject = new Option<string?>("--subject") { Description = "Who the token is for, its 'sub' (default: your user name)." };
         var ttl = new Option<string?>("--ttl") { Description = "How long the token is valid: 30m, 12h, 7d or a number of seconds (default 12h, at most 365d)." };
         var db = new Option<string?>("--db") { Description = "SQLite database of the server; its key file is beside it (overrides DATABASE_URL, like serve --db)." };
@@ -51,7 +51,7 @@ internal static class TokenCommand
         foreach (var tenant in tenants)
             if (!TenantId.IsValid(tenant))
                 throw new CliException($"--tenant: '{tenant}' is not a tenant id (1-64 letters, digits, '-', '_' or '.').", ExitCodes.Usage);
-        var role = Roles.Parse(roleName) ?? throw new CliException($"--role: '{roleName}' is not admin, member or viewer.", ExitCodes.Usage);
+        var role = Roles.Parse(roleName) ?? throw new CliException($"--role: '{roleName}' is not admin, member, viewer or operator.", ExitCodes.Usage);
         if (subject is { } s && string.IsNullOrWhiteSpace(s))
             throw new CliException("--subject: a name is required.", ExitCodes.Usage);
         if (db is { Length: 0 })

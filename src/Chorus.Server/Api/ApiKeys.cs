@@ -69,8 +69,9 @@ internal static class ApiKeys
         if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
             throw new ChorusException(ErrorCodes.InvalidInput, $"'name' must be a string of 1 to {MaxNameLength} characters.",
                 new JsonObject { ["field"] = "name" });
-        var role = Roles.Parse(body.OptionalString("role"))
-            ?? throw new ChorusException(ErrorCodes.InvalidInput, "'role' must be admin, member or viewer.", new JsonObject { ["field"] = "role" });
+        // A tenant's key never acts as the server's operator, whoever creates it.
+        var role = Roles.Parse(body.OptionalString("role")) is { } parsed && parsed <= Role.Admin ? parsed
+            : throw new ChorusException(ErrorCodes.InvalidInput, "'role' must be admin, member or viewer.", new JsonObject { ["field"] = "role" });
         return (name, role);
     }
 
