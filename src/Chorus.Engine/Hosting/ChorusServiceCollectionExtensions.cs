@@ -38,6 +38,7 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton<IExecutionReader>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IScheduleReader>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<IChorusStore>());
+        services.TryAddSingleton<ISecretStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEngineStore>(sp => sp.GetRequiredService<IChorusStore>());
 
         services.TryAddSingleton(sp => steps.CreateRegistry(sp, sp.GetRequiredService<EngineOptions>()));
