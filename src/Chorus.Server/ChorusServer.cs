@@ -4,6 +4,7 @@ using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Hosting;
 using Chorus.Server.Realtime;
+using Chorus.Server.Secrets;
 using Chorus.Server.Security;
 using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
@@ -61,6 +62,10 @@ public static class ChorusServer
         builder.Services.AddRealtime();
         builder.Services.AddChorusSecurity(options, listenUrls);
         builder.Services.AddChorusRateLimits(options);
+        // Created now, so that an unreadable secrets key file stops the process at start.
+        builder.Services.AddSingleton(SecretVault.CipherFor(options));
+        builder.Services.AddSingleton<SecretVault>();
+        builder.Services.AddSingleton<Chorus.Engine.Steps.ISecretResolver>(sp => sp.GetRequiredService<SecretVault>());
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
@@ -78,6 +83,7 @@ public static class ChorusServer
         app.MapSchedules();
         app.MapExecutions();
         app.MapApiKeys();
+        app.MapSecrets();
         app.MapRealtime();
         app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));
         return app;

@@ -44,7 +44,7 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton(sp => steps.CreateRegistry(sp, sp.GetRequiredService<EngineOptions>()));
         services.TryAddSingleton(sp => new ChorusEngine(sp.GetRequiredService<IEngineStore>(), sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<IExecutionReader>(), sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<EngineOptions>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), secrets: sp.GetService<ISecretResolver>()));
         services.TryAddSingleton<WorkflowService>(sp => new WorkflowService(sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ChorusEngine>()));
         services.TryAddSingleton<ScheduleService>();
