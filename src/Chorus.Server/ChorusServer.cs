@@ -4,6 +4,7 @@ using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Hosting;
 using Chorus.Server.Realtime;
+using Chorus.Server.Secrets;
 using Chorus.Server.Security;
 using Chorus.Server.Tiers;
 using Chorus.Storage.Postgres;
@@ -64,6 +65,10 @@ public static class ChorusServer
         builder.Services.AddChorusRateLimits(options);
         builder.Services.AddSingleton<TierCatalog>();
         builder.Services.AddSingleton<TierChecks>();
+        // Created now, so that an unreadable secrets key file stops the process at start.
+        builder.Services.AddSingleton(SecretVault.CipherFor(options));
+        builder.Services.AddSingleton<SecretVault>();
+        builder.Services.AddSingleton<Chorus.Engine.Steps.ISecretResolver>(sp => sp.GetRequiredService<SecretVault>());
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
@@ -82,6 +87,7 @@ public static class ChorusServer
         app.MapExecutions();
         app.MapApiKeys();
         app.MapTiers();
+        app.MapSecrets();
         app.MapRealtime();
         app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));
         return app;

@@ -13,5 +13,6 @@ internal sealed class StoreSql(SqlDialect dialect)
     public IdempotencyRows IdempotencyKeys { get; } = new(dialect);
     public ApiKeyRows ApiKeys { get; } = new(dialect);
     public TierRows Tiers { get; } = new(dialect);
+    public SecretRows Secrets { get; } = new(dialect);
     public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
 }

@@ -39,12 +39,13 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton<IScheduleReader>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<ITierStore>(sp => sp.GetRequiredService<IChorusStore>());
+        services.TryAddSingleton<ISecretStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEngineStore>(sp => sp.GetRequiredService<IChorusStore>());
 
         services.TryAddSingleton(sp => steps.CreateRegistry(sp, sp.GetRequiredService<EngineOptions>()));
         services.TryAddSingleton(sp => new ChorusEngine(sp.GetRequiredService<IEngineStore>(), sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<IExecutionReader>(), sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<EngineOptions>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), secrets: sp.GetService<ISecretResolver>()));
         services.TryAddSingleton<WorkflowService>(sp => new WorkflowService(sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ChorusEngine>()));
         services.TryAddSingleton<ScheduleService>();

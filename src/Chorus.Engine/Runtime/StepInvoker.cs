@@ -17,7 +17,8 @@ internal sealed class StepInvoker(
     IStepServices services,
     EngineOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ISecretResolver? secretResolver = null)
 {
     /// <summary>Null when the work is no longer wanted (execution gone or ended, step already decided).</summary>
     /// <param name="known">The execution as the commit that scheduled this item left it; null to read it.</param>
@@ -29,6 +30,23 @@ internal sealed class StepInvoker(
         var graph = await graphs.GetAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion,
             () => workflows.GetVersionAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion, ct)).ConfigureAwait(false);
         var step = graph.Step(item.Step);
+        var startedAt = time.GetUtcNow();
+        StepSecrets? secrets;
+        try
+        {
+            secrets = await StepSecrets.ResolveAsync(secretResolver, execution.Tenant, step.Config, ct).ConfigureAwait(false);
+        }
+        catch (StepConfigurationException ex)
+        {
+            return SecretsFailed(item, step, startedAt, new StepResult.Failed(ErrorCodes.StepConfigurationError, ex.Message, Retryable: false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store holding the secrets could not be read: another attempt may succeed.
+            logger.LogWarning("The secrets of step {StepId} of execution {ExecutionId} could not be read: {Exception}", step.Id, execution.Id, ex.GetType().Name);
+            return SecretsFailed(item, step, startedAt, new StepResult.Failed(ErrorCodes.WorkflowExecutionError,
+                $"The secrets of step '{step.Id}' could not be read.", Retryable: true));
+        }
         var context = new StepExecutionContext
         {
             Tenant = execution.Tenant,
@@ -42,19 +60,43 @@ internal sealed class StepInvoker(
             IsTest = execution.IsTest,
             Limits = options.Limits,
             Loops = new LoopBudget(execution.LoopIterations, options.Limits.MaxLoopIterations),
+            Secrets = secrets,
         };
-        var startedAt = time.GetUtcNow();
         var result = await InvokeAsync(context, heartbeat, ct).ConfigureAwait(false);
+        if (secrets is null)
+        {
+            return new ExecutionCommands.StepOutcome
+            {
+                Item = item,
+                Result = result,
+                StartedAt = startedAt,
+                Input = SafeConfig(context),
+                Logs = context.Logs,
+                LoopIterations = context.Loops.Taken,
+            };
+        }
+        // Nothing that leaves the attempt may hold a value: the input saved is the config with its placeholders,
+        // and whatever echoes a value (a response, an error, a log line) shows "[secret]" instead.
         return new ExecutionCommands.StepOutcome
         {
             Item = item,
-            Result = result,
+            Result = secrets.Redact(result),
             StartedAt = startedAt,
-            Input = SafeConfig(context),
-            Logs = context.Logs,
+            Input = step.Config.DeepClone(),
+            Logs = secrets.Redact(context.Logs),
             LoopIterations = context.Loops.Taken,
         };
     }
+
+    /// <summary>The outcome of an attempt whose secrets could not be resolved: the handler never ran, and the saved
+    /// input is the config with its placeholders, as always for a step with secrets.</summary>
+    private static ExecutionCommands.StepOutcome SecretsFailed(WorkItem item, StepDefinition step, DateTimeOffset startedAt, StepResult.Failed failure) => new()
+    {
+        Item = item,
+        Result = failure,
+        StartedAt = startedAt,
+        Input = step.Config.DeepClone(),
+    };
 
     /// <summary>Reads the execution of a claimed item; null when the work is no longer wanted.</summary>
     private async Task<ExecutionSnapshot?> ReadAsync(WorkItem item, CancellationToken ct)
@@ -104,7 +146,11 @@ internal sealed class StepInvoker(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Step {StepId} of execution {ExecutionId} threw", context.Step.Id, context.ExecutionId);
+            if (context.Secrets is null)
+                logger.LogWarning(ex, "Step {StepId} of execution {ExecutionId} threw", context.Step.Id, context.ExecutionId);
+            else // the exception's text may hold a secret's value, so only its redacted message is logged
+                logger.LogWarning("Step {StepId} of execution {ExecutionId} threw {Exception}: {Message}", context.Step.Id,
+                    context.ExecutionId, ex.GetType().Name, context.Secrets.Redact(ex.Message));
             return new StepResult.Failed(ErrorCodes.WorkflowExecutionError, ex.Message, new JsonObject { ["exception"] = ex.GetType().Name });
         }
     }

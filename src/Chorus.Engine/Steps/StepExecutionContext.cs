@@ -29,13 +29,19 @@ public sealed class StepExecutionContext
     /// <summary>The execution's loop iterations left, shared by this step and every step it runs inline.</summary>
     internal LoopBudget Loops { get; init; } = new(0, new ExecutionLimits().MaxLoopIterations);
 
+    /// <summary>The secrets this attempt's config refers to; null when none. Only rendering sees their values.</summary>
+    internal StepSecrets? Secrets { get; init; }
+
     /// <summary>"execution:step:attempt", the same for every delivery of this attempt.</summary>
     public string IdempotencyKey => $"{ExecutionId}:{Step.Id}:{Attempt}";
 
     private JsonObject? _config;
 
     /// <summary>The step's config with every "{{ }}" placeholder filled from <see cref="Data"/>.</summary>
-    public JsonObject Config => _config ??= RenderOnce(Step.Config, Data, Limits.MaxContextBytes) as JsonObject ?? new JsonObject();
+    public JsonObject Config => _config ??= RenderOnce(Step.Config, RenderScope(), Limits.MaxContextBytes) as JsonObject ?? new JsonObject();
+
+    /// <summary>What placeholders read: the data, plus the <c>secrets</c> root when the step uses secrets.</summary>
+    private JsonObject RenderScope() => Secrets is null ? Data : Secrets.With(Data);
 
     /// <summary>Set by a handler that runs another handler in-process (parallel, foreach) with a config it
     /// has already rendered, so values taken from the data are not rendered a second time.</summary>
@@ -45,8 +51,8 @@ public sealed class StepExecutionContext
     public JsonNode? Render(JsonNode? node, IReadOnlyDictionary<string, JsonNode?>? extra = null)
     {
         if (extra is null || extra.Count == 0 || !StepJson.HasPlaceholders(node))
-            return RenderOnce(node, Data, Limits.MaxContextBytes);
-        var scope = (JsonObject)Data.DeepClone();
+            return RenderOnce(node, RenderScope(), Limits.MaxContextBytes);
+        var scope = Secrets is null ? (JsonObject)Data.DeepClone() : Secrets.With(Data);
         foreach (var (key, value) in extra)
             scope[key] = value?.DeepClone();
         return Templates.Render(node, scope, TimeProvider.System, Limits.MaxContextBytes);
@@ -71,6 +77,7 @@ public sealed class StepExecutionContext
         Services = Services,
         IsTest = IsTest,
         RenderedConfig = renderedConfig,
+        Secrets = Secrets,
         Limits = Limits,
         Loops = Loops,
     };

@@ -46,6 +46,19 @@ public sealed record ServerOptions
 
     public EngineOptions Engine { get; init; } = new();
 
+    /// <summary>SECRETS_KEY: the base64 of the 32-byte AES key tenants' secrets are encrypted with. Without it the
+    /// server generates one in <see cref="SecretsKeyFilePath"/>.</summary>
+    public byte[]? SecretsKey { get; init; }
+
+    /// <summary>CHORUS_SECRETS_KEY_FILE: where the generated secrets key is kept (default beside the database).</summary>
+    public string? SecretsKeyFile { get; init; }
+
+    /// <summary>Where the generated secrets key lives when SECRETS_KEY is not set: CHORUS_SECRETS_KEY_FILE, else
+    /// beside the SQLite file (<c>chorus.db</c> → <c>chorus.db.secrets.key</c>), else <c>chorus.secrets.key</c>.</summary>
+    public string SecretsKeyFilePath => SecretsKeyFile is { Length: > 0 } path ? path
+        : PostgresUrl is not null ? "chorus.secrets.key"
+        : DatabasePath + ".secrets.key";
+
     /// <summary>How callers' tokens are verified.</summary>
     public AuthSettings Auth { get; init; } = new();
 
@@ -67,6 +80,8 @@ public sealed record ServerOptions
             Environment = read("ENVIRONMENT") is { Length: > 0 } env ? env : defaults.Environment,
             Auth = AuthSettings.FromEnvironment(read),
             DefaultTier = read("DEFAULT_TIER") is { Length: > 0 } tier ? tier : defaults.DefaultTier,
+            SecretsKey = SecretsKeyFrom(read("SECRETS_KEY")),
+            SecretsKeyFile = read("CHORUS_SECRETS_KEY_FILE") is { Length: > 0 } secretsKeyFile ? secretsKeyFile : null,
             RateLimitPerTenant = Int(read, "RATE_LIMIT_TENANT", defaults.RateLimitPerTenant, 0, 1_000_000),
             RateLimitPerCredential = Int(read, "RATE_LIMIT_CREDENTIAL", defaults.RateLimitPerCredential, 0, 1_000_000),
             Engine = engine with
@@ -119,6 +134,22 @@ public sealed record ServerOptions
             throw new OptionsException($"HTTP_ALLOW_HOSTS: {ex.Message}");
         }
         return options;
+    }
+
+    private static byte[]? SecretsKeyFrom(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            var key = Convert.FromBase64String(text.Trim());
+            // The key itself is never part of the message.
+            return key.Length == 32 ? key : throw new OptionsException($"SECRETS_KEY: the key is {key.Length} bytes; it must be the base64 of 32 bytes.");
+        }
+        catch (FormatException)
+        {
+            throw new OptionsException("SECRETS_KEY: the key is not base64; it must be the base64 of 32 bytes.");
+        }
     }
 
     private static bool Flag(Func<string, string?> read, string name, bool fallback) =>
