@@ -12,5 +12,6 @@ internal sealed class StoreSql(SqlDialect dialect)
     public SignalRows Signals { get; } = new(dialect);
     public IdempotencyRows IdempotencyKeys { get; } = new(dialect);
     public ApiKeyRows ApiKeys { get; } = new(dialect);
+    public RetentionRows Retention { get; } = new(dialect);
     public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
 }
