@@ -36,6 +36,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ByteOrder => "\"C\"";
 
+    public override string AnyId(string column, string parameter) => $"{column} = ANY({parameter})";
+
     public override DbParameter Parameter(string name, object? value) => value switch
     {
         // An untyped null lets the server infer the type from the column it is written to.

@@ -7,7 +7,7 @@ namespace Chorus.Storage.Relational;
 /// <summary>The engine's transaction where both stores say the same: each store brings how a statement runs
 /// (SQLite at once on its writer connection, PostgreSQL queued in its pipeline until someone needs an answer),
 /// and what truly differs: savepoints and commit, ids, admission, and the append-only rows it writes in bulk.</summary>
-internal abstract class RelationalTransaction(StoreSql sql) : IEngineTransaction
+internal abstract partial class RelationalTransaction(StoreSql sql) : IEngineTransaction
 {
     protected StoreSql Sql { get; } = sql;
 

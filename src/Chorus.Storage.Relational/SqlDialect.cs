@@ -30,6 +30,10 @@ internal abstract class SqlDialect
     /// <summary>The collation that orders text by its bytes, whatever the database's locale.</summary>
     public abstract string ByteOrder { get; }
 
+    /// <summary>A condition that <paramref name="column"/> is one of the ids of <paramref name="parameter"/>, a
+    /// <c>Guid[]</c>: one statement whatever the number of ids, so a store prepares it once.</summary>
+    public abstract string AnyId(string column, string parameter);
+
     /// <summary>A parameter of the statement, <paramref name="value"/> converted to what the column holds.</summary>
     public abstract DbParameter Parameter(string name, object? value);
 }

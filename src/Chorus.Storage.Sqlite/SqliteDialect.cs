@@ -26,12 +26,16 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ByteOrder => "BINARY";
 
+    /// <summary>SQLite has no arrays: the ids come as a JSON array of their text.</summary>
+    public override string AnyId(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
+
     public override DbParameter Parameter(string name, object? value) => new SqliteParameter(Sql(name), Value(value));
 
     public static object Value(object? value) => value switch
     {
         null => DBNull.Value,
         Guid g => g.ToString(),
+        Guid[] ids => "[" + string.Join(",", ids.Select(id => $"\"{id}\"")) + "]",
         TenantId t => t.Value,
         DateTimeOffset d => d.ToUnixTimeMilliseconds(),
         bool b => b ? 1 : 0,

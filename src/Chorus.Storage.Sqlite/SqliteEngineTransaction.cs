@@ -63,6 +63,12 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
         return tx.DisposeAsync();
     }
 
+    /// <summary>Moves up to <paramref name="pages"/> free pages to the end of the file and cuts them off (the file
+    /// uses incremental auto-vacuum): after pruning, the file shrinks instead of only keeping the pages for reuse.
+    /// In WAL mode the file itself shrinks at the next checkpoint.</summary>
+    public override Task CompactAsync(int pages) =>
+        ExecuteAsync(new Statement($"PRAGMA incremental_vacuum({pages.ToString(CultureInfo.InvariantCulture)})"));
+
     private static ExecutionRows Executions => SqliteDialect.Statements.Executions;
 
     // INDEXED BY: without statistics SQLite prefers the status index, which reads every slot holder's row (and

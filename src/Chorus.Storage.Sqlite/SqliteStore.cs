@@ -42,12 +42,25 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
         }.ToString();
         var writer = new SqliteConnection(connectionString);
         await writer.OpenAsync(ct).ConfigureAwait(false);
+        await UseIncrementalVacuum(writer, ct).ConfigureAwait(false);
         await Configure(writer, fullSync, ct).ConfigureAwait(false);
         await SqliteMigrator.MigrateAsync(writer, ct).ConfigureAwait(false);
         await using var lastEvent = writer.CreateCommand();
         lastEvent.CommandText = "SELECT COALESCE(MAX(id), 0) FROM events";
         var lastEventId = (long)(await lastEvent.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         return new SqliteStore(connectionString, writer, fullSync, lastEventId) { Path = path };
+    }
+
+    /// <summary>Lets pruning shrink the file (<c>PRAGMA incremental_vacuum</c> after each batch). It takes effect
+    /// only on a file with no table yet, so it is set before the first migration: a file created by an older
+    /// version keeps its mode, reusing the pages pruning frees but never shrinking, until an operator runs
+    /// <c>PRAGMA auto_vacuum = INCREMENTAL; VACUUM;</c> once with the server stopped (a VACUUM rewrites the whole
+    /// file and needs as much free disk again, which no server should do unasked at start).</summary>
+    private static async Task UseIncrementalVacuum(SqliteConnection connection, CancellationToken ct)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA auto_vacuum = INCREMENTAL";
+        await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task Configure(SqliteConnection connection, bool fullSync, CancellationToken ct)

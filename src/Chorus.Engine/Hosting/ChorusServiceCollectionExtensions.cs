@@ -50,6 +50,14 @@ public static class ChorusServiceCollectionExtensions
             sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ChorusEngine>()));
         services.TryAddSingleton<ScheduleService>();
         services.AddHostedService<EngineHostedService>();
+        services.TryAddSingleton<IRetentionPolicy>(sp => new SettingRetentionPolicy(sp.GetRequiredService<EngineOptions>()));
+        services.TryAddSingleton(sp => new RetentionJob(sp.GetRequiredService<ChorusEngine>(), sp.GetRequiredService<IRetentionPolicy>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger<RetentionJob>()
+                ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionJob>.Instance));
+        // After the engine's: hosted services start in order and stop in reverse, so pruning runs on a started engine.
+        services.AddHostedService(sp => new RetentionHostedService(sp.GetRequiredService<RetentionJob>(), sp.GetRequiredService<EngineOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger<RetentionHostedService>()
+                ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionHostedService>.Instance));
         return new ChorusBuilder(services, steps);
     }
 }

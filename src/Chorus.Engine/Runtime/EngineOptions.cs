@@ -49,4 +49,7 @@ public sealed record EngineOptions
     /// <summary>What workflows may reach over HTTP (HTTP_ALLOW_PRIVATE, HTTP_ALLOW_HOSTS, HTTP_MAX_REDIRECTS,
     /// HTTP_MAX_RESPONSE_BYTES, HTTP_TIMEOUT); the defaults allow public addresses only.</summary>
     public OutboundHttpOptions OutboundHttp { get; init; } = new();
+
+    /// <summary>How long history and events are kept (HISTORY_RETENTION_DAYS, EVENTS_RETENTION_HOURS).</summary>
+    public RetentionOptions Retention { get; init; } = new();
 }

@@ -51,6 +51,14 @@ internal static class EngineOptionsValidation
         Require(http.MaxResponseBytes >= 1, "OutboundHttp.MaxResponseBytes must be at least 1.");
         Require(Positive(http.Timeout), "OutboundHttp.Timeout must be greater than zero.");
 
+        var r = o.Retention;
+        Require(r.History is null || Positive(r.History.Value), "Retention.History must be greater than zero (null keeps everything).");
+        Require(r.Events is null || Positive(r.Events.Value), "Retention.Events must be greater than zero (null keeps them).");
+        Require(r.BatchSize >= 1, "Retention.BatchSize must be at least 1.");
+        Require(r.PauseBetweenBatches >= TimeSpan.Zero, "Retention.PauseBetweenBatches must not be negative.");
+        Require(Positive(r.Interval), "Retention.Interval must be greater than zero.");
+        Require(r.VacuumPagesPerBatch >= 0, "Retention.VacuumPagesPerBatch must not be negative.");
+
         return problems.Count > 0 ? $"Invalid engine options: {string.Join(" ", problems)}" : null;
     }
 

@@ -155,6 +155,27 @@ public interface IEngineTransaction : IAsyncDisposable
 
     /// <summary>Rewrites one row, so a commit proves the store still takes writes (readiness).</summary>
     Task ProbeWriteAsync(DateTimeOffset now);
+
+    /// <summary>The tenants that have finished top-level executions (history retention asks each one's limit).</summary>
+    Task<IReadOnlyList<TenantId>> GetTenantsWithHistoryAsync();
+
+    /// <summary>Deletes up to <paramref name="max"/> of the tenant's top-level executions finished (completed, failed,
+    /// cancelled) before <paramref name="finishedBefore"/>, oldest first, with their step runs, logs, events, signals
+    /// and work items, and their subflow children at any depth. A family goes only whole: a root with a child still
+    /// running or finished since the cutoff stays, children included. Returns how many executions were deleted.</summary>
+    Task<int> PruneExecutionsAsync(TenantId tenant, DateTimeOffset finishedBefore, int max);
+
+    /// <summary>Deletes up to <paramref name="max"/> of the workflow's finished top-level executions, whatever their
+    /// age, as <see cref="PruneExecutionsAsync"/> does. Returns how many executions were deleted.</summary>
+    Task<int> DeleteWorkflowHistoryAsync(TenantId tenant, Guid workflowId, int max);
+
+    /// <summary>Deletes events written before <paramref name="before"/> among the <paramref name="max"/> oldest (the
+    /// outbox other nodes read events from); returns how many.</summary>
+    Task<int> PruneEventsAsync(DateTimeOffset before, int max);
+
+    /// <summary>Gives up to <paramref name="pages"/> free pages back to the file system where the store keeps
+    /// its data in one file (SQLite's incremental vacuum); nothing on other stores.</summary>
+    Task CompactAsync(int pages) => Task.CompletedTask;
 }
 
 internal static class JsonNodeExtensions

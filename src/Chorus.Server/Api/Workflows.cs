@@ -97,10 +97,21 @@ internal static class Workflows
         return TypedResults.Json(Representations.Workflow(workflow));
     }
 
-    private static async Task<IResult> Delete(HttpContext http, string id, IWorkflowStore store)
+    /// <summary>With <c>delete_history=true</c> the workflow's finished executions go too, with everything they own
+    /// (executions still going are left to finish).</summary>
+    private static async Task<IResult> Delete(HttpContext http, string id, IWorkflowStore store, ChorusEngine engine)
     {
-        if (!await store.DeleteWorkflowAsync(http.Tenant(), WorkflowId(id), http.RequestAborted))
+        var deleteHistory = http.Request.Query["delete_history"].ToString() switch
+        {
+            "" or "false" => false,
+            "true" => true,
+            var other => throw new ChorusException(ErrorCodes.InvalidInput, $"delete_history must be true or false, not '{other}'."),
+        };
+        var workflowId = WorkflowId(id);
+        if (!await store.DeleteWorkflowAsync(http.Tenant(), workflowId, http.RequestAborted))
             throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {id} does not exist.");
+        if (deleteHistory)
+            await engine.DeleteWorkflowHistoryAsync(http.Tenant(), workflowId, http.RequestAborted);
         return TypedResults.NoContent();
     }
 

@@ -96,6 +96,13 @@ public sealed record ServerOptions
                 LeaseDuration = Seconds(read, "LEASE_DURATION", engine.LeaseDuration, MaxTimerPeriod),
                 Limits = LimitsFrom(read, engine.Limits),
                 OutboundHttp = OutboundHttpFrom(read),
+                Retention = engine.Retention with
+                {
+                    // Unset keeps all history; 0 keeps events for ever.
+                    History = read("HISTORY_RETENTION_DAYS") is { Length: > 0 }
+                        ? TimeSpan.FromDays(Int(read, "HISTORY_RETENTION_DAYS", 0, 1, 36_500)) : null,
+                    Events = Int(read, "EVENTS_RETENTION_HOURS", 24, 0, 24 * 36_500) is var hours and > 0 ? TimeSpan.FromHours(hours) : null,
+                },
             },
         };
     }

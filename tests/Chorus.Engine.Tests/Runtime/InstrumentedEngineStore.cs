@@ -86,6 +86,11 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         public Task<bool> TryInsertIdempotencyKeyAsync(IdempotencyRecord record, DateTimeOffset notBefore) => tx.TryInsertIdempotencyKeyAsync(record, notBefore);
         public Task<int> PruneIdempotencyKeysAsync(DateTimeOffset before) => tx.PruneIdempotencyKeysAsync(before);
         public Task ProbeWriteAsync(DateTimeOffset now) => tx.ProbeWriteAsync(now);
+        public Task<IReadOnlyList<TenantId>> GetTenantsWithHistoryAsync() => tx.GetTenantsWithHistoryAsync();
+        public Task<int> PruneExecutionsAsync(TenantId tenant, DateTimeOffset finishedBefore, int max) => tx.PruneExecutionsAsync(tenant, finishedBefore, max);
+        public Task<int> DeleteWorkflowHistoryAsync(TenantId tenant, Guid workflowId, int max) => tx.DeleteWorkflowHistoryAsync(tenant, workflowId, max);
+        public Task<int> PruneEventsAsync(DateTimeOffset before, int max) => tx.PruneEventsAsync(before, max);
+        public Task CompactAsync(int pages) => tx.CompactAsync(pages);
         public Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) => tx.GetActiveChildrenAsync(tenant, parentId);
         public Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id) => tx.GetWorkflowAsync(tenant, id);
         public Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number) => tx.GetVersionAsync(tenant, workflowId, number);

@@ -51,6 +51,37 @@ public sealed class SqliteStoreComplianceTests : StoreComplianceTests<SqliteStor
     }
 
     [Fact]
+    public async Task PruningWithCompaction_ShrinksTheFile()
+    {
+        var big = new System.Text.Json.Nodes.JsonObject { ["blob"] = new string('x', 4000) };
+        var ids = new List<Guid>();
+        await InTxAsync(async tx =>
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                var e = Execution(TenantA, status: Chorus.Engine.Storage.ExecutionStatus.Completed);
+                e.CompletedAt = T0;
+                ids.Add(e.Id);
+                await tx.InsertExecutionAsync(e);
+                await tx.SaveStepRunAsync(new Chorus.Engine.Storage.StepRunRecord
+                {
+                    Tenant = TenantA, ExecutionId = e.Id, StepId = "a", StepName = "A", StepType = "action", Attempt = 1,
+                    Status = "completed", Output = big.DeepClone(), StartedAt = T0,
+                });
+            }
+        });
+        await ReopenAsync(); // closing checkpoints the WAL into the file
+        var before = new FileInfo(_paths[0]).Length;
+
+        Assert.Equal(400, await InTxAsync(tx => tx.PruneExecutionsAsync(TenantA, T0.AddDays(1), 1000)));
+        await InTxAsync(tx => tx.CompactAsync(100_000));
+        await ReopenAsync();
+
+        var after = new FileInfo(_paths[0]).Length;
+        Assert.True(after < before / 4, $"The file should shrink: {before} bytes before pruning, {after} after.");
+    }
+
+    [Fact]
     public async Task AdmissionQueries_UseThePartialIndexesTheyName()
     {
         // INDEXED BY makes SQLite refuse a query whose index is missing or does not fit its condition.
