@@ -55,6 +55,15 @@ public static class ChorusServer
         // Responses carry contexts and outputs as deep as the engine allows, plus the envelope around them.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = StoredJson.MaxReadDepth);
         builder.Services.AddSingleton(options);
+        // Loaded before the engine starts, so that its first admissions already apply the tenants' tiers.
+        var tierCatalog = new TierCatalog(store, options);
+        var tierQuotas = new TierQuotas(tierCatalog, store, options);
+        await tierQuotas.RefreshAsync(CancellationToken.None);
+        builder.Services.AddSingleton(tierCatalog);
+        builder.Services.AddSingleton(tierQuotas);
+        builder.Services.AddSingleton<Chorus.Engine.Runtime.ITenantQuotas>(tierQuotas);
+        builder.Services.AddSingleton<Chorus.Engine.Runtime.IRetentionPolicy>(tierQuotas);
+        builder.Services.AddHostedService<TierQuotaRefresher>();
         // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
         // disposes of it.
         var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store);
@@ -63,7 +72,6 @@ public static class ChorusServer
         builder.Services.AddRealtime();
         builder.Services.AddChorusSecurity(options, listenUrls);
         builder.Services.AddChorusRateLimits(options);
-        builder.Services.AddSingleton<TierCatalog>();
         builder.Services.AddSingleton<TierChecks>();
         // Created now, so that an unreadable secrets key file stops the process at start.
         builder.Services.AddSingleton(SecretVault.CipherFor(options));

@@ -126,7 +126,7 @@ internal sealed class PostgresEngineTransaction(NpgsqlConnection connection, Eng
     /// with empty columns, and the next look passes over it (@skipped).</summary>
     internal static readonly string OldestAdmissiblePendingSql =
         "WITH RECURSIVE " +
-        $"full_tenants AS (SELECT tenant_id FROM workflow.instances WHERE {Executions.HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= @cap), " +
+        $"full_tenants AS (SELECT tenant_id FROM workflow.instances WHERE {Executions.HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= COALESCE((@caps::jsonb ->> tenant_id)::int, @cap)), " +
         "head AS (SELECT tenant_id, id, created_at FROM workflow.instances WHERE status = 'pending' AND id <> ALL(@skipped) " +
         $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
         "queued_tenants(t) AS (" +
@@ -174,12 +174,12 @@ internal sealed class PostgresEngineTransaction(NpgsqlConnection connection, Eng
     /// this transaction holds the admission lock (when nothing is pending, admission takes no lock at all), so the
     /// tenants at their cap it passed over may be out of date: the engine counts again under the lock and looks
     /// again if the chosen tenant has reached its cap meanwhile.</summary>
-    public override async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap)
+    public override async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps)
     {
         var skipped = new List<Guid>();
         while (skipped.Count <= MaxSkippedCandidates)
         {
-            var rows = await QueryAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", tenantCap).With("@skipped", skipped.ToArray()),
+            var rows = await QueryAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", caps.Default).With("@caps", caps.Exceptions).With("@skipped", skipped.ToArray()),
                 r => (Candidate: r.GetGuid(0), Locked: r.IsDBNull(1) ? null : ExecutionRows.Map(r))).ConfigureAwait(false);
             if (rows.Count == 0)
                 return null;

@@ -8,6 +8,9 @@ public abstract partial class RelationalStore
     public Task<TenantTierRecord?> GetTenantTierAsync(TenantId tenant, CancellationToken ct) =>
         FirstOrDefaultAsync(Sql.Tiers.TenantTier(tenant), TierRows.MapTenantTier, ct);
 
+    public async Task<IReadOnlyList<TenantTierRecord>> ListTenantTiersAsync(CancellationToken ct) =>
+        await ListAsync(Sql.Tiers.TenantTiers(), TierRows.MapTenantTier, ct).ConfigureAwait(false);
+
     public Task SetTenantTierAsync(TenantTierRecord assignment, CancellationToken ct) =>
         WithConnectionAsync(c => ExecuteAsync(c, Sql.Tiers.Assign(assignment), ct), ct);
 

@@ -39,7 +39,7 @@ internal abstract partial class RelationalTransaction(StoreSql sql) : IEngineTra
 
     public abstract Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant);
 
-    public abstract Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap);
+    public abstract Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps);
 
     public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) =>
         await QueryAsync(Sql.Executions.ActiveChildren(tenant, parentId), r => r.Id("id")).ConfigureAwait(false);

@@ -12,6 +12,10 @@ internal sealed class TierRows(SqlDialect d)
 
     public Statement TenantTier(TenantId tenant) => new Statement(_tenantTier).With("@tenant", tenant);
 
+    private readonly string _tenantTiers = d.Sql($"SELECT tenant_id, tier, updated_at, updated_by FROM {d.Table("tenant_tiers")} ORDER BY tenant_id");
+
+    public Statement TenantTiers() => new(_tenantTiers);
+
     private readonly string _assign = d.Sql($"INSERT INTO {d.Table("tenant_tiers")} (tenant_id, tier, updated_at, updated_by) " +
         "VALUES (@tenant, @tier, @at, @by) ON CONFLICT (tenant_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at, updated_by = excluded.updated_by");
 

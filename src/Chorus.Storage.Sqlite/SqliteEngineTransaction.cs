@@ -84,7 +84,7 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     internal static readonly string OldestAdmissiblePendingSql =
         "WITH RECURSIVE " +
         $"full_tenants AS (SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {Executions.HoldsASlot} " +
-        "  GROUP BY tenant_id HAVING COUNT(*) >= $cap), " +
+        "  GROUP BY tenant_id HAVING COUNT(*) >= COALESCE(json_extract($caps, '$.' || json_quote(tenant_id)), $cap)), " +
         "head AS (SELECT tenant_id, id, created_at FROM executions INDEXED BY ix_executions_pending WHERE status = 'pending' " +
         $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
         "queued_tenants(t) AS (" +
@@ -112,8 +112,8 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     /// <summary>Walks the pending executions oldest first, passing over those of tenants at their cap; the tenants
     /// at their cap come from the slot holders' index (at most MAX_CONCURRENT_WORKFLOWS entries), and the walk reads
     /// only the pending index until it finds one to admit.</summary>
-    public override Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap) =>
-        FirstOrDefaultAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", tenantCap), ExecutionRows.Map);
+    public override Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) =>
+        FirstOrDefaultAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", caps.Default).With("@caps", caps.Exceptions), ExecutionRows.Map);
 
     public override async Task<long> InsertWorkItemAsync(WorkItem item) =>
         (long)(await Command(Sql.WorkItems.Insert(item, Sql.WorkItems.InsertReturningId)).ExecuteScalarAsync().ConfigureAwait(false))!;

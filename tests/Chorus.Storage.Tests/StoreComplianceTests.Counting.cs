@@ -62,7 +62,7 @@ public abstract partial class StoreComplianceTests<TStore>
             oldest,
             Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(3)));
 
-        var found = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(NoCap));
+        var found = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(NoCap)));
 
         Assert.Equal((oldest.Tenant, oldest.Id), (found?.Tenant, found?.Id));
     }
@@ -72,7 +72,7 @@ public abstract partial class StoreComplianceTests<TStore>
     {
         await InsertAsync(Execution(TenantA, status: ExecutionStatus.Running));
 
-        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(NoCap)));
+        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(NoCap))));
     }
 
     [Fact]
@@ -90,9 +90,9 @@ public abstract partial class StoreComplianceTests<TStore>
         for (var i = 2; i < 12; i++)
             await InsertAsync(Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(i)));
 
-        var capOfTwo = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(2));
-        var capOfOne = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1));
-        var capOfThree = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(3));
+        var capOfTwo = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(2)));
+        var capOfOne = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(1)));
+        var capOfThree = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(3)));
 
         Assert.Equal(pendingOfB.Id, capOfTwo?.Id);
         Assert.Equal(pendingOfC.Id, capOfOne?.Id);
@@ -114,11 +114,33 @@ public abstract partial class StoreComplianceTests<TStore>
             await tx.InsertExecutionAsync(pendingOfB);
         });
 
-        Assert.Equal(pendingOfB.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)))?.Id);
+        Assert.Equal(pendingOfB.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(1))))?.Id);
         await InTxAsync(tx => tx.InsertExecutionAsync(Execution(TenantB, status: ExecutionStatus.Waiting)));
-        Assert.Equal(pendingOfC.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)))?.Id);
+        Assert.Equal(pendingOfC.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(1))))?.Id);
         await InTxAsync(tx => tx.InsertExecutionAsync(Execution(TenantC, status: ExecutionStatus.Paused)));
-        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)));
+        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(1))));
+    }
+
+    [Fact]
+    public async Task GetOldestAdmissiblePendingAsync_ATenantWithItsOwnCap_IsHeldToIt_AndOthersToTheDefault()
+    {
+        // A holds one slot and queued first; B holds one slot and queued later.
+        var pendingOfA = Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
+        var pendingOfB = Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(2));
+        await InsertAsync(
+            Execution(TenantA, status: ExecutionStatus.Running),
+            Execution(TenantB, status: ExecutionStatus.Running),
+            pendingOfA, pendingOfB);
+
+        var aHeldToOne = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(new TenantSlotCaps(5, $"{{\"{TenantA.Value}\": 1}}")));
+        var bHeldToOne = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(new TenantSlotCaps(5, $"{{\"{TenantB.Value}\": 1}}")));
+        var bothHeld = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(new TenantSlotCaps(1, $"{{\"{TenantC.Value}\": 9}}")));
+        var aRaised = await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(new TenantSlotCaps(1, $"{{\"{TenantA.Value}\": 2}}")));
+
+        Assert.Equal(pendingOfB.Id, aHeldToOne?.Id);
+        Assert.Equal(pendingOfA.Id, bHeldToOne?.Id);
+        Assert.Null(bothHeld);
+        Assert.Equal(pendingOfA.Id, aRaised?.Id);
     }
 
     [Fact]
@@ -130,7 +152,7 @@ public abstract partial class StoreComplianceTests<TStore>
             Execution(TenantA, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1)),
             Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(2)));
 
-        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(1)));
+        Assert.Null(await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(1))));
     }
 
     [Fact]
@@ -147,7 +169,7 @@ public abstract partial class StoreComplianceTests<TStore>
             Execution(TenantA, status: ExecutionStatus.Failed),
             pending);
 
-        Assert.Equal(pending.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(2)))?.Id);
+        Assert.Equal(pending.Id, (await InTxAsync(tx => tx.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(2))))?.Id);
     }
 
     [Fact]

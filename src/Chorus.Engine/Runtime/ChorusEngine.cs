@@ -34,7 +34,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     /// <summary>Composed by <see cref="Hosting.ChorusServiceCollectionExtensions.AddChorus"/>, which also starts and stops it.</summary>
     internal ChorusEngine(IEngineStore store, IWorkflowStore workflows, IExecutionReader reader, StepRegistry registry,
         EngineOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, OutboundHttp? http = null,
-        ISecretResolver? secrets = null)
+        ISecretResolver? secrets = null, ITenantQuotas? quotas = null)
     {
         EngineOptionsValidation.Validate(options);
         _reader = reader;
@@ -47,7 +47,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         Registry = registry;
         var signal = new WorkSignal();
         _committer = new Committer(store, Events, options, _time, loggers.CreateLogger<Committer>());
-        _commands = new ExecutionCommands(_graphs, options, _time);
+        _commands = new ExecutionCommands(_graphs, options, _time, quotas ?? new NoTenantQuotas());
         ScheduleCommands = new ScheduleCommands(_commands, _graphs, _time, loggers.CreateLogger<ScheduleCommands>());
         // Built from the options unless given, so no engine calls out without the outbound policy.
         _ownHttp = http is null ? new OutboundHttp(options.OutboundHttp) : null;

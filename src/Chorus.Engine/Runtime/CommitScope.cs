@@ -52,9 +52,9 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
         return execution;
     }
 
-    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap)
+    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps)
     {
-        var pending = await Tx.GetOldestAdmissiblePendingAsync(tenantCap).ConfigureAwait(false);
+        var pending = await Tx.GetOldestAdmissiblePendingAsync(caps).ConfigureAwait(false);
         if (pending is not null && cache is not null && cache.TryGet(pending.Id, out var cached))
             pending = cached; // one object per execution, or a change to the other copy would be lost
         Track(pending);

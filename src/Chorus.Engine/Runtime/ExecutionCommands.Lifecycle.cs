@@ -85,8 +85,23 @@ internal sealed partial class ExecutionCommands
         });
 
     private Task Log(CommitScope s, ExecutionRecord e, string? stepId, string level, string message) =>
-        s.Tx.InsertLogAsync(new LogRecord
+        InsertLogAsync(s, new LogRecord
         {
             Tenant = e.Tenant, ExecutionId = e.Id, StepId = stepId, Level = level, Message = message, At = time.GetUtcNow(),
         });
+
+    /// <summary>Writes a log line as far as the tenant's quota keeps them: with minimal logs only the execution's
+    /// own lines and warnings and errors; with standard logs every line but without the data steps attach.</summary>
+    private Task InsertLogAsync(CommitScope s, LogRecord log)
+    {
+        switch (quotas.Current.Of(log.Tenant).Logs)
+        {
+            case LogDetail.Minimal when log.StepId is not null && log.Level is not ("warning" or "error"):
+                return Task.CompletedTask;
+            case LogDetail.Minimal or LogDetail.Standard when log.Data is not null:
+                return s.Tx.InsertLogAsync(log with { Data = null });
+            default:
+                return s.Tx.InsertLogAsync(log);
+        }
+    }
 }

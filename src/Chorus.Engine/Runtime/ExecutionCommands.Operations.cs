@@ -71,8 +71,7 @@ internal sealed partial class ExecutionCommands
         e.Error = null;
         e.CompletedAt = null;
         var graph = await GraphOf(s, e).ConfigureAwait(false);
-        var limit = graph.Definition.Timeout ?? options.ExecutionTimeout;
-        e.DeadlineAt = limit is { } l ? now + l : null;
+        e.DeadlineAt = TimeLimitOf(e, graph) is { } limit ? now + limit : null;
         await ScheduleAsync(s, e, failedSteps.Select(p => p.Key).ToList(), now).ConfigureAwait(false);
         if (e.DeadlineAt is { } deadline)
             await AddDeadlineAsync(s, e, deadline).ConfigureAwait(false);

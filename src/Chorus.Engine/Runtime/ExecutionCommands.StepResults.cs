@@ -40,7 +40,7 @@ internal sealed partial class ExecutionCommands
         var input = Bounded(outcome.Input);
         var startedAt = state.StartedAt ?? outcome.StartedAt;
         foreach (var log in outcome.Logs)
-            await s.Tx.InsertLogAsync(new LogRecord
+            await InsertLogAsync(s, new LogRecord
             {
                 Tenant = execution.Tenant, ExecutionId = execution.Id, StepId = step.Id, Level = log.Level,
                 Message = log.Message, Data = log.Data, At = now,

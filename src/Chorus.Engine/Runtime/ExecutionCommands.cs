@@ -7,7 +7,7 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>Every change to an execution, each run by the <see cref="Committer"/> inside its transaction: read
 /// the execution, apply the change, write the execution, its next work items and its events together.</summary>
-internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions options, TimeProvider time)
+internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions options, TimeProvider time, ITenantQuotas quotas)
 {
     public sealed record StartRequest
     {
@@ -75,12 +75,18 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
     {
         execution.Status = ExecutionStatus.Running;
         execution.StartedAt = now;
-        var limit = graph.Definition.Timeout ?? options.ExecutionTimeout;
-        if (limit is { } l)
-            execution.DeadlineAt = now + l;
+        execution.DeadlineAt = TimeLimitOf(execution, graph) is { } limit ? now + limit : null;
         var decisions = Decider.Start(graph);
         ApplyTo(execution.State, decisions);
         return decisions;
+    }
+
+    /// <summary>The shorter of the workflow's timeout (else the engine's) and the tenant's quota; null for none.</summary>
+    private TimeSpan? TimeLimitOf(ExecutionRecord execution, WorkflowGraph graph)
+    {
+        var own = graph.Definition.Timeout ?? options.ExecutionTimeout;
+        var quota = quotas.Current.Of(execution.Tenant).MaxExecutionTime;
+        return own is null ? quota : quota is null ? own : own < quota ? own : quota;
     }
 
     private Task AddDeadlineAsync(CommitScope s, ExecutionRecord execution, DateTimeOffset deadline) =>
@@ -120,8 +126,11 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         var holders = await s.Tx.CountSlotHoldersAsync(tenant).ConfigureAwait(false);
         if (holders.Total >= options.MaxConcurrentWorkflows)
             return "the concurrency limit is reached";
-        if (holders.OfTenant >= options.TenantSlotCap)
-            return "the tenant holds its share of the concurrency limit";
+        var cap = quotas.Current.SlotCapOf(tenant, options.TenantSlotCap);
+        if (holders.OfTenant >= cap)
+            return cap < options.TenantSlotCap
+                ? $"the tenant's quota allows {cap} concurrent execution{(cap == 1 ? "" : "s")}"
+                : "the tenant holds its share of the concurrency limit";
         return null;
     }
 
@@ -131,17 +140,18 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
     private async Task AdmitPendingAsync(CommitScope s)
     {
         var now = time.GetUtcNow();
-        var cap = options.TenantSlotCap;
+        var table = quotas.Current;
+        var caps = table.SlotCaps(options.TenantSlotCap);
         // Looking for a pending execution is an index seek when none waits, as after most ends; counting slot
         // holders (under the admission lock on PostgreSQL) comes second.
-        while (await s.GetOldestAdmissiblePendingAsync(cap).ConfigureAwait(false) is { } pending)
+        while (await s.GetOldestAdmissiblePendingAsync(caps).ConfigureAwait(false) is { } pending)
         {
             var holders = await s.Tx.CountSlotHoldersAsync(pending.Tenant).ConfigureAwait(false);
             if (holders.Total >= options.MaxConcurrentWorkflows)
                 return;
             // On a shared store the choice was made before this transaction held the admission lock, and another
             // node may have filled the tenant's share since; looking again, now under the lock, passes it over.
-            if (holders.OfTenant >= cap)
+            if (holders.OfTenant >= table.SlotCapOf(pending.Tenant, options.TenantSlotCap))
                 continue;
             var graph = await GraphOf(s, pending).ConfigureAwait(false);
             var steps = PrepareRunning(pending, graph, now);

@@ -101,9 +101,9 @@ public interface IEngineTransaction : IAsyncDisposable
     /// holder committed.</summary>
     Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant);
 
-    /// <summary>The oldest pending execution of a tenant holding fewer than <paramref name="tenantCap"/> slots: a
-    /// tenant at its share waits without holding up the others' pending executions. Null when there is none.</summary>
-    Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap);
+    /// <summary>The oldest pending execution of a tenant holding fewer slots than its cap in <paramref name="caps"/>:
+    /// a tenant at its cap waits without holding up the others' pending executions. Null when there is none.</summary>
+    Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps);
     Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId);
 
     Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id);

@@ -27,6 +27,9 @@ public interface ITierStore
 {
     Task<TenantTierRecord?> GetTenantTierAsync(TenantId tenant, CancellationToken ct);
 
+    /// <summary>Every tenant's assignment: the tenants not in it are on the default tier.</summary>
+    Task<IReadOnlyList<TenantTierRecord>> ListTenantTiersAsync(CancellationToken ct);
+
     /// <summary>Assigns the tier, replacing any earlier assignment.</summary>
     Task SetTenantTierAsync(TenantTierRecord assignment, CancellationToken ct);
 

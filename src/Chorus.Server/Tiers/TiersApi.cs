@@ -31,7 +31,7 @@ internal static class TiersApi
         return TypedResults.Json(new JsonObject { ["items"] = items, ["default_tier"] = options.DefaultTier });
     }
 
-    private static async Task<IResult> SaveTier(HttpContext http, string name, ITierStore store, TimeProvider time)
+    private static async Task<IResult> SaveTier(HttpContext http, string name, ITierStore store, TierQuotas quotas, TimeProvider time)
     {
         if (name.Length is 0 or > MaxTierNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new ChorusException(ErrorCodes.InvalidInput, $"A tier name is 1-{MaxTierNameLength} letters, digits, '-' or '_'.", new JsonObject { ["field"] = "name" });
@@ -40,10 +40,11 @@ internal static class TiersApi
         {
             Name = name, Limits = limits.ToJson(), UpdatedAt = time.GetUtcNow(), UpdatedBy = http.Caller().Subject,
         }, http.RequestAborted);
+        await quotas.RefreshAsync(http.RequestAborted);
         return TypedResults.Json(new JsonObject { ["name"] = name, ["limits"] = limits.ToJson() });
     }
 
-    private static async Task<IResult> AssignTier(HttpContext http, string tenant, TierCatalog catalog, ITierStore store, TimeProvider time)
+    private static async Task<IResult> AssignTier(HttpContext http, string tenant, TierCatalog catalog, ITierStore store, TierQuotas quotas, TimeProvider time)
     {
         var body = await http.ReadObjectAsync();
         var tier = body["tier"] is JsonValue v && v.TryGetValue<string>(out var t) ? t
@@ -54,6 +55,7 @@ internal static class TiersApi
                 new JsonObject { ["field"] = "tier" });
         var assignment = new TenantTierRecord { Tenant = TenantFrom(tenant), Tier = tier, UpdatedAt = time.GetUtcNow(), UpdatedBy = http.Caller().Subject };
         await store.SetTenantTierAsync(assignment, http.RequestAborted);
+        await quotas.RefreshAsync(http.RequestAborted);
         return TypedResults.Json(new JsonObject
         {
             ["tenant_id"] = assignment.Tenant.Value, ["tier"] = tier,

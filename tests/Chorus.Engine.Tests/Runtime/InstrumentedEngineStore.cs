@@ -81,7 +81,7 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         }
 
         public Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant) => tx.CountSlotHoldersAsync(tenant);
-        public Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(int tenantCap) => tx.GetOldestAdmissiblePendingAsync(tenantCap);
+        public Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) => tx.GetOldestAdmissiblePendingAsync(caps);
         public Task<IdempotencyRecord?> GetIdempotencyKeyAsync(TenantId tenant, string key, DateTimeOffset notBefore) => tx.GetIdempotencyKeyAsync(tenant, key, notBefore);
         public Task<bool> TryInsertIdempotencyKeyAsync(IdempotencyRecord record, DateTimeOffset notBefore) => tx.TryInsertIdempotencyKeyAsync(record, notBefore);
         public Task<int> PruneIdempotencyKeysAsync(DateTimeOffset before) => tx.PruneIdempotencyKeysAsync(before);

@@ -116,9 +116,9 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
         await InsertAsync(oldest, next);
 
         await using var first = await Store.BeginAsync(Ct);
-        Assert.Equal(oldest.Id, (await first.GetOldestAdmissiblePendingAsync(10))?.Id);
+        Assert.Equal(oldest.Id, (await first.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(10)))?.Id);
         await using var second = await Store.BeginAsync(Ct);
-        var found = await second.GetOldestAdmissiblePendingAsync(10).WaitAsync(TimeSpan.FromSeconds(10));
+        var found = await second.GetOldestAdmissiblePendingAsync(TenantSlotCaps.Uniform(10)).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(next.Id, found?.Id);
         Assert.Equal(ExecutionStatus.Pending, found?.Status);
@@ -137,7 +137,7 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
         var pendingOfB = Execution(TenantB, workflowOfB.Id, ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));
         await InsertAsync(pendingOfA, pendingOfB);
         var options = new EngineOptions { MaxConcurrentWorkflows = 4, Limits = new ExecutionLimits { TenantSlotShare = 0.25 } };
-        var commands = new ExecutionCommands(new GraphCache(), options, TimeProvider.System);
+        var commands = new ExecutionCommands(new GraphCache(), options, TimeProvider.System, new NoTenantQuotas());
 
         await using var otherNode = await Store.BeginAsync(Ct);
         await otherNode.CountSlotHoldersAsync(TenantA);
@@ -172,7 +172,7 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
     public async Task GetOldestAdmissiblePendingAsync_UsesThePendingAndSlotHoldersIndexes()
     {
         var plan = await ExplainAsync(PostgresEngineTransaction.OldestAdmissiblePendingSql
-            .Replace("@cap", "2", StringComparison.Ordinal).Replace("@skipped", "'{}'::uuid[]", StringComparison.Ordinal));
+            .Replace("@caps", "'{}'", StringComparison.Ordinal).Replace("@cap", "2", StringComparison.Ordinal).Replace("@skipped", "'{}'::uuid[]", StringComparison.Ordinal));
 
         Assert.Contains("ix_instances_pending ", plan);
         Assert.Contains("ix_instances_pending_by_tenant", plan);

@@ -104,6 +104,7 @@ public sealed class SqliteStoreComplianceTests : StoreComplianceTests<SqliteStor
         cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
         cmd.Parameters.AddWithValue("$tenant", "tenant-a");
         cmd.Parameters.AddWithValue("$cap", 2);
+        cmd.Parameters.AddWithValue("$caps", "{}");
         await using var reader = await cmd.ExecuteReaderAsync();
         var lines = new List<string>();
         while (await reader.ReadAsync())
