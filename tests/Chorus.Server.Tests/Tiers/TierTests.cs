@@ -11,6 +11,7 @@ public sealed class FreeTierServer : IAsyncLifetime
     private ChorusTestServer? _server;
 
     public HttpClient Client => _server!.Client;
+    public IServiceProvider Services => _server!.Services;
 
     public async Task InitializeAsync() => _server = await ChorusTestServer.StartAsync(configure: o => o with { DefaultTier = "free" });
 
