@@ -42,6 +42,21 @@ internal sealed class ScheduleTiming
     /// (a date that does not exist, such as 30 February).</summary>
     public DateTimeOffset? NextAfter(DateTimeOffset after) => _cron.GetNextOccurrence(after, _zone);
 
+    /// <summary>The shortest time between two occurrences in the week after <paramref name="from"/> (a week holds
+    /// every pattern of minutes, hours and weekdays), or null when it fires at most once in it.</summary>
+    public TimeSpan? ShortestGap(DateTimeOffset from)
+    {
+        TimeSpan? shortest = null;
+        DateTimeOffset? previous = null;
+        foreach (var at in _cron.GetOccurrences(from, from.AddDays(7), _zone).Take(20_000))
+        {
+            if (previous is { } p && (shortest is null || at - p < shortest))
+                shortest = at - p;
+            previous = at;
+        }
+        return shortest;
+    }
+
     private static TimeZoneInfo Zone(string name)
     {
         if (name.Length is > 0 and <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone))

@@ -23,6 +23,11 @@ public sealed class ScheduleService(IWorkflowStore workflows, IScheduleReader sc
     /// <summary>Enough for any real calendar; a bound keeps one workflow from flooding the queue.</summary>
     public const int MaxPerWorkflow = 100;
 
+    /// <summary>The shortest time between two runs of the cron in the week after <paramref name="from"/>, or null when
+    /// it runs at most once a week. A bad cron or zone is invalid_input, as on create.</summary>
+    public static TimeSpan? ShortestInterval(string cron, string? timeZone, DateTimeOffset from) =>
+        ScheduleTiming.Parse(cron, timeZone ?? "UTC").ShortestGap(from);
+
     public async Task<ScheduleRecord> CreateAsync(TenantId tenant, Guid workflowId, ScheduleChange spec, CancellationToken ct)
     {
         var workflow = await RequireWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false);

@@ -25,7 +25,7 @@ internal static class Schedules
     private static async Task<IResult> Create(HttpContext http, string id, ScheduleService service, TierChecks tiers)
     {
         var change = ReadChange(await http.ReadObjectAsync());
-        await tiers.SchedulesAsync(http.Tenant(), http.RequestAborted);
+        await tiers.SchedulesAsync(http.Tenant(), change.Cron, change.TimeZone, http.RequestAborted);
         var schedule = await service.CreateAsync(http.Tenant(), Workflows.WorkflowId(id), change, http.RequestAborted);
         http.Response.Headers.Location = $"/api/workflows/{schedule.WorkflowId}/schedules/{schedule.Id}";
         return TypedResults.Json(Representation(schedule), statusCode: StatusCodes.Status201Created);
@@ -40,9 +40,14 @@ internal static class Schedules
     private static async Task<IResult> Get(HttpContext http, string id, string scheduleId, ScheduleService service) =>
         TypedResults.Json(Representation(await service.GetAsync(http.Tenant(), Workflows.WorkflowId(id), ScheduleId(scheduleId), http.RequestAborted)));
 
-    private static async Task<IResult> Update(HttpContext http, string id, string scheduleId, ScheduleService service)
+    private static async Task<IResult> Update(HttpContext http, string id, string scheduleId, ScheduleService service, TierChecks tiers)
     {
         var change = ReadChange(await http.ReadObjectAsync());
+        if (change.Cron is not null || change.TimeZone is not null)
+        {
+            var current = await service.GetAsync(http.Tenant(), Workflows.WorkflowId(id), ScheduleId(scheduleId), http.RequestAborted);
+            await tiers.SchedulesAsync(http.Tenant(), change.Cron ?? current.Cron, change.TimeZone ?? current.TimeZone, http.RequestAborted);
+        }
         var schedule = await service.UpdateAsync(http.Tenant(), Workflows.WorkflowId(id), ScheduleId(scheduleId), change, http.RequestAborted);
         return TypedResults.Json(Representation(schedule));
     }

@@ -21,7 +21,7 @@ public static class BuiltInTiers
         {
             MaxWorkflows = 50, MaxStepsPerWorkflow = 30, StepTypes = Extended.ToHashSet(StringComparer.Ordinal),
             MaxConcurrentExecutions = 10, MaxExecutionsPerDay = 1000, HistoryDays = 30, Versioning = "basic",
-            MaxExecutionSeconds = 30 * 60, DetailedLogs = "standard",
+            MaxExecutionSeconds = 30 * 60, DetailedLogs = "standard", MinScheduleIntervalSeconds = 60,
         },
         // Unlimited but for the history it keeps; everything else is for the operator to set.
         ["enterprise"] = new() { HistoryDays = 366 },

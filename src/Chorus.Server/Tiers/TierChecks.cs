@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Schedules;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Server.Tiers;
@@ -31,11 +32,17 @@ internal sealed class TierChecks(TierCatalog catalog, IWorkflowStore workflows, 
         }
     }
 
-    public async Task SchedulesAsync(TenantId tenant, CancellationToken ct)
+    /// <summary>Before a schedule is created or its timing changed: schedules at all, and how often it runs.</summary>
+    public async Task SchedulesAsync(TenantId tenant, string? cron, string? timeZone, CancellationToken ct)
     {
         var (tier, limits) = await catalog.OfTenantAsync(tenant, ct).ConfigureAwait(false);
         if (!limits.Schedules)
             throw Refused(tier, "schedules", null, null, $"The {tier} tier does not include schedules.");
+        if (cron is null || limits.MinScheduleIntervalSeconds is not { } min)
+            return;
+        if (ScheduleService.ShortestInterval(cron, timeZone, time.GetUtcNow()) is { } gap && gap < TimeSpan.FromSeconds(min))
+            throw Refused(tier, "min_schedule_interval_seconds", min, (int)gap.TotalSeconds,
+                $"The {tier} tier runs a schedule at most every {min} seconds; this cron runs every {(int)gap.TotalSeconds}.");
     }
 
     /// <summary>Before an execution starts (test runs count too): the executions started since midnight UTC.</summary>

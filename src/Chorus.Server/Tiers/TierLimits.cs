@@ -20,6 +20,8 @@ public sealed record TierLimits
     /// <summary>none, standard or extended.</summary>
     public string DetailedLogs { get; init; } = "extended";
     public bool Schedules { get; init; } = true;
+    /// <summary>The shortest time a schedule may leave between two runs.</summary>
+    public int? MinScheduleIntervalSeconds { get; init; }
     public bool Webhooks { get; init; } = true;
 
     private static readonly string[] VersioningLevels = ["none", "basic", "full"];
@@ -37,6 +39,7 @@ public sealed record TierLimits
         ["max_execution_seconds"] = MaxExecutionSeconds,
         ["detailed_logs"] = DetailedLogs,
         ["schedules"] = Schedules,
+        ["min_schedule_interval_seconds"] = MinScheduleIntervalSeconds,
         ["webhooks"] = Webhooks,
     };
 
@@ -59,6 +62,7 @@ public sealed record TierLimits
             MaxExecutionSeconds = Count(json, "max_execution_seconds"),
             DetailedLogs = Choice(json, "detailed_logs", LogLevels, "extended"),
             Schedules = Flag(json, "schedules"),
+            MinScheduleIntervalSeconds = Count(json, "min_schedule_interval_seconds"),
             Webhooks = Flag(json, "webhooks"),
         };
     }
@@ -66,7 +70,7 @@ public sealed record TierLimits
     private static readonly string[] Fields =
     [
         "max_workflows", "max_steps_per_workflow", "step_types", "max_concurrent_executions", "max_executions_per_day",
-        "history_days", "versioning", "max_execution_seconds", "detailed_logs", "schedules", "webhooks",
+        "history_days", "versioning", "max_execution_seconds", "detailed_logs", "schedules", "min_schedule_interval_seconds", "webhooks",
     ];
 
     private static int? Count(JsonObject json, string field) => json[field] switch

@@ -148,6 +148,31 @@ public sealed class TierTests(FreeTierServer server) : IClassFixture<FreeTierSer
     }
 
     [Fact]
+    public async Task ScheduleRunningMoreOftenThanTheTierAllows_IsRefused_OnCreateAndOnChange()
+    {
+        (await AsOperator(HttpMethod.Put, $"/api/tenants/{_tenant}/tier", new JsonObject { ["tier"] = "professional" })).Expect(HttpStatusCode.OK);
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Greeting());
+
+        var everySecond = await _client.Post($"/api/workflows/{id}/schedules", _tenant, new JsonObject { ["cron"] = "* * * * * *" });
+        var everyFiveMinutes = (await _client.Post($"/api/workflows/{id}/schedules", _tenant, new JsonObject { ["cron"] = "*/5 * * * *" }))
+            .Expect(HttpStatusCode.Created);
+        var scheduleId = everyFiveMinutes.Str("id");
+        var faster = await _client.Patch($"/api/workflows/{id}/schedules/{scheduleId}", _tenant, new JsonObject { ["cron"] = "0,30 * * * * *" });
+        var burst = await _client.Patch($"/api/workflows/{id}/schedules/{scheduleId}", _tenant, new JsonObject { ["cron"] = "0 0,1 * * *" });
+        var hourly = await _client.Patch($"/api/workflows/{id}/schedules/{scheduleId}", _tenant, new JsonObject { ["cron"] = "0 * * * *" });
+
+        everySecond.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal(("min_schedule_interval_seconds", 60, 1),
+            (everySecond.Str("error.details.limit"), everySecond.Node("error.details.allowed")!.GetValue<int>(), everySecond.Node("error.details.current")!.GetValue<int>()));
+        faster.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal(30, faster.Node("error.details.current")!.GetValue<int>());
+        burst.Expect(HttpStatusCode.OK);
+        hourly.Expect(HttpStatusCode.OK);
+        var schedules = (await _client.Get($"/api/workflows/{id}/schedules", _tenant)).Expect(HttpStatusCode.OK);
+        Assert.Equal("0 * * * *", schedules.Node("items")!.AsArray().Single()!["cron"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task UpgradedTenant_GetsTheNewLimitsAtOnce()
     {
         for (var i = 0; i < 5; i++)
