@@ -87,6 +87,7 @@ public static class ChorusServer
         // a scheme without a handler) leaves as a bare 500 with an empty body instead of the error shape.
         app.UseAuthentication();
         app.UseCallers();
+        app.UseTierBodyLimit();
         app.UseRateLimiter();
         app.UseRealtime();
         app.MapHealth();

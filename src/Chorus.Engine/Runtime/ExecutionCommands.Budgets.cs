@@ -49,17 +49,19 @@ internal sealed partial class ExecutionCommands
         return null;
     }
 
-    /// <summary>Null when the context, with the step's result merged, is within CONTEXT_MAX_BYTES.</summary>
+    /// <summary>Null when the context, with the step's result merged, is within CONTEXT_MAX_BYTES (or the tenant's
+    /// smaller quota).</summary>
     private StepResult.Failed? CheckContext(StepDefinition step, ExecutionRecord e)
     {
-        var limit = options.Limits.MaxContextBytes;
+        var quota = quotas.Current.Of(e.Tenant).MaxContextBytes;
+        var limit = Math.Min(options.Limits.MaxContextBytes, quota ?? int.MaxValue);
         // Each value is checked on its own; the wrapping objects (context, variables, an error route's error and
         // details) add a few levels on top, and the stores read far deeper than this.
         if (JsonBudget.Of(e.Context, limit, options.Limits.MaxJsonDepth + ContextWrapping) is { Fits: false } measure)
             return measure.Verdict == JsonBudget.Verdict.TooDeep
                 ? BudgetFailure(step, measure.Verdict, "context")
                 : new StepResult.Failed(ErrorCodes.ContextTooLarge,
-                    $"The execution context would be larger than {limit} bytes (CONTEXT_MAX_BYTES) with the result of step '{step.Id}'.",
+                    $"The execution context would be larger than {limit} bytes ({(limit == quota ? "the tenant's quota" : "CONTEXT_MAX_BYTES")}) with the result of step '{step.Id}'.",
                     new JsonObject { ["limit_bytes"] = limit }, Retryable: OutputCanChange(step));
         return null;
     }

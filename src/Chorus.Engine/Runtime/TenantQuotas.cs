@@ -28,6 +28,9 @@ public sealed record TenantQuota
     public TimeSpan? MaxExecutionTime { get; init; }
 
     public LogDetail Logs { get; init; } = LogDetail.Extended;
+
+    /// <summary>The largest context an execution may grow to, if smaller than the engine's.</summary>
+    public int? MaxContextBytes { get; init; }
 }
 
 /// <summary>Every tenant's quota: a default and the tenants that have their own. One immutable snapshot, so that

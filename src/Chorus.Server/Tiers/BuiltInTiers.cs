@@ -16,12 +16,14 @@ public static class BuiltInTiers
             MaxWorkflows = 5, MaxStepsPerWorkflow = 10, StepTypes = Basic.ToHashSet(StringComparer.Ordinal),
             MaxConcurrentExecutions = 2, MaxExecutionsPerDay = 100, HistoryDays = 7, Versioning = "none",
             MaxExecutionSeconds = 5 * 60, DetailedLogs = "none", Schedules = false, Webhooks = false,
+            MaxBodyBytes = 256 * 1024, MaxContextBytes = 1024 * 1024,
         },
         ["professional"] = new()
         {
             MaxWorkflows = 50, MaxStepsPerWorkflow = 30, StepTypes = Extended.ToHashSet(StringComparer.Ordinal),
             MaxConcurrentExecutions = 10, MaxExecutionsPerDay = 1000, HistoryDays = 30, Versioning = "basic",
             MaxExecutionSeconds = 30 * 60, DetailedLogs = "standard", MinScheduleIntervalSeconds = 60,
+            MaxContextBytes = 4 * 1024 * 1024,
         },
         // Unlimited but for the history it keeps; everything else is for the operator to set.
         ["enterprise"] = new() { HistoryDays = 366 },

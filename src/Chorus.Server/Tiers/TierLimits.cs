@@ -23,6 +23,10 @@ public sealed record TierLimits
     /// <summary>The shortest time a schedule may leave between two runs.</summary>
     public int? MinScheduleIntervalSeconds { get; init; }
     public bool Webhooks { get; init; } = true;
+    /// <summary>The largest request body the tenant may send; the server's MAX_BODY_BYTES still bounds it.</summary>
+    public int? MaxBodyBytes { get; init; }
+    /// <summary>The largest context an execution may grow to; the server's CONTEXT_MAX_BYTES still bounds it.</summary>
+    public int? MaxContextBytes { get; init; }
 
     private static readonly string[] VersioningLevels = ["none", "basic", "full"];
     private static readonly string[] LogLevels = ["none", "standard", "extended"];
@@ -41,6 +45,8 @@ public sealed record TierLimits
         ["schedules"] = Schedules,
         ["min_schedule_interval_seconds"] = MinScheduleIntervalSeconds,
         ["webhooks"] = Webhooks,
+        ["max_body_bytes"] = MaxBodyBytes,
+        ["max_context_bytes"] = MaxContextBytes,
     };
 
     /// <summary>Reads an operator's tier; a field left out keeps its unlimited or allowing default. Every problem
@@ -64,6 +70,8 @@ public sealed record TierLimits
             Schedules = Flag(json, "schedules"),
             MinScheduleIntervalSeconds = Count(json, "min_schedule_interval_seconds"),
             Webhooks = Flag(json, "webhooks"),
+            MaxBodyBytes = Count(json, "max_body_bytes"),
+            MaxContextBytes = Count(json, "max_context_bytes"),
         };
     }
 
@@ -71,6 +79,7 @@ public sealed record TierLimits
     [
         "max_workflows", "max_steps_per_workflow", "step_types", "max_concurrent_executions", "max_executions_per_day",
         "history_days", "versioning", "max_execution_seconds", "detailed_logs", "schedules", "min_schedule_interval_seconds", "webhooks",
+        "max_body_bytes", "max_context_bytes",
     ];
 
     private static int? Count(JsonObject json, string field) => json[field] switch

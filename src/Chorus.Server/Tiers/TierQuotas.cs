@@ -13,26 +13,27 @@ internal sealed class TierQuotas(TierCatalog catalog, ITierStore store, ServerOp
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
-    private volatile Snapshot _current = new(TenantQuotaTable.Unlimited, null, new Dictionary<TenantId, int?>());
+    private volatile Snapshot _current = new(TenantQuotaTable.Unlimited, new TierLimits(), new Dictionary<TenantId, TierLimits>());
 
-    private sealed record Snapshot(TenantQuotaTable Quotas, int? DefaultHistoryDays, IReadOnlyDictionary<TenantId, int?> HistoryDays);
+    private sealed record Snapshot(TenantQuotaTable Quotas, TierLimits Default, IReadOnlyDictionary<TenantId, TierLimits> Assigned);
 
     public TenantQuotaTable Current => _current.Quotas;
+
+    /// <summary>The limits of the tenant's tier as last loaded, for checks that cannot wait for the store.</summary>
+    public TierLimits LimitsOf(TenantId tenant)
+    {
+        var snapshot = _current;
+        return snapshot.Assigned.TryGetValue(tenant, out var limits) ? limits : snapshot.Default;
+    }
 
     public async Task RefreshAsync(CancellationToken ct)
     {
         var tiers = await catalog.TiersAsync(ct).ConfigureAwait(false);
         var fallback = tiers.TryGetValue(options.DefaultTier, out var d) ? d : BuiltInTiers.All["free"];
-        var quotas = new Dictionary<TenantId, TenantQuota>();
-        var history = new Dictionary<TenantId, int?>();
-        foreach (var assignment in await store.ListTenantTiersAsync(ct).ConfigureAwait(false))
-        {
-            // A tier no longer in the table falls back to the default tier, as for every other check.
-            var limits = tiers.TryGetValue(assignment.Tier, out var l) ? l : fallback;
-            quotas[assignment.Tenant] = QuotaOf(limits);
-            history[assignment.Tenant] = limits.HistoryDays;
-        }
-        _current = new Snapshot(new TenantQuotaTable(QuotaOf(fallback), quotas), fallback.HistoryDays, history);
+        // A tier no longer in the table falls back to the default tier, as for every other check.
+        var assigned = (await store.ListTenantTiersAsync(ct).ConfigureAwait(false))
+            .ToDictionary(a => a.Tenant, a => tiers.TryGetValue(a.Tier, out var l) ? l : fallback);
+        _current = new Snapshot(new TenantQuotaTable(QuotaOf(fallback), assigned.ToDictionary(a => a.Key, a => QuotaOf(a.Value))), fallback, assigned);
     }
 
     private static TenantQuota QuotaOf(TierLimits limits) => new()
@@ -40,17 +41,16 @@ internal sealed class TierQuotas(TierCatalog catalog, ITierStore store, ServerOp
         MaxConcurrentExecutions = limits.MaxConcurrentExecutions,
         MaxExecutionTime = limits.MaxExecutionSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         Logs = limits.DetailedLogs switch { "none" => LogDetail.Minimal, "standard" => LogDetail.Standard, _ => LogDetail.Extended },
+        MaxContextBytes = limits.MaxContextBytes,
     };
 
     public bool LimitsHistory => options.Engine.Retention.History is not null
-        || _current.DefaultHistoryDays is not null || _current.HistoryDays.Values.Any(days => days is not null);
+        || _current.Default.HistoryDays is not null || _current.Assigned.Values.Any(limits => limits.HistoryDays is not null);
 
     /// <summary>The shorter of the tenant's tier history and HISTORY_RETENTION_DAYS.</summary>
     public ValueTask<TimeSpan?> HistoryLimitAsync(TenantId tenant, CancellationToken ct)
     {
-        var snapshot = _current;
-        var days = snapshot.HistoryDays.TryGetValue(tenant, out var assigned) ? assigned : snapshot.DefaultHistoryDays;
-        TimeSpan? tier = days is { } n ? TimeSpan.FromDays(n) : null;
+        TimeSpan? tier = LimitsOf(tenant).HistoryDays is { } days ? TimeSpan.FromDays(days) : null;
         var setting = options.Engine.Retention.History;
         return ValueTask.FromResult(tier is null ? setting : setting is null ? tier : tier < setting ? tier : setting);
     }

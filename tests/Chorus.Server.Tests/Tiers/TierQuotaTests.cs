@@ -109,6 +109,57 @@ public sealed class TierQuotaTests(FreeTierServer server) : IClassFixture<FreeTi
         (await _client.Get($"/api/executions/{id}/logs", tenant)).Expect(HttpStatusCode.OK).Node("items")!.AsArray()
             .Select(l => ((string?)l!["step_id"], (string)l["message"]!)).ToList();
 
+    private async Task<string> OnEnterprise()
+    {
+        var tenant = ApiCalls.NewTenant();
+        (await _client.Send(HttpMethod.Put, $"/api/tenants/{tenant}/tier", tenant, ApiCalls.Json(new JsonObject { ["tier"] = "enterprise" }),
+            headers: [new("Authorization", $"Bearer {TestTokens.For(tenant, Role.Operator)}")])).Expect(HttpStatusCode.OK);
+        return tenant;
+    }
+
+    [Fact]
+    public async Task BodyOverTheFreeTiersLimit_IsRefusedWith413_WithOrWithoutALength_AndStartsNothing()
+    {
+        var enterprise = await OnEnterprise();
+        var input = new JsonObject { ["input"] = new JsonObject { ["blob"] = new string('x', 300 * 1024) } };
+        var freeWorkflow = await _client.CreateWorkflow(_tenant, Definitions.Greeting());
+        var enterpriseWorkflow = await _client.CreateWorkflow(enterprise, Definitions.Greeting());
+
+        var declared = await _client.Post($"/api/workflows/{freeWorkflow}/execute", _tenant, input);
+        var chunked = await _client.Send(HttpMethod.Post, $"/api/workflows/{freeWorkflow}/execute", _tenant,
+            new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(input.ToJsonString()))) { Headers = { ContentType = new("application/json") } });
+        var onEnterprise = await _client.Post($"/api/workflows/{enterpriseWorkflow}/execute", enterprise, input);
+
+        declared.ExpectError(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        Assert.Equal(256 * 1024, declared.Node("error.details.allowed")!.GetValue<int>());
+        chunked.ExpectError(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        onEnterprise.Expect(HttpStatusCode.Accepted);
+        Assert.Equal(0, (await _client.Get("/api/executions", _tenant)).Expect(HttpStatusCode.OK).Node("total")!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ContextGrowingPastTheFreeTiersQuota_FailsTheStep_WhileEnterpriseCompletes()
+    {
+        var enterprise = await OnEnterprise();
+        var steps = new JsonArray();
+        for (var i = 0; i < 6; i++)
+            steps.Add(new JsonObject
+            {
+                ["id"] = $"copy{i}", ["type"] = "addField", ["config"] = new JsonObject { ["field"] = $"copy{i}", ["value"] = "{{input.blob}}" },
+                ["next"] = i < 5 ? $"copy{i + 1}" : null,
+            });
+        var definition = new JsonObject { ["name"] = "copies", ["steps"] = steps };
+        var input = new JsonObject { ["blob"] = new string('x', 200 * 1024) };
+
+        var onFree = await _client.Execute(_tenant, await _client.CreateWorkflow(_tenant, definition), input);
+        var onEnterprise = await _client.Execute(enterprise, await _client.CreateWorkflow(enterprise, definition.DeepClone().AsObject()), input);
+
+        var failed = await _client.WaitForStatus(_tenant, onFree, "failed");
+        Assert.Equal("context_too_large", failed.Str("error.code"));
+        Assert.Contains("the tenant's quota", failed.Str("error.message"), StringComparison.Ordinal);
+        await _client.WaitForCompletion(enterprise, onEnterprise);
+    }
+
     [Fact]
     public async Task HistoryKept_IsTheTiers_AndFollowsAnUpgrade()
     {
