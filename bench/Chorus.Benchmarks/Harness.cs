@@ -16,7 +16,7 @@ namespace Chorus.Benchmarks;
 /// does, and this process only starts executions on them in turn and counts completions.</summary>
 internal sealed class Harness : IAsyncDisposable
 {
-    private static readonly StepRegistry Registry = BuiltInSteps.CreateRegistry().Register(new IncrementStep());
+    internal static readonly StepRegistry Registry = BuiltInSteps.CreateRegistry().Register(new IncrementStep());
 
     private readonly BenchStore _bench;
     private readonly WorkflowService _workflows;
@@ -52,9 +52,12 @@ internal sealed class Harness : IAsyncDisposable
         return host;
     }
 
-    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes)
+    /// <param name="seed">Fills the fresh store before any engine runs on it (W3P's old history).</param>
+    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes, Func<BenchStore, Task>? seed = null)
     {
         var bench = await BenchStore.OpenAsync(kind, fullSync);
+        if (seed is not null)
+            await seed(bench);
         if (nodes == 1)
         {
             var single = new Harness(bench, await StartEngineAsync(bench.Store, "bench-node-0"));
@@ -82,6 +85,18 @@ internal sealed class Harness : IAsyncDisposable
     }
 
     private const int WarmUpExecutionsPerNode = 300;
+
+    public BenchStore Bench => _bench;
+
+    /// <summary>The engine's history pruning as <c>AddChorus</c> builds it, keeping <paramref name="history"/> of
+    /// history, with the engine's own batch size, pause and vacuum (<see cref="EngineOptions.Retention"/>).</summary>
+    public RetentionJob CreateRetentionJob(TimeSpan history)
+    {
+        var engine = _engine ?? throw new InvalidOperationException("History pruning runs in this process: run it with one node.");
+        var options = engine.Options with { Retention = engine.Options.Retention with { History = history } };
+        return new RetentionJob(engine, new SettingRetentionPolicy(options), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionJob>.Instance);
+    }
 
     public async Task<Guid> CreateAsync(JsonObject definition) =>
         (await _workflows.CreateAsync(TenantId.Default, definition)).Workflow.Id;

@@ -116,6 +116,23 @@ public sealed class SecretStepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WebSocketEvents_OfARunThatUsesASecret_NeverCarryItsValue()
+    {
+        var value = $"s3cr3t-{Guid.NewGuid():N}";
+        await WriteSecret(value);
+        var workflowId = await Client.CreateWorkflow(_tenant, Workflow());
+        await using var watcher = await RealtimeClient.ConnectAsync(Client, _tenant);
+        await watcher.SubscribeAsync("all_executions");
+
+        var id = await Client.Execute(_tenant, workflowId);
+        var received = await watcher.ReadUntilAsync(m => (string?)m["event"] == "workflow_execution_completed" && (string?)m["execution_id"] == id);
+
+        Assert.Contains(received, m => (string?)m["event"] == "workflow_step_completed" && (string?)m["step_id"] == "call");
+        Assert.All(received, m => Assert.DoesNotContain(value, m.ToJsonString(), StringComparison.Ordinal));
+        Assert.Contains(received, m => m.ToJsonString().Contains("[secret]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Rotation_TakesEffectForTheNextRun_AndDeletionFailsTheStepNamingTheSecret()
     {
         var first = $"first-{Guid.NewGuid():N}";
