@@ -24,6 +24,57 @@ internal sealed class Workloads(StoreKind store, int nodes)
             wall);
     }
 
+    /// <summary>W3P: W3 on a database holding old history (<paramref name="history"/>, seeded before the engine starts),
+    /// while the engine's history pruning deletes it, keeping <paramref name="keep"/>: its <see cref="Chorus.Engine.Runtime.RetentionJob"/>
+    /// runs round after round, a second apart, from the start of W3 to its end, with the engine's batch size, pause and
+    /// vacuum. Also reports how much old history went during the run and how much is left.</summary>
+    public async Task<Result> ManyWhilePruningAsync(int n, int steps, OldHistory history, TimeSpan keep)
+    {
+        await using var harness = await Harness.StartAsync(store, fullSync: true, nodes, history.SeedAsync);
+        var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
+        var job = harness.CreateRetentionJob(keep);
+        var before = await history.CountAsync(harness.Bench);
+        var sizeBefore = await OldHistory.SizeMbAsync(harness.Bench);
+        var done = harness.ExpectCompletions(n);
+        using var stop = new CancellationTokenSource();
+        var cpu = harness.SampleCpu();
+        var clock = Stopwatch.StartNew();
+        var pruning = PruneUntilStoppedAsync(job, stop.Token);
+        await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
+        await done.WaitAsync(TimeSpan.FromMinutes(10));
+        var wall = clock.Elapsed.TotalMilliseconds;
+        var used = harness.SampleCpu().Since(cpu);
+        await stop.CancelAsync();
+        await pruning;
+        var after = await history.CountAsync(harness.Bench);
+        var sizeAfter = await OldHistory.SizeMbAsync(harness.Bench);
+        var pruned = before.Executions - after.Executions;
+        return new Result(
+            Line("W3P", true, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={n * steps / (wall / 1000):0} {used} " +
+                $"old_executions={before.Executions} old_step_runs={before.StepRuns} pruned_executions={pruned} " +
+                $"pruned_step_runs={before.StepRuns - after.StepRuns} pruned_executions_per_s={pruned / (wall / 1000):0} " +
+                $"left_executions={after.Executions} left_step_runs={after.StepRuns} db_mb_before={sizeBefore:0} db_mb_after={sizeAfter:0}"),
+            wall);
+    }
+
+    /// <summary>Pruning rounds, each until nothing old is left (or it is stopped), a second apart, as the hosted
+    /// service runs them <see cref="Chorus.Engine.Runtime.RetentionOptions.Interval"/> apart.</summary>
+    private static async Task PruneUntilStoppedAsync(Chorus.Engine.Runtime.RetentionJob job, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await job.RunOnceAsync(stop);
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // W3 is over.
+        }
+    }
+
     /// <summary>W2: one 10-step execution start to completion, repeated; median and p99 latency.</summary>
     public async Task<Result> LatencyAsync(int repeats, int steps)
     {

@@ -83,9 +83,7 @@ public sealed class TierQuotaTests(FreeTierServer server) : IClassFixture<FreeTi
     [Fact]
     public async Task FreeTier_KeepsOnlyTheExecutionsOwnLogLines_EnterpriseKeepsEveryStepLine()
     {
-        var enterprise = ApiCalls.NewTenant();
-        (await _client.Send(HttpMethod.Put, $"/api/tenants/{enterprise}/tier", enterprise, ApiCalls.Json(new JsonObject { ["tier"] = "enterprise" }),
-            headers: [new("Authorization", $"Bearer {TestTokens.For(enterprise, Role.Operator)}")])).Expect(HttpStatusCode.OK);
+        var enterprise = await OnEnterprise();
         var freeRun = await RunGreeting(_tenant);
         var enterpriseRun = await RunGreeting(enterprise);
 
