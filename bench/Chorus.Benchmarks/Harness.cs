@@ -101,6 +101,16 @@ internal sealed class Harness : IAsyncDisposable
     public async Task<Guid> CreateAsync(JsonObject definition) =>
         (await _workflows.CreateAsync(TenantId.Default, definition)).Workflow.Id;
 
+    /// <summary>How many executions have ended since the harness started.</summary>
+    public int Completed
+    {
+        get
+        {
+            lock (_gate)
+                return _completed;
+        }
+    }
+
     /// <summary>A task that ends when <paramref name="count"/> more executions have ended.</summary>
     public Task ExpectCompletions(int count)
     {

@@ -1,7 +1,7 @@
 using Chorus.Benchmarks;
 
 // dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres] [--nodes N (postgres)]
-// W3P (W3 while 1,000,000 old step runs are pruned): --workloads W3,W3P [--old 100000]
+// W3P (W3 while 1,000,000 old step runs are pruned), W3H (the same old history, not pruned): --workloads W3,W3H,W3P [--old 100000] [--wait 600]
 if (Array.IndexOf(args, "--node") >= 0)
 {
     // A node process the harness started for --nodes N.
@@ -14,7 +14,8 @@ var n = int.Parse(Arg("--n", "1000"));
 var timers = int.Parse(Arg("--timers", "10000"));
 var store = Enum.Parse<StoreKind>(Arg("--store", "sqlite"), ignoreCase: true);
 var nodes = int.Parse(Arg("--nodes", "1"));
-var oldExecutions = int.Parse(Arg("--old", "100000")); // W3P: old executions of 10 steps each, seeded before each run
+var oldExecutions = int.Parse(Arg("--old", "100000")); // W3P/W3H: old executions of 10 steps each, seeded before each run
+var wait = TimeSpan.FromSeconds(int.Parse(Arg("--wait", "600"))); // W3P/W3H: a run still going then is reported as it stands
 if (nodes > 1 && store != StoreKind.Postgres)
     throw new ArgumentException("Several nodes need a shared store: add --store postgres.");
 var bench = new Workloads(store, nodes);
@@ -27,13 +28,13 @@ foreach (var workload in workloads)
         "W1" => () => bench.ManyAsync("W1", fullSync: false, n, steps: 10),
         "W2" => () => bench.LatencyAsync(repeats: 200, steps: 10),
         "W3" => () => bench.ManyAsync("W3", fullSync: true, n, steps: 10),
-        "W3P" when nodes > 1 => throw new ArgumentException("W3P prunes in this process: run it with one node."),
-        "W3P" => () => bench.ManyWhilePruningAsync(n, steps: 10, new OldHistory(oldExecutions, steps: 10, age: TimeSpan.FromDays(400)),
-            keep: TimeSpan.FromDays(30)),
+        "W3P" or "W3H" when nodes > 1 => throw new ArgumentException($"{workload} prunes in this process: run it with one node."),
+        "W3P" or "W3H" => () => bench.ManyWhilePruningAsync(workload.ToUpperInvariant(), prune: workload.Equals("W3P", StringComparison.OrdinalIgnoreCase),
+            n, steps: 10, new OldHistory(oldExecutions, steps: 10, age: TimeSpan.FromDays(400)), keep: TimeSpan.FromDays(30), wait),
         "W4" => () => bench.FanOutAsync(branches: 100),
         "MEM" when nodes > 1 => throw new ArgumentException("MEM measures one process: run it with one node."),
         "MEM" => () => bench.TimersAsync(timers),
-        _ => throw new ArgumentException($"Unknown workload '{workload}'; known: W1, W2, W3, W3P, W4, MEM."),
+        _ => throw new ArgumentException($"Unknown workload '{workload}'; known: W1, W2, W3, W3H, W3P, W4, MEM."),
     };
     // Memory is measured once: a process's RSS after a previous run says nothing about the next.
     var results = new List<Workloads.Result>();

@@ -27,22 +27,26 @@ internal sealed class Workloads(StoreKind store, int nodes)
     /// <summary>W3P: W3 on a database holding old history (<paramref name="history"/>, seeded before the engine starts),
     /// while the engine's history pruning deletes it, keeping <paramref name="keep"/>: its <see cref="Chorus.Engine.Runtime.RetentionJob"/>
     /// runs round after round, a second apart, from the start of W3 to its end, with the engine's batch size, pause and
-    /// vacuum. Also reports how much old history went during the run and how much is left.</summary>
-    public async Task<Result> ManyWhilePruningAsync(int n, int steps, OldHistory history, TimeSpan keep)
+    /// vacuum. Also reports how much old history went during the run and how much is left. W3H is the same without
+    /// the pruning: what the old history alone costs W3. A run that has not ended after <paramref name="wait"/> is
+    /// reported as it stands (timed_out=1, the figures over the executions that completed).</summary>
+    public async Task<Result> ManyWhilePruningAsync(string name, bool prune, int n, int steps, OldHistory history, TimeSpan keep, TimeSpan wait)
     {
         await using var harness = await Harness.StartAsync(store, fullSync: true, nodes, history.SeedAsync);
         var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
         var job = harness.CreateRetentionJob(keep);
         var before = await history.CountAsync(harness.Bench);
         var sizeBefore = await OldHistory.SizeMbAsync(harness.Bench);
+        var completedBefore = harness.Completed;
         var done = harness.ExpectCompletions(n);
         using var stop = new CancellationTokenSource();
         var cpu = harness.SampleCpu();
         var clock = Stopwatch.StartNew();
-        var pruning = PruneUntilStoppedAsync(job, stop.Token);
+        var pruning = prune ? PruneUntilStoppedAsync(job, stop.Token) : Task.CompletedTask;
         await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
-        await done.WaitAsync(TimeSpan.FromMinutes(10));
+        var timedOut = await Task.WhenAny(done, Task.Delay(wait > clock.Elapsed ? wait - clock.Elapsed : TimeSpan.Zero)) != done;
         var wall = clock.Elapsed.TotalMilliseconds;
+        var completed = harness.Completed - completedBefore;
         var used = harness.SampleCpu().Since(cpu);
         await stop.CancelAsync();
         await pruning;
@@ -50,11 +54,11 @@ internal sealed class Workloads(StoreKind store, int nodes)
         var sizeAfter = await OldHistory.SizeMbAsync(harness.Bench);
         var pruned = before.Executions - after.Executions;
         return new Result(
-            Line("W3P", true, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={n * steps / (wall / 1000):0} {used} " +
-                $"old_executions={before.Executions} old_step_runs={before.StepRuns} pruned_executions={pruned} " +
-                $"pruned_step_runs={before.StepRuns - after.StepRuns} pruned_executions_per_s={pruned / (wall / 1000):0} " +
+            Line(name, true, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={completed / (wall / 1000):0.0} steps_per_s={completed * steps / (wall / 1000):0} " +
+                $"{(timedOut ? $"timed_out=1 completed={completed} " : "")}{used} old_executions={before.Executions} old_step_runs={before.StepRuns} " +
+                $"pruned_executions={pruned} pruned_step_runs={before.StepRuns - after.StepRuns} pruned_executions_per_s={pruned / (wall / 1000):0} " +
                 $"left_executions={after.Executions} left_step_runs={after.StepRuns} db_mb_before={sizeBefore:0} db_mb_after={sizeAfter:0}"),
-            wall);
+            timedOut ? double.MaxValue : wall);
     }
 
     /// <summary>Pruning rounds, each until nothing old is left (or it is stopped), a second apart, as the hosted
