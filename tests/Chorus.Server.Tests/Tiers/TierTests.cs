@@ -161,4 +161,35 @@ public sealed class TierTests(FreeTierServer server) : IClassFixture<FreeTierSer
         sixth.Expect(HttpStatusCode.Created);
         loop.Expect(HttpStatusCode.Created);
     }
+
+    [Fact]
+    public async Task Revert_ToAVersionTheTenantsTierNoLongerAllows_IsRefused_AndChangesNothing()
+    {
+        (await AsOperator(HttpMethod.Put, $"/api/tenants/{_tenant}/tier", new JsonObject { ["tier"] = "professional" })).Expect(HttpStatusCode.OK);
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Parse("""
+            {"name": "loop", "status": "active", "steps": [{"id": "each", "type": "foreach", "config": {"items": [1, 2], "step": {"type": "comment", "config": {"text": "x"}}}}]}
+            """));
+        (await _client.Put($"/api/workflows/{id}", _tenant, Steps(12))).Expect(HttpStatusCode.OK);
+        (await _client.Put($"/api/workflows/{id}", _tenant, Steps(2))).Expect(HttpStatusCode.OK);
+        (await AsOperator(HttpMethod.Put, "/api/tiers/narrow", new JsonObject
+        {
+            ["versioning"] = "basic",
+            ["max_steps_per_workflow"] = 10,
+            ["step_types"] = new JsonArray("comment", "addField"),
+        })).Expect(HttpStatusCode.OK);
+        (await AsOperator(HttpMethod.Put, $"/api/tenants/{_tenant}/tier", new JsonObject { ["tier"] = "narrow" })).Expect(HttpStatusCode.OK);
+
+        var toLoop = await _client.Post($"/api/workflows/{id}/versions/1/revert", _tenant);
+        var toTwelve = await _client.Post($"/api/workflows/{id}/versions/2/revert", _tenant);
+
+        toLoop.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal(("narrow", "step_types"), (toLoop.Str("error.details.tier"), toLoop.Str("error.details.limit")));
+        Assert.Equal("foreach", toLoop.Node("error.details.not_allowed")!.AsArray().Single()!.GetValue<string>());
+        toTwelve.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal(("narrow", "max_steps_per_workflow", 12), (toTwelve.Str("error.details.tier"), toTwelve.Str("error.details.limit"),
+            toTwelve.Node("error.details.current")!.GetValue<int>()));
+        var workflow = (await _client.Get($"/api/workflows/{id}", _tenant)).Expect(HttpStatusCode.OK);
+        Assert.Equal(3, workflow.Node("current_version")!.GetValue<int>());
+        Assert.Equal(3, (await _client.Get($"/api/workflows/{id}/versions", _tenant)).Expect(HttpStatusCode.OK).Node("items")!.AsArray().Count);
+    }
 }
