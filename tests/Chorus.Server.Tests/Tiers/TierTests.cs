@@ -192,4 +192,30 @@ public sealed class TierTests(FreeTierServer server) : IClassFixture<FreeTierSer
         Assert.Equal(3, workflow.Node("current_version")!.GetValue<int>());
         Assert.Equal(3, (await _client.Get($"/api/workflows/{id}/versions", _tenant)).Expect(HttpStatusCode.OK).Node("items")!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task RepeatedStart_WithTheSameIdempotencyKey_AtTheDailyLimit_ReplaysTheFirstExecution_ANewStartIsRefused()
+    {
+        (await AsOperator(HttpMethod.Put, "/api/tiers/two-a-day", new JsonObject { ["max_executions_per_day"] = 2 })).Expect(HttpStatusCode.OK);
+        (await AsOperator(HttpMethod.Put, $"/api/tenants/{_tenant}/tier", new JsonObject { ["tier"] = "two-a-day" })).Expect(HttpStatusCode.OK);
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Greeting());
+        Task<ApiResponse> Start(string route, string key, string name) => _client.Send(HttpMethod.Post, $"/api/workflows/{id}/{route}", _tenant,
+            ApiCalls.Json(new JsonObject { ["input"] = new JsonObject { ["name"] = name } }), headers: [new("Idempotency-Key", key)]);
+        var first = (await Start("execute", "first", "a")).Expect(HttpStatusCode.Accepted);
+        var firstTest = (await Start("test-execute", "first-test", "b")).Expect(HttpStatusCode.OK);
+
+        var again = await Start("execute", "first", "a");
+        var againTest = await Start("test-execute", "first-test", "b");
+        var another = await Start("execute", "another", "c");
+
+        again.Expect(HttpStatusCode.OK);
+        Assert.Equal(first.Str("id"), again.Str("id"));
+        Assert.Equal("true", again.Headers.GetValueOrDefault("Idempotent-Replayed"));
+        againTest.Expect(HttpStatusCode.OK);
+        Assert.Equal(firstTest.Str("id"), againTest.Str("id"));
+        Assert.Equal("true", againTest.Headers.GetValueOrDefault("Idempotent-Replayed"));
+        another.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal("max_executions_per_day", another.Str("error.details.limit"));
+        Assert.Equal(2, (await _client.Get("/api/usage", _tenant)).Expect(HttpStatusCode.OK).Node("usage.executions_today")!.GetValue<int>());
+    }
 }
