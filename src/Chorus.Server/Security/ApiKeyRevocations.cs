@@ -26,8 +26,10 @@ internal sealed class ApiKeyRevocations(IApiKeyStore store, TimeProvider time, I
         var state = _keys.GetOrAdd(id, _ => new KeyState(DateTimeOffset.MinValue));
         if (state.Revoked)
             return true;
+        // On the thread pool: the caller may be the event dispatcher holding its lock, and a store call can do
+        // synchronous work before its first await.
         if (now - state.CheckedAt >= RecheckInterval && state.TryStartCheck())
-            _ = RecheckAsync(id, state);
+            _ = Task.Run(() => RecheckAsync(id, state));
         return false;
     }
 
