@@ -20,7 +20,9 @@ public sealed partial class ChorusEngine
     /// <summary>Another transaction wrote the key between this one's look-up and its insert; the start is undone.</summary>
     private sealed class IdempotencyKeyTaken() : Exception("The idempotency key was taken by a concurrent request.");
 
-    private Task<StartOutcome?> FindReplayAsync(TenantId tenant, Guid workflowId, IdempotentStart idempotency, CancellationToken ct) =>
+    /// <summary>The execution an earlier request with this key started, or null when a start with it would start a
+    /// new one; a key used with another request is a conflict. A host checks its own limits on new starts only.</summary>
+    public Task<StartOutcome?> FindReplayAsync(TenantId tenant, Guid workflowId, IdempotentStart idempotency, CancellationToken ct = default) =>
         _committer.RunAsync(s => FindReplayAsync(s, tenant, workflowId, idempotency), ct);
 
     /// <summary>The key's execution is written in the same transaction as the key, so a key that exists always has

@@ -44,10 +44,12 @@ internal static class ApiKeys
     }
 
     /// <summary>Revoking a key revoked already answers 204 again and keeps its first revocation time.</summary>
-    private static async Task<IResult> Revoke(HttpContext http, string id, IApiKeyStore store, TimeProvider time)
+    private static async Task<IResult> Revoke(HttpContext http, string id, IApiKeyStore store, TimeProvider time, ApiKeyRevocations revocations)
     {
         if (!await store.RevokeApiKeyAsync(http.Tenant(), KeyId(id), time.GetUtcNow(), http.RequestAborted))
             throw NotFound(id);
+        // WebSocket connections on this node that authenticated with the key end at their next event.
+        revocations.MarkRevoked(KeyId(id));
         return TypedResults.NoContent();
     }
 

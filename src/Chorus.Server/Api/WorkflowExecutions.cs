@@ -29,13 +29,23 @@ internal static class WorkflowExecutions
             var other => throw new ChorusException(ErrorCodes.InvalidInput, $"mode must be automatic or manual, not '{other}'.", new JsonObject { ["field"] = "mode" }),
         };
         var idempotency = IdempotencyKeys.From(http, "execute", workflowId, body);
-        await http.RequestServices.GetRequiredService<TierChecks>().ExecutionStartAsync(http.Tenant(), http.RequestAborted);
+        await CheckTierAsync(http, engine, workflowId, idempotency);
         var (execution, replayed) = await engine.StartExecutionAsync(http.Tenant(), workflowId, input?.DeepClone(), mode, isTest: false, idempotency, http.RequestAborted);
         var json = Representations.Execution(execution, withContext: false);
         http.Response.Headers.Location = $"/api/executions/{execution.Id}";
         if (replayed)
             IdempotencyKeys.MarkReplayed(http);
         return TypedResults.Json(json, statusCode: replayed ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>The daily execution limit counts new starts only: a repeat of a keyed request starts nothing, so it
+    /// gets its execution back even when the tenant is at its limit. Two first requests racing with one key are both
+    /// checked, which errs on the side of the limit.</summary>
+    private static async Task CheckTierAsync(HttpContext http, ChorusEngine engine, Guid workflowId, IdempotentStart? idempotency)
+    {
+        if (idempotency is not null && await engine.FindReplayAsync(http.Tenant(), workflowId, idempotency, http.RequestAborted) is not null)
+            return;
+        await http.RequestServices.GetRequiredService<TierChecks>().ExecutionStartAsync(http.Tenant(), http.RequestAborted);
     }
 
     /// <summary>Seed 003: runs the workflow now, whatever its status, and answers with the full trace. Test runs
@@ -54,7 +64,7 @@ internal static class WorkflowExecutions
         var tenant = http.Tenant();
         var workflowId = Workflows.WorkflowId(id);
         var idempotency = IdempotencyKeys.From(http, "test-execute", workflowId, body);
-        await http.RequestServices.GetRequiredService<TierChecks>().ExecutionStartAsync(tenant, http.RequestAborted);
+        await CheckTierAsync(http, engine, workflowId, idempotency);
         var (started, replayed) = await engine.StartExecutionAsync(tenant, workflowId, (body["input"] ?? body["initial_data"])?.DeepClone(),
             ExecutionMode.Automatic, isTest: true, idempotency, http.RequestAborted);
         if (replayed)

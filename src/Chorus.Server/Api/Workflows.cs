@@ -138,11 +138,16 @@ internal static class Workflows
         return TypedResults.Json(Representations.Version(version, withDefinition: true));
     }
 
-    private static async Task<IResult> Revert(HttpContext http, string id, int number, WorkflowService service, TierChecks tiers)
+    private static async Task<IResult> Revert(HttpContext http, string id, int number, WorkflowService service, IWorkflowStore store, TierChecks tiers)
     {
         // The workflow first, so another tenant's id is not found rather than a tier refusal.
-        await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
+        var existing = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
         await tiers.VersionHistoryAsync(http.Tenant(), http.RequestAborted);
+        // A revert saves the old definition as a new version, so it passes the checks a save does: a tenant moved to
+        // a lower tier cannot bring back the step types or step count that tier no longer allows.
+        var old = await store.GetVersionAsync(existing.Tenant, existing.Id, number, http.RequestAborted)
+            ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {id} has no version {number}.");
+        await tiers.WorkflowSaveAsync(existing.Tenant, service.Validate(old.Definition), creating: false, http.RequestAborted);
         var (workflow, version, created) = await service.RevertAsync(http.Tenant(), WorkflowId(id), number, http.Caller().Subject, http.RequestAborted);
         var json = Representations.Workflow(workflow, version);
         json["version_created"] = created;

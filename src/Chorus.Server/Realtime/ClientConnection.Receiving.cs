@@ -104,8 +104,10 @@ internal sealed partial class ClientConnection
         var identity = Identity ?? throw new ChorusException(ErrorCodes.Unauthorized,
             "Authenticate first: send Authorization: Bearer <token> (and X-Tenant-ID) with the upgrade request, or an authenticate message " +
             "{\"action\": \"authenticate\", \"token\": \"...\", \"tenant_id\": \"...\"}.");
-        return RealtimeAccess.HasExpired(identity, hub.Now)
-            ? throw new ChorusException(ErrorCodes.Unauthorized, "The token has expired: authenticate again with a fresh one.")
+        if (RealtimeAccess.HasExpired(identity, hub.Now))
+            throw new ChorusException(ErrorCodes.Unauthorized, "The token has expired: authenticate again with a fresh one.");
+        return hub.Access.IsRevoked(identity)
+            ? throw new ChorusException(ErrorCodes.Unauthorized, "The API key has been revoked: authenticate again with a valid credential.")
             : identity;
     }
 

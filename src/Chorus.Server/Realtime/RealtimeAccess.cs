@@ -7,7 +7,7 @@ namespace Chorus.Server.Realtime;
 
 /// <summary>The one place that decides who a WebSocket client is and what it may watch. A credential is verified
 /// exactly as on the REST API: in the upgrade request's headers, or in an authenticate message.</summary>
-internal sealed class RealtimeAccess(CredentialVerifier verifier, ApiKeyVerifier apiKeys)
+internal sealed class RealtimeAccess(CredentialVerifier verifier, ApiKeyVerifier apiKeys, ApiKeyRevocations revocations)
 {
     /// <summary>From the upgrade request's credential and X-Tenant-ID, or null when it presents no credential: the
     /// client must then send an authenticate message before it subscribes. A refused credential or tenant is an
@@ -62,4 +62,8 @@ internal sealed class RealtimeAccess(CredentialVerifier verifier, ApiKeyVerifier
 
     /// <summary>Whether the caller's credential has expired: such a connection gets no more events.</summary>
     public static bool HasExpired(Caller caller, DateTimeOffset now) => caller.ExpiresAt is { } expires && expires <= now;
+
+    /// <summary>Whether the caller's API key has been revoked since it was verified: such a connection gets no more
+    /// events either. Never waits for the store (see <see cref="ApiKeyRevocations"/>).</summary>
+    public bool IsRevoked(Caller caller) => caller.ApiKeyId is { } id && revocations.IsRevoked(id);
 }

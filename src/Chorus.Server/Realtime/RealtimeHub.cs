@@ -173,19 +173,20 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Real
                 if (connection.Identity is not { } identity || identity.Tenant != evt.Tenant)
                     continue;
                 if (RealtimeAccess.HasExpired(identity, now))
-                    EndExpired(connection);
+                    End(connection, "-expired", "The token has expired: reconnect with a fresh one.", "the token has expired");
+                else if (access.IsRevoked(identity))
+                    End(connection, "-revoked", "The API key has been revoked: reconnect with a valid credential.", "the API key has been revoked");
                 else
                     connection.Send(message);
             }
         }
     }
 
-    /// <summary>A connection whose credential expired gets no more events: it is told why and closed.</summary>
-    private static void EndExpired(ClientConnection connection)
+    /// <summary>A connection whose credential expired or was revoked gets no more events: it is told why and closed.</summary>
+    private static void End(ClientConnection connection, string requestIdSuffix, string message, string reason)
     {
-        connection.Send(ServerMessages.Error(connection.Id + "-expired", ErrorCodes.Unauthorized,
-            "The token has expired: reconnect with a fresh one."));
-        connection.Close(WebSocketCloseStatus.PolicyViolation, "the token has expired", flush: true);
+        connection.Send(ServerMessages.Error(connection.Id + requestIdSuffix, ErrorCodes.Unauthorized, message));
+        connection.Close(WebSocketCloseStatus.PolicyViolation, reason, flush: true);
     }
 
     private void Remove(ClientConnection connection)

@@ -37,7 +37,20 @@ internal sealed class SecretVault(ISecretStore store, SecretCipher cipher, TimeP
             ?? throw new StepConfigurationException($"The secret '{name}' cannot be decrypted with this server's secrets key.");
     }
 
-    /// <summary>The cipher of a server with these settings: SECRETS_KEY, else the generated key file.</summary>
-    public static SecretCipher CipherFor(Hosting.ServerOptions options) =>
-        new(options.SecretsKey ?? Security.SigningKeyFile.LoadOrCreate(options.SecretsKeyFilePath));
+    /// <summary>The cipher of a server with these settings: SECRETS_KEY, else the generated key file. A key file that
+    /// cannot be read or created, or holds no usable key, is a configuration error that stops the start.</summary>
+    public static SecretCipher CipherFor(Hosting.ServerOptions options)
+    {
+        if (options.SecretsKey is { } key)
+            return new SecretCipher(key);
+        var path = options.SecretsKeyFilePath;
+        try
+        {
+            return new SecretCipher(Security.SigningKeyFile.LoadOrCreate(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new Hosting.OptionsException($"CHORUS_SECRETS_KEY_FILE: the secrets key {path} cannot be read or created: {ex.Message}");
+        }
+    }
 }

@@ -26,6 +26,7 @@ public static class ApiKeyAuthentication
     public static AuthenticationBuilder AddChorusApiKeys(this AuthenticationBuilder builder)
     {
         builder.Services.AddSingleton<ApiKeyVerifier>();
+        builder.Services.AddSingleton<ApiKeyRevocations>();
         return builder.AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(AuthSchemes.ApiKey, "API key", _ => { });
     }
 }

@@ -10,5 +10,9 @@ namespace Chorus.Server.Security;
 /// <param name="ExpiresAt">When the credential stops being valid; null for an API key (valid until revoked).</param>
 public sealed record Caller(string Subject, TenantId Tenant, IReadOnlyList<TenantId> Tenants, Role Role, DateTimeOffset? ExpiresAt)
 {
+    /// <summary>The id of the API key this caller presented; null for a token. A long-lived connection checks that
+    /// the key is still not revoked.</summary>
+    public string? ApiKeyId { get; init; }
+
     public bool Has(Role least) => Role >= least;
 }

@@ -28,7 +28,9 @@ internal static class CallerResolution
         var subject = principal.FindFirst(ChorusClaims.Subject)?.Value is { Length: > 0 } sub ? sub : "unknown";
         var expires = principal.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
-        return new Caller(subject, tenant, tenants, role, expires);
+        // Only the API key handler makes identities of this type; a token's api_key_id claim, if any, means nothing.
+        var apiKeyId = principal.Identity?.AuthenticationType == AuthSchemes.ApiKey ? principal.FindFirst(ApiKeyVerifier.ApiKeyIdClaim)?.Value : null;
+        return new Caller(subject, tenant, tenants, role, expires) { ApiKeyId = apiKeyId };
     }
 
     private static TenantId Select(List<TenantId> allowed, string? defaultTenant, string? requested)

@@ -16,9 +16,14 @@ public static class SigningKeyFile
         : usesPostgres ? "chorus.key"
         : databasePath + ".key";
 
-    /// <summary>Reads the key, creating it (mode 0600) when the file does not exist yet.</summary>
+    /// <summary>Reads the key, creating it (mode 0600) when the file does not exist yet. A file that cannot be read
+    /// or holds no usable key throws <see cref="IOException"/>, <see cref="UnauthorizedAccessException"/> or
+    /// <see cref="InvalidDataException"/>, for the caller to report under its own setting's name.</summary>
     public static byte[] LoadOrCreate(string path)
     {
+        // Otherwise the move below fails with "the file already exists", which sends the reader the wrong way.
+        if (Directory.Exists(path))
+            throw new IOException($"{path} is a directory, not a key file.");
         if (TryLoad(path) is { } existing)
             return existing;
         var key = RandomNumberGenerator.GetBytes(KeyBytes);
@@ -39,7 +44,12 @@ public static class SigningKeyFile
         catch (IOException) when (File.Exists(path))
         {
             File.Delete(temporary);
-            return TryLoad(path) ?? throw new InvalidOperationException($"The key file {path} cannot be read.");
+            return TryLoad(path) ?? throw new IOException($"The key file {path} cannot be read.");
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
         }
         return key;
     }

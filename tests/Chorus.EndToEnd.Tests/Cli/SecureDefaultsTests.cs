@@ -156,6 +156,22 @@ public sealed class SecureDefaultsTests : IDisposable
         Assert.Contains(option, result.Stderr);
     }
 
+    [Theory]
+    [InlineData("CHORUS_SECRETS_KEY_FILE")]
+    [InlineData("CHORUS_KEY_FILE")]
+    public async Task ServeWithAKeyFileThatIsADirectory_ExitsTwoWithOneLineNamingTheSetting_NoStackTrace(string setting)
+    {
+        var keyPath = Path.Combine(_dir.Path, "keys");
+        Directory.CreateDirectory(keyPath);
+        var port = Crash.ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await CliProcess.RunInAsync(_dir.Path, new Dictionary<string, string> { [setting] = keyPath, ["PORT"] = port }, "serve");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"invalid configuration: {setting}: ", result.Stderr);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+    }
+
     [Fact]
     public async Task TokenCommand_WithOnlyAPublicKeyConfigured_RefusesAndPointsToTheIdentityProvider()
     {

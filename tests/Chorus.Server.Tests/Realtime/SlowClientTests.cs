@@ -19,8 +19,8 @@ public sealed class SlowClientTests
     private static readonly TenantId Tenant = new("slow-client");
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly Caller Admin = new("test", Tenant, [Tenant], Role.Admin, ExpiresAt: null);
-    // These connections are given their caller and never authenticate, so no credential is ever verified.
-    private static readonly RealtimeAccess Access = new(new CredentialVerifier(new Microsoft.IdentityModel.Tokens.TokenValidationParameters()), apiKeys: null!);
+    // These connections are given their caller (no API key) and never authenticate, so no credential is ever verified.
+    private static readonly RealtimeAccess Access = new(new CredentialVerifier(new Microsoft.IdentityModel.Tokens.TokenValidationParameters()), apiKeys: null!, revocations: null!);
 
     [Fact]
     public async Task ClientThatStopsReading_IsDisconnected_WhileThePublisherAndOtherClientsCarryOn()

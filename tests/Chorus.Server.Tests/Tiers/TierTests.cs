@@ -187,4 +187,61 @@ public sealed class TierTests(FreeTierServer server) : IClassFixture<FreeTierSer
         sixth.Expect(HttpStatusCode.Created);
         loop.Expect(HttpStatusCode.Created);
     }
+
+    [Fact]
+    public async Task Revert_ToAVersionTheTenantsTierNoLongerAllows_IsRefused_AndChangesNothing()
+    {
+        (await AsOperator(HttpMethod.Put, $"/api/tenants/{_tenant}/tier", new JsonObject { ["tier"] = "professional" })).Expect(HttpStatusCode.OK);
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Parse("""
+            {"name": "loop", "status": "active", "steps": [{"id": "each", "type": "foreach", "config": {"items": [1, 2], "step": {"type": "comment", "config": {"text": "x"}}}}]}
+            """));
+        (await _client.Put($"/api/workflows/{id}", _tenant, Steps(12))).Expect(HttpStatusCode.OK);
+        (await _client.Put($"/api/workflows/{id}", _tenant, Steps(2))).Expect(HttpStatusCode.OK);
+        (await AsOperator(HttpMethod.Put, "/api/tiers/narrow", new JsonObject
+        {
+            ["versioning"] = "basic",
+            ["max_steps_per_workflow"] = 10,
+            ["step_types"] = new JsonArray("comment", "addField"),
+        })).Expect(HttpStatusCode.OK);
+        (await AsOperator(HttpMethod.Put, $"/api/tenants/{_tenant}/tier", new JsonObject { ["tier"] = "narrow" })).Expect(HttpStatusCode.OK);
+
+        var toLoop = await _client.Post($"/api/workflows/{id}/versions/1/revert", _tenant);
+        var toTwelve = await _client.Post($"/api/workflows/{id}/versions/2/revert", _tenant);
+
+        toLoop.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal(("narrow", "step_types"), (toLoop.Str("error.details.tier"), toLoop.Str("error.details.limit")));
+        Assert.Equal("foreach", toLoop.Node("error.details.not_allowed")!.AsArray().Single()!.GetValue<string>());
+        toTwelve.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal(("narrow", "max_steps_per_workflow", 12), (toTwelve.Str("error.details.tier"), toTwelve.Str("error.details.limit"),
+            toTwelve.Node("error.details.current")!.GetValue<int>()));
+        var workflow = (await _client.Get($"/api/workflows/{id}", _tenant)).Expect(HttpStatusCode.OK);
+        Assert.Equal(3, workflow.Node("current_version")!.GetValue<int>());
+        Assert.Equal(3, (await _client.Get($"/api/workflows/{id}/versions", _tenant)).Expect(HttpStatusCode.OK).Node("items")!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task RepeatedStart_WithTheSameIdempotencyKey_AtTheDailyLimit_ReplaysTheFirstExecution_ANewStartIsRefused()
+    {
+        (await AsOperator(HttpMethod.Put, "/api/tiers/two-a-day", new JsonObject { ["max_executions_per_day"] = 2 })).Expect(HttpStatusCode.OK);
+        (await AsOperator(HttpMethod.Put, $"/api/tenants/{_tenant}/tier", new JsonObject { ["tier"] = "two-a-day" })).Expect(HttpStatusCode.OK);
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Greeting());
+        Task<ApiResponse> Start(string route, string key, string name) => _client.Send(HttpMethod.Post, $"/api/workflows/{id}/{route}", _tenant,
+            ApiCalls.Json(new JsonObject { ["input"] = new JsonObject { ["name"] = name } }), headers: [new("Idempotency-Key", key)]);
+        var first = (await Start("execute", "first", "a")).Expect(HttpStatusCode.Accepted);
+        var firstTest = (await Start("test-execute", "first-test", "b")).Expect(HttpStatusCode.OK);
+
+        var again = await Start("execute", "first", "a");
+        var againTest = await Start("test-execute", "first-test", "b");
+        var another = await Start("execute", "another", "c");
+
+        again.Expect(HttpStatusCode.OK);
+        Assert.Equal(first.Str("id"), again.Str("id"));
+        Assert.Equal("true", again.Headers.GetValueOrDefault("Idempotent-Replayed"));
+        againTest.Expect(HttpStatusCode.OK);
+        Assert.Equal(firstTest.Str("id"), againTest.Str("id"));
+        Assert.Equal("true", againTest.Headers.GetValueOrDefault("Idempotent-Replayed"));
+        another.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal("max_executions_per_day", another.Str("error.details.limit"));
+        Assert.Equal(2, (await _client.Get("/api/usage", _tenant)).Expect(HttpStatusCode.OK).Node("usage.executions_today")!.GetValue<int>());
+    }
 }
