@@ -35,16 +35,18 @@ internal sealed class RetentionRows(SqlDialect d)
         .With("@tenant", tenant).With("@workflow", workflowId).With("@max", max);
 
     /// <summary>Each root and its descendants, each with whether it may go: finished, and before the cutoff when
-    /// there is one.</summary>
+    /// there is one. Read in one walk down the parent index, with no join back to the executions: SQLite uses the
+    /// partial index on parent_id only when the query repeats its condition, and without it scanned all of the
+    /// tenant's executions for every member of a family (a batch took 30 s on 100,000 executions, not 3 ms).</summary>
     public Statement Families(TenantId tenant, Guid[] roots, DateTimeOffset? before)
     {
-        var done = before is null ? Finished : $"{Finished} AND completed_at < @before";
+        var done = $"CASE WHEN {(before is null ? Finished : $"{Finished} AND completed_at < @before")} THEN 1 ELSE 0 END";
         var statement = new Statement(d.Sql(
-            "WITH RECURSIVE family(root, id) AS (" +
-            $"SELECT id, id FROM {_executions} WHERE tenant_id = @tenant AND {d.AnyId("id", "@ids")} " +
-            $"UNION ALL SELECT f.root, e.id FROM family f JOIN {_executions} e ON e.parent_id = f.id AND e.tenant_id = @tenant) " +
-            $"SELECT f.root, f.id, CASE WHEN {done} THEN 1 ELSE 0 END AS done " +
-            $"FROM family f JOIN {_executions} x ON x.tenant_id = @tenant AND x.id = f.id"))
+            "WITH RECURSIVE family(root, id, done) AS (" +
+            $"SELECT id, id, {done} FROM {_executions} WHERE tenant_id = @tenant AND {d.AnyId("id", "@ids")} " +
+            $"UNION ALL SELECT f.root, e.id, {done} FROM family f JOIN {_executions} e " +
+            "ON e.parent_id = f.id AND e.parent_id IS NOT NULL AND e.tenant_id = @tenant) " +
+            "SELECT root, id, done FROM family"))
             .With("@tenant", tenant).With("@ids", roots);
         return before is { } cutoff ? statement.With("@before", cutoff) : statement;
     }
