@@ -29,6 +29,8 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>SQLite has no arrays: the ids come as a JSON array of their text.</summary>
     public override string AnyId(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
 
+    public override string IndexedBy(string index) => $"INDEXED BY {index}";
+
     public override DbParameter Parameter(string name, object? value) => new SqliteParameter(Sql(name), Value(value));
 
     public static object Value(object? value) => value switch
