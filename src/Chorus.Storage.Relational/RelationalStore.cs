@@ -15,7 +15,7 @@ public abstract partial class RelationalStore : IWorkflowStore, IExecutionReader
     /// <summary>A connection for reads and for the rare writes outside the engine (definitions).</summary>
     internal abstract Task<DbConnection> OpenConnectionAsync(CancellationToken ct);
 
-    public Task CreateWorkflowAsync(WorkflowRecord workflow, WorkflowVersionRecord firstVersion, CancellationToken ct) =>
+    public Task<bool> CreateWorkflowAsync(WorkflowRecord workflow, WorkflowVersionRecord firstVersion, CancellationToken ct) =>
         WriteWorkflowAsync(WorkflowRows.Bind(new Statement(Sql.Workflows.Insert), workflow), firstVersion, ct);
 
     public Task<bool> UpdateWorkflowAsync(WorkflowRecord workflow, WorkflowVersionRecord? newVersion, CancellationToken ct) =>

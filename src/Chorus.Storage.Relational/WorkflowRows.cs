@@ -16,7 +16,7 @@ internal sealed class WorkflowRows(SqlDialect d)
     private readonly string _versions = $"SELECT * FROM {d.Table("workflow_versions")} WHERE tenant_id = @tenant AND workflow_id = @id";
 
     public string Insert { get; } = d.Sql($"INSERT INTO {d.Table("workflows")} ({ColumnList}) " +
-        "VALUES (@tenant, @id, @name, @description, @status, @version, @created, @updated)");
+        "VALUES (@tenant, @id, @name, @description, @status, @version, @created, @updated) ON CONFLICT (tenant_id, id) DO NOTHING");
 
     public string Update { get; } = d.Sql($"UPDATE {d.Table("workflows")} SET name = @name, description = @description, status = @status, " +
         $"current_version = @version, updated_at = @updated WHERE tenant_id = @tenant AND id = @id AND {d.IsFalse("deleted")}");

@@ -55,6 +55,45 @@ public sealed class WorkflowCrudTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Put_UnknownId_CreatesTheWorkflowUnderThatId()
+    {
+        var id = Guid.NewGuid().ToString();
+
+        var created = (await _client.Put($"/api/workflows/{id}", _tenant, Definitions.Greeting("installed"))).Expect(HttpStatusCode.Created);
+        var again = (await _client.Put($"/api/workflows/{id}", _tenant, Definitions.Greeting("installed again"))).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(id, created.Str("id"));
+        Assert.Equal(1, created.Node("current_version")!.GetValue<int>());
+        Assert.Equal(id, again.Str("id"));
+        Assert.Equal(2, again.Node("current_version")!.GetValue<int>());
+        Assert.Equal("installed again", (await _client.Get($"/api/workflows/{id}", _tenant)).Expect(HttpStatusCode.OK).Str("name"));
+    }
+
+    [Fact]
+    public async Task Put_IdOfADeletedWorkflow_IsAConflictAndCreatesNothing()
+    {
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Greeting("short-lived"));
+        (await _client.Delete($"/api/workflows/{id}", _tenant)).Expect(HttpStatusCode.NoContent);
+
+        var put = (await _client.Put($"/api/workflows/{id}", _tenant, Definitions.Greeting("revived"))).Expect(HttpStatusCode.Conflict);
+
+        Assert.Equal("conflict", put.Str("error.code"));
+        (await _client.Get($"/api/workflows/{id}", _tenant)).Expect(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Put_AnotherTenantsWorkflowId_CreatesItsOwnAndLeavesTheOtherAlone()
+    {
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Greeting("original"));
+        var other = ApiCalls.NewTenant();
+
+        (await _client.Put($"/api/workflows/{id}", other, Definitions.Greeting("look-alike"))).Expect(HttpStatusCode.Created);
+
+        Assert.Equal("original", (await _client.Get($"/api/workflows/{id}", _tenant)).Expect(HttpStatusCode.OK).Str("name"));
+        Assert.Equal("look-alike", (await _client.Get($"/api/workflows/{id}", other)).Expect(HttpStatusCode.OK).Str("name"));
+    }
+
+    [Fact]
     public async Task Put_ChangedDefinition_CreatesVersion2()
     {
         var id = await _client.CreateWorkflow(_tenant, Definitions.Greeting());

@@ -35,18 +35,25 @@ public sealed class WorkflowService(IWorkflowStore store, IStepConfigChecks step
         return definition;
     }
 
-    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version)> CreateAsync(TenantId tenant, JsonObject json, string? author = null, CancellationToken ct = default)
+    public Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version)> CreateAsync(TenantId tenant, JsonObject json, string? author = null, CancellationToken ct = default) =>
+        CreateWithIdAsync(tenant, null, json, author, ct);
+
+    /// <summary>Creates the workflow under <paramref name="id"/> (a new id when null), so a client can install a
+    /// workflow under an id its own scripts already use. An id the tenant has, or had before deleting that workflow,
+    /// is a conflict.</summary>
+    public async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version)> CreateWithIdAsync(TenantId tenant, Guid? id, JsonObject json, string? author = null, CancellationToken ct = default)
     {
         var definition = Validate(json);
         var now = time.GetUtcNow();
-        var id = Guid.CreateVersion7(now);
+        var chosen = id ?? Guid.CreateVersion7(now);
         var workflow = new WorkflowRecord
         {
-            Tenant = tenant, Id = id, Name = definition.Name, Description = definition.Description,
+            Tenant = tenant, Id = chosen, Name = definition.Name, Description = definition.Description,
             Status = definition.Status, CurrentVersion = 1, CreatedAt = now, UpdatedAt = now,
         };
-        var version = NewVersion(tenant, id, 1, definition, json, now, author);
-        await store.CreateWorkflowAsync(workflow, version, ct).ConfigureAwait(false);
+        var version = NewVersion(tenant, chosen, 1, definition, json, now, author);
+        if (!await store.CreateWorkflowAsync(workflow, version, ct).ConfigureAwait(false))
+            throw new ChorusException(ErrorCodes.Conflict, $"Workflow id {chosen} is taken: a workflow with it was deleted, or was created at the same moment; choose another id.");
         await AnnounceAsync(workflow, version.Label, previousStatus: null, author).ConfigureAwait(false);
         return (workflow, version);
     }

@@ -5,7 +5,8 @@ namespace Chorus.Engine.Storage;
 /// <summary>Workflow definitions and their versions.</summary>
 public interface IWorkflowStore
 {
-    Task CreateWorkflowAsync(WorkflowRecord workflow, WorkflowVersionRecord firstVersion, CancellationToken ct);
+    /// <summary>False, writing nothing, when the tenant already has (or had, since deleted) a workflow with this id.</summary>
+    Task<bool> CreateWorkflowAsync(WorkflowRecord workflow, WorkflowVersionRecord firstVersion, CancellationToken ct);
     Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id, CancellationToken ct);
     Task<Page<WorkflowRecord>> ListWorkflowsAsync(TenantId tenant, int offset, int limit, CancellationToken ct);
     /// <summary>Writes the workflow's metadata and, when given, a new version. False if it does not exist.</summary>

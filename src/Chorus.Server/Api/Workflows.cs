@@ -68,11 +68,20 @@ internal static class Workflows
         return TypedResults.Json(Representations.Workflow(workflow, version));
     }
 
-    private static async Task<IResult> Update(HttpContext http, string id, WorkflowService service, TierChecks tiers)
+    /// <summary>Saves a new version; a workflow the tenant does not have yet is created under this id (201), so
+    /// scripts can install a workflow under an id they already use.</summary>
+    private static async Task<IResult> Update(HttpContext http, string id, WorkflowService service, IWorkflowStore store, TierChecks tiers)
     {
         var body = await http.ReadObjectAsync(nulChecked: true);
-        await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(body), creating: false, http.RequestAborted);
-        var (workflow, version, created) = await service.UpdateAsync(http.Tenant(), WorkflowId(id), body, http.Caller().Subject, http.RequestAborted);
+        var workflowId = WorkflowId(id);
+        var exists = await store.GetWorkflowAsync(http.Tenant(), workflowId, http.RequestAborted) is not null;
+        await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(body), creating: !exists, http.RequestAborted);
+        if (!exists)
+        {
+            var (fresh, first) = await service.CreateWithIdAsync(http.Tenant(), workflowId, body, http.Caller().Subject, http.RequestAborted);
+            return TypedResults.Json(Representations.Workflow(fresh, first), statusCode: StatusCodes.Status201Created);
+        }
+        var (workflow, version, created) = await service.UpdateAsync(http.Tenant(), workflowId, body, http.Caller().Subject, http.RequestAborted);
         var json = Representations.Workflow(workflow, version);
         json["version_created"] = created;
         return TypedResults.Json(json);
