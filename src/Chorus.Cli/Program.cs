@@ -9,6 +9,7 @@ var root = new RootCommand("chorus: serve Chorus, run workflow files embedded, a
     WorkflowsCommand.Create(),
     ExecutionsCommand.Create(),
     TokenCommand.Create(),
+    DemoCommand.Create(),
 };
 var parse = root.Parse(args);
 var exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

@@ -12,6 +12,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
+    private readonly List<string> _watched = [];
+    private string[] _watchFor = [];
     private bool _disposed;
 
     private ServerProcess(Process process) => _process = process;
@@ -29,11 +31,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server and waits until <paramref name="readyPath"/> answers 2xx. The working directory is
     /// the database file's folder unless <paramref name="workingDirectory"/> is given (needed for a database URL).
     /// The server verifies tokens with <see cref="TestTokens.Secret"/>; an empty value in
-    /// <paramref name="extraEnv"/> removes that variable.</summary>
+    /// <paramref name="extraEnv"/> removes that variable.
+    /// <paramref name="program"/> is the built assembly to run beside the tests (the steps service's, say), and
+    /// the lines holding one of <paramref name="watchFor"/> are all kept for <see cref="Printed"/>.</summary>
     public static async Task<ServerProcess> StartAsync(int port, string databasePath, IReadOnlyDictionary<string, string>? extraEnv = null,
-        string? workingDirectory = null, string readyPath = "/health")
+        string? workingDirectory = null, string readyPath = "/health", string program = "Chorus.Server.dll", string[]? watchFor = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Chorus.Server.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, program);
         Assert.True(File.Exists(dll), $"The server build output is missing: {dll}");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -62,7 +66,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var server = new ServerProcess(process);
+        var server = new ServerProcess(process) { _watchFor = watchFor ?? [] };
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.Start();
@@ -102,12 +106,21 @@ internal sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The lines printed so far that hold <paramref name="fragment"/>, one of the watched fragments.</summary>
+    public IReadOnlyList<string> Printed(string fragment)
+    {
+        lock (_lastLines)
+            return _watched.Where(l => l.Contains(fragment, StringComparison.Ordinal)).ToList();
+    }
+
     private void Keep(string? line)
     {
         if (line is null)
             return;
         lock (_lastLines)
         {
+            if (_watchFor.Any(f => line.Contains(f, StringComparison.Ordinal)))
+                _watched.Add(line);
             _lastLines.Enqueue(line);
             while (_lastLines.Count > 40)
                 _lastLines.Dequeue();
