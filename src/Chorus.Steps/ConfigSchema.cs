@@ -51,11 +51,13 @@ internal sealed class ConfigSchema
                 continue;
             var path = PathOf(node.InstanceLocation.ToString());
             foreach (var (keyword, message) in node.Errors)
-                errors.Add(keyword == "required" ? (path, message) : (path, $"{message} ({keyword})"));
+                errors.Add((path, $"{Lower(message)} ({keyword})"));
         }
         // `not`, or oneOf matched twice, fail without a message of their own.
         return errors.Count > 0 ? errors : [("config", "does not match the step's config schema")];
     }
+
+    private static string Lower(string message) => message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : message;
 
     private static string PathOf(string pointer)
     {

@@ -20,6 +20,12 @@ internal sealed class IdempotencyCache(IOptions<ChorusStepsOptions> options, ISe
         get { lock (_gate) return _entries.Count; }
     }
 
+    /// <summary>Callers waiting for runs still in progress (a test uses it to know that a second call has joined).</summary>
+    public int WaitingCallers
+    {
+        get { lock (_gate) return _entries.Values.Where(e => e.AnsweredAt is null).Sum(e => e.Waiters); }
+    }
+
     /// <summary>The answer for <paramref name="key"/>: remembered, joined from a run in progress, or from a new run of
     /// <paramref name="run"/>. <c>Replayed</c> is true when this call did not start the run.</summary>
     public async Task<(StepAnswer Answer, bool Replayed)> RunOnceAsync(string key, Func<CancellationToken, Task<StepAnswer>> run, CancellationToken callerAborted)
@@ -43,10 +49,16 @@ internal sealed class IdempotencyCache(IOptions<ChorusStepsOptions> options, ISe
         }
         if (started)
             _ = RunAsync(key, entry, run);
-        using (callerAborted.Register(() => Leave(entry)))
+        try
         {
-            var answer = await entry.Answer.Task.WaitAsync(callerAborted).ConfigureAwait(false);
-            return (answer, !started);
+            return (await entry.Answer.Task.WaitAsync(callerAborted).ConfigureAwait(false), !started);
+        }
+        catch (OperationCanceledException) when (callerAborted.IsCancellationRequested)
+        {
+            // Left here rather than in a token registration: a registration disposed while the token is being
+            // cancelled may never run, and the run would then wait for a caller that is gone.
+            Leave(entry);
+            throw;
         }
     }
 
@@ -61,7 +73,10 @@ internal sealed class IdempotencyCache(IOptions<ChorusStepsOptions> options, ISe
         {
             // Everyone left (the run was cancelled) or the run itself failed: nothing to remember.
             Forget(key, entry);
-            entry.Answer.TrySetException(ex is OperationCanceledException ? new OperationCanceledException("Every caller left.", ex) : ex);
+            if (ex is OperationCanceledException)
+                entry.Answer.TrySetCanceled();
+            else
+                entry.Answer.TrySetException(ex);
             return;
         }
         lock (_gate)

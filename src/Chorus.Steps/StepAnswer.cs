@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -8,8 +9,9 @@ namespace Chorus.Steps;
 /// replayed for the same Idempotency-Key (outputs and non-retryable refusals; never a retryable failure).</summary>
 internal sealed record StepAnswer(int Status, byte[] Body, bool Remembered)
 {
-    // Contexts arrive up to 512 levels deep and outputs may carry them; the envelope adds a few.
-    internal static readonly JsonSerializerOptions Json = new() { MaxDepth = 1024 };
+    // Contexts arrive up to 512 levels deep and outputs may carry them; the envelope adds a few. The bodies are
+    // JSON read by programs, never HTML: quotes and apostrophes stay readable instead of \u0022.
+    internal static readonly JsonSerializerOptions Json = new() { MaxDepth = 1024, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static StepAnswer Output(JsonNode? output)
     {

@@ -58,7 +58,7 @@ internal sealed class StepsEndpoint(StepCatalog catalog, StepInvoker invoker, Id
     private static string KeyOf(string step, StepRequest request, string key) => $"{request.Tenant}\n{step}\n{key}";
 
     private static RefusedCall ConfigRefused(string step, IReadOnlyList<(string Path, string Message)> errors) =>
-        new(400, "step_configuration_error", $"The config of step '{step}' does not match its schema: {errors[0].Path} {errors[0].Message}",
+        new(400, "step_configuration_error", $"The config of step '{step}' does not match its schema: {errors[0].Path}: {errors[0].Message}",
             new JsonObject
             {
                 ["path"] = errors[0].Path,

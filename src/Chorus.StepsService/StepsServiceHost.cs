@@ -61,6 +61,9 @@ internal static class StepsServiceHost
         return [.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions RelaxedJson =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static Task WriteNotFound(HttpContext http)
     {
         http.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -77,6 +80,6 @@ internal static class StepsServiceHost
             },
         };
         http.Response.ContentType = "application/json; charset=utf-8";
-        return http.Response.WriteAsync(body.ToJsonString(), http.RequestAborted);
+        return http.Response.WriteAsync(body.ToJsonString(RelaxedJson), http.RequestAborted);
     }
 }
