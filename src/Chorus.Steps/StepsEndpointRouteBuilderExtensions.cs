@@ -9,7 +9,7 @@ namespace Chorus.Steps;
 /// <summary>Maps the steps-service protocol: <c>GET /steps</c>, <c>POST /steps/{name}</c> and <c>GET /health</c>.</summary>
 public static class StepsEndpointRouteBuilderExtensions
 {
-    private static readonly string[] AllMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    private static readonly string[] AllMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
     /// <summary>Maps the steps endpoints under <paramref name="prefix"/> (none by default, as the engine expects) and
     /// checks the registered steps, so that a bad name or schema stops the service at start. Returns the group, to

@@ -97,6 +97,7 @@ public sealed class BadRequestTests : IAsyncLifetime
     [InlineData("DELETE", "/steps/count")]
     [InlineData("POST", "/steps")]
     [InlineData("PATCH", "/steps")]
+    [InlineData("OPTIONS", "/steps/count")]
     [InlineData("POST", "/health")]
     public async Task A_wrong_method_is_405_with_the_allowed_one(string method, string path)
     {
