@@ -112,8 +112,8 @@ internal static class StepCallReader
     {
         if (text is null)
             return null;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var attempt) && attempt >= 1 ? attempt
-            : throw new RefusedCall(400, "invalid_input", "The X-Chorus-Attempt header must be a whole number from 1.", new JsonObject { ["header"] = "X-Chorus-Attempt" });
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var attempt) ? attempt
+            : throw new RefusedCall(400, "invalid_input", "The X-Chorus-Attempt header must be a whole number (0 or more).", new JsonObject { ["header"] = "X-Chorus-Attempt" });
     }
 
     private static RefusedCall TooLarge(long maxBodyBytes) =>

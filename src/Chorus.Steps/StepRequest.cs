@@ -11,7 +11,7 @@ namespace Chorus.Steps;
 /// the same for every delivery of one attempt. Forward it to anything external the step changes.</param>
 /// <param name="ExecutionId">X-Chorus-Execution-Id, when sent.</param>
 /// <param name="StepId">X-Chorus-Step-Id, when sent.</param>
-/// <param name="Attempt">X-Chorus-Attempt (1 for the first try), when sent.</param>
+/// <param name="Attempt">X-Chorus-Attempt (the engine's attempt number for this step, 0 or more), when sent.</param>
 /// <param name="Tenant">X-Chorus-Tenant, when sent.</param>
 public sealed record StepRequest(
     JsonObject Context,

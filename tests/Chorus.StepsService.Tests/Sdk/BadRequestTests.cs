@@ -116,7 +116,8 @@ public sealed class BadRequestTests : IAsyncLifetime
 
     [Theory]
     [InlineData("X-Chorus-Attempt", "first")]
-    [InlineData("X-Chorus-Attempt", "0")]
+    [InlineData("X-Chorus-Attempt", "-1")]
+    [InlineData("X-Chorus-Attempt", "99999999999")]
     [InlineData("Idempotency-Key", null)]
     public async Task A_malformed_engine_header_is_400(string header, string? value)
     {

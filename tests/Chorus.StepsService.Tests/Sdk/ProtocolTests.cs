@@ -71,6 +71,15 @@ public sealed class ProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_engines_first_attempt_may_be_numbered_zero()
+    {
+        var answer = await _service.CallAsync("count", config: new JsonObject { ["limit"] = 1 },
+            headers: new Dictionary<string, string> { ["X-Chorus-Attempt"] = "0" });
+
+        Assert.Equal(0, answer.OutputObject["attempt"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_function_step_answers_a_plain_value_and_a_part_of_its_request()
     {
         Assert.Equal("HELLO", (await _service.CallAsync("shout", config: new JsonObject { ["text"] = "hello" })).Output!.GetValue<string>());
