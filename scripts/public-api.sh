@@ -14,6 +14,7 @@ projects=(
   src/Chorus.Storage.Relational/Chorus.Storage.Relational.csproj
   src/Chorus.Storage.Sqlite/Chorus.Storage.Sqlite.csproj
   src/Chorus.Storage.Postgres/Chorus.Storage.Postgres.csproj
+  src/Chorus.Steps/Chorus.Steps.csproj
 )
 
 header='#nullable enable'

@@ -1,0 +1,1 @@
+return await Chorus.StepsService.StepsServiceHost.RunAsync(args);
