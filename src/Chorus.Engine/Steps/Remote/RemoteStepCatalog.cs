@@ -34,6 +34,8 @@ internal sealed class RemoteStepCatalog : IAsyncDisposable
             // The services are the operator's own, named by URL; a proxy meant for the internet must not sit in between.
             UseProxy = false,
             AllowAutoRedirect = false,
+            // Step ids and tenants may hold non-ASCII letters; refusing such a header would read as the service being down.
+            RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,
