@@ -119,4 +119,34 @@ public sealed class RemoteStepResilienceTests
         await aborted.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Single(service.CallsOf("transform_data"));
     }
+
+    [Fact]
+    public async Task CancellingTheExecution_CancelsTheCallOnTheService()
+    {
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hanging = new FakeStep
+        {
+            Name = "transform_data",
+            Answer = async (_, _, ct) =>
+            {
+                using var registration = ct.Register(() => aborted.TrySetResult());
+                await Task.Delay(Timeout.Infinite, ct);
+                return FakeReply.Output(null);
+            },
+        };
+        await using var service = await FakeStepsService.StartAsync(hanging);
+        await using var server = await RemoteStepServer.StartAsync([service.Url]);
+        var workflowId = await server.Client.CreateWorkflow(_tenant, Definitions.Parse("""
+            {"name": "slow", "steps": [{"id": "slow", "type": "transform_data"}]}
+            """));
+        var id = await server.Client.Execute(_tenant, workflowId);
+        for (var tries = 0; tries < 300 && service.CallsOf("transform_data").Count == 0; tries++)
+            await Task.Delay(50);
+
+        (await server.Client.Post($"/api/executions/{id}/cancel", _tenant)).Expect(HttpStatusCode.OK);
+        await server.Client.WaitForStatus(_tenant, id, "cancelled");
+
+        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Single(service.CallsOf("transform_data"));
+    }
 }
