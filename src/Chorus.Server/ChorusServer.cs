@@ -92,6 +92,7 @@ public static class ChorusServer
         app.UseRealtime();
         app.MapHealth();
         app.MapWorkflows();
+        app.MapAvailableSteps();
         app.MapSchedules();
         app.MapExecutions();
         app.MapApiKeys();

@@ -50,6 +50,8 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton<WorkflowService>(sp => new WorkflowService(sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ChorusEngine>()));
         services.TryAddSingleton<ScheduleService>();
+        // Before the engine's, so that steps of the services are known when the first work items run.
+        services.AddHostedService(sp => new RemoteStepsHostedService(sp.GetRequiredService<StepRegistry>()));
         services.AddHostedService<EngineHostedService>();
         services.TryAddSingleton<IRetentionPolicy>(sp => new SettingRetentionPolicy(sp.GetRequiredService<EngineOptions>()));
         services.TryAddSingleton(sp => new RetentionJob(sp.GetRequiredService<ChorusEngine>(), sp.GetRequiredService<IRetentionPolicy>(),

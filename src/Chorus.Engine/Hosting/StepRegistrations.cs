@@ -1,6 +1,9 @@
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Steps;
+using Chorus.Engine.Steps.Remote;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chorus.Engine.Hosting;
 
@@ -19,6 +22,12 @@ internal sealed class StepRegistrations
             registry.Register((IStepHandler)services.GetRequiredService(type));
         foreach (var configure in Configure)
             configure(registry);
+        if (options.RemoteSteps.Services.Count > 0)
+        {
+            var loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+            var catalog = new RemoteStepCatalog(options.RemoteSteps, services.GetRequiredService<TimeProvider>(), loggers);
+            registry.Remote = new RemoteStepSource(catalog, new RemoteStepRunner(catalog, loggers.CreateLogger<RemoteStepRunner>()));
+        }
         return registry;
     }
 }

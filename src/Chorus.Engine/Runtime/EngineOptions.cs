@@ -1,4 +1,5 @@
 using Chorus.Engine.Outbound;
+using Chorus.Engine.Steps.Remote;
 
 namespace Chorus.Engine.Runtime;
 
@@ -52,4 +53,7 @@ public sealed record EngineOptions
 
     /// <summary>How long history and events are kept (HISTORY_RETENTION_DAYS, EVENTS_RETENTION_HOURS).</summary>
     public RetentionOptions Retention { get; init; } = new();
+
+    /// <summary>The steps services whose steps run over HTTP (STEPS_SVC_URL, STEPS_SVC_TIMEOUT); none by default.</summary>
+    public RemoteStepsOptions RemoteSteps { get; init; } = new();
 }

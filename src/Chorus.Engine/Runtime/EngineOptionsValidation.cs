@@ -59,6 +59,19 @@ internal static class EngineOptionsValidation
         Require(Positive(r.Interval), "Retention.Interval must be greater than zero.");
         Require(r.VacuumPagesPerBatch >= 0, "Retention.VacuumPagesPerBatch must not be negative.");
 
+        var remote = o.RemoteSteps;
+        Require(remote.Services.All(u => u is { IsAbsoluteUri: true } && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)),
+            "RemoteSteps.Services must be absolute http or https URLs.");
+        Require(Positive(remote.Timeout), "RemoteSteps.Timeout must be greater than zero.");
+        Require(Positive(remote.RefreshInterval), "RemoteSteps.RefreshInterval must be greater than zero.");
+        Require(remote.OnDemandRefreshInterval >= TimeSpan.Zero, "RemoteSteps.OnDemandRefreshInterval must not be negative.");
+        Require(remote.StartupWait >= TimeSpan.Zero, "RemoteSteps.StartupWait must not be negative.");
+        Require(remote.CallRetries is >= 0 and <= 10, "RemoteSteps.CallRetries must be from 0 to 10.");
+        Require(Positive(remote.RetryDelay), "RemoteSteps.RetryDelay must be greater than zero.");
+        Require(remote.BreakerFailures >= 2, "RemoteSteps.BreakerFailures must be at least 2.");
+        Require(remote.BreakerSamplingDuration >= TimeSpan.FromSeconds(0.5), "RemoteSteps.BreakerSamplingDuration must be at least 0.5 s.");
+        Require(remote.BreakDuration >= TimeSpan.FromSeconds(0.5), "RemoteSteps.BreakDuration must be at least 0.5 s.");
+
         return problems.Count > 0 ? $"Invalid engine options: {string.Join(" ", problems)}" : null;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Expressions;
 using Chorus.Engine.Steps;
+using Chorus.Engine.Steps.Remote;
 using Chorus.Engine.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -111,7 +112,13 @@ internal sealed class StepInvoker(
     private async Task<StepResult> InvokeAsync(StepExecutionContext context, Func<Task<bool>> heartbeat, CancellationToken ct)
     {
         if (!registry.TryGet(context.Step.Type, out var handler))
-            return new StepResult.Failed(ErrorCodes.StepConfigurationError, $"Unknown step type '{context.Step.Type}'.", Retryable: false);
+        {
+            // Saved while a service offered it: with a service down now, the step may run again once it is back.
+            return registry.Remote is { Catalog.AnyUnreachable: true } remote
+                ? new StepResult.Failed(RemoteStepCatalog.ExternalServiceError,
+                    $"No steps service offers step type '{context.Step.Type}' now. {remote.Catalog.DescribeServices()}", Retryable: true)
+                : new StepResult.Failed(ErrorCodes.StepConfigurationError, $"Unknown step type '{context.Step.Type}'.", Retryable: false);
+        }
         var timeout = context.Step.Timeout ?? options.StepTimeout;
         // Validation refuses longer ones; a definition saved before it must fail its step, not throw from here.
         if (timeout > DurationLimits.MaxStepTimeout)

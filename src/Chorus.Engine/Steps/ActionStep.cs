@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
+using Chorus.Engine.Steps.Remote;
 
 namespace Chorus.Engine.Steps;
 
 /// <summary>Seed 002's action step: config.action picks one of a few built-in actions. send_email waits for
-/// an email transport and is refused at save time until then, rather than failing at run time.</summary>
-internal sealed class ActionStep : IStepHandler
+/// an email transport and is refused at save time until then, rather than failing at run time. Any other action
+/// names a step a steps service offers; that step runs remotely with the config minus <c>action</c>.</summary>
+internal sealed class ActionStep(StepRegistry? registry = null) : IStepHandler
 {
     public string Type => "action";
 
@@ -20,6 +22,7 @@ internal sealed class ActionStep : IStepHandler
             "log_message" => Task.FromResult(LogMessage(context, config)),
             "set_variable" => Task.FromResult(SetVariable(context, config)),
             "http_request" => HttpStepRunner.RunAsync(context, config, cancellationToken),
+            { } other when registry?.Remote is not null => RemoteAction.RunAsync(context, other, config, cancellationToken),
             var other => throw new StepConfigurationException($"Unknown action '{other}'; known: {string.Join(", ", Actions)}."),
         };
     }
@@ -46,10 +49,10 @@ internal sealed class ActionStep : IStepHandler
         return new StepResult.Completed(output, Variables: writer.Written);
     }
 
-    public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => Validate(step.Config);
+    public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => Validate(step.Config, registry: registry);
 
     /// <summary>Also used for the inline items of a parallel step, which are action configs.</summary>
-    internal static IEnumerable<StepConfigIssue> Validate(JsonObject config, string prefix = "config")
+    internal static IEnumerable<StepConfigIssue> Validate(JsonObject config, string prefix = "config", StepRegistry? registry = null)
     {
         var action = StepJson.String(config, "action");
         if (action is null)
@@ -61,7 +64,7 @@ internal sealed class ActionStep : IStepHandler
                 ? []
                 : [new("config.name", "Required: the variable to set.")],
             "http_request" => HttpStep.Validate(config),
-            _ => [new("config.action", $"Unknown action '{action}'; known: {string.Join(", ", Actions)}.")],
+            _ => RemoteAction.Validate(registry, action, config, "config", Actions),
         };
         return prefix == "config" ? issues : issues.Select(i => i with { Field = prefix + i.Field["config".Length..] });
     }

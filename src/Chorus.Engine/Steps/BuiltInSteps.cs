@@ -7,12 +7,12 @@ public static class BuiltInSteps
     public static StepRegistry CreateRegistry()
     {
         var registry = new StepRegistry();
-        return registry
+        registry
             .Register(new TriggerStep())
             .Register(new CommentStep())
             .Register(new OutputStep())
             .Register(new AddFieldStep())
-            .Register(new ActionStep())
+            .Register(new ActionStep(registry))
             .Register(new HttpStep())
             .Register(new ConditionStep())
             .Register(new ParallelStep(registry))
@@ -22,5 +22,7 @@ public static class BuiltInSteps
             .Register(new SubflowStep())
             .Register(new ForeachStep(registry))
             .Register(new WebhookStep());
+        registry.MarkBuiltIn();
+        return registry;
     }
 }

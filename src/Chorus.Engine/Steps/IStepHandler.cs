@@ -15,6 +15,9 @@ public interface IStepHandler
 
     /// <summary>Problems in a step's config found when the definition is saved.</summary>
     IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => [];
+
+    /// <summary>How the type is offered to an editor (<c>GET /api/available-steps</c>); null lists it by name only.</summary>
+    StepDescription? Describe() => null;
 }
 
 /// <summary>A config problem: <paramref name="Field"/> is the config path, e.g. "config.url".</summary>

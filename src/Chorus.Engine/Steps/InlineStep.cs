@@ -39,7 +39,7 @@ internal static class InlineStep
     {
         var (type, config) = Describe(item);
         if (type == "action")
-            return ActionStep.Validate(config, item.ContainsKey("type") ? $"{path}.config" : path);
+            return ActionStep.Validate(config, item.ContainsKey("type") ? $"{path}.config" : path, registry);
         if (!registry.TryGet(type, out var handler))
             return [new($"{path}.type", $"Unknown step type '{type}'.")];
         var step = new StepDefinition { Id = path, Name = path, Type = type, Config = config };

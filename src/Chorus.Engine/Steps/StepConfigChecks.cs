@@ -22,8 +22,9 @@ internal static partial class StepConfigChecks
     {
         if (!registry.TryGet(step.Type, out var handler))
         {
+            var asked = registry.Remote is { } remote ? " " + remote.Catalog.DescribeServices() : "";
             errors.Add(new DefinitionError(step.Id, "type",
-                $"Unknown step type '{step.Type}'. Known types: {string.Join(", ", registry.Types)}."));
+                $"Unknown step type '{step.Type}'. Known types: {string.Join(", ", registry.Types)}.{asked}"));
         }
         else
         {

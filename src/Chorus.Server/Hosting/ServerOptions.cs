@@ -96,6 +96,7 @@ public sealed record ServerOptions
                 LeaseDuration = Seconds(read, "LEASE_DURATION", engine.LeaseDuration, MaxTimerPeriod),
                 Limits = LimitsFrom(read, engine.Limits),
                 OutboundHttp = OutboundHttpFrom(read),
+                RemoteSteps = RemoteStepsSettings.From(read),
                 Retention = engine.Retention with
                 {
                     // Unset keeps all history; 0 keeps events for ever.

@@ -1,0 +1,51 @@
+using System.Collections.Frozen;
+using System.Text.Json.Nodes;
+
+namespace Chorus.Engine.Steps;
+
+/// <summary>The built-in types as the editor sees them. The schemas describe what each handler reads (see its file);
+/// they stay loose where a value may be a "{{ }}" placeholder, and the handler's own checks at save stay the authority.</summary>
+internal static class BuiltInStepDescriptions
+{
+    private static readonly FrozenDictionary<string, (string Category, string Description, string Schema)> Known =
+        new Dictionary<string, (string, string, string)>
+        {
+            ["trigger"] = ("control_flow", "Start node: does nothing; later steps read the input under its id.", "{}"),
+            ["comment"] = ("control_flow", "A note on the canvas; does nothing.", """{"type": "object"}"""),
+            ["output"] = ("data", "The execution's result: config.value, else the whole config, else the variables so far.",
+                """{"type": "object", "properties": {"value": {}}}"""),
+            ["addField"] = ("data", "Sets one field (field, value) or several (fields) in the variables.",
+                """{"type": "object", "properties": {"field": {"type": "string"}, "value": {}, "fields": {"type": "object"}}}"""),
+            ["action"] = ("integration", "Runs an action: http_request, log_message, set_variable, or a step a steps service offers (the config minus action is its config).",
+                """{"type": "object", "required": ["action"], "properties": {"action": {"type": "string"}, "message": {}, "level": {"enum": ["debug", "info", "warning", "warn", "error"]}, "name": {"type": "string"}, "value": {}, "url": {"type": "string"}, "method": {"type": "string"}}}"""),
+            ["http"] = ("integration", "Calls an HTTP endpoint under the outbound policy; the output holds status, headers and body.",
+                """{"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]}, "headers": {"type": "object"}, "query": {"type": "object"}, "body": {}, "timeout": {"type": ["number", "string"]}, "fail_on_status": {"type": "boolean"}}}"""),
+            ["condition"] = ("control_flow", "Chooses the next step: field/operator/value (next_steps = [if true, if false]) or expression branches (conditions with condition and next, plus default).",
+                """{"type": "object", "properties": {"field": {"type": "string"}, "operator": {"type": "string"}, "value": {}, "conditions": {"type": "array", "items": {"type": "object", "properties": {"condition": {"type": "string"}, "next": {"type": "string"}}}}, "default": {"type": "string"}}}"""),
+            ["parallel"] = ("control_flow", "Runs its branches at once (graph branches, or inline parallel_steps, each an action config or {type, config}).",
+                """{"type": "object", "properties": {"parallel_steps": {"type": "array", "items": {"type": "object"}}}}"""),
+            ["join"] = ("control_flow", "Waits for every incoming branch; its output holds their outputs by step id, or merged.",
+                """{"type": "object", "properties": {"mode": {"enum": ["by_step", "merge"]}}}"""),
+            ["wait"] = ("control_flow", "Pauses for a duration, until a time, or until a named event arrives.",
+                """{"type": "object", "properties": {"wait_type": {"enum": ["duration", "until", "event"]}, "duration": {"type": ["string", "number"]}, "until": {"type": "string"}, "event": {"type": "string"}}}"""),
+            ["manualInput"] = ("human", "Waits for a person to submit input, checked against fields or a JSON Schema.",
+                """{"type": "object", "properties": {"prompt": {"type": "string"}, "fields": {"type": "array", "items": {"type": "object"}}, "schema": {"type": "object"}}}"""),
+            ["subflow"] = ("control_flow", "Runs another workflow as a child execution; completes with the child's output.",
+                """{"type": "object", "properties": {"workflow_id": {"type": "string"}, "subflow_id": {"type": "string"}, "input": {}, "recursive": {"type": "boolean"}}}"""),
+            ["foreach"] = ("control_flow", "Runs one inline step for every item of a list.",
+                """{"type": "object", "required": ["step"], "properties": {"items": {}, "items_expression": {"type": "string"}, "step": {"type": "object"}, "max_items": {"type": "integer", "minimum": 1}}}"""),
+            ["webhook"] = ("integration", "Waits for a webhook call; resumes with its body.",
+                """{"type": "object", "properties": {"name": {"type": "string"}}}"""),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static StepDescription? Find(string type) => Known.TryGetValue(type, out var known)
+        ? new StepDescription
+        {
+            Name = type,
+            Description = known.Description,
+            Category = known.Category,
+            ConfigSchema = (JsonObject)JsonNode.Parse(known.Schema)!,
+            Source = "built_in",
+        }
+        : null;
+}
