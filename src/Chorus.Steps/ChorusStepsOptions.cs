@@ -3,8 +3,10 @@ namespace Chorus.Steps;
 /// <summary>How the steps endpoints behave; every setting has a default fit for a service the engine calls.</summary>
 public sealed class ChorusStepsOptions
 {
-    /// <summary>The largest request body accepted, in bytes (4 MiB); a larger one is answered 413 <c>payload_too_large</c>.</summary>
-    public long MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>The largest request body accepted, in bytes (16 MiB: the engine lets an execution context grow to 8 MiB
+    /// by default, and the call carries the context and the rendered config); a larger one is answered 413
+    /// <c>payload_too_large</c>.</summary>
+    public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>How many answers are remembered by Idempotency-Key (10,000); the oldest are forgotten first.</summary>
     public int IdempotencyCacheSize { get; set; } = 10_000;

@@ -80,6 +80,17 @@ public sealed class ProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task By_default_a_context_as_large_as_the_engine_allows_is_accepted()
+    {
+        // The engine's default context limit is 8 MiB; a 6 MiB one must get through.
+        var context = new JsonObject { ["input"] = new JsonObject { ["blob"] = new string('x', 6 * 1024 * 1024) } };
+
+        var answer = await _service.CallAsync("echo_input", context);
+
+        Assert.Equal(200, answer.Status);
+    }
+
+    [Fact]
     public async Task A_function_step_answers_a_plain_value_and_a_part_of_its_request()
     {
         Assert.Equal("HELLO", (await _service.CallAsync("shout", config: new JsonObject { ["text"] = "hello" })).Output!.GetValue<string>());
