@@ -161,4 +161,23 @@ public sealed class RemoteStepRunTests
         var call = Assert.Single(service.CallsOf("fetch_user"));
         Assert.Equal(2, call.Config["user_id"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task SuccessWithoutOutput_IsAProtocolError_FailsWithoutRetries()
+    {
+        var odd = new FakeStep { Name = "odd", Answer = (_, _, _) => Task.FromResult(new FakeReply(200, new JsonObject { ["result"] = 1 })) };
+        await using var service = await FakeStepsService.StartAsync(odd);
+        await using var server = await RemoteStepServer.StartAsync([service.Url]);
+        var workflowId = await server.Client.CreateWorkflow(_tenant, Definitions.Parse("""
+            {"name": "odd", "steps": [{"id": "odd", "type": "odd", "retry": {"max_attempts": 3, "initial_interval": "0.1s"}}]}
+            """));
+
+        var id = await server.Client.Execute(_tenant, workflowId);
+        await server.Client.WaitForStatus(_tenant, id, "failed");
+
+        Assert.Single(service.CallsOf("odd"));
+        var steps = (await server.Client.Get($"/api/executions/{id}/steps", _tenant)).Expect(HttpStatusCode.OK);
+        Assert.Contains("external_service_error", steps.Text);
+        Assert.Contains("but no", steps.Text);
+    }
 }

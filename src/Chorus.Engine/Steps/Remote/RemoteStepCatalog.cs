@@ -38,7 +38,9 @@ internal sealed class RemoteStepCatalog : IAsyncDisposable
             RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8,
         })
         {
+            // The per-delivery timeout is the pipeline's; only the synchronous catalog read buffers a whole answer.
             Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = 8 * 1024 * 1024,
         };
         var logger = loggers.CreateLogger<StepsServiceClient>();
         Services = options.Services.Select(u => new StepsServiceClient(u, _http, options, time, logger)).ToList();

@@ -18,6 +18,4 @@ internal sealed class RemoteStepHandler(string type, RemoteStepCatalog catalog, 
 
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) =>
         catalog.Find(type) is var (_, remote) ? RemoteConfigCheck.Check(remote, step.Config, "config") : [];
-
-    public StepDescription? Describe() => null;
 }
