@@ -31,6 +31,26 @@ public abstract partial class StoreComplianceTests<TStore>
     }
 
     [Fact]
+    public async Task CreateWorkflowAsync_IdTakenEvenByADeletedWorkflow_ReturnsFalseAndWritesNothing()
+    {
+        var live = Workflow(TenantA, Guid.NewGuid());
+        var deleted = Workflow(TenantA, Guid.NewGuid());
+        await CreateWorkflowAsync(live);
+        await CreateWorkflowAsync(deleted);
+        await Store.DeleteWorkflowAsync(TenantA, deleted.Id, Ct);
+
+        var overLive = await Store.CreateWorkflowAsync(live with { Name = "impostor" }, Version(TenantA, live.Id, 1), Ct);
+        var overDeleted = await Store.CreateWorkflowAsync(deleted with { Name = "revived" }, Version(TenantA, deleted.Id, 1), Ct);
+        var otherTenant = await Store.CreateWorkflowAsync(live with { Tenant = TenantB }, Version(TenantB, live.Id, 1), Ct);
+
+        Assert.False(overLive);
+        Assert.False(overDeleted);
+        Assert.True(otherTenant);
+        Assert.Equal(live, await Store.GetWorkflowAsync(TenantA, live.Id, Ct));
+        Assert.Null(await Store.GetWorkflowAsync(TenantA, deleted.Id, Ct));
+    }
+
+    [Fact]
     public async Task GetWorkflowAsync_UnknownId_ReturnsNull() =>
         Assert.Null(await Store.GetWorkflowAsync(TenantA, Guid.NewGuid(), Ct));
 

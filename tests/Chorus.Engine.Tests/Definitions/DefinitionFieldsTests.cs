@@ -77,7 +77,7 @@ public class DefinitionFieldsTests
     /// <summary>Validation reads no store; saving is not what these tests do.</summary>
     private sealed class NoStore : Chorus.Engine.Storage.IWorkflowStore
     {
-        public Task CreateWorkflowAsync(Chorus.Engine.Storage.WorkflowRecord workflow, Chorus.Engine.Storage.WorkflowVersionRecord firstVersion, CancellationToken ct) => throw new NotSupportedException();
+        public Task<bool> CreateWorkflowAsync(Chorus.Engine.Storage.WorkflowRecord workflow, Chorus.Engine.Storage.WorkflowVersionRecord firstVersion, CancellationToken ct) => throw new NotSupportedException();
         public Task<Chorus.Engine.Storage.WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id, CancellationToken ct) => throw new NotSupportedException();
         public Task<Chorus.Engine.Storage.Page<Chorus.Engine.Storage.WorkflowRecord>> ListWorkflowsAsync(TenantId tenant, int offset, int limit, CancellationToken ct) => throw new NotSupportedException();
         public Task<bool> UpdateWorkflowAsync(Chorus.Engine.Storage.WorkflowRecord workflow, Chorus.Engine.Storage.WorkflowVersionRecord? newVersion, CancellationToken ct) => throw new NotSupportedException();
