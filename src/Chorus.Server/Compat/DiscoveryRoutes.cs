@@ -94,14 +94,30 @@ internal static class DiscoveryRoutes
         return TypedResults.Json(Representation(workflow, step, found.Index));
     }
 
-    /// <summary>Refused (409, the validator's reasons in details) when the workflow would not be valid without the
-    /// step: another step or <c>start_at</c> points at it, or a step becomes unreachable. Rewiring the references is
-    /// left to the client (PATCH the steps that point here first), since only it knows where they should go.</summary>
+    /// <summary>Removes the step from its chain: a step (or <c>start_at</c>) that went to it with <c>next</c> goes
+    /// where it went instead (nowhere, when it was the last). Any other reference (next_steps, a condition's routes,
+    /// on_error) is refused (409, the validator's reasons in details), as is a deletion that leaves a step
+    /// unreachable: where those should lead is for the client to say, with PATCH, before deleting.</summary>
     private static async Task<IResult> Delete(HttpContext http, string step_id, WorkflowService service, IWorkflowStore store, TierChecks tiers)
     {
         var found = await LocateAsync(http, service, store, step_id);
-        var id = found.Step.OptionalString("id");
+        var id = found.Step.OptionalString("id")!;
+        var successor = found.Step["next"]?.DeepClone();
         found.Steps.RemoveAt(found.Index);
+        foreach (var other in found.Steps.OfType<JsonObject>().Where(o => o["next"]?.ToString() == id))
+        {
+            if (successor is null)
+                other.Remove("next");
+            else
+                other["next"] = successor.DeepClone();
+        }
+        if (found.Definition["start_at"]?.ToString() == id)
+        {
+            if (successor is null)
+                found.Definition.Remove("start_at");
+            else
+                found.Definition["start_at"] = successor.DeepClone();
+        }
         try
         {
             service.Validate(found.Definition);
