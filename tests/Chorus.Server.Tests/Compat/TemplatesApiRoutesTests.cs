@@ -116,7 +116,9 @@ public sealed class TemplatesApiRoutesTests(ServerFixture fixture) : IClassFixtu
         (await Client.Get($"/api/v1/templates/{id}", ApiCalls.NewTenant())).ExpectError(HttpStatusCode.NotFound, "workflow_not_found");
         (await Client.Put($"/api/v1/templates/{id}", ApiCalls.NewTenant(), Approval())).ExpectError(HttpStatusCode.NotFound, "workflow_not_found");
         (await Client.Delete($"/api/v1/templates/{id}", ApiCalls.NewTenant())).ExpectError(HttpStatusCode.NotFound, "workflow_not_found");
-        Assert.Equal("changed", (await Client.Get($"/api/v1/templates/{id}", tenant)).Str("description"));
+        var after = (await Client.Get($"/api/v1/templates/{id}", tenant)).Expect(HttpStatusCode.OK);
+        Assert.Equal("1.1.0", after.Str("version"));
+        Assert.Equal(3, after.Node("current_version")!.GetValue<int>());
 
         (await Client.Delete($"/api/v1/templates/{id}", tenant)).Expect(HttpStatusCode.NoContent);
         (await Client.Get($"/api/v1/templates/{id}", tenant)).ExpectError(HttpStatusCode.NotFound, "workflow_not_found");
