@@ -2,6 +2,7 @@ using Chorus.Engine.Hosting;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
+using Chorus.Server.Compat;
 using Chorus.Server.Hosting;
 using Chorus.Server.Realtime;
 using Chorus.Server.Secrets;
@@ -99,6 +100,7 @@ public static class ChorusServer
         app.MapTiers();
         app.MapSecrets();
         app.MapRealtime();
+        app.MapCompatRoutes();
         app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));
         return app;
     }

@@ -51,6 +51,9 @@ internal sealed class ExecutionRows(SqlDialect d)
         if (!query.IncludeTests) where.Append(" AND ").Append(d.IsFalse("is_test"));
         if (query.WorkflowId is not null) where.Append(" AND workflow_id = @workflow");
         if (query.Status is not null) where.Append(" AND status = @status");
+        var anyStatus = query.AnyStatus ?? [];
+        if (anyStatus.Count > 0)
+            where.Append(" AND status IN (").AppendJoin(", ", anyStatus.Select((_, i) => $"@any_status{i}")).Append(')');
         if (query.From is not null) where.Append(" AND created_at >= @from");
         if (query.To is not null) where.Append(" AND created_at <= @to");
         Statement Bind(Statement s)
@@ -58,6 +61,7 @@ internal sealed class ExecutionRows(SqlDialect d)
             s.With("@tenant", tenant);
             if (query.WorkflowId is { } workflow) s.With("@workflow", workflow);
             if (query.Status is { } status) s.With("@status", status.ToWire());
+            for (var i = 0; i < anyStatus.Count; i++) s.With($"@any_status{i}", anyStatus[i].ToWire());
             if (query.From is { } from) s.With("@from", from);
             if (query.To is { } to) s.With("@to", to);
             return s;

@@ -120,8 +120,24 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     /// <summary>Starts an execution as <see cref="StartExecutionAsync(TenantId, Guid, JsonNode?, ExecutionMode, bool, CancellationToken)"/>
     /// does; given an idempotency key, a repeat of the same request within <see cref="IdempotencyWindow"/> answers the
     /// execution the first one started (<see cref="StartOutcome.Replayed"/>) instead of starting another.</summary>
-    public async Task<StartOutcome> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
-        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, CancellationToken ct = default)
+    public Task<StartOutcome> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
+        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, CancellationToken ct = default) =>
+        StartOrCreateAsync(tenant, workflowId, input, mode, isTest, idempotency, deferred: false, ct);
+
+    /// <summary>Writes an execution of the workflow's current version as <see cref="ExecutionStatus.Created"/>,
+    /// checked like a start (active workflow, input schema, idempotency key) but not started: it runs nothing and
+    /// holds no slot until <see cref="StartCreatedAsync"/>. It is stored like every execution, so it survives a restart.</summary>
+    public Task<StartOutcome> CreateExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
+        ExecutionMode mode, IdempotentStart? idempotency, CancellationToken ct = default) =>
+        StartOrCreateAsync(tenant, workflowId, input, mode, isTest: false, idempotency, deferred: true, ct);
+
+    /// <summary>Starts an execution <see cref="CreateExecutionAsync"/> wrote, through admission: running when a slot
+    /// is free, else pending until one is. An execution in any other status (already started) is a conflict.</summary>
+    public Task<ExecutionRecord> StartCreatedAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
+        ApplyAsync(s => _commands.StartCreatedAsync(s, tenant, id), ct);
+
+    private async Task<StartOutcome> StartOrCreateAsync(TenantId tenant, Guid workflowId, JsonNode? input,
+        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, bool deferred, CancellationToken ct)
     {
         ExecutionCommands.CheckIncoming(input, "execution input", _options.Limits);
         // A repeat answers what the first request started, even if the workflow changed or was archived since.
@@ -138,7 +154,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         InputValidation.Check(graph.Definition.InputSchema, input);
         var request = new ExecutionCommands.StartRequest
         {
-            Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest,
+            Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest, Deferred = deferred,
         };
         if (idempotency is null)
             return new StartOutcome(await ApplyAsync(s => _commands.StartAsync(s, request), ct).ConfigureAwait(false), Replayed: false);

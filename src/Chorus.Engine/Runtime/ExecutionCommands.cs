@@ -23,6 +23,8 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         public JsonObject? Trigger { get; init; }
         /// <summary>A child's place in its tree of subflows; null for a root.</summary>
         public SubflowLineage? Lineage { get; init; }
+        /// <summary>Written as <see cref="ExecutionStatus.Created"/>, to start when <see cref="StartCreatedAsync"/> is called.</summary>
+        public bool Deferred { get; init; }
     }
 
     public async Task<ExecutionRecord> StartAsync(CommitScope s, StartRequest request)
@@ -55,6 +57,17 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             execution.Context["trigger"] = request.Trigger.DeepClone();
         // Children and test runs are admitted at once and hold no slot, in all or of their tenant: a parent must not
         // starve its own child, and the root already holds the slot its tree runs in.
+        if (request.Deferred)
+        {
+            // Nothing is scheduled: no work item, no slot, no deadline until it is started.
+            execution.Status = ExecutionStatus.Created;
+            await s.InsertExecutionAsync(execution).ConfigureAwait(false);
+            var created = $"Execution created on version {execution.WorkflowVersion}; it starts when asked to";
+            await Log(s, execution, null, "info", created).ConfigureAwait(false);
+            await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(execution, now, null, created)).ConfigureAwait(false);
+            s.Remember(execution);
+            return execution;
+        }
         var exempt = request.IsTest || request.ParentExecutionId is not null;
         var queuedBecause = exempt ? null : await WhyQueuedAsync(s, request.Tenant).ConfigureAwait(false);
         var admit = queuedBecause is null;
@@ -68,6 +81,35 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(execution, now, null, message)).ConfigureAwait(false);
         s.Remember(execution);
         return execution;
+    }
+
+    /// <summary>Starts an execution written as <see cref="ExecutionStatus.Created"/>, through admission like a new
+    /// start: running when a slot is free, else pending until one is. Any other status is a conflict, so a second
+    /// start changes nothing.</summary>
+    public async Task<ExecutionRecord> StartCreatedAsync(CommitScope s, TenantId tenant, Guid id)
+    {
+        var e = await RequireAsync(s, tenant, id).ConfigureAwait(false);
+        if (e.Status != ExecutionStatus.Created)
+            throw Conflict(e, "start");
+        var now = time.GetUtcNow();
+        string message;
+        if (await WhyQueuedAsync(s, tenant).ConfigureAwait(false) is { } queuedBecause)
+        {
+            e.Status = ExecutionStatus.Pending;
+            message = $"Execution queued: {queuedBecause}";
+        }
+        else
+        {
+            var graph = await GraphOf(s, e).ConfigureAwait(false);
+            await ScheduleAsync(s, e, PrepareRunning(e, graph, now), now).ConfigureAwait(false);
+            if (e.DeadlineAt is { } deadline)
+                await AddDeadlineAsync(s, e, deadline).ConfigureAwait(false);
+            message = $"Execution started on version {e.WorkflowVersion}";
+        }
+        await Log(s, e, null, "info", message).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
+        await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, null, message)).ConfigureAwait(false);
+        return e;
     }
 
     /// <summary>Moves a pending execution to running and returns what to schedule.</summary>

@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace Chorus.Engine.Storage;
 
-public enum ExecutionStatus { Pending, Running, Waiting, Paused, Completed, Failed, Cancelled }
+/// <summary>Where an execution is. <see cref="Created"/> is one written but not started (the templates and instances
+/// API creates an instance first and starts it later): it holds no slot, admission passes it over, and it waits for
+/// <c>ChorusEngine.StartCreatedAsync</c>; <see cref="Pending"/> is one started but queued for a slot.</summary>
+public enum ExecutionStatus { Pending, Running, Waiting, Paused, Completed, Failed, Cancelled, Created }
 
 public enum ExecutionMode { Automatic, Manual }
 

@@ -20,6 +20,8 @@ public sealed record ExecutionQuery
 {
     public Guid? WorkflowId { get; init; }
     public ExecutionStatus? Status { get; init; }
+    /// <summary>Any of these statuses (with <see cref="Status"/>, both must hold): an API whose one word covers several.</summary>
+    public IReadOnlyList<ExecutionStatus>? AnyStatus { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public bool IncludeTests { get; init; }

@@ -31,7 +31,7 @@ internal static class Executions
         group.MapPost("/{id}/input", SubmitInput).RequireRole(Role.Member);
     }
 
-    private static Guid ExecutionId(string id) => RequestReading.RouteId(id, ErrorCodes.ExecutionNotFound, "Execution");
+    internal static Guid ExecutionId(string id) => RequestReading.RouteId(id, ErrorCodes.ExecutionNotFound, "Execution");
 
     /// <summary>Seed 000's <c>{workflow_id, mode, initial_data}</c>.</summary>
     private static async Task<IResult> Start(HttpContext http, ChorusEngine engine)
@@ -39,7 +39,8 @@ internal static class Executions
         var body = await http.ReadObjectAsync();
         var workflowId = body.OptionalString("workflow_id")
             ?? throw new ChorusException(ErrorCodes.InvalidInput, "'workflow_id' is required.", new JsonObject { ["field"] = "workflow_id" });
-        return await WorkflowExecutions.StartAsync(http, engine, Workflows.WorkflowId(workflowId), body["initial_data"] ?? body["input"], body);
+        var started = await WorkflowExecutions.StartAsync(http, engine, Workflows.WorkflowId(workflowId), WorkflowExecutions.InputOf(body, WorkflowExecutions.InputNames), body);
+        return WorkflowExecutions.Answer(started, Representations.Execution(started.Execution, withContext: false));
     }
 
     internal static async Task<IResult> ListAsync(HttpContext http, IExecutionReader reader, Guid? workflowId)
@@ -100,11 +101,11 @@ internal static class Executions
         return TypedResults.Json(Representations.Execution(execution));
     }
 
-    private static async Task<ExecutionRecord> RequireAsync(HttpContext http, IExecutionReader reader, string id) =>
+    internal static async Task<ExecutionRecord> RequireAsync(HttpContext http, IExecutionReader reader, string id) =>
         await reader.GetExecutionAsync(http.Tenant(), ExecutionId(id), http.RequestAborted)
         ?? throw new ChorusException(ErrorCodes.ExecutionNotFound, $"Execution {id} does not exist.");
 
-    private static Guid? OptionalGuid(HttpContext http, string name)
+    internal static Guid? OptionalGuid(HttpContext http, string name)
     {
         var text = http.Request.Query[name].ToString();
         if (text.Length == 0)
@@ -113,14 +114,14 @@ internal static class Executions
             : throw new ChorusException(ErrorCodes.InvalidInput, $"'{name}' must be a UUID.", new JsonObject { ["field"] = name });
     }
 
-    private static ExecutionStatus? OptionalStatus(HttpContext http)
+    internal static ExecutionStatus? OptionalStatus(HttpContext http)
     {
         var text = http.Request.Query["status"].ToString();
         if (text.Length == 0)
             return null;
         return ExecutionStatusExtensions.TryParseWire(text, out var status) ? status
             : throw new ChorusException(ErrorCodes.InvalidInput,
-                "'status' must be one of pending, running, waiting, paused, completed, failed, cancelled.", new JsonObject { ["field"] = "status" });
+                "'status' must be one of created, pending, running, waiting, paused, completed, failed, cancelled.", new JsonObject { ["field"] = "status" });
     }
 
     private static DateTimeOffset? OptionalTime(HttpContext http, string name)

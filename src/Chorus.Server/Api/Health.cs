@@ -13,7 +13,7 @@ internal static class Health
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
         // Probes carry no credentials, and neither answer names a tenant or an object.
-        app.MapGet("/health", () => TypedResults.Json(new JsonObject { ["status"] = "ok", ["service"] = "chorus" })).AllowWithoutCredential();
+        app.MapGet("/health", () => TypedResults.Json(Liveness())).AllowWithoutCredential();
         app.MapGet("/health/ready", async (HttpContext http, IExecutionReader store, ChorusEngine engine, CancellationToken ct) =>
         {
             var reachable = await store.PingAsync(ct);
@@ -35,6 +35,9 @@ internal static class Health
             return TypedResults.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }).AllowWithoutCredential();
     }
+
+    /// <summary>The liveness answer; the compatible APIs' own health routes answer it too.</summary>
+    internal static JsonObject Liveness() => new() { ["status"] = "ok", ["service"] = "chorus" };
 
     /// <summary>While a storage fault is recorded, one small write decides whether it still lasts: when it commits,
     /// the fault is over and the server is ready again without anyone restarting it.</summary>

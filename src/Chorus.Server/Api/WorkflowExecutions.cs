@@ -13,14 +13,41 @@ internal static class WorkflowExecutions
     private static readonly TimeSpan DefaultTestTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxTestTimeout = TimeSpan.FromSeconds(300);
 
+    /// <summary>The names a start's body may give its input under: <c>input</c>, seed 000's <c>initial_data</c> and
+    /// seed 001's <c>inputs</c>.</summary>
+    internal static readonly string[] InputNames = ["input", "initial_data", "inputs"];
+
     /// <summary>Returns at once with the execution id; the work goes on whatever the client does.</summary>
     public static async Task<IResult> Execute(HttpContext http, string id, ChorusEngine engine)
     {
         var body = await http.ReadObjectAsync(allowEmpty: true);
-        return await StartAsync(http, engine, Workflows.WorkflowId(id), body["input"] ?? body["initial_data"], body);
+        var started = await StartAsync(http, engine, Workflows.WorkflowId(id), InputOf(body, InputNames), body);
+        return Answer(started, Representations.Execution(started.Execution, withContext: false));
     }
 
-    internal static async Task<IResult> StartAsync(HttpContext http, ChorusEngine engine, Guid workflowId, JsonNode? input, JsonObject body)
+    /// <summary>The input under whichever of <paramref name="names"/> the body uses. Two of them with different
+    /// values are refused rather than one silently winning: the execution would run on the input the client did not mean.</summary>
+    internal static JsonNode? InputOf(JsonObject body, IReadOnlyList<string> names)
+    {
+        (string Name, JsonNode Value)? found = null;
+        foreach (var name in names)
+        {
+            if (body[name] is not { } value)
+                continue;
+            if (found is null)
+                found = (name, value);
+            else if (!JsonNode.DeepEquals(found.Value.Value, value))
+                throw new ChorusException(ErrorCodes.InvalidInput,
+                    $"'{found.Value.Name}' and '{name}' both give the execution's input, with different values; send one of them.",
+                    new JsonObject { ["fields"] = new JsonArray(found.Value.Name, name) });
+        }
+        return found?.Value;
+    }
+
+    /// <summary>The one implementation of every route that starts an execution (or, <paramref name="deferred"/>, writes
+    /// one to start later): mode, idempotency key, tier limit, then the engine. Each route answers in its own words.</summary>
+    internal static async Task<StartOutcome> StartAsync(HttpContext http, ChorusEngine engine, Guid workflowId, JsonNode? input, JsonObject body,
+        string kind = "execute", bool deferred = false)
     {
         var mode = body.OptionalString("mode") switch
         {
@@ -28,15 +55,20 @@ internal static class WorkflowExecutions
             "manual" => ExecutionMode.Manual,
             var other => throw new ChorusException(ErrorCodes.InvalidInput, $"mode must be automatic or manual, not '{other}'.", new JsonObject { ["field"] = "mode" }),
         };
-        var idempotency = IdempotencyKeys.From(http, "execute", workflowId, body);
+        var idempotency = IdempotencyKeys.From(http, kind, workflowId, body);
         await CheckTierAsync(http, engine, workflowId, idempotency);
-        var (execution, replayed) = await engine.StartExecutionAsync(http.Tenant(), workflowId, input?.DeepClone(), mode, isTest: false, idempotency, http.RequestAborted);
-        var json = Representations.Execution(execution, withContext: false);
-        http.Response.Headers.Location = $"/api/executions/{execution.Id}";
-        if (replayed)
+        var started = deferred
+            ? await engine.CreateExecutionAsync(http.Tenant(), workflowId, input?.DeepClone(), mode, idempotency, http.RequestAborted)
+            : await engine.StartExecutionAsync(http.Tenant(), workflowId, input?.DeepClone(), mode, isTest: false, idempotency, http.RequestAborted);
+        http.Response.Headers.Location = $"/api/executions/{started.Execution.Id}";
+        if (started.Replayed)
             IdempotencyKeys.MarkReplayed(http);
-        return TypedResults.Json(json, statusCode: replayed ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
+        return started;
     }
+
+    /// <summary>202 for a new execution, 200 for the repeat of a keyed request.</summary>
+    internal static IResult Answer(StartOutcome started, JsonObject json, int createdStatus = StatusCodes.Status202Accepted) =>
+        TypedResults.Json(json, statusCode: started.Replayed ? StatusCodes.Status200OK : createdStatus);
 
     /// <summary>The daily execution limit counts new starts only: a repeat of a keyed request starts nothing, so it
     /// gets its execution back even when the tenant is at its limit. Two first requests racing with one key are both
@@ -65,7 +97,7 @@ internal static class WorkflowExecutions
         var workflowId = Workflows.WorkflowId(id);
         var idempotency = IdempotencyKeys.From(http, "test-execute", workflowId, body);
         await CheckTierAsync(http, engine, workflowId, idempotency);
-        var (started, replayed) = await engine.StartExecutionAsync(tenant, workflowId, (body["input"] ?? body["initial_data"])?.DeepClone(),
+        var (started, replayed) = await engine.StartExecutionAsync(tenant, workflowId, InputOf(body, InputNames)?.DeepClone(),
             ExecutionMode.Automatic, isTest: true, idempotency, http.RequestAborted);
         if (replayed)
             IdempotencyKeys.MarkReplayed(http);

@@ -48,10 +48,31 @@ internal static class Workflows
 
     private static async Task<IResult> Create(HttpContext http, WorkflowService service, TierChecks tiers)
     {
-        var body = await http.ReadObjectAsync(nulChecked: true);
-        await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(body), creating: true, http.RequestAborted);
-        var (workflow, version) = await service.CreateAsync(http.Tenant(), body, http.Caller().Subject, http.RequestAborted);
+        var (workflow, version) = await CreateAsync(http, service, tiers, await http.ReadObjectAsync(nulChecked: true));
         return TypedResults.Json(Representations.Workflow(workflow, version), statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Every route that creates a workflow: validated, held to the tenant's tier, saved as version 1.</summary>
+    internal static async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version)> CreateAsync(HttpContext http, WorkflowService service, TierChecks tiers, JsonObject definition)
+    {
+        await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(definition), creating: true, http.RequestAborted);
+        return await service.CreateAsync(http.Tenant(), definition, http.Caller().Subject, http.RequestAborted);
+    }
+
+    /// <summary>Every route that saves a whole definition over a workflow: validated (an invalid one changes
+    /// nothing), held to the tenant's tier, a new version when it changed.</summary>
+    internal static async Task<(WorkflowRecord Workflow, WorkflowVersionRecord Version, bool Created)> SaveAsync(HttpContext http, WorkflowService service, TierChecks tiers,
+        Guid id, JsonObject definition)
+    {
+        await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(definition), creating: false, http.RequestAborted);
+        return await service.UpdateAsync(http.Tenant(), id, definition, http.Caller().Subject, http.RequestAborted);
+    }
+
+    /// <summary>The workflow with its current version, or workflow_not_found (also for another tenant's).</summary>
+    internal static async Task<(WorkflowRecord Workflow, WorkflowVersionRecord? Version)> CurrentAsync(HttpContext http, WorkflowService service, IWorkflowStore store, Guid id)
+    {
+        var workflow = await service.RequireAsync(http.Tenant(), id, http.RequestAborted);
+        return (workflow, await store.GetVersionAsync(workflow.Tenant, workflow.Id, workflow.CurrentVersion, http.RequestAborted));
     }
 
     private static async Task<IResult> List(HttpContext http, IWorkflowStore store)
@@ -63,8 +84,7 @@ internal static class Workflows
 
     private static async Task<IResult> Get(HttpContext http, string id, WorkflowService service, IWorkflowStore store)
     {
-        var workflow = await service.RequireAsync(http.Tenant(), WorkflowId(id), http.RequestAborted);
-        var version = await store.GetVersionAsync(workflow.Tenant, workflow.Id, workflow.CurrentVersion, http.RequestAborted);
+        var (workflow, version) = await CurrentAsync(http, service, store, WorkflowId(id));
         return TypedResults.Json(Representations.Workflow(workflow, version));
     }
 
@@ -74,14 +94,13 @@ internal static class Workflows
     {
         var body = await http.ReadObjectAsync(nulChecked: true);
         var workflowId = WorkflowId(id);
-        var exists = await store.GetWorkflowAsync(http.Tenant(), workflowId, http.RequestAborted) is not null;
-        await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(body), creating: !exists, http.RequestAborted);
-        if (!exists)
+        if (await store.GetWorkflowAsync(http.Tenant(), workflowId, http.RequestAborted) is null)
         {
+            await tiers.WorkflowSaveAsync(http.Tenant(), service.Validate(body), creating: true, http.RequestAborted);
             var (fresh, first) = await service.CreateWithIdAsync(http.Tenant(), workflowId, body, http.Caller().Subject, http.RequestAborted);
             return TypedResults.Json(Representations.Workflow(fresh, first), statusCode: StatusCodes.Status201Created);
         }
-        var (workflow, version, created) = await service.UpdateAsync(http.Tenant(), workflowId, body, http.Caller().Subject, http.RequestAborted);
+        var (workflow, version, created) = await SaveAsync(http, service, tiers, workflowId, body);
         var json = Representations.Workflow(workflow, version);
         json["version_created"] = created;
         return TypedResults.Json(json);
@@ -108,7 +127,7 @@ internal static class Workflows
 
     /// <summary>With <c>delete_history=true</c> the workflow's finished executions go too, with everything they own
     /// (executions still going are left to finish).</summary>
-    private static async Task<IResult> Delete(HttpContext http, string id, IWorkflowStore store, ChorusEngine engine)
+    internal static async Task<IResult> Delete(HttpContext http, string id, IWorkflowStore store, ChorusEngine engine)
     {
         var deleteHistory = http.Request.Query["delete_history"].ToString() switch
         {

@@ -11,14 +11,14 @@ namespace Chorus.Server.Hosting;
 /// value stops the process at start with a one-line reason.</summary>
 public sealed record ServerOptions
 {
-    /// <summary>PORT: where the API listens (8000).</summary>
+    /// <summary>PORT (alias API_PORT): where the API listens (8000).</summary>
     public int Port { get; init; } = 8000;
 
     /// <summary>HOST: the address to listen on (127.0.0.1). Another address needs a configured token key (see
     /// <see cref="AuthSettings"/>), so that a server reachable from outside never runs on a key nobody chose.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>DATABASE_URL: a SQLite file path, or <c>sqlite:PATH</c> (default <c>chorus.db</c> in the working directory).</summary>
+    /// <summary>DATABASE_URL (alias DATABASE_PATH): a SQLite file path, or <c>sqlite:PATH</c> (default <c>chorus.db</c> in the working directory).</summary>
     public string DatabasePath { get; init; } = "chorus.db";
 
     /// <summary>DATABASE_URL as <c>postgres://…</c>, <c>postgresql://…</c> or <c>postgresql+asyncpg://…</c>: the
@@ -69,12 +69,13 @@ public sealed record ServerOptions
     {
         var defaults = new ServerOptions();
         var engine = new EngineOptions();
+        var database = Aliased(read, "DATABASE_URL", "DATABASE_PATH");
         return new ServerOptions
         {
-            Port = Int(read, "PORT", defaults.Port, 0, 65535),
+            Port = Int(read, Aliased(read, "PORT", "API_PORT"), defaults.Port, 0, 65535),
             Host = read("HOST") is { Length: > 0 } host ? host : defaults.Host,
-            DatabasePath = DatabasePathFrom(read("DATABASE_URL")) ?? defaults.DatabasePath,
-            PostgresUrl = IsPostgres(read("DATABASE_URL")) ? read("DATABASE_URL") : null,
+            DatabasePath = DatabasePathFrom(read(database), database) ?? defaults.DatabasePath,
+            PostgresUrl = IsPostgres(read(database)) ? read(database) : null,
             FullSync = Choice(read, "SQLITE_SYNCHRONOUS", "FULL", "FULL", "NORMAL") == "FULL",
             MaxBodyBytes = Int(read, "MAX_BODY_BYTES", (int)defaults.MaxBodyBytes, 1024, 256 * 1024 * 1024),
             Environment = read("ENVIRONMENT") is { Length: > 0 } env ? env : defaults.Environment,
@@ -178,16 +179,22 @@ public sealed record ServerOptions
             || url.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
             || url.StartsWith("postgresql+asyncpg://", StringComparison.OrdinalIgnoreCase));
 
-    private static string? DatabasePathFrom(string? url)
+    /// <summary>The variable to read: <paramref name="name"/> when set, else <paramref name="alias"/>, the name the
+    /// background-execution system's service used (API_PORT, DATABASE_PATH), so its environment files work unchanged.
+    /// Errors then name the variable actually read.</summary>
+    private static string Aliased(Func<string, string?> read, string name, string alias) =>
+        string.IsNullOrWhiteSpace(read(name)) && !string.IsNullOrWhiteSpace(read(alias)) ? alias : name;
+
+    private static string? DatabasePathFrom(string? url, string name)
     {
         if (string.IsNullOrWhiteSpace(url) || IsPostgres(url))
             return null;
         foreach (var prefix in new[] { "sqlite:///", "sqlite://", "sqlite:", "file:" })
             if (url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 return url[prefix.Length..] is { Length: > 0 } path ? (prefix == "sqlite:///" ? "/" + path : path)
-                    : throw new OptionsException($"DATABASE_URL: '{url}' names no file.");
+                    : throw new OptionsException($"{name}: '{url}' names no file.");
         if (url.Contains("://", StringComparison.Ordinal))
-            throw new OptionsException($"DATABASE_URL: '{url}' is not a SQLite path or sqlite: URL.");
+            throw new OptionsException($"{name}: '{url}' is not a SQLite path or sqlite: URL.");
         return url;
     }
 
