@@ -120,8 +120,14 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     /// <summary>Starts an execution as <see cref="StartExecutionAsync(TenantId, Guid, JsonNode?, ExecutionMode, bool, CancellationToken)"/>
     /// does; given an idempotency key, a repeat of the same request within <see cref="IdempotencyWindow"/> answers the
     /// execution the first one started (<see cref="StartOutcome.Replayed"/>) instead of starting another.</summary>
+    public Task<StartOutcome> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
+        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, CancellationToken ct = default) =>
+        StartExecutionAsync(tenant, workflowId, input, mode, isTest, idempotency, trigger: null, ct);
+
+    /// <summary>Starts an execution as the overload without <paramref name="trigger"/> does, recording what started it
+    /// (a webhook call: its trigger id and the headers it keeps) in the context as <c>trigger</c>.</summary>
     public async Task<StartOutcome> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
-        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, CancellationToken ct = default)
+        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, JsonObject? trigger, CancellationToken ct = default)
     {
         ExecutionCommands.CheckIncoming(input, "execution input", _options.Limits);
         // A repeat answers what the first request started, even if the workflow changed or was archived since.
@@ -138,7 +144,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         InputValidation.Check(graph.Definition.InputSchema, input);
         var request = new ExecutionCommands.StartRequest
         {
-            Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest,
+            Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest, Trigger = trigger,
         };
         if (idempotency is null)
             return new StartOutcome(await ApplyAsync(s => _commands.StartAsync(s, request), ct).ConfigureAwait(false), Replayed: false);
@@ -166,6 +172,14 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     {
         ExecutionCommands.CheckIncoming(data, "event data", _options.Limits);
         return ApplyAsync(s => _commands.SendEventAsync(s, tenant, id, name, data), ct);
+    }
+
+    /// <summary>Resumes the step <paramref name="stepId"/> if it waits for an event at <paramref name="attempt"/>;
+    /// a conflict otherwise. Its data becomes the step's output, held to the JSON budget like an event's.</summary>
+    public Task<ExecutionRecord> ResumeWaitingStepAsync(TenantId tenant, Guid id, string stepId, int attempt, JsonNode? data, CancellationToken ct = default)
+    {
+        ExecutionCommands.CheckIncoming(data, "event data", _options.Limits);
+        return ApplyAsync(s => _commands.ResumeWaitingStepAsync(s, tenant, id, stepId, attempt, data), ct);
     }
 
     public Task<ExecutionRecord> SubmitInputAsync(TenantId tenant, Guid id, string? stepId, JsonNode? data, CancellationToken ct = default)
