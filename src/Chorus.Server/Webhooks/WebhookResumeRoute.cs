@@ -9,7 +9,7 @@ namespace Chorus.Server.Webhooks;
 
 /// <summary>A step waiting for an event (the webhook step) can be resumed by an outside system without a bearer
 /// token: its resume URL, listed with the execution's <c>waiting_for</c>, carries a token bound to the tenant, the
-/// execution, the step and its attempt. The call's body becomes the step's output. A wrong token is 401 and a token
+/// execution, the step and its attempt. The call's body becomes the step's output. A wrong token is 404 and a token
 /// whose wait is over (already resumed) 409: neither changes anything.</summary>
 internal static class WebhookResumeRoute
 {
@@ -20,7 +20,9 @@ internal static class WebhookResumeRoute
     {
         var granted = Guid.TryParse(executionId, out var id) ? tokens.Verify(http.Request.Query["token"].ToString(), id, stepId) : null;
         if (granted is not { } grant)
-            throw new ChorusException(ErrorCodes.Unauthorized, "The resume URL's token is not valid for this execution and step.");
+            // Not found rather than 401: a resume URL is a capability, and one with a wrong token names nothing (nor
+            // tells whether the execution exists).
+            throw new ChorusException(ErrorCodes.NotFound, "No step waits for this resume URL; check its token.");
         if (limits.Refusal(http, grant.Tenant, $"resume:{id}") is { } refused)
             return refused;
         var cap = Math.Min(WebhookSettings.DefaultMaxBodyBytes, WebhookTriggersApi.BodyCap(quotas.LimitsOf(grant.Tenant).MaxBodyBytes, options));
