@@ -14,6 +14,9 @@ namespace Chorus.Server.Webhooks;
 /// viewers list and read. The secret is in the answers to create and rotate only.</summary>
 internal static class WebhookTriggersApi
 {
+    /// <summary>As for schedules: one per sender is the use, and a bound keeps a runaway script from filling the table.</summary>
+    public const int MaxPerWorkflow = 100;
+
     public static void MapWebhookTriggers(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/workflows/{id}/webhooks");
@@ -33,6 +36,9 @@ internal static class WebhookTriggersApi
         var cap = BodyCap(await tiers.WebhooksAsync(tenant, http.RequestAborted), options);
         var workflow = await workflows.RequireAsync(tenant, Workflows.WorkflowId(id), http.RequestAborted);
         var (settings, enabled) = WebhookSettings.Apply(new WebhookSettings { MaxBodyBytes = Math.Min(WebhookSettings.DefaultMaxBodyBytes, cap) }, body, cap);
+        if ((await store.ListWebhookTriggersAsync(tenant, workflow.Id, http.RequestAborted)).Count >= MaxPerWorkflow)
+            throw new ChorusException(ErrorCodes.Conflict, $"A workflow has at most {MaxPerWorkflow} webhook triggers; delete one first.",
+                new JsonObject { ["limit"] = MaxPerWorkflow });
         var now = time.GetUtcNow();
         // Random, not time-ordered like other ids: the id is half of what a caller must know, and must not be guessable.
         var triggerId = Guid.NewGuid();
@@ -54,14 +60,14 @@ internal static class WebhookTriggersApi
         return TypedResults.Json(new JsonObject { ["items"] = Representations.Array(triggers, t => Representation(http, t)), ["total"] = triggers.Count });
     }
 
-    private static async Task<IResult> Get(HttpContext http, string id, string webhookId, IWebhookTriggerStore store) =>
-        TypedResults.Json(Representation(http, await RequireAsync(http, id, webhookId, store)));
+    private static async Task<IResult> Get(HttpContext http, string id, string webhookId, IWebhookTriggerStore store, WorkflowService workflows) =>
+        TypedResults.Json(Representation(http, await RequireAsync(http, id, webhookId, store, workflows)));
 
-    private static async Task<IResult> Update(HttpContext http, string id, string webhookId, IWebhookTriggerStore store,
+    private static async Task<IResult> Update(HttpContext http, string id, string webhookId, IWebhookTriggerStore store, WorkflowService workflows,
         TierChecks tiers, ServerOptions options, TimeProvider time)
     {
         var body = await http.ReadObjectAsync();
-        var current = await RequireAsync(http, id, webhookId, store);
+        var current = await RequireAsync(http, id, webhookId, store, workflows);
         var cap = BodyCap(await tiers.WebhooksAsync(http.Tenant(), http.RequestAborted), options);
         var (settings, enabled) = WebhookSettings.Apply(WebhookSettings.FromJson(current.Settings), body, cap);
         var updated = current with { Settings = settings.ToJson(), Enabled = enabled ?? current.Enabled, UpdatedAt = time.GetUtcNow() };
@@ -71,9 +77,10 @@ internal static class WebhookTriggersApi
     }
 
     /// <summary>A new secret replaces the old one at once: calls signed with the old one are refused from now on.</summary>
-    private static async Task<IResult> Rotate(HttpContext http, string id, string webhookId, IWebhookTriggerStore store, SecretCipher cipher, TimeProvider time)
+    private static async Task<IResult> Rotate(HttpContext http, string id, string webhookId, IWebhookTriggerStore store, WorkflowService workflows,
+        SecretCipher cipher, TimeProvider time)
     {
-        var current = await RequireAsync(http, id, webhookId, store);
+        var current = await RequireAsync(http, id, webhookId, store, workflows);
         var secret = WebhookSecrets.Generate();
         var rotated = current with { SecretCiphertext = WebhookSecrets.Seal(cipher, current.Tenant, current.Id, secret), UpdatedAt = time.GetUtcNow() };
         if (!await store.UpdateWebhookTriggerAsync(rotated, http.RequestAborted))
@@ -81,9 +88,9 @@ internal static class WebhookTriggersApi
         return TypedResults.Json(WithSecret(Representation(http, rotated), secret));
     }
 
-    private static async Task<IResult> Delete(HttpContext http, string id, string webhookId, IWebhookTriggerStore store)
+    private static async Task<IResult> Delete(HttpContext http, string id, string webhookId, IWebhookTriggerStore store, WorkflowService workflows)
     {
-        var trigger = await RequireAsync(http, id, webhookId, store);
+        var trigger = await RequireAsync(http, id, webhookId, store, workflows);
         if (!await store.DeleteWebhookTriggerAsync(trigger.Tenant, trigger.Id, http.RequestAborted))
             throw NotFound(webhookId);
         return TypedResults.NoContent();
@@ -92,12 +99,14 @@ internal static class WebhookTriggersApi
     /// <summary>The most a trigger's body cap may be: the tenant's tier's max_body_bytes, below the server's MAX_BODY_BYTES.</summary>
     public static int BodyCap(int? tierMax, ServerOptions options) => (int)Math.Min(tierMax ?? int.MaxValue, options.MaxBodyBytes);
 
-    /// <summary>The tenant's trigger of this workflow; another tenant's, or another workflow's, is not found.</summary>
-    private static async Task<WebhookTriggerRecord> RequireAsync(HttpContext http, string workflowId, string webhookId, IWebhookTriggerStore store)
+    /// <summary>The tenant's trigger of this workflow; another tenant's, another workflow's, or a deleted workflow's
+    /// is not found.</summary>
+    private static async Task<WebhookTriggerRecord> RequireAsync(HttpContext http, string workflowId, string webhookId, IWebhookTriggerStore store,
+        WorkflowService workflows)
     {
-        var workflow = Workflows.WorkflowId(workflowId);
+        var workflow = await workflows.RequireAsync(http.Tenant(), Workflows.WorkflowId(workflowId), http.RequestAborted);
         var trigger = await store.GetWebhookTriggerAsync(http.Tenant(), RequestReading.RouteId(webhookId, ErrorCodes.NotFound, "Webhook trigger"), http.RequestAborted);
-        return trigger is not null && trigger.WorkflowId == workflow ? trigger : throw NotFound(webhookId);
+        return trigger is not null && trigger.WorkflowId == workflow.Id ? trigger : throw NotFound(webhookId);
     }
 
     private static ChorusException NotFound(string webhookId) => new(ErrorCodes.NotFound, $"Webhook trigger {webhookId} does not exist.");

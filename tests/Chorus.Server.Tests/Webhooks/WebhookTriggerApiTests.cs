@@ -104,6 +104,17 @@ public sealed class WebhookTriggerApiTests(ServerFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task TriggerOfADeletedWorkflow_IsNotFound_ForReadsAndCalls_AndStartsNothing()
+    {
+        var hook = await _client.CreateHook(_tenant, await _client.CreateWorkflow(_tenant, Definitions.TriggerEcho()));
+
+        (await _client.Delete($"/api/workflows/{hook.WorkflowId}", _tenant)).Expect(HttpStatusCode.NoContent);
+
+        (await _client.Get($"{Hooks.HooksOf(hook.WorkflowId)}/{hook.Id}", _tenant)).ExpectError(HttpStatusCode.NotFound, "workflow_not_found");
+        (await _client.CallSigned($"/api/hooks/{hook.Id}", hook.Secret, Hooks.Bytes(new JsonObject()))).ExpectError(HttpStatusCode.NotFound, "workflow_not_found");
+    }
+
+    [Fact]
     public async Task DeletedTrigger_IsNotFound_ForCallsAndReads()
     {
         var hook = await _client.CreateHook(_tenant, await _client.CreateWorkflow(_tenant, Definitions.TriggerEcho()));
