@@ -8,6 +8,7 @@ using Chorus.Server.Realtime;
 using Chorus.Server.Secrets;
 using Chorus.Server.Security;
 using Chorus.Server.Tiers;
+using Chorus.Server.Webhooks;
 using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
 
@@ -78,6 +79,7 @@ public static class ChorusServer
         builder.Services.AddSingleton(SecretVault.CipherFor(options));
         builder.Services.AddSingleton<SecretVault>();
         builder.Services.AddSingleton<Chorus.Engine.Steps.ISecretResolver>(sp => sp.GetRequiredService<SecretVault>());
+        builder.Services.AddWebhooks();
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
@@ -99,6 +101,7 @@ public static class ChorusServer
         app.MapApiKeys();
         app.MapTiers();
         app.MapSecrets();
+        app.MapWebhooks();
         app.MapRealtime();
         app.MapCompatRoutes();
         app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));

@@ -14,6 +14,7 @@ internal sealed class StoreSql(SqlDialect dialect)
     public ApiKeyRows ApiKeys { get; } = new(dialect);
     public TierRows Tiers { get; } = new(dialect);
     public SecretRows Secrets { get; } = new(dialect);
+    public WebhookTriggerRows WebhookTriggers { get; } = new(dialect);
     public RetentionRows Retention { get; } = new(dialect);
     public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
 }

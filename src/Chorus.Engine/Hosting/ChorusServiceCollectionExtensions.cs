@@ -40,6 +40,7 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<ITierStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<ISecretStore>(sp => sp.GetRequiredService<IChorusStore>());
+        services.TryAddSingleton<IWebhookTriggerStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEngineStore>(sp => sp.GetRequiredService<IChorusStore>());
 
         services.TryAddSingleton(sp => steps.CreateRegistry(sp, sp.GetRequiredService<EngineOptions>()));

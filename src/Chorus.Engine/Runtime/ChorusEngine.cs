@@ -122,14 +122,20 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     /// execution the first one started (<see cref="StartOutcome.Replayed"/>) instead of starting another.</summary>
     public Task<StartOutcome> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
         ExecutionMode mode, bool isTest, IdempotentStart? idempotency, CancellationToken ct = default) =>
-        StartOrCreateAsync(tenant, workflowId, input, mode, isTest, idempotency, deferred: false, ct);
+        StartOrCreateAsync(tenant, workflowId, input, mode, isTest, idempotency, trigger: null, deferred: false, ct);
+
+    /// <summary>Starts an execution as the overload without <paramref name="trigger"/> does, recording what started it
+    /// (a webhook call: its trigger id and the headers it keeps) in the context as <c>trigger</c>.</summary>
+    public Task<StartOutcome> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
+        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, JsonObject? trigger, CancellationToken ct = default) =>
+        StartOrCreateAsync(tenant, workflowId, input, mode, isTest, idempotency, trigger, deferred: false, ct);
 
     /// <summary>Writes an execution of the workflow's current version as <see cref="ExecutionStatus.Created"/>,
     /// checked like a start (active workflow, input schema, idempotency key) but not started: it runs nothing and
     /// holds no slot until <see cref="StartCreatedAsync"/>. It is stored like every execution, so it survives a restart.</summary>
     public Task<StartOutcome> CreateExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,
         ExecutionMode mode, IdempotentStart? idempotency, CancellationToken ct = default) =>
-        StartOrCreateAsync(tenant, workflowId, input, mode, isTest: false, idempotency, deferred: true, ct);
+        StartOrCreateAsync(tenant, workflowId, input, mode, isTest: false, idempotency, trigger: null, deferred: true, ct);
 
     /// <summary>Starts an execution <see cref="CreateExecutionAsync"/> wrote, through admission: running when a slot
     /// is free, else pending until one is. An execution in any other status (already started) is a conflict.</summary>
@@ -137,7 +143,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         ApplyAsync(s => _commands.StartCreatedAsync(s, tenant, id), ct);
 
     private async Task<StartOutcome> StartOrCreateAsync(TenantId tenant, Guid workflowId, JsonNode? input,
-        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, bool deferred, CancellationToken ct)
+        ExecutionMode mode, bool isTest, IdempotentStart? idempotency, JsonObject? trigger, bool deferred, CancellationToken ct)
     {
         ExecutionCommands.CheckIncoming(input, "execution input", _options.Limits);
         // A repeat answers what the first request started, even if the workflow changed or was archived since.
@@ -155,6 +161,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         var request = new ExecutionCommands.StartRequest
         {
             Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest, Deferred = deferred,
+            Trigger = trigger,
         };
         if (idempotency is null)
             return new StartOutcome(await ApplyAsync(s => _commands.StartAsync(s, request), ct).ConfigureAwait(false), Replayed: false);
@@ -182,6 +189,14 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     {
         ExecutionCommands.CheckIncoming(data, "event data", _options.Limits);
         return ApplyAsync(s => _commands.SendEventAsync(s, tenant, id, name, data), ct);
+    }
+
+    /// <summary>Resumes the step <paramref name="stepId"/> if it waits for an event at <paramref name="attempt"/>;
+    /// a conflict otherwise. Its data becomes the step's output, held to the JSON budget like an event's.</summary>
+    public Task<ExecutionRecord> ResumeWaitingStepAsync(TenantId tenant, Guid id, string stepId, int attempt, JsonNode? data, CancellationToken ct = default)
+    {
+        ExecutionCommands.CheckIncoming(data, "event data", _options.Limits);
+        return ApplyAsync(s => _commands.ResumeWaitingStepAsync(s, tenant, id, stepId, attempt, data), ct);
     }
 
     public Task<ExecutionRecord> SubmitInputAsync(TenantId tenant, Guid id, string? stepId, JsonNode? data, CancellationToken ct = default)

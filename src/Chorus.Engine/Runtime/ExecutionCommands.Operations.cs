@@ -99,6 +99,22 @@ internal sealed partial class ExecutionCommands
         return e;
     }
 
+    /// <summary>Resumes one step waiting for an event, named by id and attempt (a webhook step's resume URL names
+    /// both): unlike an event sent by name, a call for a step that is not waiting is a conflict and is not kept for
+    /// later, so a replayed URL changes nothing.</summary>
+    public async Task<ExecutionRecord> ResumeWaitingStepAsync(CommitScope s, TenantId tenant, Guid id, string stepId, int attempt, JsonNode? data)
+    {
+        var e = await RequireAsync(s, tenant, id).ConfigureAwait(false);
+        if (e.IsTerminal || !e.State.Steps.TryGetValue(stepId, out var state) || state.Status != StepStatus.Waiting
+            || state.SignalKind != "event" || state.WaitingFor is null || state.Attempt != attempt)
+            throw new ChorusException(ErrorCodes.Conflict, $"Step '{stepId}' is not waiting for this call (it was resumed already, or moved on).",
+                new JsonObject { ["status"] = e.Status.ToWire(), ["step_id"] = stepId });
+        state.WaitingFor = null;
+        await AddResumeAsync(s, e, stepId, state.Attempt, time.GetUtcNow(), new JsonObject { ["output"] = data?.DeepClone() }).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(e).ConfigureAwait(false);
+        return e;
+    }
+
     /// <summary>Completes a manualInput step with what a person entered.</summary>
     public async Task<ExecutionRecord> SubmitInputAsync(CommitScope s, TenantId tenant, Guid id, string? stepId, JsonNode? data)
     {

@@ -60,8 +60,13 @@ internal static class Executions
         return TypedResults.Json(Paging.Body(Representations.Array(result.Items, e => Representations.Execution(e, withContext: false)), result.Total, page, size));
     }
 
-    private static async Task<IResult> Get(HttpContext http, string id, IExecutionReader reader) =>
-        TypedResults.Json(Representations.Execution(await RequireAsync(http, reader, id)));
+    private static async Task<IResult> Get(HttpContext http, string id, IExecutionReader reader)
+    {
+        var execution = await RequireAsync(http, reader, id);
+        var json = Representations.Execution(execution);
+        Webhooks.WebhookResumeRoute.AddResumeUrls(http, json, execution);
+        return TypedResults.Json(json);
+    }
 
     private static async Task<IResult> Steps(HttpContext http, string id, IExecutionReader reader)
     {

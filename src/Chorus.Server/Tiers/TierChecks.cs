@@ -45,6 +45,16 @@ internal sealed class TierChecks(TierCatalog catalog, IWorkflowStore workflows, 
                 $"The {tier} tier runs a schedule at most every {min} seconds; this cron runs every {(int)gap.TotalSeconds}.");
     }
 
+    /// <summary>Before a webhook trigger is created or called: webhooks at all. Answers the most body bytes the tier
+    /// accepts (null: no tier limit).</summary>
+    public async Task<int?> WebhooksAsync(TenantId tenant, CancellationToken ct)
+    {
+        var (tier, limits) = await catalog.OfTenantAsync(tenant, ct).ConfigureAwait(false);
+        if (!limits.Webhooks)
+            throw Refused(tier, "webhooks", null, null, $"The {tier} tier does not include webhook triggers.");
+        return limits.MaxBodyBytes;
+    }
+
     /// <summary>Before an execution starts (test runs count too): the executions started since midnight UTC.</summary>
     public async Task ExecutionStartAsync(TenantId tenant, CancellationToken ct)
     {
