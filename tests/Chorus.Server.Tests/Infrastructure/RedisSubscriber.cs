@@ -27,7 +27,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
                         _received.Add((message.Channel.ToString(), json));
                 }
             }
-            catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+            catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
             {
             }
         });
