@@ -52,10 +52,10 @@ public sealed class RedisSubscriber : IAsyncDisposable
     /// <summary>The messages on <paramref name="channel"/>, in the order they came.</summary>
     public List<JsonObject> On(string channel) => Received.Where(r => r.Channel == channel).Select(r => r.Message).ToList();
 
-    /// <summary>Waits (up to 30 seconds, then fails with what came) until <paramref name="done"/> holds.</summary>
-    public async Task WaitUntilAsync(Func<IReadOnlyList<(string Channel, JsonObject Message)>, bool> done, string what)
+    /// <summary>Waits (up to <paramref name="seconds"/>, then fails with what came) until <paramref name="done"/> holds.</summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyList<(string Channel, JsonObject Message)>, bool> done, string what, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!done(Received))
         {
             if (DateTime.UtcNow > deadline)
