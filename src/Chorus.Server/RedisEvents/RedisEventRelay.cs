@@ -117,7 +117,7 @@ internal sealed partial class RedisEventRelay(
     {
         if (_connection is not { IsConnected: true } connection)
         {
-            _redisOutage.Begin(() => LogRedisDown("not connected", batch.Count));
+            _redisOutage.Begin(() => LogRedisDown("not connected"));
             return false;
         }
         var subscriber = connection.GetSubscriber();
@@ -134,7 +134,7 @@ internal sealed partial class RedisEventRelay(
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            _redisOutage.Begin(() => LogRedisDown(ex.Message, batch.Count));
+            _redisOutage.Begin(() => LogRedisDown(ex.Message));
             return false;
         }
         _redisOutage.End(() => LogRedisBack());
@@ -191,8 +191,8 @@ internal sealed partial class RedisEventRelay(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis events: cannot publish ({Reason}); {Count} events wait in the outbox and go out, in order, when Redis returns")]
-    private partial void LogRedisDown(string reason, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis events: cannot publish ({Reason}); events wait in the outbox and go out, in order, when Redis returns")]
+    private partial void LogRedisDown(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis events: Redis accepts events again; catching up")]
     private partial void LogRedisBack();
@@ -206,9 +206,10 @@ internal sealed partial class RedisEventRelay(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Redis events: published {Count} events, up to event {LastId}")]
     private partial void LogPublished(int count, long lastId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Redis events: connection to {EndPoint} lost ({Failure})")]
+    // Debug: the client reports every failed reconnection attempt; the outage itself is logged once, above.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis events: connection to {EndPoint} lost ({Failure})")]
     private partial void LogConnectionFailed(string? endPoint, string failure);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Redis events: connection to {EndPoint} restored")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis events: connection to {EndPoint} restored")]
     private partial void LogConnectionRestored(string? endPoint);
 }
