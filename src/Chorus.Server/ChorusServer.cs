@@ -5,6 +5,7 @@ using Chorus.Server.Api;
 using Chorus.Server.Compat;
 using Chorus.Server.Hosting;
 using Chorus.Server.Realtime;
+using Chorus.Server.RedisEvents;
 using Chorus.Server.Secrets;
 using Chorus.Server.Security;
 using Chorus.Server.Tiers;
@@ -72,6 +73,7 @@ public static class ChorusServer
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
+        builder.Services.AddRedisEvents(options);
         builder.Services.AddChorusSecurity(options, listenUrls);
         builder.Services.AddChorusRateLimits(options);
         builder.Services.AddSingleton<TierChecks>();

@@ -46,6 +46,10 @@ public sealed record ServerOptions
 
     public EngineOptions Engine { get; init; } = new();
 
+    /// <summary>REDIS_URL: where every execution event is also published (redis://, rediss:// or
+    /// StackExchange.Redis's host:port,password=…); null publishes nowhere.</summary>
+    public string? RedisUrl { get; init; }
+
     /// <summary>SECRETS_KEY: the base64 of the 32-byte AES key tenants' secrets are encrypted with. Without it the
     /// server generates one in <see cref="SecretsKeyFilePath"/>.</summary>
     public byte[]? SecretsKey { get; init; }
@@ -85,6 +89,7 @@ public sealed record ServerOptions
             SecretsKeyFile = read("CHORUS_SECRETS_KEY_FILE") is { Length: > 0 } secretsKeyFile ? secretsKeyFile : null,
             RateLimitPerTenant = Int(read, "RATE_LIMIT_TENANT", defaults.RateLimitPerTenant, 0, 1_000_000),
             RateLimitPerCredential = Int(read, "RATE_LIMIT_CREDENTIAL", defaults.RateLimitPerCredential, 0, 1_000_000),
+            RedisUrl = RedisUrlFrom(read("REDIS_URL")),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),
@@ -143,6 +148,22 @@ public sealed record ServerOptions
             throw new OptionsException($"HTTP_ALLOW_HOSTS: {ex.Message}");
         }
         return options;
+    }
+
+    private static string? RedisUrlFrom(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            RedisEvents.RedisUrl.Parse(text.Trim());
+            return text.Trim();
+        }
+        catch (ArgumentException ex)
+        {
+            // The value is not echoed: it may hold a password.
+            throw new OptionsException($"REDIS_URL: {ex.Message}");
+        }
     }
 
     private static byte[]? SecretsKeyFrom(string? text)

@@ -21,11 +21,14 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     /// <summary>Starts <paramref name="count"/> nodes at the same moment and waits until each answers
     /// <paramref name="readyPath"/>.</summary>
-    public static async Task<ClusterNodes> StartAsync(string databaseUrl, int count, string readyPath = "/health")
+    public static async Task<ClusterNodes> StartAsync(string databaseUrl, int count, string readyPath = "/health",
+        IReadOnlyDictionary<string, string>? moreEnvironment = null)
     {
         var nodes = new ClusterNodes();
         Directory.CreateDirectory(nodes._dir);
         var env = Environment(databaseUrl);
+        foreach (var (name, value) in moreEnvironment ?? new Dictionary<string, string>())
+            env[name] = value;
         var ports = Enumerable.Range(0, count).Select(_ => ServerProcess.FreePort()).ToList();
         var starts = ports.Select(port => ServerProcess.StartAsync(port, databaseUrl, env, nodes._dir, readyPath)).ToList();
         try
