@@ -2,6 +2,7 @@ using Chorus.Engine.Hosting;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
+using Chorus.Server.Email;
 using Chorus.Server.Hosting;
 using Chorus.Server.Realtime;
 using Chorus.Server.Secrets;
@@ -66,7 +67,7 @@ public static class ChorusServer
         builder.Services.AddHostedService<TierQuotaRefresher>();
         // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
         // disposes of it.
-        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store);
+        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp);
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();

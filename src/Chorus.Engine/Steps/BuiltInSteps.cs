@@ -12,7 +12,7 @@ public static class BuiltInSteps
             .Register(new CommentStep())
             .Register(new OutputStep())
             .Register(new AddFieldStep())
-            .Register(new ActionStep())
+            .Register(new ActionStep(registry))
             .Register(new HttpStep())
             .Register(new ConditionStep())
             .Register(new ParallelStep(registry))

@@ -46,6 +46,10 @@ public sealed record ServerOptions
 
     public EngineOptions Engine { get; init; } = new();
 
+    /// <summary>SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM, SMTP_TLS: the SMTP server email steps send
+    /// through unless a step names its own; null when SMTP_HOST is not set.</summary>
+    public Email.SmtpSettings? Smtp { get; init; }
+
     /// <summary>SECRETS_KEY: the base64 of the 32-byte AES key tenants' secrets are encrypted with. Without it the
     /// server generates one in <see cref="SecretsKeyFilePath"/>.</summary>
     public byte[]? SecretsKey { get; init; }
@@ -84,6 +88,7 @@ public sealed record ServerOptions
             SecretsKeyFile = read("CHORUS_SECRETS_KEY_FILE") is { Length: > 0 } secretsKeyFile ? secretsKeyFile : null,
             RateLimitPerTenant = Int(read, "RATE_LIMIT_TENANT", defaults.RateLimitPerTenant, 0, 1_000_000),
             RateLimitPerCredential = Int(read, "RATE_LIMIT_CREDENTIAL", defaults.RateLimitPerCredential, 0, 1_000_000),
+            Smtp = Email.SmtpSettings.FromEnvironment(read),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),
