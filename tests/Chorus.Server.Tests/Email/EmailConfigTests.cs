@@ -44,7 +44,7 @@ public sealed class EmailConfigTests : IClassFixture<ServerFixture>
         Assert.Contains(field, refused.Text);
         Assert.DoesNotContain("hunter2", refused.Text);
         var list = (await _client.Get("/api/workflows", _tenant)).Expect(HttpStatusCode.OK);
-        Assert.DoesNotContain((string?)workflow["name"], list.Text);
+        Assert.DoesNotContain((string)workflow["name"]!, list.Text);
     }
 
     [Theory]

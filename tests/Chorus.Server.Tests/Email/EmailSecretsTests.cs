@@ -13,9 +13,9 @@ public sealed class EmailSecretsTests
     private readonly string _tenant = ApiCalls.NewTenant();
     private readonly string _password = $"pw-{Guid.NewGuid():N}";
 
-    private static JsonObject Workflow(int port) => EmailTestSupport.OneStep("sendEmail", $$"""
+    private static JsonObject Workflow(int port) => EmailTestSupport.OneStep("sendEmail", $$$"""
         {"to": "ada@example.org", "subject": "s", "body": "b", "from": "tenant@chorus.test",
-         "smtp": {"host": "127.0.0.1", "port": {{port}}, "tls": "none",
+         "smtp": {"host": "127.0.0.1", "port": {{{port}}}, "tls": "none",
                   "username": "{{secrets.smtp_user}}", "password": "{{secrets.smtp_password}}"}}
         """);
 

@@ -53,7 +53,7 @@ public sealed class EmailSendTests : IAsyncLifetime
         Assert.DoesNotContain("audit@chorus.test", received.Raw);
         Assert.Equal("help@chorus.test", Assert.Single(message.ReplyTo.Mailboxes).Address);
         Assert.Equal("Chorus", Assert.Single(message.From.Mailboxes).Name);
-        Assert.Equal("Hello Ada, your plan is pro.", message.TextBody.Trim());
+        Assert.Equal("Hello Ada, your plan is pro.", message.TextBody?.Trim());
         Assert.Contains("<b>Ada</b>", message.HtmlBody);
 
         var output = run.Output("mail")!;
@@ -119,7 +119,7 @@ public sealed class EmailSendTests : IAsyncLifetime
         var received = Assert.Single(await Sink.WaitForMessagesAsync(1));
         Assert.Equal(["new.user@example.org"], received.RcptTos);
         Assert.Equal("Welcome!", received.Message.Subject);
-        Assert.Equal("Welcome to our platform!", received.Message.TextBody.Trim());
+        Assert.Equal("Welcome to our platform!", received.Message.TextBody?.Trim());
         Assert.Equal(received.Header("Message-ID"), (string?)welcomed.Output("send_welcome")!["message_id"]);
     }
 

@@ -39,19 +39,18 @@ public sealed class EmailTlsTests : IAsyncLifetime
     private static SmtpSettings StartTls(int port, RemoteCertificateValidationCallback? validation = null) =>
         EmailTestSupport.Plain(port) with { Tls = SmtpTls.StartTls, CertificateValidation = validation };
 
-    private static JsonWorkflow Mail() => new(EmailTestSupport.OneStep("sendEmail", """{"to": "ada@example.org", "subject": "s", "body": "b"}"""));
-
-    private sealed record JsonWorkflow(System.Text.Json.Nodes.JsonObject Definition);
+    private static System.Text.Json.Nodes.JsonObject Mail() =>
+        EmailTestSupport.OneStep("sendEmail", """{"to": "ada@example.org", "subject": "s", "body": "b"}""");
 
     [Fact]
     public async Task StartTls_WithTheCertificateTrusted_SendsOverTls()
     {
-        var trusted = X509Certificate2.CreateFromPemFile(Cert).Thumbprint;
+        var trusted = X509Certificate2.CreateFromPemFile(Cert, Key).Thumbprint;
         await using var sink = await SmtpSink.StartAsync(starttls: (Cert, Key));
         await using var server = await EmailTestSupport.StartServerAsync(StartTls(sink.Port,
             (_, certificate, _, _) => certificate is not null && new X509Certificate2(certificate).Thumbprint == trusted));
 
-        var run = await EmailTestSupport.RunAsync(server.Client, _tenant, Mail().Definition);
+        var run = await EmailTestSupport.RunAsync(server.Client, _tenant, Mail());
 
         Assert.True(run.Status == "completed", run.Everything);
         Assert.True(Assert.Single(await sink.WaitForMessagesAsync(1)).Tls);
@@ -63,7 +62,7 @@ public sealed class EmailTlsTests : IAsyncLifetime
         await using var sink = await SmtpSink.StartAsync(starttls: (Cert, Key));
         await using var server = await EmailTestSupport.StartServerAsync(StartTls(sink.Port));
 
-        var run = await EmailTestSupport.RunAsync(server.Client, _tenant, Mail().Definition);
+        var run = await EmailTestSupport.RunAsync(server.Client, _tenant, Mail());
 
         Assert.Equal("failed", run.Status);
         Assert.Equal("email_send_failed", run.Ended.Str("error.code"));
@@ -77,7 +76,7 @@ public sealed class EmailTlsTests : IAsyncLifetime
         await using var sink = await SmtpSink.StartAsync();
         await using var server = await EmailTestSupport.StartServerAsync(StartTls(sink.Port));
 
-        var run = await EmailTestSupport.RunAsync(server.Client, _tenant, Mail().Definition);
+        var run = await EmailTestSupport.RunAsync(server.Client, _tenant, Mail());
 
         Assert.Equal("failed", run.Status);
         Assert.Equal("step_configuration_error", run.Ended.Str("error.code"));

@@ -52,7 +52,8 @@ def authenticator_for(expected):
 
     def authenticate(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd itself answers 535 to a failure (with True it would answer nothing at all).
+        return AuthResult(success=ok, handled=False)
 
     return authenticate
 
