@@ -19,6 +19,8 @@ internal sealed record EmailRequest
     public string? Body { get; init; }
     public string? Html { get; init; }
     public required TimeSpan Timeout { get; init; }
+    /// <summary>The step named its own server (<c>config.smtp</c>) rather than using the operator's.</summary>
+    public required bool StepServer { get; init; }
 
     public IEnumerable<MailboxAddress> Recipients => To.Concat(Cc).Concat(Bcc);
 }
@@ -86,6 +88,7 @@ internal static class EmailStepConfig
     {
         try
         {
+            var stepServer = config["smtp"] is JsonObject;
             var smtp = config["smtp"] is JsonObject own ? StepSmtp(own) : server
                 ?? throw new StepConfigurationException(
                     "No SMTP server configured: set SMTP_HOST (and SMTP_PORT, SMTP_TLS, SMTP_FROM) on the server, or config.smtp on the step.");
@@ -100,6 +103,7 @@ internal static class EmailStepConfig
             return new EmailRequest
             {
                 Smtp = smtp,
+                StepServer = stepServer,
                 From = sender,
                 To = to,
                 Cc = EmailAddresses.Read(config["cc"], "cc"),

@@ -21,7 +21,8 @@ internal sealed class SendEmailStep(SmtpSettings? server) : IStepHandler
         var email = EmailStepConfig.Read(context.Config, server);
         var messageId = EmailMessages.MessageId(context.Tenant.Value, context.ExecutionId, context.Step.Id, email);
         var message = EmailMessages.Build(email, messageId, context.Services.Time.GetUtcNow());
-        var failure = await SmtpSender.SendAsync(email.Smtp, message, email.Timeout, context.Services.Time, cancellationToken).ConfigureAwait(false);
+        var policy = email.StepServer ? context.Services.Http : null;
+        var failure = await SmtpSender.SendAsync(email.Smtp, message, email.Timeout, context.Services.Time, policy, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             context.Log("warning", $"Email {message.Subject} not sent via {email.Smtp.Host}: {failure.Message}");

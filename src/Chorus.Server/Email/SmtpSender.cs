@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
+using Chorus.Engine.Outbound;
 using Chorus.Engine.Steps;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -23,8 +24,10 @@ internal static class SmtpSender
     public const string AuthFailed = "email_auth_failed";
 
     /// <returns>Null when the server accepted the message; else the failure.</returns>
+    /// <param name="policy">Connects under the outbound address policy: given for a server a step named, whose host a
+    /// tenant chose; null for the operator's own SMTP_HOST, which may well be a relay on localhost.</param>
     public static async Task<StepResult.Failed?> SendAsync(SmtpSettings smtp, MimeMessage message, TimeSpan timeout,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, OutboundHttp? policy, CancellationToken cancellationToken)
     {
         var server = $"{smtp.Host}:{smtp.EffectivePort}";
         using var timeoutCts = new CancellationTokenSource(timeout, time);
@@ -34,7 +37,10 @@ internal static class SmtpSender
             client.ServerCertificateValidationCallback = validate;
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.EffectivePort, Secure(smtp.Tls), linked.Token).ConfigureAwait(false);
+            if (policy is null)
+                await client.ConnectAsync(smtp.Host, smtp.EffectivePort, Secure(smtp.Tls), linked.Token).ConfigureAwait(false);
+            else
+                await ConnectThroughAsync(client, policy, smtp, linked.Token).ConfigureAwait(false);
             if (smtp.Username is { Length: > 0 } username)
                 await client.AuthenticateAsync(username, smtp.Password ?? "", linked.Token).ConfigureAwait(false);
             await client.SendAsync(message, linked.Token).ConfigureAwait(false);
@@ -44,6 +50,11 @@ internal static class SmtpSender
         catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return Failure(SendFailed, $"The SMTP server {server} did not answer within {timeout.TotalSeconds:0.###} s.", server, true);
+        }
+        catch (OutboundHttpException ex)
+        {
+            return Failure(ex.Code, $"The SMTP host '{smtp.Host}' is refused by the outbound policy: it is, or resolves to, a loopback, "
+                + "private, link-local or otherwise non-public address. An operator may allow it with HTTP_ALLOW_HOSTS.", server, false);
         }
         catch (SmtpCommandException ex)
         {
@@ -66,6 +77,20 @@ internal static class SmtpSender
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException)
         {
             return Failure(SendFailed, $"The SMTP server {server} could not be reached or dropped the connection: {FirstLine(ex.Message)}", server, true);
+        }
+    }
+
+    private static async Task ConnectThroughAsync(SmtpClient client, OutboundHttp policy, SmtpSettings smtp, CancellationToken ct)
+    {
+        var stream = await policy.ConnectAsync(smtp.Host, smtp.EffectivePort, ct).ConfigureAwait(false);
+        try
+        {
+            await client.ConnectAsync(stream, smtp.Host, smtp.EffectivePort, Secure(smtp.Tls), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

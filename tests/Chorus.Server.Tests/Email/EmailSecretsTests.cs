@@ -30,7 +30,7 @@ public sealed class EmailSecretsTests
     {
         await using var tenantSink = await SmtpSink.StartAsync(auth: $"{User}:{_password}");
         await using var serverSink = await SmtpSink.StartAsync();
-        await using var server = await EmailTestSupport.StartServerAsync(EmailTestSupport.Plain(serverSink.Port));
+        await using var server = await EmailTestSupport.StartServerAsync(EmailTestSupport.Plain(serverSink.Port), allowPrivate: true);
         await WriteSecretsAsync(server.Client, _password);
         var workflow = Workflow(tenantSink.Port);
         await using var watcher = await RealtimeClient.ConnectAsync(server.Client, _tenant);
@@ -55,7 +55,7 @@ public sealed class EmailSecretsTests
     {
         var wrong = $"wrong-{Guid.NewGuid():N}";
         await using var sink = await SmtpSink.StartAsync(auth: $"{User}:{_password}");
-        await using var server = await EmailTestSupport.StartServerAsync(smtp: null);
+        await using var server = await EmailTestSupport.StartServerAsync(smtp: null, allowPrivate: true);
         await WriteSecretsAsync(server.Client, wrong);
         var workflow = Workflow(sink.Port);
         workflow["steps"]![0]!["retry"] = JsonNode.Parse("""{"max_attempts": 3, "initial_interval": "100ms"}""");
@@ -67,6 +67,23 @@ public sealed class EmailSecretsTests
         Assert.Equal(1, run.Attempts("mail"));
         Assert.DoesNotContain(wrong, run.Everything);
         Assert.Empty(sink.Messages());
+    }
+
+    [Fact]
+    public async Task StepSmtpOnAPrivateAddress_IsRefusedByTheOutboundPolicy_WithoutConnecting()
+    {
+        await using var sink = await SmtpSink.StartAsync(auth: $"{User}:{_password}");
+        await using var server = await EmailTestSupport.StartServerAsync(smtp: null);
+        await WriteSecretsAsync(server.Client, _password);
+
+        var run = await EmailTestSupport.RunAsync(server.Client, _tenant, Workflow(sink.Port));
+
+        Assert.Equal("failed", run.Status);
+        Assert.Equal("http_target_refused", run.Ended.Str("error.code"));
+        Assert.Contains("HTTP_ALLOW_HOSTS", run.Ended.Str("error.message"));
+        Assert.Equal(1, run.Attempts("mail"));
+        Assert.Empty(sink.Messages());
+        Assert.DoesNotContain(_password, run.Everything);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Chorus.Engine.Outbound;
 using Chorus.Server.Email;
 using Chorus.Server.Tests.Infrastructure;
 
@@ -10,8 +11,14 @@ internal static class EmailTestSupport
 {
     public const string Sender = "Chorus <noreply@chorus.test>";
 
-    public static Task<ChorusTestServer> StartServerAsync(SmtpSettings? smtp) =>
-        ChorusTestServer.StartAsync(configure: o => o with { Smtp = smtp });
+    /// <summary>A server sending through <paramref name="smtp"/>; steps that name their own server may reach
+    /// 127.0.0.1 only when <paramref name="allowPrivate"/> (the outbound policy applies to them).</summary>
+    public static Task<ChorusTestServer> StartServerAsync(SmtpSettings? smtp, bool allowPrivate = false) =>
+        ChorusTestServer.StartAsync(configure: o => o with
+        {
+            Smtp = smtp,
+            Engine = o.Engine with { OutboundHttp = new OutboundHttpOptions { AllowPrivate = allowPrivate } },
+        });
 
     public static SmtpSettings Plain(int port) => new() { Host = "127.0.0.1", Port = port, Tls = SmtpTls.None, From = Sender };
 
