@@ -2,7 +2,8 @@ using Chorus.Engine.Hosting;
 
 namespace Chorus.Server.Email;
 
-internal static class EmailRegistration
+/// <summary>Email for a Chorus host: the server and <c>chorus run</c> call it with the SMTP_* settings.</summary>
+public static class EmailRegistration
 {
     /// <summary>Adds the <c>sendEmail</c> step type, which the <c>send_email</c> action also runs, sending through
     /// <paramref name="smtp"/> unless a step names its own server.</summary>
