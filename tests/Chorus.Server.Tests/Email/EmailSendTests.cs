@@ -84,6 +84,38 @@ public sealed class EmailSendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TemplatedSubjectWithALineBreak_CannotAddHeadersOrRecipients()
+    {
+        var workflow = EmailTestSupport.OneStep("sendEmail", """{"to": "ada@example.org", "subject": "{{input.subject}}", "body": "b"}""");
+
+        var run = await EmailTestSupport.RunAsync(Client, _tenant, workflow,
+            new JsonObject { ["subject"] = "Hi\r\nBcc: evil@example.org\r\nX-Injected: yes" });
+
+        Assert.True(run.Status == "completed", run.Everything);
+        var received = Assert.Single(await Sink.WaitForMessagesAsync(1));
+        Assert.Equal(["ada@example.org"], received.RcptTos);
+        Assert.DoesNotContain(received.Message.Headers, h => h.Field is "Bcc" or "X-Injected");
+        Assert.Contains("evil@example.org", received.Message.Subject);
+    }
+
+    [Fact]
+    public async Task SendEmailActionsInAParallelStep_EachSendTheirOwnMessage()
+    {
+        var workflow = EmailTestSupport.OneStep("parallel", """
+            {"parallel_steps": [
+              {"action": "send_email", "to": "one@example.org", "subject": "s", "body": "b"},
+              {"action": "send_email", "to": "two@example.org", "subject": "s", "body": "b"}]}
+            """);
+
+        var run = await EmailTestSupport.RunAsync(Client, _tenant, workflow);
+
+        Assert.True(run.Status == "completed", run.Everything);
+        var received = await Sink.WaitForMessagesAsync(2);
+        Assert.Equal(["one@example.org", "two@example.org"], received.SelectMany(r => r.RcptTos).Order(StringComparer.Ordinal));
+        Assert.NotEqual(received[0].Header("Message-ID"), received[1].Header("Message-ID"));
+    }
+
+    [Fact]
     public async Task SameStepOfTwoExecutions_SendsDifferentMessageIds()
     {
         var workflow = EmailTestSupport.OneStep("sendEmail", """{"to": "a@example.org", "subject": "s", "body": "b"}""");
