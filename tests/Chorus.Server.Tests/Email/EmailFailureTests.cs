@@ -55,6 +55,24 @@ public sealed class EmailFailureTests
     }
 
     [Fact]
+    public async Task RecipientDeferredWith4xx_IsRetried_ThenFailsRetryablyNamingTheRecipient()
+    {
+        await using var sink = await SmtpSink.StartAsync(defer: ["busy@example.org"]);
+        await using var server = await EmailTestSupport.StartServerAsync(EmailTestSupport.Plain(sink.Port));
+        var workflow = EmailTestSupport.OneStep("sendEmail", """{"to": "busy@example.org", "subject": "s", "body": "b"}""",
+            retry: """{"max_attempts": 2, "initial_interval": "100ms"}""");
+
+        var run = await EmailTestSupport.RunAsync(server.Client, _tenant, workflow);
+
+        Assert.Equal("failed", run.Status);
+        Assert.Equal("email_send_failed", run.Ended.Str("error.code"));
+        Assert.Equal("busy@example.org", run.Ended.Str("error.details.recipient"));
+        Assert.Equal(451, (int?)run.Ended.Node("error.details.smtp_status"));
+        Assert.Equal(2, run.Attempts("mail"));
+        Assert.Empty(sink.Messages());
+    }
+
+    [Fact]
     public async Task TemplatedAddressThatIsNone_FailsAtRunTimeAsConfiguration_WithoutRetry()
     {
         await using var sink = await SmtpSink.StartAsync();

@@ -28,7 +28,9 @@ public sealed class SmtpSink : IAsyncDisposable
     /// <param name="reject">Recipients refused with 550 on RCPT.</param>
     /// <param name="auth">"user:password" that AUTH must present before MAIL.</param>
     /// <param name="starttls">A certificate and key: the sink then requires STARTTLS.</param>
-    public static async Task<SmtpSink> StartAsync(int port = 0, string[]? reject = null, string? auth = null, (string Cert, string Key)? starttls = null)
+    /// <param name="defer">Recipients refused for now with 451 on RCPT.</param>
+    public static async Task<SmtpSink> StartAsync(int port = 0, string[]? reject = null, string? auth = null, (string Cert, string Key)? starttls = null,
+        string[]? defer = null)
     {
         if (!File.Exists(Python))
             throw new InvalidOperationException($"The email tests need Debian's {Python} with python3-aiosmtpd: apt-get install -y python3-aiosmtpd");
@@ -46,6 +48,11 @@ public sealed class SmtpSink : IAsyncDisposable
         foreach (var address in reject ?? [])
         {
             start.ArgumentList.Add("--reject");
+            start.ArgumentList.Add(address);
+        }
+        foreach (var address in defer ?? [])
+        {
+            start.ArgumentList.Add("--defer");
             start.ArgumentList.Add(address);
         }
         if (auth is not null)

@@ -1,7 +1,7 @@
 """A real SMTP server for the email tests (aiosmtpd): writes each message it accepts to a directory as JSON
 ({mail_from, rcpt_tos, data}), refuses chosen recipients with 550 on RCPT, and may require AUTH or STARTTLS.
 
-Run with Debian's python: /usr/bin/python3 smtp_sink.py --port 2525 --dir /tmp/mail [--reject a@b] [--auth user:pass]
+Run with Debian's python: /usr/bin/python3 smtp_sink.py --port 2525 --dir /tmp/mail [--reject a@b] [--defer c@d] [--auth user:pass]
     [--starttls cert.pem key.pem]
 Prints "ready" once it accepts connections, then serves until it is terminated.
 """
@@ -17,15 +17,18 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, directory, rejected):
+    def __init__(self, directory, rejected, deferred):
         self.directory = directory
         self.rejected = {r.lower() for r in rejected}
+        self.deferred = {d.lower() for d in deferred}
         self.count = 0
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.rejected:
             return "550 5.1.1 <%s>: recipient rejected" % address
+        if address.lower() in self.deferred:
+            return "451 4.3.0 <%s>: try again later" % address
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -64,6 +67,7 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--reject", action="append", default=[])
+    parser.add_argument("--defer", action="append", default=[])
     parser.add_argument("--auth")
     parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     args = parser.parse_args()
@@ -75,7 +79,7 @@ def main():
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.starttls[0], args.starttls[1])
         kwargs.update(tls_context=context, require_starttls=True)
-    controller = Controller(Sink(args.dir, args.reject), hostname=args.host, port=args.port, **kwargs)
+    controller = Controller(Sink(args.dir, args.reject, args.defer), hostname=args.host, port=args.port, **kwargs)
     controller.start()
     print("ready", flush=True)
     stop = threading.Event()
