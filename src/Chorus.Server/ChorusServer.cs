@@ -3,6 +3,7 @@ using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Compat;
+using Chorus.Server.Email;
 using Chorus.Server.Hosting;
 using Chorus.Server.Realtime;
 using Chorus.Server.RedisEvents;
@@ -69,7 +70,7 @@ public static class ChorusServer
         builder.Services.AddHostedService<TierQuotaRefresher>();
         // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
         // disposes of it.
-        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store);
+        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp);
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();

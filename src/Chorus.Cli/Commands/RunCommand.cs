@@ -6,6 +6,7 @@ using Chorus.Engine.Hosting;
 using Chorus.Engine.Outbound;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
+using Chorus.Server.Email;
 using Chorus.Server.Hosting;
 using Chorus.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,8 +64,9 @@ internal static class RunCommand
             // The same outbound HTTP policy as the server, from the same variables: loopback and private targets
             // are refused unless HTTP_ALLOW_PRIVATE or HTTP_ALLOW_HOSTS say otherwise.
             var outbound = OutboundHttpOptions();
+            var smtp = SmtpSettingsFromEnvironment();
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Services.AddChorus(o => o with { OutboundHttp = outbound }).UseSqlite(path, fullSync: !temporary);
+            builder.Services.AddChorus(o => o with { OutboundHttp = outbound }).UseSqlite(path, fullSync: !temporary).AddEmail(smtp);
             using var host = builder.Build();
             await host.StartAsync(ct);
             try
@@ -142,6 +144,19 @@ internal static class RunCommand
                 ? $"{ErrorCodes.Timeout}: the execution did not finish within {timeoutSeconds} s and was cancelled."
                 : "cancelled: the run was interrupted and the execution cancelled.");
             return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>Email steps send through the same SMTP_* server as the server's would.</summary>
+    private static SmtpSettings? SmtpSettingsFromEnvironment()
+    {
+        try
+        {
+            return SmtpSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+        }
+        catch (OptionsException ex)
+        {
+            throw new CliException(ex.Message, ExitCodes.Usage);
         }
     }
 

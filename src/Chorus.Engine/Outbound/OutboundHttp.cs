@@ -9,6 +9,7 @@ namespace Chorus.Engine.Outbound;
 public sealed class OutboundHttp : IDisposable
 {
     private readonly HttpClient _client;
+    private readonly PolicyConnector _connector;
 
     public OutboundHttp(OutboundHttpOptions options) : this(options, SystemDns)
     {
@@ -19,6 +20,7 @@ public sealed class OutboundHttp : IDisposable
     {
         Options = options;
         var connector = new PolicyConnector(new AddressPolicy(options), resolve);
+        _connector = connector;
         _client = new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = connector.ConnectAsync,
@@ -61,6 +63,21 @@ public sealed class OutboundHttp : IDisposable
             withCredentials &= SameOrigin(url, next);
             (method, withBody) = AfterRedirect(response.StatusCode, method, withBody);
             url = next;
+        }
+    }
+
+    /// <summary>A TCP connection under the same address policy, for another protocol a workflow names its own server
+    /// for (SMTP with a step's <c>smtp.host</c>): a tenant cannot reach what its http steps could not. A refused host
+    /// is an <see cref="OutboundHttpException"/> with <c>http_target_refused</c>; an unreachable one a SocketException.</summary>
+    public async ValueTask<Stream> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _connector.ConnectAsync(new DnsEndPoint(host, port), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OutboundTargetRefusedException refused)
+        {
+            throw Refused(refused.Host);
         }
     }
 

@@ -8,9 +8,12 @@ namespace Chorus.Engine.Outbound;
 /// to a public address for a check and to 127.0.0.1 for the connection (DNS rebinding) has nothing to exploit.</summary>
 internal sealed class PolicyConnector(AddressPolicy policy, HostResolver resolve)
 {
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    public ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        ConnectAsync(context.DnsEndPoint, cancellationToken);
+
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
     {
-        var host = context.DnsEndPoint.Host;
+        var host = endPoint.Host;
         var addresses = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         var allowed = addresses.Where(a => policy.Allows(host, a)).ToList();
         // Nothing was opened towards a refused address, so the caller learns nothing about its ports.
@@ -23,7 +26,7 @@ internal sealed class PolicyConnector(AddressPolicy policy, HostResolver resolve
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(address, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+                await socket.ConnectAsync(address, endPoint.Port, cancellationToken).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException ex)

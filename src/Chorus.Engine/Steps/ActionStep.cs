@@ -4,14 +4,26 @@ using Chorus.Engine.Steps.Remote;
 
 namespace Chorus.Engine.Steps;
 
-/// <summary>Seed 002's action step: config.action picks one of a few built-in actions. send_email waits for
-/// an email transport and is refused at save time until then, rather than failing at run time. Any other action
-/// names a step a steps service offers; that step runs remotely with the config minus <c>action</c>.</summary>
-internal sealed class ActionStep(StepRegistry? registry = null) : IStepHandler
+/// <summary>Seed 002's action step: config.action picks one of a few built-in actions. send_email is the
+/// <c>sendEmail</c> step type under its action name: the engine has no email transport of its own, so the action
+/// exists where a host registers that type (the server does), and is refused at save time elsewhere. Any other
+/// action names a step a steps service offers; that step runs remotely with the config minus <c>action</c>.</summary>
+internal sealed class ActionStep(StepRegistry registry) : IStepHandler
 {
     public string Type => "action";
 
     public static readonly IReadOnlyList<string> Actions = ["http_request", "log_message", "set_variable"];
+
+    /// <summary>Actions that are a registered step type under another name; the step's config is the type's config.</summary>
+    private static readonly IReadOnlyDictionary<string, string> StepTypeActions = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["send_email"] = "sendEmail",
+    };
+
+    private static List<string> KnownActions(StepRegistry registry) =>
+        [.. Actions, .. StepTypeActions.Where(a => registry.TryGet(a.Value, out _)).Select(a => a.Key)];
+
+    private static string Known(StepRegistry registry) => string.Join(", ", KnownActions(registry));
     private static readonly IReadOnlyList<string> Levels = ["debug", "info", "warning", "error"];
 
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
@@ -22,8 +34,10 @@ internal sealed class ActionStep(StepRegistry? registry = null) : IStepHandler
             "log_message" => Task.FromResult(LogMessage(context, config)),
             "set_variable" => Task.FromResult(SetVariable(context, config)),
             "http_request" => HttpStepRunner.RunAsync(context, config, cancellationToken),
-            { } other when registry?.Remote is not null => RemoteAction.RunAsync(context, other, config, cancellationToken),
-            var other => throw new StepConfigurationException($"Unknown action '{other}'; known: {string.Join(", ", Actions)}."),
+            { } name when StepTypeActions.TryGetValue(name, out var type) && registry.TryGet(type, out var handler)
+                => handler.ExecuteAsync(context, cancellationToken),
+            { } other when registry.Remote is not null => RemoteAction.RunAsync(context, other, config, cancellationToken),
+            var other => throw new StepConfigurationException($"Unknown action '{other}'; known: {Known(registry)}."),
         };
     }
 
@@ -49,14 +63,15 @@ internal sealed class ActionStep(StepRegistry? registry = null) : IStepHandler
         return new StepResult.Completed(output, Variables: writer.Written);
     }
 
-    public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => Validate(step.Config, registry: registry);
+    public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => Validate(step, registry);
 
     /// <summary>Also used for the inline items of a parallel step, which are action configs.</summary>
-    internal static IEnumerable<StepConfigIssue> Validate(JsonObject config, string prefix = "config", StepRegistry? registry = null)
+    internal static IEnumerable<StepConfigIssue> Validate(StepDefinition step, StepRegistry registry, string prefix = "config")
     {
+        var config = step.Config;
         var action = StepJson.String(config, "action");
         if (action is null)
-            return [new($"{prefix}.action", $"Required: one of {string.Join(", ", Actions)}.")];
+            return [new($"{prefix}.action", $"Required: one of {Known(registry)}.")];
         IEnumerable<StepConfigIssue> issues = action switch
         {
             "log_message" => ValidateLog(config),
@@ -64,7 +79,8 @@ internal sealed class ActionStep(StepRegistry? registry = null) : IStepHandler
                 ? []
                 : [new("config.name", "Required: the variable to set.")],
             "http_request" => HttpStep.Validate(config),
-            _ => RemoteAction.Validate(registry, action, config, "config", Actions),
+            _ when StepTypeActions.TryGetValue(action, out var type) && registry.TryGet(type, out var handler) => handler.ValidateConfig(step),
+            _ => RemoteAction.Validate(registry, action, config, "config", KnownActions(registry)),
         };
         return prefix == "config" ? issues : issues.Select(i => i with { Field = prefix + i.Field["config".Length..] });
     }

@@ -38,11 +38,11 @@ internal static class InlineStep
     public static IEnumerable<StepConfigIssue> Validate(JsonObject item, string path, StepRegistry registry)
     {
         var (type, config) = Describe(item);
+        var step = new StepDefinition { Id = path, Name = path, Type = type, Config = config };
         if (type == "action")
-            return ActionStep.Validate(config, item.ContainsKey("type") ? $"{path}.config" : path, registry);
+            return ActionStep.Validate(step, registry, item.ContainsKey("type") ? $"{path}.config" : path);
         if (!registry.TryGet(type, out var handler))
             return [new($"{path}.type", $"Unknown step type '{type}'.")];
-        var step = new StepDefinition { Id = path, Name = path, Type = type, Config = config };
         return handler.ValidateConfig(step).Select(i => i with { Field = $"{path}.{i.Field}" });
     }
 

@@ -49,6 +49,9 @@ public sealed record ServerOptions
     /// <summary>REDIS_URL: where every execution event is also published (redis://, rediss:// or
     /// StackExchange.Redis's host:port,password=…); null publishes nowhere.</summary>
     public string? RedisUrl { get; init; }
+    /// <summary>SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM, SMTP_TLS: the SMTP server email steps send
+    /// through unless a step names its own; null when SMTP_HOST is not set.</summary>
+    public Email.SmtpSettings? Smtp { get; init; }
 
     /// <summary>SECRETS_KEY: the base64 of the 32-byte AES key tenants' secrets are encrypted with. Without it the
     /// server generates one in <see cref="SecretsKeyFilePath"/>.</summary>
@@ -90,6 +93,7 @@ public sealed record ServerOptions
             RateLimitPerTenant = Int(read, "RATE_LIMIT_TENANT", defaults.RateLimitPerTenant, 0, 1_000_000),
             RateLimitPerCredential = Int(read, "RATE_LIMIT_CREDENTIAL", defaults.RateLimitPerCredential, 0, 1_000_000),
             RedisUrl = RedisUrlFrom(read("REDIS_URL")),
+            Smtp = Email.SmtpSettings.FromEnvironment(read),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),

@@ -1,0 +1,12 @@
+using Chorus.Engine.Hosting;
+
+namespace Chorus.Server.Email;
+
+/// <summary>Email for a Chorus host: the server and <c>chorus run</c> call it with the SMTP_* settings.</summary>
+public static class EmailRegistration
+{
+    /// <summary>Adds the <c>sendEmail</c> step type, which the <c>send_email</c> action also runs, sending through
+    /// <paramref name="smtp"/> unless a step names its own server.</summary>
+    public static ChorusBuilder AddEmail(this ChorusBuilder chorus, SmtpSettings? smtp) =>
+        chorus.ConfigureSteps(steps => steps.Register(new SendEmailStep(smtp)));
+}
