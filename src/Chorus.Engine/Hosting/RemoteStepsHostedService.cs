@@ -1,4 +1,5 @@
 using Chorus.Engine.Steps;
+using Chorus.Engine.Steps.Remote;
 using Microsoft.Extensions.Hosting;
 
 namespace Chorus.Engine.Hosting;
@@ -8,11 +9,11 @@ namespace Chorus.Engine.Hosting;
 internal sealed class RemoteStepsHostedService(StepRegistry registry) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) =>
-        registry.Remote?.Catalog.StartAsync(cancellationToken) ?? Task.CompletedTask;
+        (registry.External as RemoteStepSource)?.Catalog.StartAsync(cancellationToken) ?? Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (registry.Remote is { } remote)
+        if (registry.External is RemoteStepSource remote)
             await remote.Catalog.DisposeAsync().ConfigureAwait(false);
     }
 }

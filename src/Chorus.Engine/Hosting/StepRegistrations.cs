@@ -26,7 +26,7 @@ internal sealed class StepRegistrations
         {
             var loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
             var catalog = new RemoteStepCatalog(options.RemoteSteps, services.GetRequiredService<TimeProvider>(), loggers);
-            registry.Remote = new RemoteStepSource(catalog, new RemoteStepRunner(catalog, loggers.CreateLogger<RemoteStepRunner>()));
+            registry.External = new RemoteStepSource(catalog, new RemoteStepRunner(catalog, loggers.CreateLogger<RemoteStepRunner>()));
         }
         return registry;
     }

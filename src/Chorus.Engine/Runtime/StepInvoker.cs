@@ -114,9 +114,9 @@ internal sealed class StepInvoker(
         if (!registry.TryGet(context.Step.Type, out var handler))
         {
             // Saved while a service offered it: with a service down now, the step may run again once it is back.
-            return registry.Remote is { Catalog.AnyUnreachable: true } remote
+            return registry.External is { AnyUnreachable: true } external
                 ? new StepResult.Failed(RemoteStepCatalog.ExternalServiceError,
-                    $"No steps service offers step type '{context.Step.Type}' now. {remote.Catalog.DescribeServices()}", Retryable: true)
+                    $"No steps service offers step type '{context.Step.Type}' now. {external.DescribeServices()}", Retryable: true)
                 : new StepResult.Failed(ErrorCodes.StepConfigurationError, $"Unknown step type '{context.Step.Type}'.", Retryable: false);
         }
         var timeout = context.Step.Timeout ?? options.StepTimeout;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
-using Chorus.Engine.Steps.Remote;
 
 namespace Chorus.Engine.Steps;
 
@@ -36,7 +35,7 @@ internal sealed class ActionStep(StepRegistry registry) : IStepHandler
             "http_request" => HttpStepRunner.RunAsync(context, config, cancellationToken),
             { } name when StepTypeActions.TryGetValue(name, out var type) && registry.TryGet(type, out var handler)
                 => handler.ExecuteAsync(context, cancellationToken),
-            { } other when registry.Remote is not null => RemoteAction.RunAsync(context, other, config, cancellationToken),
+            { } other when registry.External is { } external => external.RunActionAsync(context, other, config, cancellationToken),
             var other => throw new StepConfigurationException($"Unknown action '{other}'; known: {Known(registry)}."),
         };
     }
@@ -80,7 +79,8 @@ internal sealed class ActionStep(StepRegistry registry) : IStepHandler
                 : [new("config.name", "Required: the variable to set.")],
             "http_request" => HttpStep.Validate(config),
             _ when StepTypeActions.TryGetValue(action, out var type) && registry.TryGet(type, out var handler) => handler.ValidateConfig(step),
-            _ => RemoteAction.Validate(registry, action, config, "config", KnownActions(registry)),
+            _ when registry.External is { } external => external.ValidateAction(action, config, "config", KnownActions(registry)),
+            _ => [new("config.action", $"Unknown action '{action}'; known: {Known(registry)}.")],
         };
         return prefix == "config" ? issues : issues.Select(i => i with { Field = prefix + i.Field["config".Length..] });
     }

@@ -22,7 +22,7 @@ internal static partial class StepConfigChecks
     {
         if (!registry.TryGet(step.Type, out var handler))
         {
-            var asked = registry.Remote is { } remote ? " " + remote.Catalog.DescribeServices() : "";
+            var asked = registry.External is { } external ? " " + external.DescribeServices() : "";
             errors.Add(new DefinitionError(step.Id, "type",
                 $"Unknown step type '{step.Type}'. Known types: {string.Join(", ", registry.Types)}.{asked}"));
         }

@@ -8,27 +8,10 @@ public sealed partial class StepRegistry
     public IReadOnlyList<StepDescription> Describe()
     {
         var remote = new Dictionary<string, StepDescription>(StringComparer.Ordinal);
-        if (Remote is { } source)
+        foreach (var step in External?.Describe() ?? [])
         {
-            foreach (var service in source.Catalog.Services)
-            {
-                foreach (var step in service.Steps.Values)
-                {
-                    if (IsBuiltIn(step.Name) || remote.ContainsKey(step.Name))
-                        continue;
-                    remote[step.Name] = new StepDescription
-                    {
-                        Name = step.Name,
-                        Description = step.Description,
-                        Category = "remote",
-                        ConfigSchema = (System.Text.Json.Nodes.JsonObject)step.ConfigSchema.DeepClone(),
-                        OutputSchema = (System.Text.Json.Nodes.JsonObject)step.OutputSchema.DeepClone(),
-                        Source = "remote",
-                        Service = step.Service,
-                        LocalFallback = _handlers.ContainsKey(step.Name),
-                    };
-                }
-            }
+            if (!IsBuiltIn(step.Name))
+                remote[step.Name] = step with { LocalFallback = _handlers.ContainsKey(step.Name) };
         }
         var local = _handlers.Values
             .Where(h => !remote.ContainsKey(h.Type))

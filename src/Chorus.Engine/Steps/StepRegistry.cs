@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Chorus.Engine.Definitions;
-using Chorus.Engine.Steps.Remote;
 
 namespace Chorus.Engine.Steps;
 
@@ -11,11 +10,10 @@ namespace Chorus.Engine.Steps;
 public sealed partial class StepRegistry : IStepConfigChecks
 {
     private readonly ConcurrentDictionary<string, IStepHandler> _handlers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RemoteStepHandler> _remoteHandlers = new(StringComparer.Ordinal);
     private HashSet<string> _builtIn = new(StringComparer.Ordinal);
 
     /// <summary>The steps services, when configured (STEPS_SVC_URL).</summary>
-    internal RemoteStepSource? Remote { get; set; }
+    internal IExternalSteps? External { get; set; }
 
     /// <summary>The limits validation holds definitions to (literal field paths, loops); the server sets its own.</summary>
     public ExecutionLimits Limits { get; set; } = new();
@@ -30,15 +28,11 @@ public sealed partial class StepRegistry : IStepConfigChecks
     /// <summary>The handler of a type: a service's step when one offers it (see the class remarks), else the local one.</summary>
     public bool TryGet(string type, out IStepHandler handler)
     {
-        if (Remote is { } remote && !_builtIn.Contains(type))
+        // A name nobody here knows may be a step a service added since its catalog was last read.
+        if (External is { } external && !_builtIn.Contains(type) && external.Find(type, this, refresh: !_handlers.ContainsKey(type)) is { } remote)
         {
-            // A name nobody here knows may be a step a service added since its catalog was last read.
-            var offered = _handlers.ContainsKey(type) ? remote.Catalog.Find(type) : remote.Catalog.FindOrRefresh(type);
-            if (offered is not null)
-            {
-                handler = _remoteHandlers.GetOrAdd(type, t => new RemoteStepHandler(t, remote.Catalog, remote.Runner, this));
-                return true;
-            }
+            handler = remote;
+            return true;
         }
         return _handlers.TryGetValue(type, out handler!);
     }

@@ -8,14 +8,10 @@ namespace Chorus.Server.Api;
 /// editor builds its config forms from.</summary>
 internal static class AvailableSteps
 {
-    public static void MapAvailableSteps(this IEndpointRouteBuilder app)
-    {
+    public static void MapAvailableSteps(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/available-steps", List).RequireRole(Role.Viewer);
-        // The steps-service dashboard's own path for the same list.
-        app.MapGet("/available-steps", List).RequireRole(Role.Viewer);
-    }
 
-    private static IResult List(StepRegistry registry) =>
+    internal static IResult List(StepRegistry registry) =>
         TypedResults.Json(new JsonObject
         {
             ["steps"] = new JsonArray(registry.Describe().Select(d => (JsonNode?)Describe(d)).ToArray()),

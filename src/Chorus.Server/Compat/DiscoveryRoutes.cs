@@ -11,7 +11,7 @@ namespace Chorus.Server.Compat;
 /// <summary>The steps-microservice API: the steps of a workflow edited one at a time. A workflow here is a Chorus
 /// workflow and its steps are the steps of its current version, so every change is a whole definition saved through
 /// <see cref="Workflows.SaveAsync"/>: validated (an invalid result changes nothing), held to the tenant's tier, a new
-/// version. (<c>POST /api/executions</c> with <c>workflow_id, mode, initial_data</c> is the canonical route itself.)
+/// version. <c>/available-steps</c> is the canonical <c>/api/available-steps</c>. (<c>POST /api/executions</c> with <c>workflow_id, mode, initial_data</c> is the canonical route itself.)
 ///
 /// Step ids are unique only inside a workflow, so <c>/steps/{step_id}</c> takes <c>{workflow_id}:{step_id}</c>, the
 /// form every answer gives as <c>step_id</c>; a bare step id is accepted when exactly one of the tenant's workflows
@@ -26,6 +26,7 @@ internal static class DiscoveryRoutes
         app.MapGet("/steps/{step_id}", Get).RequireRole(Role.Viewer);
         app.MapPatch("/steps/{step_id}", Patch).RequireRole(Role.Admin);
         app.MapDelete("/steps/{step_id}", Delete).RequireRole(Role.Admin);
+        app.MapGet("/available-steps", AvailableSteps.List).RequireRole(Role.Viewer);
     }
 
     /// <summary>A step found by its address, with the definition it lives in (a copy, free to change and save).</summary>

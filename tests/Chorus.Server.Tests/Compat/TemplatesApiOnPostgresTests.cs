@@ -1,28 +1,14 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Chorus.Server.Tests.Infrastructure;
-using Chorus.Storage.Postgres;
-using Npgsql;
 
 namespace Chorus.Server.Tests.Compat;
 
 /// <summary>The templates and instances API's created-then-started instances on the shared PostgreSQL store: the
 /// created status, its list filter and its start across a restart go through that store's own SQL.</summary>
-public sealed class TemplatesApiOnPostgresTests : IAsyncLifetime
+public sealed class TemplatesApiOnPostgresTests() : ThrowawayPostgresDatabase("chorus_compat")
 {
-    private const string Variable = "CHORUS_TEST_POSTGRES";
     private static readonly string Tenant = ApiCalls.NewTenant();
-    private readonly string _database = $"chorus_compat_{Guid.NewGuid():N}";
-
-    private static string AdminUrl => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } url ? url
-        : throw new InvalidOperationException($"{Variable} is not set; run scripts/test.sh, or scripts/start-postgres.sh and export {Variable}.");
-
-    private string Url => new UriBuilder(AdminUrl) { Path = "/" + _database }.Uri.ToString();
-
-    public Task InitializeAsync() => SqlAsync(AdminUrl, $"CREATE DATABASE {_database}");
-
-    public Task DisposeAsync() => SqlAsync(AdminUrl, $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
-
     [Fact]
     public async Task An_instance_created_before_a_restart_is_listed_pending_and_starts_once_after_it()
     {
@@ -52,14 +38,4 @@ public sealed class TemplatesApiOnPostgresTests : IAsyncLifetime
         Assert.Equal(2, (await client.Get("/api/v1/instances?status=completed", Tenant)).Node("total")!.GetValue<int>());
     }
 
-    private static async Task SqlAsync(string url, params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(url) + ";Pooling=false");
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection);
-            await cmd.ExecuteNonQueryAsync();
-        }
-    }
 }

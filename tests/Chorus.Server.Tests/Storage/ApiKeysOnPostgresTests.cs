@@ -1,28 +1,14 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Chorus.Server.Tests.Infrastructure;
-using Chorus.Storage.Postgres;
-using Npgsql;
 
 namespace Chorus.Server.Tests.Storage;
 
 /// <summary>API keys on a server over a real PostgreSQL database: the whole life of a key, and a key that keeps
 /// working while the database refuses to record its last use.</summary>
-public sealed class ApiKeysOnPostgresTests : IAsyncLifetime
+public sealed class ApiKeysOnPostgresTests() : ThrowawayPostgresDatabase("chorus_apikeys")
 {
-    private const string Variable = "CHORUS_TEST_POSTGRES";
     private static readonly string Tenant = ApiCalls.NewTenant();
-    private readonly string _database = $"chorus_apikeys_{Guid.NewGuid():N}";
-
-    private static string AdminUrl => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } url ? url
-        : throw new InvalidOperationException($"{Variable} is not set; run scripts/test.sh, or scripts/start-postgres.sh and export {Variable}.");
-
-    private string Url => new UriBuilder(AdminUrl) { Path = "/" + _database }.Uri.ToString();
-
-    public Task InitializeAsync() => SqlAsync(AdminUrl, $"CREATE DATABASE {_database}");
-
-    public Task DisposeAsync() => SqlAsync(AdminUrl, $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
-
     private static Task<ApiResponse> WithKey(HttpClient client, string path, string key) =>
         client.Send(HttpMethod.Get, path, null, null, headers: [new("X-API-Key", key)]);
 
@@ -66,14 +52,4 @@ public sealed class ApiKeysOnPostgresTests : IAsyncLifetime
         Assert.NotNull((await client.Get($"/api/api-keys/{id}", Tenant)).Expect(HttpStatusCode.OK).Str("last_used_at"));
     }
 
-    private static async Task SqlAsync(string url, params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(url) + ";Pooling=false");
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection);
-            await cmd.ExecuteNonQueryAsync();
-        }
-    }
 }

@@ -2,34 +2,13 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Chorus.Server.Tests.Infrastructure;
-using Chorus.Storage.Postgres;
-using Npgsql;
 
 namespace Chorus.Server.Tests.Webhooks;
 
 /// <summary>Webhook triggers on a server over a real PostgreSQL database: stored, called, deduplicated, rotated.</summary>
-public sealed class WebhooksOnPostgresTests : IAsyncLifetime
+public sealed class WebhooksOnPostgresTests() : ThrowawayPostgresDatabase("chorus_hooks")
 {
-    private const string Variable = "CHORUS_TEST_POSTGRES";
     private static readonly string Tenant = ApiCalls.NewTenant();
-    private readonly string _database = $"chorus_hooks_{Guid.NewGuid():N}";
-
-    private static string AdminUrl => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } url ? url
-        : throw new InvalidOperationException($"{Variable} is not set; run scripts/test.sh, or scripts/start-postgres.sh and export {Variable}.");
-
-    private string Url => new UriBuilder(AdminUrl) { Path = "/" + _database }.Uri.ToString();
-
-    public Task InitializeAsync() => SqlAsync(AdminUrl, $"CREATE DATABASE {_database}");
-
-    public Task DisposeAsync() => SqlAsync(AdminUrl, $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
-
-    private static async Task SqlAsync(string url, string sql)
-    {
-        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(url) + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     [Fact]
     public async Task Trigger_CreatedCalledDeduplicatedAndRotated_OnPostgres()

@@ -7,17 +7,13 @@ namespace Chorus.Engine.Steps.Remote;
 /// (<c>{"action": "process_data_1", ...}</c>): the service gets the config without <c>action</c>.</summary>
 internal static class RemoteAction
 {
-    public static bool Offered(StepRegistry? registry, string action) =>
-        registry?.Remote is { } remote && remote.Catalog.FindOrRefresh(action) is not null;
-
-    public static Task<StepResult> RunAsync(StepExecutionContext context, string action, JsonObject config, CancellationToken ct)
+    public static Task<StepResult> RunAsync(RemoteStepSource remote, StepExecutionContext context, string action, JsonObject config, CancellationToken ct)
     {
-        var registry = context.Services.Registry;
-        if (registry.Remote is not { } remote || remote.Catalog.FindOrRefresh(action) is null)
-            return Task.FromResult<StepResult>(Unknown(registry, action));
+        if (!remote.OffersAction(action))
+            return Task.FromResult<StepResult>(Unknown(remote, action));
         var forwarded = WithoutAction(config);
         Func<Task<StepResult>>? local = null;
-        if (registry.TryGetLocal(action, out var handler))
+        if (context.Services.Registry.TryGetLocal(action, out var handler))
         {
             local = async () =>
             {
@@ -37,18 +33,15 @@ internal static class RemoteAction
     }
 
     /// <summary>The save-time check of a remote action's config, as the service's schema sees it (without <c>action</c>).</summary>
-    public static IEnumerable<StepConfigIssue> Validate(StepRegistry? registry, string action, JsonObject config, string prefix, IReadOnlyList<string> builtIn)
+    public static IEnumerable<StepConfigIssue> Validate(RemoteStepSource remote, string action, JsonObject config, string prefix, IReadOnlyList<string> builtIn)
     {
-        if (registry?.Remote is { } remote && remote.Catalog.FindOrRefresh(action) is var (_, step))
+        if (remote.Catalog.FindOrRefresh(action) is var (_, step))
             return RemoteConfigCheck.Check(step, WithoutAction(config), prefix);
-        var message = $"Unknown action '{action}'; known: {string.Join(", ", builtIn)}.";
-        if (registry?.Remote is { } asked)
-            message += " " + asked.Catalog.DescribeServices();
-        return [new($"{prefix}.action", message)];
+        return [new($"{prefix}.action", $"Unknown action '{action}'; known: {string.Join(", ", builtIn)}. {remote.DescribeServices()}")];
     }
 
-    private static StepResult Unknown(StepRegistry registry, string action) => registry.Remote is { } remote && remote.Catalog.AnyUnreachable
-        ? new StepResult.Failed(RemoteStepCatalog.ExternalServiceError, $"No steps service offers action '{action}' now. {remote.Catalog.DescribeServices()}", Retryable: true)
+    private static StepResult Unknown(RemoteStepSource remote, string action) => remote.AnyUnreachable
+        ? new StepResult.Failed(RemoteStepCatalog.ExternalServiceError, $"No steps service offers action '{action}' now. {remote.DescribeServices()}", Retryable: true)
         : new StepResult.Failed(ErrorCodes.StepConfigurationError, $"Unknown action '{action}'.", Retryable: false);
 
     private static JsonObject WithoutAction(JsonObject config)
