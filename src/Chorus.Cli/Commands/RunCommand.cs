@@ -63,10 +63,12 @@ internal static class RunCommand
         {
             // The same outbound HTTP policy as the server, from the same variables: loopback and private targets
             // are refused unless HTTP_ALLOW_PRIVATE or HTTP_ALLOW_HOSTS say otherwise.
-            var outbound = OutboundHttpOptions();
-            var smtp = SmtpSettingsFromEnvironment();
+            var outbound = Read(ServerOptions.OutboundHttpFrom);
+            // Steps of the steps services in STEPS_SVC_URL run remotely, as on the server.
+            var remote = Read(ServerOptions.RemoteStepsFrom);
+            var smtp = Read(SmtpSettings.FromEnvironment);
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Services.AddChorus(o => o with { OutboundHttp = outbound }).UseSqlite(path, fullSync: !temporary).AddEmail(smtp);
+            builder.Services.AddChorus(o => o with { OutboundHttp = outbound, RemoteSteps = remote }).UseSqlite(path, fullSync: !temporary).AddEmail(smtp);
             using var host = builder.Build();
             await host.StartAsync(ct);
             try
@@ -147,24 +149,12 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Email steps send through the same SMTP_* server as the server's would.</summary>
-    private static SmtpSettings? SmtpSettingsFromEnvironment()
+    /// <summary>Settings from the same variables as the server's (SMTP_*, HTTP_*, STEPS_SVC_*); a bad one is a usage error.</summary>
+    private static T Read<T>(Func<Func<string, string?>, T> settings)
     {
         try
         {
-            return SmtpSettings.FromEnvironment(Environment.GetEnvironmentVariable);
-        }
-        catch (OptionsException ex)
-        {
-            throw new CliException(ex.Message, ExitCodes.Usage);
-        }
-    }
-
-    private static OutboundHttpOptions OutboundHttpOptions()
-    {
-        try
-        {
-            return ServerOptions.OutboundHttpFrom(Environment.GetEnvironmentVariable);
+            return settings(Environment.GetEnvironmentVariable);
         }
         catch (OptionsException ex)
         {

@@ -106,7 +106,7 @@ public sealed record ServerOptions
                 LeaseDuration = Seconds(read, "LEASE_DURATION", engine.LeaseDuration, MaxTimerPeriod),
                 Limits = LimitsFrom(read, engine.Limits),
                 OutboundHttp = OutboundHttpFrom(read),
-                RemoteSteps = RemoteStepsSettings.From(read),
+                RemoteSteps = RemoteStepsFrom(read),
                 Retention = engine.Retention with
                 {
                     // Unset keeps all history; 0 keeps events for ever.
@@ -129,6 +129,9 @@ public sealed record ServerOptions
         MaxCommitFailures = Int(read, "COMMIT_MAX_FAILURES", d.MaxCommitFailures, 1, 100),
         TenantSlotShare = Fraction(read, "TENANT_SLOT_SHARE", d.TenantSlotShare),
     };
+
+    /// <summary>STEPS_SVC_URL and STEPS_SVC_TIMEOUT; the CLI's embedded run reads the same ones.</summary>
+    public static Chorus.Engine.Steps.Remote.RemoteStepsOptions RemoteStepsFrom(Func<string, string?> read) => RemoteStepsSettings.From(read);
 
     /// <summary>The outbound HTTP policy's settings; the CLI's embedded run reads the same ones.</summary>
     public static OutboundHttpOptions OutboundHttpFrom(Func<string, string?> read)

@@ -36,6 +36,26 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_StepOfAStepsService_RunsRemotelyAsOnTheServer()
+    {
+        var port = Crash.ServerProcess.FreePort();
+        await using var steps = await Crash.ServerProcess.StartAsync(port, Path.Combine(_dir.Path, "unused.db"), workingDirectory: _dir.Path,
+            program: "Chorus.StepsService.dll");
+        var file = _dir.File("remote.json", """
+            {"name": "remote", "steps": [{"id": "user", "type": "fetch_user", "config": {"user_id": 4}}]}
+            """);
+
+        var result = await CliProcess.RunAsync(new Dictionary<string, string> { ["STEPS_SVC_URL"] = $"http://127.0.0.1:{port}" },
+            "run", file);
+        var withoutService = await CliProcess.RunAsync("run", file);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Margaret Hamilton", JsonNode.Parse(result.Stdout)!["name"]!.GetValue<string>());
+        Assert.NotEqual(0, withoutService.ExitCode);
+        Assert.Contains("fetch_user", withoutService.Stderr);
+    }
+
+    [Fact]
     public async Task Run_WithInputFileAndDb_KeepsTheRunInTheGivenDatabase()
     {
         var file = _dir.File("greet.json", Greeting);
