@@ -96,17 +96,7 @@ public sealed class RemoteStepResilienceTests
     [Fact]
     public async Task StepTimeout_CancelsTheCallOnTheService()
     {
-        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hanging = new FakeStep
-        {
-            Name = "transform_data",
-            Answer = async (_, _, ct) =>
-            {
-                using var registration = ct.Register(() => aborted.TrySetResult());
-                await Task.Delay(Timeout.Infinite, ct);
-                return FakeReply.Output(null);
-            },
-        };
+        var (hanging, aborted) = HangingStep();
         await using var service = await FakeStepsService.StartAsync(hanging);
         await using var server = await RemoteStepServer.StartAsync([service.Url], tune: o => o with { CallRetries = 0 });
         var workflowId = await server.Client.CreateWorkflow(_tenant, Definitions.Parse("""
@@ -123,17 +113,7 @@ public sealed class RemoteStepResilienceTests
     [Fact]
     public async Task CancellingTheExecution_CancelsTheCallOnTheService()
     {
-        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hanging = new FakeStep
-        {
-            Name = "transform_data",
-            Answer = async (_, _, ct) =>
-            {
-                using var registration = ct.Register(() => aborted.TrySetResult());
-                await Task.Delay(Timeout.Infinite, ct);
-                return FakeReply.Output(null);
-            },
-        };
+        var (hanging, aborted) = HangingStep();
         await using var service = await FakeStepsService.StartAsync(hanging);
         await using var server = await RemoteStepServer.StartAsync([service.Url]);
         var workflowId = await server.Client.CreateWorkflow(_tenant, Definitions.Parse("""
@@ -148,5 +128,22 @@ public sealed class RemoteStepResilienceTests
 
         await aborted.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Single(service.CallsOf("transform_data"));
+    }
+
+    /// <summary>A transform_data that answers only when cancelled, and the signal that its call was cancelled.</summary>
+    private static (FakeStep Step, TaskCompletionSource Aborted) HangingStep()
+    {
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var step = new FakeStep
+        {
+            Name = "transform_data",
+            Answer = async (_, _, ct) =>
+            {
+                using var registration = ct.Register(() => aborted.TrySetResult());
+                await Task.Delay(Timeout.Infinite, ct);
+                return FakeReply.Output(null);
+            },
+        };
+        return (step, aborted);
     }
 }
