@@ -4,7 +4,6 @@ using Chorus.Server.Api;
 using Chorus.Server.Security;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Net.Http.Headers;
 
 namespace Chorus.Server.WebUi;
 

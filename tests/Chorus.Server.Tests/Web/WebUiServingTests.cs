@@ -25,6 +25,7 @@ public sealed partial class WebUiServingTests(ServerFixture server) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("no-cache", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Accept", response.Headers.Vary);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("<div id=\"root\"></div>", html, StringComparison.Ordinal);
         Assert.Matches(ScriptSource(), html);
@@ -41,6 +42,7 @@ public sealed partial class WebUiServingTests(ServerFixture server) : IClassFixt
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Accept", response.Headers.Vary);
         Assert.Equal("ok", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
     }
 
