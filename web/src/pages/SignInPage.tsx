@@ -60,6 +60,10 @@ export function SignInPage({ notice, onSignedIn }: Props) {
           autoComplete="off"
           spellCheck={false}
         />
+        <p className="hint muted">
+          Get a token with <code>chorus token --tenant acme --role admin</code> on the server&apos;s machine; in
+          development the server prints one when it starts.
+        </p>
         {error && <p className="error" role="alert">{error}</p>}
         <button type="submit" disabled={busy}>{busy ? "Signing in…" : "Sign in"}</button>
       </form>
