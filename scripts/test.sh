@@ -36,6 +36,27 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd; } >&2 || echo "scripts/test.sh: python3-aiosmtpd could not be installed" >&2
 fi
 
+# The web UI's browser tests drive Debian's Chromium.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "scripts/test.sh: installing chromium" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >&2 || echo "scripts/test.sh: chromium could not be installed" >&2
+fi
+
+# The web UI's bundle is committed, so a clone with only the .NET SDK serves it. Where Node is present, rebuild it
+# from web/ and count a failure when the result differs from the committed bundle (or cannot be built).
+bundle=src/Chorus.Server/WebUi/Bundle
+bundle_passed=0 bundle_failed=0
+if command -v npm >/dev/null 2>&1; then
+  echo "== web UI bundle"
+  if (cd web && npm ci --no-audit --no-fund && npm run build) && [ -z "$(git status --porcelain -- "$bundle")" ]; then
+    bundle_passed=1
+  else
+    bundle_failed=1
+    echo "scripts/test.sh: the web UI bundle in $bundle is not what web/ builds; run 'cd web && npm ci && npm run build' and commit it" >&2
+    git status --short -- "$bundle" >&2
+  fi
+fi
+
 results=.artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
@@ -47,7 +68,7 @@ if ! dotnet build Chorus.slnx -c Debug -nologo -clp:ErrorsOnly; then
   exit 1
 fi
 
-passed=0 failed=0 skipped=0 status=0
+passed=$bundle_passed failed=$bundle_failed skipped=0 status=$bundle_failed
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"

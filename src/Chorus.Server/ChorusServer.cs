@@ -11,6 +11,7 @@ using Chorus.Server.Secrets;
 using Chorus.Server.Security;
 using Chorus.Server.Tiers;
 using Chorus.Server.Webhooks;
+using Chorus.Server.WebUi;
 using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
 
@@ -83,11 +84,14 @@ public static class ChorusServer
         builder.Services.AddSingleton<SecretVault>();
         builder.Services.AddSingleton<Chorus.Engine.Steps.ISecretResolver>(sp => sp.GetRequiredService<SecretVault>());
         builder.Services.AddWebhooks();
+        builder.Services.AddWebUi();
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
         app.Lifetime.ApplicationStopped.Register(subscription.Dispose);
+        app.UseSecurityHeaders();
         app.UseChorusErrors();
+        app.UseWebUi();
         // Placed here explicitly: otherwise WebApplication inserts the authentication middleware ahead of every
         // app.Use, outside the error handling, and a fault while checking a credential (a store that cannot be read,
         // a scheme without a handler) leaves as a bare 500 with an empty body instead of the error shape.
@@ -107,6 +111,7 @@ public static class ChorusServer
         app.MapWebhooks();
         app.MapRealtime();
         app.MapCompatRoutes();
+        app.MapWebUi();
         app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));
         return app;
     }

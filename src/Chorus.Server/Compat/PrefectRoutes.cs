@@ -97,12 +97,13 @@ internal static class PrefectRoutes
         return json;
     }
 
-    /// <summary><c>GET /</c>: the health answer for API clients. A browser (its Accept prefers HTML) is told that
-    /// there is no page here yet; the web UI will take this branch.</summary>
-    private static IResult Root(HttpContext http) =>
-        PrefersHtml(http.Request)
-            ? ApiErrors.Result(http, ErrorCodes.NotFound, "There is no web page here yet; API clients get the health answer at / with Accept: application/json.")
-            : TypedResults.Json(Health.Liveness());
+    /// <summary><c>GET /</c>: the health answer for API clients; a browser (its Accept prefers HTML) gets the web UI.
+    /// Vary tells caches that the answer depends on Accept.</summary>
+    private static IResult Root(HttpContext http)
+    {
+        http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
+        return PrefersHtml(http.Request) ? Chorus.Server.WebUi.WebUi.Index(http) : TypedResults.Json(Health.Liveness());
+    }
 
     /// <summary>True when the Accept header rates text/html above JSON: a browser sends text/html first and
     /// <c>*/*</c> at a lower quality; curl and API clients send <c>*/*</c> or application/json (or nothing).</summary>

@@ -1,0 +1,35 @@
+import type { Session } from "../api/session";
+import { navigate, routes } from "./router";
+
+interface Props {
+  session: Session;
+  onSwitchTenant: (tenant: string) => void;
+  onSignOut: () => void;
+}
+
+export function Header({ session, onSwitchTenant, onSignOut }: Props) {
+  return (
+    <header className="top">
+      <a className="brand" href={routes.workflows} onClick={(e) => { e.preventDefault(); navigate(routes.workflows); }}>
+        Chorus
+      </a>
+      <nav>
+        <a href={routes.workflows} onClick={(e) => { e.preventDefault(); navigate(routes.workflows); }}>Workflows</a>
+      </nav>
+      <div className="spacer" />
+      {session.tenants.length > 1 ? (
+        <label className="tenant">
+          Tenant{" "}
+          <select value={session.tenant ?? ""} onChange={(e) => onSwitchTenant(e.target.value)} aria-label="Tenant">
+            {session.tenants.map((t) => (
+              <option key={t} value={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        session.tenant && <span className="tenant">Tenant {session.tenant}</span>
+      )}
+      <button type="button" className="link" onClick={onSignOut}>Sign out</button>
+    </header>
+  );
+}

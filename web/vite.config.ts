@@ -1,0 +1,18 @@
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+
+// The bundle is committed into the server (src/Chorus.Server/WebUi/Bundle) and CI rebuilds it to check it is
+// current, so the output must be reproducible: content-hashed names, no timestamps.
+export default defineConfig({
+  plugins: [react()],
+  base: "/",
+  build: {
+    outDir: "../src/Chorus.Server/WebUi/Bundle",
+    emptyOutDir: true,
+    assetsDir: "assets",
+    sourcemap: false,
+  },
+  server: {
+    proxy: { "/api": "http://127.0.0.1:8000" },
+  },
+});
