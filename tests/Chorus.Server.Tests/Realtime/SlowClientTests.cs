@@ -103,7 +103,7 @@ public sealed class SlowClientTests
     }
 
     /// <summary>A WebSocket whose client never sends anything; its sends either complete at once (recorded) or never.</summary>
-    private sealed class FakeSocket(bool sendsComplete) : WebSocket
+    internal sealed class FakeSocket(bool sendsComplete) : WebSocket
     {
         private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private WebSocketState _state = WebSocketState.Open;
@@ -156,7 +156,7 @@ public sealed class SlowClientTests
         public override void Dispose() => Abort();
     }
 
-    private sealed class Lifetime : IHostApplicationLifetime
+    internal sealed class Lifetime : IHostApplicationLifetime
     {
         public CancellationToken ApplicationStarted => CancellationToken.None;
         public CancellationToken ApplicationStopping => CancellationToken.None;
