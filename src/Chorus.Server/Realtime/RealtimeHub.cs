@@ -181,13 +181,11 @@ internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions optio
             {
                 if (connection.Identity is not { } identity || identity.Tenant != evt.Tenant)
                     continue;
-                if (HeldForSnapshot(connection, evt))
-                    continue;
                 if (RealtimeAccess.HasExpired(identity, now))
                     End(connection, "-expired", "The token has expired: reconnect with a fresh one.", "the token has expired");
                 else if (access.IsRevoked(identity))
                     End(connection, "-revoked", "The API key has been revoked: reconnect with a valid credential.", "the API key has been revoked");
-                else
+                else if (!HeldForSnapshot(connection, evt))
                     connection.Send(message);
             }
         }
