@@ -24,6 +24,11 @@ if [ ! -d /usr/share/zoneinfo/Europe ]; then
   echo "scripts/test.sh: installing tzdata" >&2
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tzdata; } >&2 || echo "scripts/test.sh: tzdata could not be installed" >&2
 fi
+# The WebSocket tests run the published JavaScript client in Node.
+if ! command -v node >/dev/null 2>&1; then
+  echo "scripts/test.sh: installing nodejs" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs; } >&2 || echo "scripts/test.sh: nodejs could not be installed" >&2
+fi
 # The Redis events tests run a real redis-server as a child process.
 if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
   echo "scripts/test.sh: installing redis-server" >&2

@@ -17,6 +17,9 @@ internal sealed class ApiException(string code, string message, JsonNode? detail
 /// one-line <see cref="CliException"/>.</summary>
 internal sealed class ApiClient(HttpClient http) : IDisposable
 {
+    /// <summary>The server's address and the headers every request carries (credential, tenant), for the WebSocket.</summary>
+    public HttpClient Http => http;
+
     public Task<JsonNode?> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
 
     public async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct)

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Chorus.Cli.Commands;
 
-/// <summary><c>chorus executions list|show</c> against a running server.</summary>
+/// <summary><c>chorus executions list|show|watch</c> against a running server.</summary>
 internal static class ExecutionsCommand
 {
     public static Command Create()
@@ -23,6 +23,11 @@ internal static class ExecutionsCommand
         var show = new Command("show", "Show an execution: status, progress, current step, step runs, output and error.") { id };
         show.SetAction((parse, ct) => api.RunAsync(parse, client => ShowAsync(client, parse.GetValue(id)!, ct)));
         command.Add(show);
+
+        var watchId = new Argument<string>("ID") { Description = "The execution id." };
+        var watch = new Command("watch", "Follow an execution live over the WebSocket until it ends: exit 0 when it completes, 1 when it fails or is cancelled.") { watchId };
+        watch.SetAction((parse, ct) => api.RunAsync(parse, client => new ExecutionWatch(client, Terminal.Stdout()).RunAsync(parse.GetValue(watchId)!, ct)));
+        command.Add(watch);
         return command;
     }
 

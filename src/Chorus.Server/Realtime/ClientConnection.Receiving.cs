@@ -80,7 +80,9 @@ internal sealed partial class ClientConnection
                     Send(ServerMessages.Authenticated(identity.Tenant));
                     break;
                 case ClientMessage.Subscribe subscribe:
-                    hub.Subscribe(this, RequireIdentity(hub), subscribe.Topics);
+                    var subscriber = RequireIdentity(hub);
+                    var snapshots = hub.Subscribe(this, subscriber, subscribe.Topics);
+                    await hub.SendSnapshotsAsync(this, subscriber, snapshots).ConfigureAwait(false);
                     break;
                 case ClientMessage.Unsubscribe unsubscribe:
                     RequireIdentity(hub);

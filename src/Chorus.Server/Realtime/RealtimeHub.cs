@@ -12,8 +12,8 @@ namespace Chorus.Server.Realtime;
 /// <see cref="OnCommitted"/> on the committer's thread (or the thread reading other nodes' events), so that only
 /// queues the event; one dispatcher task matches it against the subscriptions, serialises it once and queues it
 /// for each client, and every client's own send task writes to the network.</summary>
-internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, RealtimeAccess access, TimeProvider time,
-    IHostApplicationLifetime lifetime, ILogger<RealtimeHub> logger) : IHostedService
+internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions options, RealtimeAccess access, TimeProvider time,
+    IExecutionReader executions, IHostApplicationLifetime lifetime, ILogger<RealtimeHub> logger) : IHostedService
 {
     private readonly Lock _gate = new();
     private readonly HashSet<ClientConnection> _connections = [];
@@ -93,8 +93,10 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Real
 
     /// <summary>Adds topics and acknowledges them. The acknowledgement is queued under the same lock the dispatcher
     /// holds, so every event that follows it in the client's stream was matched against the new topics.</summary>
-    public void Subscribe(ClientConnection connection, Caller identity, IReadOnlyList<string> topics)
+    /// <returns>The executions whose snapshot the caller must now send (see <see cref="SendSnapshotsAsync"/>).</returns>
+    public IReadOnlyList<Guid> Subscribe(ClientConnection connection, Caller identity, IReadOnlyList<string> topics)
     {
+        var snapshots = new List<Guid>();
         if (topics.Any(Topics.IsWholeTenant) && !RealtimeAccess.MayWatchWholeTenant(identity))
             throw new ChorusException(ErrorCodes.PermissionDenied, "all_workflows and all_executions are for admins.");
         lock (_gate)
@@ -111,9 +113,16 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Real
                 if (!_subscribers.TryGetValue(key, out var set))
                     _subscribers[key] = set = [];
                 set.Add(connection);
+                if (Topics.ExecutionOf(topic) is { } execution)
+                {
+                    // Until its snapshot is sent, this execution's live events for this connection wait.
+                    _pending[(connection, execution)] = [];
+                    snapshots.Add(execution);
+                }
             }
             connection.Send(ServerMessages.Subscribed(topics));
         }
+        return snapshots;
     }
 
     public void Unsubscribe(ClientConnection connection, IReadOnlyList<string> topics)
@@ -176,7 +185,7 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Real
                     End(connection, "-expired", "The token has expired: reconnect with a fresh one.", "the token has expired");
                 else if (access.IsRevoked(identity))
                     End(connection, "-revoked", "The API key has been revoked: reconnect with a valid credential.", "the API key has been revoked");
-                else
+                else if (!HeldForSnapshot(connection, evt))
                     connection.Send(message);
             }
         }
@@ -204,6 +213,8 @@ internal sealed class RealtimeHub(EventHub events, RealtimeOptions options, Real
     {
         if (!connection.Topics.Remove(topic) || connection.Identity is not { } identity)
             return;
+        if (Topics.ExecutionOf(topic) is { } execution)
+            ForgetSnapshot(connection, execution);
         var key = (identity.Tenant, topic);
         if (_subscribers.TryGetValue(key, out var set) && set.Remove(connection) && set.Count == 0)
             _subscribers.Remove(key);

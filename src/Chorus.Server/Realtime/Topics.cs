@@ -27,6 +27,10 @@ internal static class Topics
         return null;
     }
 
+    /// <summary>The execution of an <c>execution:&lt;id&gt;</c> topic (normalized), else null.</summary>
+    public static Guid? ExecutionOf(string topic) =>
+        topic.StartsWith(ExecutionPrefix, StringComparison.Ordinal) && Guid.TryParse(topic.AsSpan(ExecutionPrefix.Length), out var id) ? id : null;
+
     /// <summary>all_workflows and all_executions: for admins (SPEC §6).</summary>
     public static bool IsWholeTenant(string topic) => topic is AllExecutions or AllWorkflows;
 

@@ -27,7 +27,7 @@ public sealed class SlowClientTests
     {
         var events = new EventHub();
         var options = new RealtimeOptions { OutboxCapacity = 8, CloseTimeout = TimeSpan.FromMilliseconds(200) };
-        var hub = new RealtimeHub(events, options, Access, TimeProvider.System, new Lifetime(), NullLogger<RealtimeHub>.Instance);
+        var hub = new RealtimeHub(events, options, Access, TimeProvider.System, executions: null!, new Lifetime(), NullLogger<RealtimeHub>.Instance);
         await hub.StartAsync(CancellationToken.None);
         var identity = Admin;
         var stuckSocket = new FakeSocket(sendsComplete: false);
@@ -71,7 +71,7 @@ public sealed class SlowClientTests
     {
         var events = new EventHub();
         var options = new RealtimeOptions { CloseTimeout = TimeSpan.FromMilliseconds(200) };
-        var hub = new RealtimeHub(events, options, Access, TimeProvider.System, new Lifetime(), NullLogger<RealtimeHub>.Instance);
+        var hub = new RealtimeHub(events, options, Access, TimeProvider.System, executions: null!, new Lifetime(), NullLogger<RealtimeHub>.Instance);
         await hub.StartAsync(CancellationToken.None);
         Assert.False(events.Wanted); // so this node reads no other node's events
 
@@ -103,7 +103,7 @@ public sealed class SlowClientTests
     }
 
     /// <summary>A WebSocket whose client never sends anything; its sends either complete at once (recorded) or never.</summary>
-    private sealed class FakeSocket(bool sendsComplete) : WebSocket
+    internal sealed class FakeSocket(bool sendsComplete) : WebSocket
     {
         private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private WebSocketState _state = WebSocketState.Open;
@@ -156,7 +156,7 @@ public sealed class SlowClientTests
         public override void Dispose() => Abort();
     }
 
-    private sealed class Lifetime : IHostApplicationLifetime
+    internal sealed class Lifetime : IHostApplicationLifetime
     {
         public CancellationToken ApplicationStarted => CancellationToken.None;
         public CancellationToken ApplicationStopping => CancellationToken.None;
