@@ -1,5 +1,6 @@
 import type { Session } from "../api/session";
-import { navigate, routes } from "./router";
+import { Link } from "./Link";
+import { routes } from "./router";
 
 interface Props {
   session: Session;
@@ -10,11 +11,11 @@ interface Props {
 export function Header({ session, onSwitchTenant, onSignOut }: Props) {
   return (
     <header className="top">
-      <a className="brand" href={routes.workflows} onClick={(e) => { e.preventDefault(); navigate(routes.workflows); }}>
-        Chorus
-      </a>
-      <nav>
-        <a href={routes.workflows} onClick={(e) => { e.preventDefault(); navigate(routes.workflows); }}>Workflows</a>
+      <Link className="brand" to={routes.workflows}>Chorus</Link>
+      <nav className="main-nav">
+        <Link to={routes.workflows}>Workflows</Link>
+        <Link to={routes.executions}>Executions</Link>
+        <Link to={routes.usage}>Usage</Link>
       </nav>
       <div className="spacer" />
       {session.tenants.length > 1 ? (

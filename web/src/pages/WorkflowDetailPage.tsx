@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
 import { ApiError } from "../api/client";
 import { getWorkflow, type WorkflowSummary } from "../api/workflows";
-import { navigate, routes } from "../components/router";
+import { WorkflowTabs } from "../components/WorkflowTabs";
+import type { WorkflowDefinition } from "../graph/definition";
+import { WorkflowGraph } from "../graph/WorkflowGraph";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatTime } from "../components/format";
 
@@ -10,7 +12,7 @@ type Workflow = WorkflowSummary & Record<string, unknown>;
 // The fields the server adds around the stored definition; the rest is the definition as written.
 const serverFields = new Set(["id", "status", "current_version", "version", "created_at", "updated_at"]);
 
-export function WorkflowDetailPage({ id }: { id: string }) {
+export default function WorkflowDetailPage({ id }: { id: string }) {
   const [workflow, setWorkflow] = useState<Workflow | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -30,11 +32,7 @@ export function WorkflowDetailPage({ id }: { id: string }) {
 
   return (
     <section>
-      <p>
-        <a href={routes.workflows} onClick={(e) => { e.preventDefault(); navigate(routes.workflows); }}>
-          ← Workflows
-        </a>
-      </p>
+      <WorkflowTabs id={id} current="workflow" />
       {error && <p className="error" role="alert">{error}</p>}
       {workflow && (
         <>
@@ -50,6 +48,12 @@ export function WorkflowDetailPage({ id }: { id: string }) {
             <dt>Id</dt>
             <dd><code>{workflow.id}</code></dd>
           </dl>
+          {Array.isArray(workflow.steps) && workflow.steps.length > 0 && (
+            <>
+              <h2>Graph</h2>
+              <WorkflowGraph definition={workflow as unknown as WorkflowDefinition} height={360} />
+            </>
+          )}
           <h2>Definition</h2>
           <pre className="json" data-testid="definition">{JSON.stringify(definition, null, 2)}</pre>
         </>

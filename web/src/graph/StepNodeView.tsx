@@ -1,0 +1,30 @@
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import type { StepNode } from "./flow";
+
+/** A step on the graph: its name, type and, in an execution or a diff, its state or change. The top handle takes
+ * incoming routes; the bottom one is for next, branches and conditions, the right one for on_error. */
+export function StepNodeView({ data, selected }: NodeProps<StepNode>) {
+  const { step, start, state, change, errors } = data;
+  const classes = ["step-node", state && `state-${state}`, change && `change-${change}`, errors?.length && "has-errors", selected && "selected"]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <div className={classes} data-testid="step-node" data-step-id={step.id} data-state={state} data-change={change}>
+      <Handle type="target" position={Position.Top} />
+      <div className="step-title">
+        {start && <span className="step-start" title="Start step">▶</span>}
+        <span>{step.name ?? step.id}</span>
+      </div>
+      <div className="step-meta">
+        <code>{step.type}</code>
+        {state && <span className={`step-state state-${state}`}>{state}</span>}
+        {change && <span className="step-state">{change}</span>}
+      </div>
+      {errors && errors.length > 0 && (
+        <div className="step-errors" role="alert">{errors[0]}</div>
+      )}
+      <Handle type="source" position={Position.Bottom} id="out" />
+      <Handle type="source" position={Position.Right} id="error" className="handle-error" />
+    </div>
+  );
+}
