@@ -114,10 +114,5 @@ public sealed class SignInAndWorkflowsTests(BrowserFixture browser) : IClassFixt
         await Expect(rows).ToContainTextAsync("Second tenant's flow");
     }
 
-    private static async Task SignInAsync(IPage page, string token)
-    {
-        await page.GetByRole(AriaRole.Radio, new() { Name = "Token" }).CheckAsync();
-        await page.Locator("#credential").FillAsync(token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-    }
+    private static Task SignInAsync(IPage page, string token) => UiSession.SignInAsync(page, token);
 }

@@ -12,7 +12,7 @@ namespace Chorus.Web.Tests;
 
 /// <summary>A real Chorus server on 127.0.0.1 (ephemeral port, own SQLite file) that the browser opens, with helpers to
 /// mint tokens and create workflows over its API.</summary>
-public sealed class WebUiServer : IAsyncDisposable
+public sealed partial class WebUiServer : IAsyncDisposable
 {
     private const string Secret = "chorus-web-test-secret-of-at-least-thirty-two-bytes";
 
