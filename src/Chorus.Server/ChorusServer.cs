@@ -14,6 +14,7 @@ using Chorus.Server.Webhooks;
 using Chorus.Server.WebUi;
 using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
+using Chorus.Server.Telemetry;
 
 namespace Chorus.Server;
 
@@ -85,6 +86,7 @@ public static class ChorusServer
         builder.Services.AddSingleton<Chorus.Engine.Steps.ISecretResolver>(sp => sp.GetRequiredService<SecretVault>());
         builder.Services.AddWebhooks();
         builder.Services.AddWebUi();
+        builder.Services.AddChorusMetrics();
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
@@ -101,6 +103,7 @@ public static class ChorusServer
         app.UseRateLimiter();
         app.UseRealtime();
         app.MapHealth();
+        app.MapMetrics();
         app.MapWorkflows();
         app.MapAvailableSteps();
         app.MapSchedules();

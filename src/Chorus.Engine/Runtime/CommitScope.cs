@@ -21,6 +21,9 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
             StoreWorkDue = due;
     }
 
+    /// <summary>What to do once the transaction committed (metrics): a rolled-back operation never runs them.</summary>
+    public List<Action> AfterCommit { get; } = [];
+
     /// <summary>How many items this operation took from the local budget.</summary>
     public int Leased { get; private set; }
 
