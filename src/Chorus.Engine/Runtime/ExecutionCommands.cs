@@ -54,6 +54,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             CreatedAt = now,
             TotalSteps = request.Graph.ProgressStepCount,
         };
+        execution.State.TraceParent = EngineTracing.StartExecution(execution.Tenant, execution.WorkflowId, execution.Id);
         if (request.Trigger is not null)
             execution.Context["trigger"] = request.Trigger.DeepClone();
         // Children and test runs are admitted at once and hold no slot, in all or of their tenant: a parent must not

@@ -149,6 +149,7 @@ internal sealed partial class StepsServiceClient
         };
         foreach (var (name, value) in call.Headers)
             request.Headers.TryAddWithoutValidation(name, value);
+        EngineTracing.Propagate(request);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         return await RemoteAnswer.ReadAsync(response, call.MaxAnswerBytes, ct).ConfigureAwait(false);
     }
