@@ -94,18 +94,14 @@ export default function VersionsPage({ id }: { id: string }) {
           ) : (
             <>
               <div className="compare-pickers">
-                <label>
-                  From{" "}
-                  <select value={from ?? ""} onChange={(e) => setFrom(Number(e.target.value))}>
-                    {numbers.map((n) => <option key={n} value={n}>v{n}</option>)}
-                  </select>
-                </label>
-                <label>
-                  To{" "}
-                  <select value={to ?? ""} onChange={(e) => setTo(Number(e.target.value))}>
-                    {numbers.map((n) => <option key={n} value={n}>v{n}{n === list.current_version ? " (current)" : ""}</option>)}
-                  </select>
-                </label>
+                <label htmlFor="diff-from">From</label>
+                <select id="diff-from" value={from ?? ""} onChange={(e) => setFrom(Number(e.target.value))}>
+                  {numbers.map((n) => <option key={n} value={n}>v{n}</option>)}
+                </select>
+                <label htmlFor="diff-to">To</label>
+                <select id="diff-to" value={to ?? ""} onChange={(e) => setTo(Number(e.target.value))}>
+                  {numbers.map((n) => <option key={n} value={n}>v{n}{n === list.current_version ? " (current)" : ""}</option>)}
+                </select>
               </div>
               {diffError && <p className="error" role="alert">{diffError}</p>}
               {diff && diff.from === from && diff.to === to ? (
