@@ -168,24 +168,70 @@ public sealed class ExecutionViewTests(BrowserFixture browser) : IClassFixture<B
 
         var advance = page.GetByRole(AriaRole.Button, new() { Name = "Advance one step" });
         await Expect(page.GetByText("manual mode")).ToBeVisibleAsync();
-        await Expect(Node(page, "first")).Not.ToHaveAttributeAsync("data-state", "completed");
+        await Expect(page.GetByTestId("connection")).ToHaveTextAsync("live");
+        // Nothing runs until someone advances: every step is pending, and stays so.
+        await Expect(Node(page, "first")).ToHaveAttributeAsync("data-state", "pending");
+        await Expect(page.GetByText("0 of 3 steps (0%)")).ToBeVisibleAsync();
         await Expect(advance).ToBeEnabledAsync();
 
         await advance.ClickAsync();
         await Expect(Node(page, "first")).ToHaveAttributeAsync("data-state", "completed");
-        await Expect(Node(page, "second")).Not.ToHaveAttributeAsync("data-state", "completed");
+        await Expect(Node(page, "second")).ToHaveAttributeAsync("data-state", "pending");
         await Expect(Node(page, "third")).ToHaveAttributeAsync("data-state", "pending");
+        await Expect(page.GetByText("1 of 3 steps (33%)")).ToBeVisibleAsync();
 
         await Expect(advance).ToBeEnabledAsync();
         await advance.ClickAsync();
         await Expect(Node(page, "second")).ToHaveAttributeAsync("data-state", "completed");
-        await Expect(Node(page, "third")).Not.ToHaveAttributeAsync("data-state", "completed");
+        await Expect(Node(page, "third")).ToHaveAttributeAsync("data-state", "pending");
+        await Expect(page.GetByText("2 of 3 steps (67%)")).ToBeVisibleAsync();
 
         await Expect(advance).ToBeEnabledAsync();
         await advance.ClickAsync();
         await Expect(Node(page, "third")).ToHaveAttributeAsync("data-state", "completed");
         await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("completed");
         await Expect(advance).ToBeDisabledAsync();
+    }
+
+    [Fact]
+    public async Task PauseResumeAndAnEventFromTheForm_DriveTheExecution_AndCancelEndsAnother()
+    {
+        var tenant = WebUiServer.NewTenant();
+        var workflow = Workflow("Waits for go",
+            Step("hold", "wait", new JsonObject { ["event"] = "go" }, "done"),
+            Step("done", "output", new JsonObject { ["value"] = new JsonObject { ["ok"] = true } }));
+        var id = await browser.Server.CreateWorkflowAsync(tenant, workflow);
+        var execution = await browser.Server.ExecuteAsync(tenant, id);
+        var page = await OpenAsync(tenant, $"/ui/executions/{execution}");
+        var button = (string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+        await Expect(Node(page, "hold")).ToHaveAttributeAsync("data-state", "waiting");
+        await Expect(button("Resume")).ToBeDisabledAsync();
+        await Expect(button("Advance one step")).ToBeDisabledAsync();
+        await button("Pause").ClickAsync();
+        await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("paused");
+        await Expect(button("Pause")).ToBeDisabledAsync();
+        await button("Resume").ClickAsync();
+        await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("waiting");
+
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "Send an event" });
+        await form.GetByLabel("Event name").FillAsync("go");
+        await form.GetByLabel("Payload (JSON)").FillAsync("""{"by": "operator"}""");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Send event" }).ClickAsync();
+        await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("completed");
+        await Node(page, "hold").ClickAsync();
+        await Expect(page.GetByTestId("step-output")).ToContainTextAsync("operator");
+        await Expect(button("Cancel")).ToBeDisabledAsync();
+        await Expect(form.GetByRole(AriaRole.Button, new() { Name = "Send event" })).ToBeDisabledAsync();
+
+        var other = await browser.Server.ExecuteAsync(tenant, id);
+        await page.GotoAsync($"/ui/executions/{other}");
+        await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("waiting");
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await button("Cancel").ClickAsync();
+        await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("cancelled");
+        await Expect(Node(page, "done")).ToHaveAttributeAsync("data-state", "skipped");
+        Assert.Equal("cancelled", (await browser.Server.ExecutionAsync(tenant, other))["status"]!.GetValue<string>());
     }
 
     [Fact]

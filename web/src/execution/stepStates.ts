@@ -12,7 +12,8 @@ export function runsByStep(runs: StepRun[]): Record<string, StepRun[]> {
   return by;
 }
 
-/** Each step's state in the execution: what its last attempt recorded, running for the step the execution is on,
+/** Each step's state in the execution: what its last attempt recorded, running for the step the execution is on
+ * (pending while manual mode holds it),
  * waiting for a step the execution waits on, skipped for one that never ran in an ended execution, else pending. */
 export function stepStates(definition: WorkflowDefinition, execution: Execution, runs: StepRun[]): Record<string, string> {
   const by = runsByStep(runs);
@@ -22,7 +23,8 @@ export function stepStates(definition: WorkflowDefinition, execution: Execution,
     const last = by[step.id]?.at(-1);
     if (waiting.has(step.id)) states[step.id] = "waiting";
     else if (execution.status === "running" && execution.current_step === step.id && last?.status !== "completed" && last?.status !== "waiting")
-      states[step.id] = "running";
+      // In manual mode the scheduled step is held until someone advances it.
+      states[step.id] = execution.mode === "manual" ? "pending" : "running";
     else if (last) states[step.id] = last.status;
     else states[step.id] = isTerminal(execution.status) ? "skipped" : "pending";
   }

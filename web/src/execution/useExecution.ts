@@ -56,10 +56,14 @@ export function useExecution(id: string): ExecutionView {
     }
   }, [id]);
 
-  /** Events come in bursts (a step's completion and the update after it): one read for the burst. */
+  /** Events come in bursts (a step's completion and the update after it): at most one read per 60 ms, started after
+   * the first event of a burst, so a steady stream of events still gets read. */
   const refresh = useCallback(() => {
-    clearTimeout(pending.current);
-    pending.current = setTimeout(() => void read(), 60);
+    if (pending.current !== undefined) return;
+    pending.current = setTimeout(() => {
+      pending.current = undefined;
+      void read();
+    }, 60);
   }, [read]);
 
   useEffect(() => {
@@ -75,6 +79,7 @@ export function useExecution(id: string): ExecutionView {
     return () => {
       stop();
       clearTimeout(pending.current);
+      pending.current = undefined;
     };
   }, [id, read, refresh]);
 
