@@ -8,8 +8,18 @@ namespace Chorus.Web.Tests;
 /// <summary>Running a workflow from the Run page and watching it in the live execution view, in a real Chromium
 /// against a real server: live step states and progress over the WebSocket, manual input, retry, manual mode,
 /// reconnecting after the socket is cut, and a test run's trace on the graph.</summary>
-public sealed class ExecutionViewTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
 {
+    private readonly BrowserFixture browser;
+
+    public ExecutionViewTests(BrowserFixture browser)
+    {
+        this.browser = browser;
+        // Live updates cross the engine, the WebSocket and React: on a loaded machine that takes more than the
+        // default five seconds of an assertion.
+        SetDefaultExpectTimeout(15_000);
+    }
+
     private static ILocator Node(IPage page, string stepId) => page.Locator($"[data-testid=step-node][data-step-id='{stepId}']");
 
     private static JsonObject Step(string id, string type, JsonObject config, string? next = null)
@@ -23,10 +33,20 @@ public sealed class ExecutionViewTests(BrowserFixture browser) : IClassFixture<B
     private static JsonObject Workflow(string name, params JsonObject[] steps) =>
         new() { ["name"] = name, ["status"] = "active", ["steps"] = new JsonArray(steps) };
 
+    /// <summary>Signs in through the sign-in page, then opens the path.</summary>
     private async Task<IPage> OpenAsync(string tenant, string path)
     {
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await SignedInAsync(tenant);
         await page.GotoAsync(path);
+        return page;
+    }
+
+    private async Task<IPage> SignedInAsync(string tenant)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/ui/sign-in");
+        await UiSession.SignInAsync(page, WebUiServer.Token(tenant));
+        await Expect(page).ToHaveURLAsync(new Regex("/ui/workflows$"), new() { Timeout = 30_000 });
         return page;
     }
 
@@ -243,7 +263,7 @@ public sealed class ExecutionViewTests(BrowserFixture browser) : IClassFixture<B
             Step("done", "output", new JsonObject { ["value"] = new JsonObject { ["ok"] = true } }));
         var id = await browser.Server.CreateWorkflowAsync(tenant, workflow);
         var execution = await browser.Server.ExecuteAsync(tenant, id);
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await SignedInAsync(tenant);
         var blocked = false;
         var sockets = new List<IWebSocketRoute>();
         await page.RouteWebSocketAsync("**/api/workflows/ws", ws =>

@@ -59,3 +59,12 @@ export function StepPanel({ step, state, runs, onClose }: {
     </aside>
   );
 }
+
+/** The panel's place while no step is chosen. */
+export function NoStepSelected() {
+  return (
+    <aside className="step-panel step-panel-empty" aria-label="Step details">
+      <p className="muted">Click a step on the graph, or choose it under Step details, to see its input, output, error and attempts.</p>
+    </aside>
+  );
+}

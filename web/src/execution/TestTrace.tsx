@@ -4,7 +4,7 @@ import type { WorkflowDefinition } from "../graph/definition";
 import { WorkflowGraph } from "../graph/WorkflowGraph";
 import { Link } from "../components/Link";
 import { routes } from "../components/router";
-import { StepPanel } from "./StepPanel";
+import { NoStepSelected, StepPanel } from "./StepPanel";
 import { formatDuration, runsByStep, stepStates } from "./stepStates";
 import { Timeline } from "./Timeline";
 
@@ -23,14 +23,18 @@ export function TestTrace({ run, definition }: { run: TestRun; definition: Workf
           Test run <span className={`badge badge-${run.status}`} data-testid="test-status">{run.status}</span>
         </h2>
         <span className="muted">
-          {formatDuration(run.duration_ms)} · <Link to={routes.execution(run.id)}>open the execution</Link>
+          {run.duration_ms !== null && `${formatDuration(run.duration_ms)} · `}<Link to={routes.execution(run.id)}>open the execution</Link>
         </span>
       </div>
       {run.timed_out && <p className="error" role="alert">The test run did not end within its time limit; this is its state so far.</p>}
       {run.error?.message && <p className="error" role="alert">{run.error.message}</p>}
-      <div className={step ? "execution-main with-panel" : "execution-main"}>
+      <div className="execution-main">
         <WorkflowGraph definition={definition} states={states} selectedStep={selected} onSelectStep={setSelected} height={400} />
-        {step && <StepPanel step={step} state={states[step.id]} runs={byStep[step.id] ?? []} onClose={() => setSelected(null)} />}
+        {step ? (
+          <StepPanel step={step} state={states[step.id]} runs={byStep[step.id] ?? []} onClose={() => setSelected(null)} />
+        ) : (
+          <NoStepSelected />
+        )}
       </div>
       <label className="step-picker">
         Step details{" "}

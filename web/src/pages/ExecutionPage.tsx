@@ -3,7 +3,7 @@ import { ExecutionActions } from "../execution/ExecutionActions";
 import { ExecutionHeader } from "../execution/ExecutionHeader";
 import { EventForm, ManualInputForms } from "../execution/InputForms";
 import { LogList } from "../execution/LogList";
-import { StepPanel } from "../execution/StepPanel";
+import { NoStepSelected, StepPanel } from "../execution/StepPanel";
 import { isTerminal, runsByStep, stepStates } from "../execution/stepStates";
 import { Timeline } from "../execution/Timeline";
 import { useExecution } from "../execution/useExecution";
@@ -36,11 +36,15 @@ export default function ExecutionPage({ id }: { id: string }) {
       {view.error && <p className="error" role="alert">{view.error}</p>}
       <ExecutionActions execution={execution} onDone={view.refresh} />
       {definition && <ManualInputForms execution={execution} definition={definition} onDone={view.refresh} />}
-      <div className={step ? "execution-main with-panel" : "execution-main"}>
+      <div className="execution-main">
         {definition && (
           <WorkflowGraph definition={definition} states={states} selectedStep={selected} onSelectStep={setSelected} height={440} />
         )}
-        {step && <StepPanel step={step} state={states[step.id]} runs={byStep[step.id] ?? []} onClose={() => setSelected(null)} />}
+        {step ? (
+          <StepPanel step={step} state={states[step.id]} runs={byStep[step.id] ?? []} onClose={() => setSelected(null)} />
+        ) : (
+          <NoStepSelected />
+        )}
       </div>
       {definition && (
         <label className="step-picker">
