@@ -9,7 +9,8 @@ export function Timeline({ runs, startedAt, endedAt, now }: {
   const timed = runs.filter((r) => r.started_at);
   if (!startedAt || timed.length === 0) return <p className="muted">No step has run yet.</p>;
   const start = Math.min(Date.parse(startedAt), ...timed.map((r) => Date.parse(r.started_at!)));
-  const endOf = (r: StepRun) => (r.finished_at ? Date.parse(r.finished_at) : now);
+  // A run with no end yet reaches to now, or to the execution's end when it was cut short (cancelled).
+  const endOf = (r: StepRun) => (r.finished_at ? Date.parse(r.finished_at) : endedAt ? Date.parse(endedAt) : now);
   const end = Math.max(endedAt ? Date.parse(endedAt) : now, ...timed.map(endOf), start + 1);
   const span = end - start;
   const ordered = [...timed].sort((a, b) => Date.parse(a.started_at!) - Date.parse(b.started_at!));
