@@ -46,9 +46,14 @@ export function useExecution(id: string): ExecutionView {
       const key = `${e.workflow_id}@${e.workflow_version}`;
       if (definitionFor.current !== key) {
         definitionFor.current = key;
+        // The version the execution runs; the workflow's current definition if that version cannot be read.
         const d = await getWorkflowVersion(e.workflow_id, e.workflow_version)
           .then((v) => v.definition)
-          .catch(() => getWorkflow(e.workflow_id));
+          .catch(() => getWorkflow(e.workflow_id))
+          .catch((err: unknown) => {
+            definitionFor.current = null;
+            throw err;
+          });
         setDefinition(d as unknown as WorkflowDefinition);
       }
     } catch (err) {
