@@ -57,8 +57,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         var checkedPage = Pages.Single(p => p.Name == name);
         var tenant = WebUiServer.NewTenant();
         var url = await checkedPage.Setup(browser.Server, tenant);
-        var page = checkedPage.SignedIn ? await PageHelpers.SignedInAsync(browser, tenant) : await browser.NewPageAsync();
-        PageHelpers.Patient();
+        var page = checkedPage.SignedIn ? await UiSession.SignedInPageAsync(browser, tenant) : await browser.NewPageAsync();
 
         await page.GotoAsync(url);
         await checkedPage.Ready(page);
@@ -73,7 +72,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         var tenant = WebUiServer.NewTenant();
         await browser.Server.CreateWorkflowAsync(tenant, "Alpha flow");
         await browser.Server.CreateWorkflowAsync(tenant, "Beta flow");
-        var page = await PageHelpers.SignedInAsync(browser, tenant);
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
         await Expect(page.GetByTestId("workflow-row")).ToHaveCountAsync(2);
 
         var rowLinks = await page.GetByTestId("workflow-row").GetByRole(AriaRole.Link).AllTextContentsAsync();
@@ -91,7 +90,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
     {
         var tenant = WebUiServer.NewTenant();
         var id = await VersionsTests.CreateWithThreeVersionsAsync(tenant, browser.Server);
-        var page = await PageHelpers.SignedInAsync(browser, tenant);
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
         await page.GotoAsync($"/ui/workflows/{id}/versions");
         await Expect(page.GetByTestId("step-diff").First).ToBeVisibleAsync();
 

@@ -7,6 +7,7 @@ namespace Chorus.Web.Tests;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
+    public const float ExpectTimeout = 20_000;
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -18,6 +19,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"The browser tests need Chromium at {ChromiumPath}: apt-get install -y chromium (scripts/test.sh does).");
+        // Assertions wait longer than Playwright's five seconds: the browser shares two cores with the server, the
+        // engine and the other test classes.
+        Assertions.SetDefaultExpectTimeout(ExpectTimeout);
         _server = await WebUiServer.StartAsync();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -15,9 +15,6 @@ public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
     public ExecutionViewTests(BrowserFixture browser)
     {
         this.browser = browser;
-        // Live updates cross the engine, the WebSocket and React: on a loaded machine that takes more than the
-        // default five seconds of an assertion.
-        SetDefaultExpectTimeout(15_000);
     }
 
     private static ILocator Node(IPage page, string stepId) => page.Locator($"[data-testid=step-node][data-step-id='{stepId}']");
@@ -36,17 +33,8 @@ public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
     /// <summary>Signs in through the sign-in page, then opens the path.</summary>
     private async Task<IPage> OpenAsync(string tenant, string path)
     {
-        var page = await SignedInAsync(tenant);
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
         await page.GotoAsync(path);
-        return page;
-    }
-
-    private async Task<IPage> SignedInAsync(string tenant)
-    {
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/ui/sign-in");
-        await UiSession.SignInAsync(page, WebUiServer.Token(tenant));
-        await Expect(page).ToHaveURLAsync(new Regex("/ui/workflows$"), new() { Timeout = 30_000 });
         return page;
     }
 
@@ -263,7 +251,7 @@ public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
             Step("done", "output", new JsonObject { ["value"] = new JsonObject { ["ok"] = true } }));
         var id = await browser.Server.CreateWorkflowAsync(tenant, workflow);
         var execution = await browser.Server.ExecuteAsync(tenant, id);
-        var page = await SignedInAsync(tenant);
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
         var blocked = false;
         var sockets = new List<IWebSocketRoute>();
         await page.RouteWebSocketAsync("**/api/workflows/ws", ws =>

@@ -19,7 +19,7 @@ public static class UiSession
         var page = await browser.NewPageAsync();
         await page.GotoAsync("/ui/sign-in");
         await SignInAsync(page, WebUiServer.Token(tenant));
-        await page.WaitForURLAsync("**/ui/workflows");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/ui/workflows$"));
         return page;
     }
 }

@@ -14,7 +14,7 @@ public sealed class VersionsTests(BrowserFixture browser) : IClassFixture<Browse
     {
         var tenant = WebUiServer.NewTenant();
         var id = await CreateWithThreeVersionsAsync(tenant);
-        var page = await PageHelpers.SignedInAsync(browser, tenant);
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
 
         await page.GotoAsync($"/ui/workflows/{id}/versions");
 
@@ -98,7 +98,7 @@ public sealed class VersionsTests(BrowserFixture browser) : IClassFixture<Browse
     {
         var tenant = WebUiServer.NewTenant();
         var id = await browser.Server.CreateWorkflowAsync(tenant, Definition("hello", withNote: true, withAudit: false, "First draft"));
-        var page = await PageHelpers.SignedInAsync(browser, tenant);
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
 
         await page.GotoAsync($"/ui/workflows/{id}/versions");
 
@@ -112,7 +112,7 @@ public sealed class VersionsTests(BrowserFixture browser) : IClassFixture<Browse
     public async Task AnUnknownWorkflow_ShowsTheServersError()
     {
         var tenant = WebUiServer.NewTenant();
-        var page = await PageHelpers.SignedInAsync(browser, tenant);
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
 
         await page.GotoAsync($"/ui/workflows/{Guid.NewGuid()}/versions");
 

@@ -87,7 +87,7 @@ public sealed partial class WebUiServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var suffix in new[] { "", "-wal", "-shm", ".key", ".secrets.key" })
             File.Delete(_databasePath + suffix);
     }
 }
