@@ -59,9 +59,13 @@ export function definitionOf(workflow: Record<string, unknown>, keepStatus = tru
   return out;
 }
 
-/** The server's validation errors, {field, message} each, from an invalid_workflow_definition answer. */
+/** The server's validation errors, each with its path (steps[step id].field) and message, from an invalid_workflow_definition answer. */
 export function definitionErrors(details: Record<string, unknown>): { field: string; message: string }[] {
   const errors = details.errors;
   if (!Array.isArray(errors)) return [];
-  return errors.map((e) => ({ field: String((e as { field?: unknown }).field ?? ""), message: String((e as { message?: unknown }).message ?? "") }));
+  return errors.map((e) => {
+    const { step_id, field, message } = e as { step_id?: unknown; field?: unknown; message?: unknown };
+    const path = [step_id ? `steps[${String(step_id)}]` : "", field ? String(field) : ""].filter(Boolean).join(".");
+    return { field: path, message: String(message ?? "") };
+  });
 }
