@@ -23,7 +23,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task NewFromScratch_CreatesADraft_AndOpensTheEditor()
     {
         var tenant = WebUiServer.NewTenant();
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await ManageSession.SignedInPageAsync(browser, tenant);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New workflow" }).ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Built by hand");
@@ -40,7 +40,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task NewFromJson_ShowsTheServersErrorsWithTheirPaths_ThenSavesTheFixedDefinition()
     {
         var tenant = WebUiServer.NewTenant();
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await ManageSession.SignedInPageAsync(browser, tenant);
         await page.GotoAsync("/ui/workflows/new");
         var json = page.GetByLabel("Definition JSON");
 
@@ -63,7 +63,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task NewFromTemplate_SavesTheTemplate(string title, string name)
     {
         var tenant = WebUiServer.NewTenant();
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await ManageSession.SignedInPageAsync(browser, tenant);
         await page.GotoAsync("/ui/workflows/new");
 
         await page.GetByRole(AriaRole.Button, new() { Name = $"Use the {title} template" }).ClickAsync();
@@ -81,7 +81,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task NewFromTheDiscoveryTemplate_WithoutTheStepsService_ShowsWhichStepTypesAreMissing()
     {
         var tenant = WebUiServer.NewTenant();
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await ManageSession.SignedInPageAsync(browser, tenant);
         await page.GotoAsync("/ui/workflows/new");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Use the Discovery template" }).ClickAsync();
@@ -95,7 +95,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
     public async Task NewFromTheScheduleTemplate_SavesTheWorkflowAndItsCronSchedule()
     {
         var tenant = WebUiServer.NewTenant();
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await ManageSession.SignedInPageAsync(browser, tenant);
         await page.GotoAsync("/ui/workflows/new");
         await Expect(page.GetByTestId("template")).ToHaveCountAsync(5);
 
@@ -115,7 +115,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
         var tenant = WebUiServer.NewTenant();
         var original = await Server.CreateWorkflowAsync(tenant, "Original");
         var doomed = await Server.CreateWorkflowAsync(tenant, "Doomed");
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await ManageSession.SignedInPageAsync(browser, tenant);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Duplicate Original" }).ClickAsync();
         await Expect(Row(page, "Original (copy)")).ToBeVisibleAsync();
@@ -144,7 +144,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         var tenant = WebUiServer.NewTenant();
         await Server.CreateWorkflowAsync(tenant, "Exported");
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await ManageSession.SignedInPageAsync(browser, tenant);
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export Exported" }).ClickAsync());
         var text = await File.ReadAllTextAsync((await download.PathAsync())!);
@@ -172,7 +172,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Server.CreateWorkflowAsync(tenant, "Never run");
         var id = await Server.ExecuteAsync(tenant, waiting);
         await Server.WaitForStatusAsync(tenant, id, "waiting");
-        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        var page = await ManageSession.SignedInPageAsync(browser, tenant);
 
         var lastRun = Row(page, "Waits").GetByTestId("last-run");
         await Expect(lastRun).ToContainTextAsync("waiting");

@@ -41,3 +41,17 @@ public sealed partial class WebUiServer
         Assert.Fail($"execution {executionId} stayed {last}, not {string.Join("/", statuses)}");
     }
 }
+
+/// <summary>Signs in and waits for the workflows list by its heading (an auto-waiting assertion, which holds up
+/// on a loaded machine where waiting for the navigation event sometimes timed out).</summary>
+public static class ManageSession
+{
+    public static async Task<Microsoft.Playwright.IPage> SignedInPageAsync(BrowserFixture browser, string tenant)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/ui/sign-in");
+        await UiSession.SignInAsync(page, WebUiServer.Token(tenant));
+        await Microsoft.Playwright.Assertions.Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Name = "Workflows", Level = 1 })).ToBeVisibleAsync();
+        return page;
+    }
+}
