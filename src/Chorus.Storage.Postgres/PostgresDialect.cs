@@ -36,6 +36,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ByteOrder => "\"C\"";
 
+    public override string JsonLike(string column, string parameter) => $"{column}::text ILIKE {parameter} ESCAPE '\\'";
+
     public override string AnyId(string column, string parameter) => $"{column} = ANY({parameter})";
 
     public override DbParameter Parameter(string name, object? value) => value switch

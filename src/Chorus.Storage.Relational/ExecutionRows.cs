@@ -56,6 +56,7 @@ internal sealed class ExecutionRows(SqlDialect d)
             where.Append(" AND status IN (").AppendJoin(", ", anyStatus.Select((_, i) => $"@any_status{i}")).Append(')');
         if (query.From is not null) where.Append(" AND created_at >= @from");
         if (query.To is not null) where.Append(" AND created_at <= @to");
+        if (query.Text is { Length: > 0 }) where.Append(" AND ").Append(d.JsonLike("input", "@text"));
         Statement Bind(Statement s)
         {
             s.With("@tenant", tenant);
@@ -64,12 +65,28 @@ internal sealed class ExecutionRows(SqlDialect d)
             for (var i = 0; i < anyStatus.Count; i++) s.With($"@any_status{i}", anyStatus[i].ToWire());
             if (query.From is { } from) s.With("@from", from);
             if (query.To is { } to) s.With("@to", to);
+            if (query.Text is { Length: > 0 } text) s.With("@text", LikePattern(text));
             return s;
         }
         return (Bind(new Statement(d.Sql($"SELECT COUNT(*) FROM {Table} WHERE {where}"))),
             Bind(new Statement(d.Sql($"{Select} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset")))
                 .With("@limit", query.Limit).With("@offset", query.Offset));
     }
+
+    private static string LikePattern(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    /// <summary>Each workflow's newest execution that is not a test run: one lookup per workflow on the
+    /// (tenant_id, workflow_id, created_at) index, so the cost follows the page of workflows, not their history.</summary>
+    public Statement Latest(TenantId tenant, IReadOnlyCollection<Guid> workflowIds) => new Statement(d.Sql(
+            $"SELECT workflow_id, id, status, created_at, started_at, completed_at FROM {Table} " +
+            $"WHERE tenant_id = @tenant AND id IN (SELECT (SELECT x.id FROM {Table} x WHERE x.tenant_id = w.tenant_id AND x.workflow_id = w.id " +
+            $"AND {d.IsFalse("x.is_test")} ORDER BY x.created_at DESC, x.id DESC LIMIT 1) " +
+            $"FROM {d.Table("workflows")} w WHERE w.tenant_id = @tenant AND {d.AnyId("w.id", "@ids")})"))
+        .With("@tenant", tenant).With("@ids", workflowIds.ToArray());
+
+    public static LatestExecution MapLatest(DbDataReader r) => new(r.Id("workflow_id"), r.Id("id"),
+        Enum.Parse<ExecutionStatus>(r.Text("status")!, ignoreCase: true), r.Time("created_at"), r.OptionalTime("started_at"), r.OptionalTime("completed_at"));
 
     public static Statement Bind(Statement s, ExecutionRecord e) =>
         s.With("@tenant", e.Tenant).With("@id", e.Id).With("@workflow", e.WorkflowId).With("@version", e.WorkflowVersion)

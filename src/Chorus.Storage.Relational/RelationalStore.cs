@@ -58,6 +58,9 @@ public abstract partial class RelationalStore : IWorkflowStore, IExecutionReader
         return PageAsync(count, page, ExecutionRows.Map, ct);
     }
 
+    public async Task<IReadOnlyList<LatestExecution>> LatestExecutionsAsync(TenantId tenant, IReadOnlyCollection<Guid> workflowIds, CancellationToken ct) =>
+        workflowIds.Count == 0 ? [] : await ListAsync(Sql.Executions.Latest(tenant, workflowIds), ExecutionRows.MapLatest, ct).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<StepRunRecord>> GetStepRunsAsync(TenantId tenant, Guid executionId, CancellationToken ct) =>
         await ListAsync(Sql.AppendOnly.StepRunsOf(tenant, executionId), AppendOnlyTables.MapStepRun, ct).ConfigureAwait(false);
 

@@ -34,6 +34,10 @@ internal abstract class SqlDialect
     /// <c>Guid[]</c>: one statement whatever the number of ids, so a store prepares it once.</summary>
     public abstract string AnyId(string column, string parameter);
 
+    /// <summary>A condition that the JSON <paramref name="column"/>, as text, matches the LIKE pattern of
+    /// <paramref name="parameter"/> (escaped with a backslash), ignoring the case of ASCII letters.</summary>
+    public abstract string JsonLike(string column, string parameter);
+
     /// <summary>Tells the planner to read a table through <paramref name="index"/>, where the store takes such a
     /// hint (written after the table's name and alias); empty where the planner needs none.</summary>
     public virtual string IndexedBy(string index) => "";

@@ -29,6 +29,9 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>SQLite has no arrays: the ids come as a JSON array of their text.</summary>
     public override string AnyId(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
 
+    /// <summary>SQLite's LIKE ignores the case of ASCII letters already; the JSON is stored as text.</summary>
+    public override string JsonLike(string column, string parameter) => $"{column} LIKE {parameter} ESCAPE '\\'";
+
     public override string IndexedBy(string index) => $"INDEXED BY {index}";
 
     public override DbParameter Parameter(string name, object? value) => new SqliteParameter(Sql(name), Value(value));

@@ -108,7 +108,7 @@ public sealed class SignInAndWorkflowsTests(BrowserFixture browser) : IClassFixt
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows).ToContainTextAsync("First tenant's flow");
 
-        await page.GetByLabel("Tenant").SelectOptionAsync(second);
+        await page.GetByLabel("Tenant", new() { Exact = true }).SelectOptionAsync(second);
 
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows).ToContainTextAsync("Second tenant's flow");

@@ -25,15 +25,24 @@ public sealed record ExecutionQuery
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public bool IncludeTests { get; init; }
+    /// <summary>Text the execution's input contains (case-insensitive for ASCII); at most <see cref="MaxTextLength"/> characters.</summary>
+    public string? Text { get; init; }
     public int Offset { get; init; }
     public int Limit { get; init; } = 50;
+
+    public const int MaxTextLength = 200;
 }
+
+/// <summary>The newest execution of a workflow, as a list of workflows shows it.</summary>
+public sealed record LatestExecution(Guid WorkflowId, Guid Id, ExecutionStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt);
 
 /// <summary>Reads of executions for the API; never used to decide anything (the committer reads in its transaction).</summary>
 public interface IExecutionReader
 {
     Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id, CancellationToken ct);
     Task<Page<ExecutionRecord>> ListExecutionsAsync(TenantId tenant, ExecutionQuery query, CancellationToken ct);
+    /// <summary>The newest execution (not a test run) of each of these workflows that has one, in one query.</summary>
+    Task<IReadOnlyList<LatestExecution>> LatestExecutionsAsync(TenantId tenant, IReadOnlyCollection<Guid> workflowIds, CancellationToken ct);
     Task<IReadOnlyList<StepRunRecord>> GetStepRunsAsync(TenantId tenant, Guid executionId, CancellationToken ct);
     Task<IReadOnlyList<LogRecord>> GetLogsAsync(TenantId tenant, Guid executionId, CancellationToken ct);
     /// <summary>Whether the store answers (readiness).</summary>

@@ -18,6 +18,7 @@ internal static class Executions
         // Reading executions is for viewers; starting and operating them for members.
         group.MapPost("/", Start).RequireRole(Role.Member);
         group.MapGet("/", (HttpContext http, IExecutionReader reader) => ListAsync(http, reader, null)).RequireRole(Role.Viewer);
+        group.MapPost("/bulk", ExecutionBulk.ApplyAsync).RequireRole(Role.Member);
         group.MapGet("/{id}", Get).RequireRole(Role.Viewer);
         group.MapGet("/{id}/steps", Steps).RequireRole(Role.Viewer);
         group.MapGet("/{id}/logs", Logs).RequireRole(Role.Viewer);
@@ -46,18 +47,27 @@ internal static class Executions
     internal static async Task<IResult> ListAsync(HttpContext http, IExecutionReader reader, Guid? workflowId)
     {
         var (offset, limit, page, size) = Paging.From(http);
-        var query = new ExecutionQuery
-        {
-            WorkflowId = workflowId ?? OptionalGuid(http, "workflow_id"),
-            Status = OptionalStatus(http),
-            From = OptionalTime(http, "from"),
-            To = OptionalTime(http, "to"),
-            IncludeTests = http.Request.Query["include_tests"] == "true",
-            Offset = offset,
-            Limit = limit,
-        };
+        var query = Filter(name => http.Request.Query[name].ToString(), workflowId) with { Offset = offset, Limit = limit };
         var result = await reader.ListExecutionsAsync(http.Tenant(), query, http.RequestAborted);
         return TypedResults.Json(Paging.Body(Representations.Array(result.Items, e => Representations.Execution(e, withContext: false)), result.Total, page, size));
+    }
+
+    /// <summary>The list's filters, read by name ("" when absent) from the query string or a bulk request's filter:
+    /// workflow_id, status, from, to, q (text the input contains) and include_tests.</summary>
+    internal static ExecutionQuery Filter(Func<string, string> value, Guid? workflowId = null)
+    {
+        var text = value("q");
+        if (text.Length > ExecutionQuery.MaxTextLength)
+            throw new ChorusException(ErrorCodes.InvalidInput, $"'q' has at most {ExecutionQuery.MaxTextLength} characters.", new JsonObject { ["field"] = "q" });
+        return new ExecutionQuery
+        {
+            WorkflowId = workflowId ?? OptionalGuid(value("workflow_id"), "workflow_id"),
+            Status = OptionalStatus(value("status")),
+            From = OptionalTime(value("from"), "from"),
+            To = OptionalTime(value("to"), "to"),
+            Text = text.Length == 0 ? null : text,
+            IncludeTests = value("include_tests") == "true",
+        };
     }
 
     private static async Task<IResult> Get(HttpContext http, string id, IExecutionReader reader)
@@ -110,18 +120,20 @@ internal static class Executions
         await reader.GetExecutionAsync(http.Tenant(), ExecutionId(id), http.RequestAborted)
         ?? throw new ChorusException(ErrorCodes.ExecutionNotFound, $"Execution {id} does not exist.");
 
-    internal static Guid? OptionalGuid(HttpContext http, string name)
+    internal static Guid? OptionalGuid(HttpContext http, string name) => OptionalGuid(http.Request.Query[name].ToString(), name);
+
+    private static Guid? OptionalGuid(string text, string name)
     {
-        var text = http.Request.Query[name].ToString();
         if (text.Length == 0)
             return null;
         return Guid.TryParse(text, out var id) ? id
             : throw new ChorusException(ErrorCodes.InvalidInput, $"'{name}' must be a UUID.", new JsonObject { ["field"] = name });
     }
 
-    internal static ExecutionStatus? OptionalStatus(HttpContext http)
+    internal static ExecutionStatus? OptionalStatus(HttpContext http) => OptionalStatus(http.Request.Query["status"].ToString());
+
+    private static ExecutionStatus? OptionalStatus(string text)
     {
-        var text = http.Request.Query["status"].ToString();
         if (text.Length == 0)
             return null;
         return ExecutionStatusExtensions.TryParseWire(text, out var status) ? status
@@ -129,9 +141,8 @@ internal static class Executions
                 "'status' must be one of created, pending, running, waiting, paused, completed, failed, cancelled.", new JsonObject { ["field"] = "status" });
     }
 
-    private static DateTimeOffset? OptionalTime(HttpContext http, string name)
+    private static DateTimeOffset? OptionalTime(string text, string name)
     {
-        var text = http.Request.Query[name].ToString();
         if (text.Length == 0)
             return null;
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time

@@ -24,6 +24,15 @@ internal static class Representations
         return json;
     }
 
+    public static JsonObject LatestExecution(LatestExecution e) => new()
+    {
+        ["id"] = e.Id.ToString(),
+        ["status"] = e.Status.ToWire(),
+        ["created_at"] = Iso(e.CreatedAt),
+        ["started_at"] = Iso(e.StartedAt),
+        ["completed_at"] = Iso(e.CompletedAt),
+    };
+
     public static JsonObject Version(WorkflowVersionRecord v, bool withDefinition) => new()
     {
         ["workflow_id"] = v.WorkflowId.ToString(),

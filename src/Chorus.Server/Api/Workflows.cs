@@ -75,11 +75,20 @@ internal static class Workflows
         return (workflow, await store.GetVersionAsync(workflow.Tenant, workflow.Id, workflow.CurrentVersion, http.RequestAborted));
     }
 
-    private static async Task<IResult> List(HttpContext http, IWorkflowStore store)
+    /// <summary>Each workflow with its newest run (<c>last_execution</c>, null when it has none), read for the whole
+    /// page in one query.</summary>
+    private static async Task<IResult> List(HttpContext http, IWorkflowStore store, IExecutionReader executions)
     {
         var (offset, limit, page, size) = Paging.From(http);
         var result = await store.ListWorkflowsAsync(http.Tenant(), offset, limit, http.RequestAborted);
-        return TypedResults.Json(Paging.Body(Representations.Array(result.Items, w => Representations.Workflow(w)), result.Total, page, size));
+        var latest = (await executions.LatestExecutionsAsync(http.Tenant(), result.Items.Select(w => w.Id).ToList(), http.RequestAborted))
+            .ToDictionary(e => e.WorkflowId);
+        return TypedResults.Json(Paging.Body(Representations.Array(result.Items, w =>
+        {
+            var json = Representations.Workflow(w);
+            json["last_execution"] = latest.TryGetValue(w.Id, out var e) ? Representations.LatestExecution(e) : null;
+            return json;
+        }), result.Total, page, size));
     }
 
     private static async Task<IResult> Get(HttpContext http, string id, WorkflowService service, IWorkflowStore store)

@@ -137,6 +137,7 @@ public sealed class SnapshotRaceTests
         }
 
         public Task<Page<ExecutionRecord>> ListExecutionsAsync(TenantId tenant, ExecutionQuery query, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<LatestExecution>> LatestExecutionsAsync(TenantId tenant, IReadOnlyCollection<Guid> workflowIds, CancellationToken ct) => throw new NotSupportedException();
         public Task<IReadOnlyList<StepRunRecord>> GetStepRunsAsync(TenantId tenant, Guid executionId, CancellationToken ct) => throw new NotSupportedException();
         public Task<IReadOnlyList<LogRecord>> GetLogsAsync(TenantId tenant, Guid executionId, CancellationToken ct) => throw new NotSupportedException();
         public Task<bool> PingAsync(CancellationToken ct) => throw new NotSupportedException();

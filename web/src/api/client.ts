@@ -6,8 +6,7 @@ export class ApiError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
-    /** The error's details (e.g. {errors: [{path, message}]} for input that breaks a schema). */
-    public readonly details?: Record<string, unknown> | null,
+    public readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -30,8 +29,8 @@ export function credentialHeaders(session: Session): Record<string, string> {
 
 async function errorOf(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: Record<string, unknown> | null } };
-    return new ApiError(response.status, body.error?.code ?? "error", body.error?.message ?? response.statusText, body.error?.details);
+    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } };
+    return new ApiError(response.status, body.error?.code ?? "error", body.error?.message ?? response.statusText, body.error?.details ?? {});
   } catch {
     return new ApiError(response.status, "error", response.statusText || `HTTP ${response.status}`);
   }
@@ -57,5 +56,6 @@ export async function api<T>(path: string, init: RequestInit = {}, trial?: Sessi
     }
     throw error;
   }
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

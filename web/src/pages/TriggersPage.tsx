@@ -1,11 +1,15 @@
 import { WorkflowTabs } from "../components/WorkflowTabs";
+import { SchedulesSection } from "./manage/SchedulesSection";
+import { WebhooksSection } from "./manage/WebhooksSection";
+import "./TriggersPage.css";
 
-// Placeholder: the page is being built.
 export default function TriggersPage({ id }: { id: string }) {
   return (
-    <section>
+    <section className="triggers">
       <WorkflowTabs id={id} current="triggers" />
-      <p className="muted">This page is not built yet.</p>
+      <h1>Schedules and webhooks</h1>
+      <SchedulesSection id={id} />
+      <WebhooksSection id={id} />
     </section>
   );
 }

@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Chorus.Engine;
+using Chorus.Engine.Runtime;
+using Chorus.Engine.Storage;
+using Chorus.Server.Security;
+
+namespace Chorus.Server.Api;
+
+/// <summary><c>POST /api/executions/bulk</c>: cancels or retries many executions, named by id or by the list's
+/// filter, and answers each one's result. The request is checked whole before anything changes; each execution is
+/// then changed on its own, so one that cannot be (finished, another tenant's, unknown) leaves the others alone.</summary>
+internal static class ExecutionBulk
+{
+    /// <summary>The most executions one request changes; a filter matching more changes the newest this many
+    /// (<c>truncated</c> says so) and the caller repeats.</summary>
+    public const int MaxExecutions = 500;
+
+    private static readonly string[] Fields = ["action", "ids", "filter"];
+    private static readonly string[] FilterFields = ["workflow_id", "status", "from", "to", "q", "include_tests"];
+
+    public static async Task<IResult> ApplyAsync(HttpContext http, ChorusEngine engine, IExecutionReader reader)
+    {
+        var body = await http.ReadObjectAsync();
+        Unknown(body, Fields, "A bulk request has only");
+        Func<TenantId, Guid, CancellationToken, Task<ExecutionRecord>> operation = body.OptionalString("action") switch
+        {
+            "cancel" => engine.CancelAsync,
+            "retry" => engine.RetryAsync,
+            _ => throw Invalid("action", "'action' must be cancel or retry."),
+        };
+        var (ids, matched) = (body["ids"], body["filter"]) switch
+        {
+            (JsonNode list, null) => Ids(list),
+            (null, JsonObject filter) => await MatchingAsync(http, reader, filter),
+            (null, null) => throw Invalid("ids", "Name the executions: 'ids' (an array of execution ids) or 'filter' (the list's filters)."),
+            (null, _) => throw Invalid("filter", "'filter' must be an object of the list's filters."),
+            _ => throw Invalid("ids", "Send 'ids' or 'filter', not both."),
+        };
+        var results = new JsonArray();
+        var succeeded = 0;
+        foreach (var id in ids)
+        {
+            try
+            {
+                var execution = await operation(http.Tenant(), id, http.RequestAborted);
+                results.Add(new JsonObject { ["id"] = id.ToString(), ["ok"] = true, ["status"] = execution.Status.ToWire() });
+                succeeded++;
+            }
+            catch (ChorusException ex)
+            {
+                results.Add(new JsonObject { ["id"] = id.ToString(), ["ok"] = false, ["error"] = new JsonObject { ["code"] = ex.Code, ["message"] = ex.Message } });
+            }
+        }
+        return TypedResults.Json(new JsonObject
+        {
+            ["action"] = body.OptionalString("action"),
+            ["matched"] = matched,
+            ["truncated"] = matched > ids.Count,
+            ["succeeded"] = succeeded,
+            ["failed"] = ids.Count - succeeded,
+            ["results"] = results,
+        });
+    }
+
+    private static (List<Guid> Ids, int Matched) Ids(JsonNode list)
+    {
+        if (list is not JsonArray array || array.Count == 0 || array.Count > MaxExecutions)
+            throw Invalid("ids", $"'ids' must be an array of 1 to {MaxExecutions} execution ids.");
+        var ids = new List<Guid>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue v || !v.TryGetValue<string>(out var text) || !Guid.TryParse(text, out var id))
+                throw Invalid($"ids[{i}]", $"'ids[{i}]' must be an execution id (a UUID).");
+            if (!ids.Contains(id))
+                ids.Add(id);
+        }
+        return (ids, ids.Count);
+    }
+
+    private static async Task<(List<Guid> Ids, int Matched)> MatchingAsync(HttpContext http, IExecutionReader reader, JsonObject filter)
+    {
+        Unknown(filter, FilterFields, "A bulk filter has only");
+        string Value(string name) => filter[name] switch
+        {
+            null => "",
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
+            _ => throw Invalid($"filter.{name}", $"'filter.{name}' must be a string."),
+        };
+        var query = Executions.Filter(Value) with { Offset = 0, Limit = MaxExecutions };
+        var page = await reader.ListExecutionsAsync(http.Tenant(), query, http.RequestAborted);
+        return (page.Items.Select(e => e.Id).ToList(), page.Total);
+    }
+
+    private static void Unknown(JsonObject body, string[] fields, string what)
+    {
+        var unknown = body.Select(p => p.Key).Where(k => !fields.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new ChorusException(ErrorCodes.InvalidInput, $"{what} {string.Join(", ", fields)}.",
+                new JsonObject { ["fields"] = new JsonArray(unknown.Select(k => (JsonNode?)k).ToArray()) });
+    }
+
+    private static ChorusException Invalid(string field, string message) => new(ErrorCodes.InvalidInput, message, new JsonObject { ["field"] = field });
+}
