@@ -29,15 +29,8 @@ public sealed class EditorTests(BrowserFixture browser) : IClassFixture<BrowserF
         page.Context.SetDefaultTimeout(45_000);
         await page.GotoAsync("/ui/sign-in");
         await UiSession.SignInAsync(page, WebUiServer.Token(tenant));
-        try
-        {
-            await page.WaitForURLAsync("**/ui/workflows");
-        }
-        catch (TimeoutException)
-        {
-            await page.ScreenshotAsync(new() { Path = "/tmp/editor-signin.png" });
-            throw;
-        }
+        // An assertion that polls the address: WaitForURL waits for a load event that a client-side navigation may not give.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/ui/workflows$"));
         return page;
     }
 
@@ -258,5 +251,68 @@ public sealed class EditorTests(BrowserFixture browser) : IClassFixture<BrowserF
         var (definition, _) = await browser.Server.StoredDefinitionAsync(tenant, id);
         Assert.Equal("output_1", definition["steps"]![0]!["next"]!.GetValue<string>());
         Assert.Equal("output", definition["steps"]![1]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RoutesDelete_GroupsPersist_SearchFinds_AutoLayoutPlaces_AndLeavingAsksFirst()
+    {
+        var tenant = WebUiServer.NewTenant();
+        var id = await browser.Server.CreateWorkflowAsync(tenant, Parse("""
+            {"name": "Tidy", "steps": [
+              {"id": "a", "type": "addField", "config": {"field": "x", "value": 1}, "next": "b"},
+              {"id": "b", "type": "addField", "name": "Second", "config": {"field": "y", "value": 2}, "next": "c"},
+              {"id": "c", "type": "output", "ui": {"color": "blue"}}]}
+            """));
+        var page = await OpenEditorAsync(browser, tenant, id);
+        var edges = page.Locator(".react-flow__edge");
+        await Expect(edges).ToHaveCountAsync(2);
+
+        // A selected route goes with Delete (exactly its field), and comes back with undo.
+        var from = (await page.Locator("[data-step-id='b'] [data-handleid='out']").BoundingBoxAsync())!;
+        var to = (await page.Locator("[data-step-id='c'] .react-flow__handle-top").BoundingBoxAsync())!;
+        await page.Mouse.ClickAsync((from.X + to.X + from.Width) / 2, (from.Y + to.Y + to.Height) / 2);
+        await page.Keyboard.PressAsync("Delete");
+        await Expect(edges).ToHaveCountAsync(1);
+        await Expect(Node(page, "c").Locator(".step-errors")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Control+z");
+        await Expect(edges).ToHaveCountAsync(2);
+
+        // Grouping draws a labelled box behind the steps.
+        await Node(page, "a").ClickAsync();
+        await Node(page, "b").ClickAsync(new() { Modifiers = [KeyboardModifier.Shift] });
+        await page.GetByLabel("Group label").FillAsync("Intake");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Group", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("group-box")).ToHaveTextAsync("Intake");
+
+        // The search finds a step by its name and selects it.
+        await page.GetByLabel("Find step").FillAsync("second");
+        await page.GetByLabel("Find step").PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Complementary, new() { Name = "Step b" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Keyboard shortcuts" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Keyboard shortcuts" })).ToContainTextAsync("Ctrl+Z");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Auto-layout" }).ClickAsync();
+
+        // Unsaved changes: leaving by a link asks first, and staying keeps the editor.
+        string? asked = null;
+        page.Dialog += async (_, dialog) => { asked = dialog.Message; await dialog.DismissAsync(); };
+        await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
+        await Expect(page.GetByTestId("unsaved")).ToBeVisibleAsync();
+        Assert.Contains("unsaved changes", asked ?? "", StringComparison.Ordinal);
+        Assert.EndsWith("/edit", page.Url, StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("editor-status")).ToContainTextAsync("Saved as version 2");
+        var (definition, _) = await browser.Server.StoredDefinitionAsync(tenant, id);
+        var steps = definition["steps"]!.AsArray().ToDictionary(s => s!["id"]!.GetValue<string>(), s => s!.AsObject());
+        Assert.Equal("Intake", steps["a"]["ui"]!["group"]!.GetValue<string>());
+        Assert.Equal("Intake", steps["b"]["ui"]!["group"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(Parse("""{"color": "blue"}"""), steps["c"]["ui"]));
+        Assert.Equal("b", steps["a"]["next"]!.GetValue<string>());
+        Assert.Equal("c", steps["b"]["next"]!.GetValue<string>());
+        Assert.All(steps.Values, s => Assert.True(s["position"]?["y"] is not null, s.ToJsonString()));
+        Assert.True(steps["a"]["position"]!["y"]!.GetValue<double>() < steps["c"]["position"]!["y"]!.GetValue<double>());
     }
 }

@@ -8,7 +8,7 @@ export interface AvailableStep {
   type: string;
   description?: string | null;
   category: string;
-  /** "local", or where a steps service offers it. */
+  /** "built_in", "local" (registered in this server) or "remote" (offered by a steps service). */
   source: string;
   config_schema?: JsonSchema | null;
   service?: string;

@@ -1,8 +1,16 @@
 import { useId, useState } from "react";
 import type { AvailableStep } from "../api/editor";
-import { JsonField, SchemaForm } from "../components/SchemaForm";
+import { JsonField, SchemaForm, type JsonSchema } from "../components/SchemaForm";
 import type { StepDefinition } from "../graph/definition";
 import { RouteFields } from "./RouteFields";
+
+/** A condition's branches and default are edited under Routes, not as config JSON. */
+function configSchema(step: StepDefinition, type: AvailableStep | undefined): JsonSchema | undefined {
+  const schema = type?.config_schema ?? undefined;
+  if (step.type !== "condition" || !schema?.properties) return schema;
+  const { conditions: _, default: __, ...properties } = schema.properties;
+  return { ...schema, properties };
+}
 
 const idPattern = /^[A-Za-z0-9_-]{1,100}$/;
 
@@ -52,7 +60,7 @@ export function Inspector({ step, stepIds, types, errors, warnings, revision, on
           {type?.description && <p className="muted">{type.description}</p>}
           <fieldset className="config-fields">
             <legend>Config</legend>
-            <SchemaForm schema={type?.config_schema ?? undefined} value={step.config} path="config" errors={errors}
+            <SchemaForm schema={configSchema(step, type)} value={step.config} path="config" errors={errors}
               onChange={(config) => set("config", config ?? undefined)} />
             {errors.config && <small className="error field-error">{errors.config}</small>}
           </fieldset>

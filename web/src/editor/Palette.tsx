@@ -11,7 +11,7 @@ export function Palette({ steps, onAdd }: { steps: AvailableStep[]; onAdd: (type
     const shown = steps.filter((s) => !q || s.name.toLowerCase().includes(q) || (s.description ?? "").toLowerCase().includes(q));
     const byGroup = new Map<string, AvailableStep[]>();
     for (const step of shown) {
-      const key = `${step.source === "local" ? "Local" : "Remote"} · ${step.category.replace(/_/g, " ")}`;
+      const key = `${step.source === "remote" ? "Remote" : "Local"} · ${step.category.replace(/_/g, " ")}`;
       byGroup.set(key, [...(byGroup.get(key) ?? []), step]);
     }
     return [...byGroup].sort(([a], [b]) => a.localeCompare(b));
@@ -41,7 +41,7 @@ export function Palette({ steps, onAdd }: { steps: AvailableStep[]; onAdd: (type
                   onClick={() => onAdd(step.type)}
                 >
                   {step.name}
-                  {step.source !== "local" && <span className="badge">remote</span>}
+                  {step.source === "remote" && <span className="badge">remote</span>}
                 </button>
               </li>
             ))}
