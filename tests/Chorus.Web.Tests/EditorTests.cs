@@ -246,11 +246,15 @@ public sealed class EditorTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Expect(inspector.GetByLabel("Next step")).ToHaveValueAsync("output_1");
         await Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(1);
 
+        // The arrow keys move the focused, selected step: that is a position to save (start had none).
+        await Node(page, "start").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
         await page.Keyboard.PressAsync("Control+s");
         await Expect(page.GetByTestId("editor-status")).ToContainTextAsync("Saved as version 2");
         var (definition, _) = await browser.Server.StoredDefinitionAsync(tenant, id);
         Assert.Equal("output_1", definition["steps"]![0]!["next"]!.GetValue<string>());
         Assert.Equal("output", definition["steps"]![1]!["type"]!.GetValue<string>());
+        Assert.NotNull(definition["steps"]![0]!["position"]?["x"]);
     }
 
     [Fact]

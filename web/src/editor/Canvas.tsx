@@ -12,6 +12,8 @@ import { nodeTypes as stepTypes } from "../graph/WorkflowGraph";
 
 const nodeTypes = { ...stepTypes, stepGroup: GroupBoxView };
 
+const same = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.round(a.x) === Math.round(b.x) && Math.round(a.y) === Math.round(b.y);
+
 /** The MIME type a palette item drags its step type under. */
 export const stepTypeMime = "application/x-chorus-step-type";
 
@@ -59,6 +61,10 @@ export function Canvas({ definition, positions, errors, selection, onSelect, onM
   const onNodesChange = (changes: NodeChange[]) => {
     const kept = changes.filter((c) => c.type !== "remove" && c.type !== "select");
     if (kept.length) setNodes((ns) => applyNodeChanges(kept, ns));
+    // A drag ends, or the arrow keys moved the focused step: the definition takes the new positions.
+    const moved: Positions = {};
+    for (const c of changes) if (c.type === "position" && !c.dragging && c.position && positions[c.id] && !same(c.position, positions[c.id])) moved[c.id] = c.position;
+    if (Object.keys(moved).length) onMove(moved);
     const selects = changes.filter((c) => c.type === "select");
     if (selects.length) {
       const next = new Set(selection);
@@ -97,7 +103,7 @@ export function Canvas({ definition, positions, errors, selection, onSelect, onM
         onEdgesChange={onEdgesChange}
         onNodeDragStop={(_, __, dragged) => {
           const moved: Positions = {};
-          for (const n of dragged) if (n.type === "step") moved[n.id] = n.position;
+          for (const n of dragged) if (n.type === "step" && !same(n.position, positions[n.id])) moved[n.id] = n.position;
           if (Object.keys(moved).length) onMove(moved);
         }}
         onConnect={(c: Connection) => onConnect(c.source, c.sourceHandle ?? null, c.target)}

@@ -29,14 +29,18 @@ export function replaceStep(definition: WorkflowDefinition, id: string, step: St
   return { ...definition, steps: definition.steps.map((s) => (s.id === id ? step : s)) };
 }
 
+/** Writes positions (rounded) into the steps; the same definition back when none changed, so no history entry. */
 export function setPositions(definition: WorkflowDefinition, positions: Record<string, Point>): WorkflowDefinition {
-  return {
-    ...definition,
-    steps: definition.steps.map((s) => {
-      const p = positions[s.id];
-      return p ? { ...s, position: { x: Math.round(p.x), y: Math.round(p.y) } } : s;
-    }),
-  };
+  let changed = false;
+  const steps = definition.steps.map((s) => {
+    const p = positions[s.id];
+    if (!p) return s;
+    const position = { x: Math.round(p.x), y: Math.round(p.y) };
+    if (s.position && s.position.x === position.x && s.position.y === position.y) return s;
+    changed = true;
+    return { ...s, position };
+  });
+  return changed ? { ...definition, steps } : definition;
 }
 
 /** Sets a route from the handle a connection was drawn from: "error" → on_error; "default" → a condition's
