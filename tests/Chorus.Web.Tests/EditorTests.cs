@@ -319,4 +319,37 @@ public sealed class EditorTests(BrowserFixture browser) : IClassFixture<BrowserF
         Assert.All(steps.Values, s => Assert.True(s["position"]?["y"] is not null, s.ToJsonString()));
         Assert.True(steps["a"]["position"]!["y"]!.GetValue<double>() < steps["c"]["position"]!["y"]!.GetValue<double>());
     }
+
+    [Fact]
+    public async Task AConditionsDefaultHandle_SetsConfigDefault_AndTheErrorHandle_SetsOnError()
+    {
+        var tenant = WebUiServer.NewTenant();
+        var id = await browser.Server.CreateWorkflowAsync(tenant, Parse("""
+            {"name": "Handles", "steps": [
+              {"id": "check", "type": "condition", "config": {"conditions": [{"condition": "$.input.x > 1", "next": "big"}]}},
+              {"id": "big", "type": "output"}]}
+            """));
+        var page = await OpenEditorAsync(browser, tenant, id);
+        var edges = page.Locator(".react-flow__edge");
+        await Expect(edges).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add output step" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add output step" }).ClickAsync();
+        await Expect(page.Locator(".react-flow__node-step")).ToHaveCountAsync(4);
+
+        await ConnectAsync(page, "check", "output_1", "default");
+        await Expect(edges).ToHaveCountAsync(2);
+        await ConnectAsync(page, "check", "output_2", "error");
+        await Expect(edges).ToHaveCountAsync(3);
+        await Expect(page.Locator(".step-errors")).ToHaveCountAsync(0);
+
+        await page.Keyboard.PressAsync("Control+s");
+        await Expect(page.GetByTestId("editor-status")).ToContainTextAsync("Saved as version 2");
+        var (definition, _) = await browser.Server.StoredDefinitionAsync(tenant, id);
+        var check = definition["steps"]![0]!.AsObject();
+        Assert.True(JsonNode.DeepEquals(Parse("""
+            {"conditions": [{"condition": "$.input.x > 1", "next": "big"}], "default": "output_1"}
+            """), check["config"]), check.ToJsonString());
+        Assert.Equal("output_2", check["on_error"]!.GetValue<string>());
+        Assert.Null(check["next"]);
+    }
 }
