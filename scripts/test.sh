@@ -35,6 +35,12 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } >&2 || echo "scripts/test.sh: redis-server could not be installed" >&2
 fi
 
+# The dashboard test scrapes a running server with Debian's Prometheus and runs every panel's query.
+if [ ! -x /usr/bin/prometheus ]; then
+  echo "scripts/test.sh: installing prometheus" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus; } >&2 || echo "scripts/test.sh: prometheus could not be installed" >&2
+fi
+
 # The email tests send to a real SMTP server: aiosmtpd, run by Debian's python (/usr/bin/python3).
 if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   echo "scripts/test.sh: installing python3-aiosmtpd" >&2

@@ -14,6 +14,7 @@ using Chorus.Server.Webhooks;
 using Chorus.Server.WebUi;
 using Chorus.Storage.Postgres;
 using Chorus.Storage.Sqlite;
+using Chorus.Server.Telemetry;
 
 namespace Chorus.Server;
 
@@ -53,6 +54,8 @@ public static class ChorusServer
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        // Lines written inside a span (a request, a step attempt) carry its trace and span ids.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.Logging.SetMinimumLevel(options.Environment == "development" ? LogLevel.Debug : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
@@ -85,6 +88,7 @@ public static class ChorusServer
         builder.Services.AddSingleton<Chorus.Engine.Steps.ISecretResolver>(sp => sp.GetRequiredService<SecretVault>());
         builder.Services.AddWebhooks();
         builder.Services.AddWebUi();
+        builder.Services.AddChorusTelemetry();
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
@@ -101,6 +105,7 @@ public static class ChorusServer
         app.UseRateLimiter();
         app.UseRealtime();
         app.MapHealth();
+        app.MapMetrics();
         app.MapWorkflows();
         app.MapAvailableSteps();
         app.MapSchedules();

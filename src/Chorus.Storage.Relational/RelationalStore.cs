@@ -70,6 +70,10 @@ public abstract partial class RelationalStore : IWorkflowStore, IExecutionReader
     public async Task<IReadOnlyList<ScheduleRecord>> ListSchedulesAsync(TenantId tenant, Guid workflowId, CancellationToken ct) =>
         await ListAsync(Sql.Schedules.OfWorkflow(tenant, workflowId), ScheduleRows.Map, ct).ConfigureAwait(false);
 
+    public async Task<QueueSample?> SampleQueueAsync(DateTimeOffset now, CancellationToken ct) =>
+        (await ListAsync(Sql.WorkItems.QueueSample(now), r => new QueueSample(Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            r.OptionalTime(1) is { } oldest ? now - oldest : TimeSpan.Zero), ct).ConfigureAwait(false))[0];
+
     public async Task<bool> PingAsync(CancellationToken ct)
     {
         try

@@ -64,6 +64,16 @@ internal sealed class WorkItemRows(SqlDialect d)
     /// <summary>When the next item falls due: its due time, or the end of its lease if that is later.</summary>
     public Statement NextDue() => new(_nextDue);
 
+    private readonly string _queueSample = d.Sql($"SELECT COUNT(*), MIN(due_at) FROM (SELECT due_at FROM {d.Table("work_items")} " +
+        $"WHERE {d.IsFalse("held")} AND {d.IsFalse("suspended")} AND due_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at < @now) " +
+        $"ORDER BY due_at LIMIT {QueueSampleCap}) due");
+
+    /// <summary>A sample counts at most this many items, so a huge backlog costs a bounded read (the gauge shows the cap).</summary>
+    public const int QueueSampleCap = 100_000;
+
+    /// <summary>How many items are due and unleased, and the due time of the oldest (for the queue gauges).</summary>
+    public Statement QueueSample(DateTimeOffset now) => new Statement(_queueSample).With("@now", now);
+
     private readonly string _releaseLeases =
         d.Sql($"UPDATE {d.Table("work_items")} SET lease_expires_at = NULL, fence = fence + 1 WHERE lease_owner IS NOT NULL AND lease_owner <> @owner");
 

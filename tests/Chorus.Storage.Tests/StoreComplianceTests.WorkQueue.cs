@@ -213,3 +213,25 @@ public abstract partial class StoreComplianceTests<TStore>
         Assert.False(await InTxAsync(tx => tx.ReleaseHeldAsync(TenantA, id)));
     }
 }
+
+public abstract partial class StoreComplianceTests<TStore>
+{
+    [Fact]
+    public async Task SampleQueueAsync_CountsDueUnleasedItems_AndAgesTheOldest()
+    {
+        var id = Guid.NewGuid();
+        Assert.Equal(new QueueSample(0, TimeSpan.Zero), await Store.SampleQueueAsync(T0, CancellationToken.None));
+
+        await InsertItemAsync(Item(TenantA, id, T0.AddSeconds(-90), "oldest"));
+        await InsertItemAsync(Item(TenantB, id, T0.AddSeconds(-10), "due"));
+        await InsertItemAsync(Item(TenantA, id, T0.AddSeconds(5), "future"));
+        await InsertItemAsync(Item(TenantA, id, T0.AddMinutes(-5), "held", held: true));
+        await InsertItemAsync(Item(TenantA, id, T0.AddMinutes(-5), "suspended", suspended: true));
+        Assert.Equal(new QueueSample(2, TimeSpan.FromSeconds(90)), await Store.SampleQueueAsync(T0, CancellationToken.None));
+
+        // A leased item is being worked on: it leaves the queue until its lease runs out.
+        await ClaimAsync("w1", T0.AddSeconds(-60), max: 1, lease: TimeSpan.FromSeconds(120));
+        Assert.Equal(new QueueSample(1, TimeSpan.FromSeconds(10)), await Store.SampleQueueAsync(T0, CancellationToken.None));
+        Assert.Equal(new QueueSample(3, TimeSpan.FromSeconds(90 + 65)), await Store.SampleQueueAsync(T0.AddSeconds(65), CancellationToken.None));
+    }
+}

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Chorus.Engine.Telemetry;
 
 namespace Chorus.Engine.Outbound;
 
@@ -85,6 +86,7 @@ public sealed class OutboundHttp : IDisposable
     {
         try
         {
+            EngineTracing.Propagate(message);
             return await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex) when (Find<OutboundTargetRefusedException>(ex) is { } refused)

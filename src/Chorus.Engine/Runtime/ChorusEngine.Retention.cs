@@ -1,4 +1,5 @@
 using Chorus.Engine.Storage;
+using Chorus.Engine.Telemetry;
 
 namespace Chorus.Engine.Runtime;
 
@@ -15,6 +16,7 @@ public sealed partial class ChorusEngine
         _committer.RunAsync(async s =>
         {
             var deleted = await s.Tx.PruneExecutionsAsync(tenant, finishedBefore, _options.Retention.BatchSize).ConfigureAwait(false);
+            s.AfterCommit.Add(() => EngineMetrics.Retained("executions", deleted));
             if (deleted > 0)
                 await s.Tx.CompactAsync(_options.Retention.VacuumPagesPerBatch).ConfigureAwait(false);
             return deleted;
@@ -25,6 +27,7 @@ public sealed partial class ChorusEngine
         _committer.RunAsync(async s =>
         {
             var deleted = await s.Tx.PruneEventsAsync(before, _options.Retention.BatchSize).ConfigureAwait(false);
+            s.AfterCommit.Add(() => EngineMetrics.Retained("events", deleted));
             if (deleted > 0)
                 await s.Tx.CompactAsync(_options.Retention.VacuumPagesPerBatch).ConfigureAwait(false);
             return deleted;

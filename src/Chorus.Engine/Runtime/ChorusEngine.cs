@@ -21,6 +21,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     private readonly Committer _committer;
     private readonly ExecutionCommands _commands;
     private readonly Worker _worker;
+    private readonly NodeGauges _gauges;
     private readonly EngineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -57,6 +58,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         _committer.OnLocalWork = _worker.EnqueueLocal;
         _committer.LocalCapacity = () => _worker.FreeCapacity;
         _committer.OnStoreWork = _worker.NotifyStoreWork;
+        _gauges = new NodeGauges(options.NodeId, _worker, reader, _time, _logger);
         StorageHealth = new StorageHealth(_time);
         _committer.OnStorageFault = StorageHealth.Report;
     }
@@ -85,7 +87,8 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         _listening = Task.WhenAll(
             Task.Run(() => _store.ListenForWorkAsync(_worker.NotifyStoreWork, _stopping.Token), CancellationToken.None),
             Task.Run(() => _store.ListenForEventsAsync(Events.Publish, () => Events.Wanted, _stopping.Token), CancellationToken.None),
-            Task.Run(() => PruneIdempotencyKeysLoopAsync(_stopping.Token), CancellationToken.None));
+            Task.Run(() => PruneIdempotencyKeysLoopAsync(_stopping.Token), CancellationToken.None),
+            Task.Run(() => _gauges.SampleLoopAsync(_stopping.Token), CancellationToken.None));
     }
 
     /// <summary>Stops claiming work, lets running steps finish within <paramref name="grace"/>, commits what they

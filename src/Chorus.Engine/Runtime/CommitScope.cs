@@ -21,6 +21,9 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
             StoreWorkDue = due;
     }
 
+    /// <summary>What to do once the transaction committed (metrics): a rolled-back operation never runs them.</summary>
+    public List<Action> AfterCommit { get; } = [];
+
     /// <summary>How many items this operation took from the local budget.</summary>
     public int Leased { get; private set; }
 
@@ -136,10 +139,10 @@ internal sealed class LocalBudget(Func<int> freeCapacity)
 /// <summary>What a step needs of its execution, with the context as text: each step parses its own copy,
 /// since JSON nodes must not be shared between threads.</summary>
 internal sealed record ExecutionSnapshot(TenantId Tenant, Guid Id, Guid WorkflowId, int WorkflowVersion, bool IsTest, string ContextJson,
-    long LoopIterations = 0)
+    long LoopIterations = 0, string? TraceParent = null)
 {
     public static ExecutionSnapshot Of(ExecutionRecord e) =>
-        new(e.Tenant, e.Id, e.WorkflowId, e.WorkflowVersion, e.IsTest, e.Context.ToJsonString(), e.State.LoopIterations);
+        new(e.Tenant, e.Id, e.WorkflowId, e.WorkflowVersion, e.IsTest, e.Context.ToJsonString(), e.State.LoopIterations, e.State.TraceParent);
 
     public JsonObject Context() => StoredJson.Parse(ContextJson)!.AsObject();
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Chorus.Engine.Events;
 using Chorus.Engine.Storage;
+using Chorus.Engine.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Engine.Runtime;
@@ -103,6 +104,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         var cache = _cache ?? new ExecutionCache();
         var succeeded = new List<(PendingOperation Op, object? Result, CommitScope Scope)>(batch.Count);
         var again = new List<PendingOperation>();
+        var began = time.GetTimestamp();
         try
         {
             await using var tx = await store.BeginAsync(CancellationToken.None).ConfigureAwait(false);
@@ -156,8 +158,11 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             return;
         }
 
+        EngineMetrics.Committed(batch.Count, time.GetElapsedTime(began));
         foreach (var (op, result, scope) in succeeded)
         {
+            foreach (var record in scope.AfterCommit)
+                record();
             cache.ForgetEnded(scope.Touched);
             if (scope.StoreWorkDue is { } due)
                 OnStoreWork?.Invoke(due);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Events;
 using Chorus.Engine.Storage;
+using Chorus.Engine.Telemetry;
 
 namespace Chorus.Engine.Runtime;
 
@@ -55,6 +56,8 @@ internal sealed partial class ExecutionCommands
     private async Task EndAsync(CommitScope s, ExecutionRecord e, DateTimeOffset now)
     {
         await s.Tx.DeleteWorkItemsAsync(e.Tenant, e.Id).ConfigureAwait(false);
+        var (tenant, workflow, status) = (e.Tenant, e.WorkflowId, e.Status.ToWire());
+        s.AfterCommit.Add(() => EngineMetrics.ExecutionEnded(tenant, workflow, status));
         await Log(s, e, null, e.Status == ExecutionStatus.Completed ? "info" : "warning", $"Execution {e.Status.ToWire()}").ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, null, $"Execution {e.Status.ToWire()}")).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionFinished(e, now)).ConfigureAwait(false);
@@ -76,13 +79,17 @@ internal sealed partial class ExecutionCommands
         });
 
     private static Task SaveRunAsync(CommitScope s, ExecutionRecord e, StepDefinition step, int attempt, string status,
-        JsonNode? input, JsonNode? output, JsonObject? error, DateTimeOffset startedAt, DateTimeOffset? finishedAt) =>
-        s.Tx.SaveStepRunAsync(new StepRunRecord
+        JsonNode? input, JsonNode? output, JsonObject? error, DateTimeOffset startedAt, DateTimeOffset? finishedAt)
+    {
+        if (finishedAt is { } finished)
+            s.AfterCommit.Add(() => EngineMetrics.StepFinished(step.Type, status, finished - startedAt));
+        return s.Tx.SaveStepRunAsync(new StepRunRecord
         {
             Tenant = e.Tenant, ExecutionId = e.Id, StepId = step.Id, StepName = step.Name, StepType = step.Type,
             Attempt = attempt, Status = status, Input = input?.DeepClone(), Output = output?.DeepClone(),
             Error = error?.DeepClone() as JsonObject, StartedAt = startedAt, FinishedAt = finishedAt,
         });
+    }
 
     private Task Log(CommitScope s, ExecutionRecord e, string? stepId, string level, string message) =>
         InsertLogAsync(s, new LogRecord

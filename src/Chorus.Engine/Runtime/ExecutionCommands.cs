@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Events;
 using Chorus.Engine.Storage;
+using Chorus.Engine.Telemetry;
 
 namespace Chorus.Engine.Runtime;
 
@@ -53,6 +54,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             CreatedAt = now,
             TotalSteps = request.Graph.ProgressStepCount,
         };
+        execution.State.TraceParent = EngineTracing.StartExecution(execution.Tenant, execution.WorkflowId, execution.Id);
         if (request.Trigger is not null)
             execution.Context["trigger"] = request.Trigger.DeepClone();
         // Children and test runs are admitted at once and hold no slot, in all or of their tenant: a parent must not
@@ -71,7 +73,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         var exempt = request.IsTest || request.ParentExecutionId is not null;
         var queuedBecause = exempt ? null : await WhyQueuedAsync(s, request.Tenant).ConfigureAwait(false);
         var admit = queuedBecause is null;
-        var firstSteps = admit ? PrepareRunning(execution, request.Graph, now) : [];
+        var firstSteps = admit ? PrepareRunning(s, execution, request.Graph, now) : [];
         await s.InsertExecutionAsync(execution).ConfigureAwait(false);
         await ScheduleAsync(s, execution, firstSteps, now).ConfigureAwait(false);
         if (execution.DeadlineAt is { } deadline)
@@ -101,7 +103,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         else
         {
             var graph = await GraphOf(s, e).ConfigureAwait(false);
-            await ScheduleAsync(s, e, PrepareRunning(e, graph, now), now).ConfigureAwait(false);
+            await ScheduleAsync(s, e, PrepareRunning(s, e, graph, now), now).ConfigureAwait(false);
             if (e.DeadlineAt is { } deadline)
                 await AddDeadlineAsync(s, e, deadline).ConfigureAwait(false);
             message = $"Execution started on version {e.WorkflowVersion}";
@@ -113,8 +115,9 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
     }
 
     /// <summary>Moves a pending execution to running and returns what to schedule.</summary>
-    private List<Decision> PrepareRunning(ExecutionRecord execution, WorkflowGraph graph, DateTimeOffset now)
+    private List<Decision> PrepareRunning(CommitScope s, ExecutionRecord execution, WorkflowGraph graph, DateTimeOffset now)
     {
+        s.AfterCommit.Add(() => EngineMetrics.ExecutionStarted(execution.Tenant, execution.WorkflowId));
         execution.Status = ExecutionStatus.Running;
         execution.StartedAt = now;
         execution.DeadlineAt = TimeLimitOf(execution, graph) is { } limit ? now + limit : null;
@@ -196,7 +199,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             if (holders.OfTenant >= table.SlotCapOf(pending.Tenant, options.TenantSlotCap))
                 continue;
             var graph = await GraphOf(s, pending).ConfigureAwait(false);
-            var steps = PrepareRunning(pending, graph, now);
+            var steps = PrepareRunning(s, pending, graph, now);
             await ScheduleAsync(s, pending, steps, now).ConfigureAwait(false);
             if (pending.DeadlineAt is { } deadline)
                 await AddDeadlineAsync(s, pending, deadline).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Chorus.Engine.Steps;
 using Chorus.Engine.Steps.Remote;
 using Chorus.Engine.Storage;
 using Microsoft.Extensions.Logging;
+using Chorus.Engine.Telemetry;
 
 namespace Chorus.Engine.Runtime;
 
@@ -63,7 +64,17 @@ internal sealed class StepInvoker(
             Loops = new LoopBudget(execution.LoopIterations, options.Limits.MaxLoopIterations),
             Secrets = secrets,
         };
-        var result = await InvokeAsync(context, heartbeat, ct).ConfigureAwait(false);
+        StepResult result;
+        using (var span = EngineTracing.StartAttempt(execution.TraceParent, step.Type, step.Id, item.Attempt, execution.Id))
+        using (logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["ExecutionId"] = execution.Id, ["StepId"] = step.Id, ["TraceId"] = span?.TraceId.ToHexString(),
+        }))
+        {
+            result = await InvokeAsync(context, heartbeat, ct).ConfigureAwait(false);
+            if (result is StepResult.Failed failed)
+                EngineTracing.Failed(span, failed.Code, failed.Message);
+        }
         if (secrets is null)
         {
             return new ExecutionCommands.StepOutcome

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine.Schedules;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
+using Chorus.Engine.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Engine.Runtime;
@@ -31,6 +32,9 @@ internal sealed partial class Worker(
     private static readonly TimeSpan StorageBackoff = TimeSpan.FromSeconds(1);
 
     private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
+
+    /// <summary>Work items this node holds a lease on and runs now.</summary>
+    public int LeasesHeld => _running.Count;
 
     /// <summary>Free slots not already promised to work in the local queue.</summary>
     public int FreeCapacity => Math.Max(0, _slots.CurrentCount - _local.Reader.Count);
@@ -104,6 +108,8 @@ internal sealed partial class Worker(
             return false;
         }
         _store.Suspect(); // a full claim may have left more behind
+        // A claim bumps the fence; a fresh item's first lease makes it 1, so more means an earlier lease ended unfinished.
+        EngineMetrics.TakenOver(items.Count(i => i.Fence > 1));
         // One slot is already ours; take the rest without waiting (free was counted from them).
         for (var i = 1; i < items.Count; i++)
             await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);

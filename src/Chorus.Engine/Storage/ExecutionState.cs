@@ -30,6 +30,13 @@ public sealed class ExecutionState
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public SubflowLineage? Lineage { get; internal set; }
 
+    /// <summary>The execution's W3C trace context, made when it was created: its step attempts are spans under it,
+    /// whichever node runs them, before or after a crash.</summary>
+    [JsonInclude]
+    [JsonPropertyName("trace_parent")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; internal set; }
+
     /// <summary>Loop iterations (foreach items, nested ones included) the execution has run in all, held against
     /// LOOP_MAX_ITERATIONS.</summary>
     [JsonInclude]

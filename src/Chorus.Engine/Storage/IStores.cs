@@ -38,6 +38,9 @@ public interface IExecutionReader
     Task<IReadOnlyList<LogRecord>> GetLogsAsync(TenantId tenant, Guid executionId, CancellationToken ct);
     /// <summary>Whether the store answers (readiness).</summary>
     Task<bool> PingAsync(CancellationToken ct);
+
+    /// <summary>The work queue as the metrics show it; null from a store that cannot tell.</summary>
+    Task<QueueSample?> SampleQueueAsync(DateTimeOffset now, CancellationToken ct) => Task.FromResult<QueueSample?>(null);
 }
 
 /// <summary>Reads of schedules for the API; changes go through the engine's transactions, together with the

@@ -58,6 +58,7 @@ internal static class Representations
             ["completed_at"] = Iso(e.CompletedAt),
             ["duration_ms"] = e.StartedAt is { } s && e.CompletedAt is { } c ? (long)(c - s).TotalMilliseconds : null,
             ["deadline_at"] = Iso(e.DeadlineAt),
+            ["trace_id"] = Chorus.Engine.Telemetry.EngineTracing.TraceIdOf(e.State.TraceParent),
         };
         if (withContext)
         {

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Chorus.Server.Security;
+using Chorus.Server.Telemetry;
 
 namespace Chorus.Server.Realtime;
 
@@ -63,6 +64,7 @@ internal sealed partial class ClientConnection : IDisposable
         if (IsClosing)
             return;
         _logger.LogWarning("WebSocket client {ConnectionId} is disconnected: it fell {Count} messages behind", Id, _outbox.Reader.Count);
+        ServerMetrics.ClientDropped();
         Close(WebSocketCloseStatus.PolicyViolation, "too slow: the outgoing queue is full", flush: false);
     }
 

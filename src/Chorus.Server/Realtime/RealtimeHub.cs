@@ -5,6 +5,7 @@ using Chorus.Engine;
 using Chorus.Engine.Events;
 using Chorus.Engine.Storage;
 using Chorus.Server.Security;
+using Chorus.Server.Telemetry;
 
 namespace Chorus.Server.Realtime;
 
@@ -78,6 +79,7 @@ internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions optio
             stopping = _stopping;
             _connections.Add(connection);
             Interlocked.Increment(ref _connectionCount);
+            ServerMetrics.Connected();
         }
         if (stopping)
             connection.Close(WebSocketCloseStatus.EndpointUnavailable, "the server is shutting down", flush: true);
@@ -141,7 +143,10 @@ internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions optio
         if (Volatile.Read(ref _connectionCount) == 0)
             return;
         if (!_events.Writer.TryWrite(evt))
+        {
             Interlocked.Increment(ref _dropped);
+            ServerMetrics.EventUndelivered();
+        }
     }
 
     private async Task DispatchLoopAsync()
@@ -205,7 +210,10 @@ internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions optio
             foreach (var topic in connection.Topics.ToList())
                 RemoveTopic(connection, topic);
             if (_connections.Remove(connection))
+            {
                 Interlocked.Decrement(ref _connectionCount);
+                ServerMetrics.Disconnected();
+            }
         }
     }
 

@@ -73,7 +73,10 @@ public sealed class FakeStepsService : IAsyncDisposable
             var call = new ReceivedCall(name, http.Request.Headers["Idempotency-Key"].ToString(),
                 http.Request.Headers["X-Chorus-Execution-Id"].ToString(), http.Request.Headers["X-Chorus-Step-Id"].ToString(),
                 http.Request.Headers["X-Chorus-Attempt"].ToString(), http.Request.Headers["X-Chorus-Tenant"].ToString(),
-                body["context"] as JsonObject ?? new JsonObject(), body["config"] as JsonObject ?? new JsonObject());
+                body["context"] as JsonObject ?? new JsonObject(), body["config"] as JsonObject ?? new JsonObject())
+            {
+                TraceParent = http.Request.Headers["traceparent"].ToString(),
+            };
             _calls.Enqueue(call);
             if (!_steps.TryGetValue(name, out var step))
                 return Error(404, "step_not_found", $"No step '{name}'.", false);
@@ -93,7 +96,11 @@ public sealed class FakeStepsService : IAsyncDisposable
 
 /// <summary>One delivery as the service saw it.</summary>
 public sealed record ReceivedCall(string Step, string IdempotencyKey, string ExecutionId, string StepId, string Attempt, string Tenant,
-    JsonObject Context, JsonObject Config);
+    JsonObject Context, JsonObject Config)
+{
+    /// <summary>The W3C traceparent header the call came with; empty without one.</summary>
+    public string TraceParent { get; init; } = "";
+}
 
 public sealed record FakeReply(int Status, JsonNode Body)
 {

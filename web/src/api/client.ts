@@ -6,6 +6,8 @@ export class ApiError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
+    /** The error's details (e.g. {errors: [{path, message}]} for input that breaks a schema). */
+    public readonly details?: Record<string, unknown> | null,
   ) {
     super(message);
   }
@@ -28,8 +30,8 @@ export function credentialHeaders(session: Session): Record<string, string> {
 
 async function errorOf(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string } };
-    return new ApiError(response.status, body.error?.code ?? "error", body.error?.message ?? response.statusText);
+    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: Record<string, unknown> | null } };
+    return new ApiError(response.status, body.error?.code ?? "error", body.error?.message ?? response.statusText, body.error?.details);
   } catch {
     return new ApiError(response.status, "error", response.statusText || `HTTP ${response.status}`);
   }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
+using Chorus.Engine.Telemetry;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -26,6 +28,12 @@ internal sealed partial class StepsServiceClient
         _options = options;
         _logger = logger;
         _pipeline = BuildPipeline(time);
+        EngineMetrics.ReportBreaker(Name, () => _breaker.CircuitState switch
+        {
+            CircuitState.Closed => 0,
+            CircuitState.HalfOpen => 1,
+            _ => 2,
+        });
     }
 
     public Uri BaseUrl { get; }
@@ -94,12 +102,17 @@ internal sealed partial class StepsServiceClient
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(TimeoutKey, call.Timeout);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "unavailable";
         try
         {
             var answer = await _pipeline.ExecuteAsync(
                 static (ctx, state) => new ValueTask<RemoteAnswer>(state.self.DeliverAsync(state.call, ctx.CancellationToken)),
                 context, (self: this, call)).ConfigureAwait(false);
-            return answer.IsTransient ? throw new RemoteUnavailableException(Describe(answer), answer) : answer;
+            if (answer.IsTransient)
+                throw new RemoteUnavailableException(Describe(answer), answer);
+            outcome = answer.IsSuccess ? "ok" : "error";
+            return answer;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -119,6 +132,8 @@ internal sealed partial class StepsServiceClient
         }
         finally
         {
+            if (!ct.IsCancellationRequested)
+                EngineMetrics.RemoteStepCalled(Name, outcome, Stopwatch.GetElapsedTime(started));
             ResilienceContextPool.Shared.Return(context);
         }
     }
@@ -134,6 +149,7 @@ internal sealed partial class StepsServiceClient
         };
         foreach (var (name, value) in call.Headers)
             request.Headers.TryAddWithoutValidation(name, value);
+        EngineTracing.Propagate(request);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         return await RemoteAnswer.ReadAsync(response, call.MaxAnswerBytes, ct).ConfigureAwait(false);
     }

@@ -1,1 +1,0 @@
-import{a as e}from"./index-BRVZzP2T.js";var t=e();function n({id:e}){return(0,t.jsxs)(`p`,{className:`muted`,children:[`Execution `,e,`: this page is not built yet.`]})}export{n as default};

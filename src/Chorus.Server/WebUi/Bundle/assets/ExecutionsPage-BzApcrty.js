@@ -1,1 +1,0 @@
-import{a as e}from"./index-BRVZzP2T.js";var t=e();function n(){return(0,t.jsx)(`p`,{className:`muted`,children:`This page is not built yet.`})}export{n as default};

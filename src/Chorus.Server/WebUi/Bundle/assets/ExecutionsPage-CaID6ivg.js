@@ -1,0 +1,1 @@
+import{a as e}from"./index-4Z7ZqZdH.js";var t=e();function n(){return(0,t.jsx)(`p`,{className:`muted`,children:`This page is not built yet.`})}export{n as default};

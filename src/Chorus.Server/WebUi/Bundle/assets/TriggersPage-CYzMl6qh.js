@@ -1,0 +1,1 @@
+import{t as e}from"./WorkflowTabs-DOqcUYbY.js";import{a as t}from"./index-4Z7ZqZdH.js";var n=t();function r({id:t}){return(0,n.jsxs)(`section`,{children:[(0,n.jsx)(e,{id:t,current:`triggers`}),(0,n.jsx)(`p`,{className:`muted`,children:`This page is not built yet.`})]})}export{r as default};

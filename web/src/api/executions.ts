@@ -1,0 +1,78 @@
+import { api } from "./client";
+
+/** One execution as GET /api/executions/{id} answers. */
+export interface Execution {
+  id: string;
+  workflow_id: string;
+  workflow_version: number;
+  status: string;
+  mode: "automatic" | "manual";
+  current_step: string | null;
+  progress: { totalNodes: number; completedNodes: number; percentage: number };
+  progress_fraction: number;
+  input?: unknown;
+  output?: unknown;
+  error?: { step_id?: string; step_name?: string; message?: string; code?: string } | null;
+  is_test: boolean;
+  created_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_ms: number | null;
+  waiting_for?: { step_id: string; kind: string; name: string | null; child_execution_id: string | null }[];
+}
+
+/** One attempt of one step. */
+export interface StepRun {
+  step_id: string;
+  step_name: string;
+  type: string;
+  attempt: number;
+  status: string;
+  input?: unknown;
+  output?: unknown;
+  error?: { message?: string; code?: string } | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+}
+
+export interface LogLine {
+  timestamp: string;
+  level: string;
+  step_id: string | null;
+  message: string;
+  data?: unknown;
+}
+
+/** test-execute's answer: the execution with its whole trace. */
+export interface TestRun extends Execution {
+  timed_out: boolean;
+  steps: StepRun[];
+}
+
+const path = (id: string) => `/api/executions/${encodeURIComponent(id)}`;
+const json = (body: unknown): RequestInit => ({
+  method: "POST",
+  headers: { "Content-Type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+export const getExecution = (id: string) => api<Execution>(path(id));
+export const getStepRuns = (id: string) => api<{ items: StepRun[] }>(`${path(id)}/steps`).then((r) => r.items);
+export const getLogs = (id: string) => api<{ items: LogLine[] }>(`${path(id)}/logs`).then((r) => r.items);
+
+export type Operation = "pause" | "resume" | "cancel" | "retry" | "advance";
+export const operate = (id: string, operation: Operation) => api<Execution>(`${path(id)}/${operation}`, { method: "POST" });
+export const sendEvent = (id: string, name: string, data: unknown) => api<Execution>(`${path(id)}/events`, json({ name, data }));
+export const submitInput = (id: string, stepId: string, data: unknown) =>
+  api<Execution>(`${path(id)}/input`, json({ step_id: stepId, data }));
+
+const workflowPath = (id: string) => `/api/workflows/${encodeURIComponent(id)}`;
+export const executeWorkflow = (workflowId: string, input: unknown, mode: "automatic" | "manual") =>
+  api<Execution>(`${workflowPath(workflowId)}/execute`, json({ input, mode }));
+export const testExecuteWorkflow = (workflowId: string, input: unknown) =>
+  api<TestRun>(`${workflowPath(workflowId)}/test-execute`, json({ input }));
+
+/** The definition an execution runs (its pinned version). */
+export const getWorkflowVersion = (workflowId: string, version: number) =>
+  api<{ number: number; definition: Record<string, unknown> }>(`${workflowPath(workflowId)}/versions/${version}`);
