@@ -4,7 +4,7 @@ import type { StepNode } from "./flow";
 /** A step on the graph: its name, type and, in an execution or a diff, its state or change. The top handle takes
  * incoming routes; the bottom one is for next, branches and conditions, the right one for on_error. */
 export function StepNodeView({ data, selected }: NodeProps<StepNode>) {
-  const { step, start, state, change, errors } = data;
+  const { step, start, state, change, errors, editable } = data;
   const classes = ["step-node", state && `state-${state}`, change && `change-${change}`, errors?.length && "has-errors", selected && "selected"]
     .filter(Boolean)
     .join(" ");
@@ -21,10 +21,16 @@ export function StepNodeView({ data, selected }: NodeProps<StepNode>) {
         {change && <span className="step-state">{change}</span>}
       </div>
       {errors && errors.length > 0 && (
-        <div className="step-errors" role="alert">{errors[0]}</div>
+        <div className="step-errors" role="alert" title={errors.join("\n")}>
+          {errors[0]}
+          {errors.length > 1 && ` (+${errors.length - 1})`}
+        </div>
       )}
-      <Handle type="source" position={Position.Bottom} id="out" />
-      <Handle type="source" position={Position.Right} id="error" className="handle-error" />
+      <Handle type="source" position={Position.Bottom} id="out" title="Next" />
+      <Handle type="source" position={Position.Right} id="error" className="handle-error" title="On error" />
+      {editable && step.type === "condition" && (
+        <Handle type="source" position={Position.Left} id="default" className="handle-default" title="Default branch" />
+      )}
     </div>
   );
 }

@@ -10,6 +10,8 @@ export interface StepNodeData extends Record<string, unknown> {
   state?: string;
   change?: "added" | "changed" | "removed";
   errors?: string[];
+  /** In the editor: condition steps get a third handle, "default", for config.default. */
+  editable?: boolean;
 }
 
 export type StepNode = Node<StepNodeData, "step">;

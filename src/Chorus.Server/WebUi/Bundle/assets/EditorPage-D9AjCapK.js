@@ -1,1 +1,0 @@
-import{t as e}from"./WorkflowTabs-CP3Vjimw.js";import{l as t}from"./index-CVvGX_b7.js";var n=t();function r({id:t}){return(0,n.jsxs)(`section`,{children:[(0,n.jsx)(e,{id:t,current:`editor`}),(0,n.jsx)(`p`,{className:`muted`,children:`This page is not built yet.`})]})}export{r as default};

@@ -1,0 +1,130 @@
+import {
+  applyNodeChanges, Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  type Connection, type Edge, type Node, type NodeChange, type EdgeChange,
+} from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { useEffect, useMemo, useState, type DragEvent } from "react";
+import type { WorkflowDefinition } from "../graph/definition";
+import { toFlow } from "../graph/flow";
+import type { Positions } from "../graph/layout";
+import { groupBoxes, GroupBoxView } from "./GroupBox";
+import { nodeTypes as stepTypes } from "../graph/WorkflowGraph";
+
+const nodeTypes = { ...stepTypes, stepGroup: GroupBoxView };
+
+const same = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.round(a.x) === Math.round(b.x) && Math.round(a.y) === Math.round(b.y);
+
+/** The MIME type a palette item drags its step type under. */
+export const stepTypeMime = "application/x-chorus-step-type";
+
+export interface CanvasProps {
+  definition: WorkflowDefinition;
+  positions: Positions;
+  errors: Record<string, string[]>;
+  selection: string[];
+  onSelect: (ids: string[]) => void;
+  onMove: (positions: Positions) => void;
+  onConnect: (source: string, handle: string | null, target: string) => void;
+  onDelete: (steps: string[], routes: { source: string; field: string }[]) => void;
+  onDropType: (type: string, position: { x: number; y: number }) => void;
+}
+
+/** The editable graph: nodes move and connect, Delete removes the selected steps or routes. Its nodes are derived
+ * from the definition; only a drag in progress lives here until it ends. */
+export function Canvas({ definition, positions, errors, selection, onSelect, onMove, onConnect, onDelete, onDropType }: CanvasProps) {
+  const flow = useReactFlow();
+  const derived = useMemo(() => {
+    const { nodes, edges } = toFlow(definition, positions);
+    const chosen = new Set(selection);
+    for (const node of nodes) {
+      node.data = { ...node.data, errors: errors[node.id], editable: true };
+      node.selected = chosen.has(node.id);
+    }
+    for (const edge of edges) if ((edge.data as { kind?: string })?.kind === "default") edge.sourceHandle = "default";
+    return { nodes: [...groupBoxes(definition, positions), ...nodes] as Node[], edges };
+  }, [definition, positions, errors, selection]);
+
+  const [nodes, setNodes] = useState<Node[]>(derived.nodes);
+  useEffect(() => {
+    // Keep what React Flow measured, so nodes need not be measured again on every change.
+    setNodes((previous) => {
+      const byId = new Map(previous.map((n) => [n.id, n]));
+      return derived.nodes.map((n) => ({ ...n, measured: byId.get(n.id)?.measured ?? n.measured }));
+    });
+  }, [derived.nodes]);
+  const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
+  const edges: Edge[] = useMemo(
+    () => derived.edges.map((e) => ({ ...e, selected: selectedEdges.has(e.id), ariaLabel: `Route ${e.source} to ${e.target} (${(e.data as { field: string }).field})` })),
+    [derived.edges, selectedEdges],
+  );
+
+  const onNodesChange = (changes: NodeChange[]) => {
+    const kept = changes.filter((c) => c.type !== "remove" && c.type !== "select");
+    if (kept.length) setNodes((ns) => applyNodeChanges(kept, ns));
+    // A drag ends, or the arrow keys moved the focused step: the definition takes the new positions.
+    const moved: Positions = {};
+    for (const c of changes) if (c.type === "position" && !c.dragging && c.position && positions[c.id] && !same(c.position, positions[c.id])) moved[c.id] = c.position;
+    if (Object.keys(moved).length) onMove(moved);
+    const selects = changes.filter((c) => c.type === "select");
+    if (selects.length) {
+      const next = new Set(selection);
+      for (const c of selects) if (c.type === "select") (c.selected ? next.add(c.id) : next.delete(c.id));
+      onSelect([...next].filter((id) => definition.steps.some((s) => s.id === id)));
+    }
+  };
+
+  const onEdgesChange = (changes: EdgeChange[]) => {
+    const selects = changes.filter((c) => c.type === "select");
+    if (!selects.length) return;
+    setSelectedEdges((current) => {
+      const next = new Set(current);
+      for (const c of selects) if (c.type === "select") (c.selected ? next.add(c.id) : next.delete(c.id));
+      return next;
+    });
+  };
+
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(stepTypeMime);
+    if (!type) return;
+    event.preventDefault();
+    const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    onDropType(type, { x: p.x - 110, y: p.y - 36 });
+  };
+
+  return (
+    <div className="editor-canvas" data-testid="editor-canvas" onDragOver={(e) => {
+      if (e.dataTransfer.types.includes(stepTypeMime)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; }
+    }} onDrop={onDrop}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={(_, __, dragged) => {
+          const moved: Positions = {};
+          for (const n of dragged) if (n.type === "step" && !same(n.position, positions[n.id])) moved[n.id] = n.position;
+          if (Object.keys(moved).length) onMove(moved);
+        }}
+        onConnect={(c: Connection) => onConnect(c.source, c.sourceHandle ?? null, c.target)}
+        onDelete={({ nodes: gone, edges: cut }) => {
+          onDelete(
+            gone.filter((n) => n.type === "step").map((n) => n.id),
+            cut.map((e) => ({ source: e.source, field: (e.data as { field: string }).field })),
+          );
+          setSelectedEdges(new Set());
+        }}
+        onPaneClick={() => { onSelect([]); setSelectedEdges(new Set()); }}
+        deleteKeyCode={["Delete", "Backspace"]}
+        multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+        fitView
+        fitViewOptions={{ maxZoom: 1 }}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background />
+        <Controls />
+        <MiniMap pannable zoomable ariaLabel="Mini map" />
+      </ReactFlow>
+    </div>
+  );
+}
