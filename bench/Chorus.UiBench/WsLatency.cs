@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Chorus.UiBench;
+
+/// <summary>WS: event latency from commit to a WebSocket client, with many clients at once. Every client connects and
+/// authenticates the way the browser does (an <c>authenticate</c> message, then <c>subscribe</c>), each to one running
+/// execution and its workflow, spread over several tenants. The executions wait for an event until every client is
+/// subscribed, then run a chain of short timers and field updates, so events keep coming for a few seconds.
+/// Latency is the client's receive time minus the event's <c>timestamp</c>, which the engine sets when it builds the
+/// event, just before the batch that holds it is committed: so the figure includes the commit itself.</summary>
+internal static class WsLatency
+{
+    public sealed record Options(int Clients, int Tenants, int ExecutionsPerTenant, int Steps, double StepSeconds);
+
+    public static async Task<string> RunAsync(Options o)
+    {
+        await using var server = await BenchServer.StartAsync();
+        var load = LoadAverage();
+
+        // Tenants, one workflow per execution (so a client's workflow topic carries only its own execution's events).
+        var targets = new List<(string Tenant, string Workflow, string Execution)>();
+        for (var t = 0; t < o.Tenants; t++)
+        {
+            var tenant = $"ws-bench-{t}";
+            for (var e = 0; e < o.ExecutionsPerTenant; e++)
+            {
+                var workflow = await server.CreateWorkflowAsync(tenant, Definition($"ws-bench {t}.{e}", o.Steps, o.StepSeconds));
+                targets.Add((tenant, workflow, await server.StartExecutionAsync(tenant, workflow)));
+            }
+        }
+        foreach (var (tenant, _, execution) in targets)
+            await WaitForStatusAsync(server, tenant, execution, "waiting");
+
+        // Connect and subscribe every client, a few dozen at a time.
+        var wsUri = new Uri(server.Address.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "api/workflows/ws");
+        var clients = Enumerable.Range(0, o.Clients).Select(i => new Client(i, targets[i % targets.Count])).ToArray();
+        var connecting = Stopwatch.StartNew();
+        foreach (var batch in clients.Chunk(50))
+            await Task.WhenAll(batch.Select(c => c.ConnectAsync(wsUri)));
+        connecting.Stop();
+        Console.Error.WriteLine($"  {clients.Length} clients connected and subscribed in {connecting.Elapsed.TotalSeconds:F1} s");
+
+        var go = DateTimeOffset.UtcNow;
+        foreach (var c in clients)
+            c.CountFrom = go;
+        var receiving = clients.Select(c => c.ReceiveAsync()).ToArray();
+        await Task.WhenAll(targets.Select(x => server.MustAsync(HttpMethod.Post, $"api/executions/{x.Execution}/events", x.Tenant,
+            new JsonObject { ["name"] = "go", ["data"] = new JsonObject() }, 202)));
+        var limit = TimeSpan.FromSeconds(o.Steps * o.StepSeconds * 3 + 60);
+        var all = Task.WhenAll(receiving);
+        if (await Task.WhenAny(all, Task.Delay(limit)) != all)
+            Console.Error.WriteLine($"  some clients had not seen their execution complete after {limit.TotalSeconds:F0} s");
+        var elapsed = DateTimeOffset.UtcNow - go;
+        var loadAfter = LoadAverage();
+        foreach (var c in clients)
+            c.Abort();
+
+        // Latencies of every delivered event; a client missed events when it got fewer than the best client of its execution.
+        var latencies = clients.SelectMany(c => c.Latencies).Order().ToArray();
+        var expected = clients.GroupBy(c => c.Target.Execution).ToDictionary(g => g.Key, g => g.Max(c => c.Latencies.Count));
+        var missed = clients.Count(c => c.Latencies.Count < expected[c.Target.Execution] || !c.Completed);
+        var closed = clients.Count(c => c.ClosedEarly);
+        var late = clients.Count(c => c.Latencies.Any(l => l > 100));
+        var perClientP99 = clients.Where(c => c.Latencies.Count > 0).Select(c => Percentile(c.Latencies.Order().ToArray(), 0.99)).Order().ToArray();
+        var events = expected.Values.Sum();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"WS  {o.Clients} clients, {o.Tenants} tenants, {targets.Count} executions of {o.Steps} timed steps ({events} events, {latencies.Length} deliveries in {elapsed.TotalSeconds:F1} s): " +
+            $"latency p50 {Percentile(latencies, 0.5):F1} ms, p90 {Percentile(latencies, 0.9):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies.LastOrDefault():F1} ms; " +
+            $"clients with an event over 100 ms: {late}; clients that missed an event or the completion: {missed}; closed by the server: {closed}; " +
+            $"worst client's p99 {perClientP99.LastOrDefault():F1} ms; load average {load} before, {loadAfter} after");
+    }
+
+    /// <summary>Waits for the event "go", then <paramref name="steps"/> pairs of a short timer and a field update.</summary>
+    private static JsonObject Definition(string name, int steps, double stepSeconds)
+    {
+        var list = new JsonArray { new JsonObject { ["id"] = "go", ["type"] = "wait", ["config"] = new JsonObject { ["event"] = "go" }, ["next"] = "w1" } };
+        for (var i = 1; i <= steps; i++)
+        {
+            list.Add(new JsonObject { ["id"] = $"w{i}", ["type"] = "wait", ["config"] = new JsonObject { ["duration"] = stepSeconds }, ["next"] = $"a{i}" });
+            var set = new JsonObject { ["id"] = $"a{i}", ["type"] = "addField", ["config"] = new JsonObject { ["field"] = "n", ["value"] = i } };
+            if (i < steps)
+                set["next"] = $"w{i + 1}";
+            list.Add(set);
+        }
+        return new JsonObject { ["name"] = name, ["status"] = "active", ["steps"] = list };
+    }
+
+    private static async Task WaitForStatusAsync(BenchServer server, string tenant, string execution, string status)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var (_, body) = await server.ApiAsync(HttpMethod.Get, $"api/executions/{execution}", tenant);
+            if (body?["status"]?.GetValue<string>() == status)
+                return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"Execution {execution} did not reach '{status}'.");
+    }
+
+    internal static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    internal static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    private sealed class Client(int index, (string Tenant, string Workflow, string Execution) target)
+    {
+        private readonly ClientWebSocket _socket = new();
+        private readonly byte[] _buffer = new byte[16 * 1024];
+
+        public (string Tenant, string Workflow, string Execution) Target { get; } = target;
+        public List<double> Latencies { get; } = new(128);
+        public DateTimeOffset CountFrom { get; set; } = DateTimeOffset.MaxValue;
+        public bool Completed { get; private set; }
+        public bool ClosedEarly { get; private set; }
+
+        public async Task ConnectAsync(Uri uri)
+        {
+            await _socket.ConnectAsync(uri, CancellationToken.None);
+            // As the browser does: no headers on the upgrade, the credential in the first message.
+            await SendAsync(new JsonObject { ["action"] = "authenticate", ["token"] = BenchServer.Token(Target.Tenant, "viewer"), ["tenant_id"] = Target.Tenant });
+            await ExpectAsync("authenticated");
+            await SendAsync(new JsonObject { ["action"] = "subscribe", ["topics"] = new JsonArray($"execution:{Target.Execution}", $"workflow:{Target.Workflow}") });
+            await ExpectAsync("subscribed");
+        }
+
+        /// <summary>Until its execution's completion arrives or the socket ends.</summary>
+        public async Task ReceiveAsync()
+        {
+            try
+            {
+                while (!Completed)
+                {
+                    var (length, at) = await ReceiveMessageAsync();
+                    if (length < 0)
+                    {
+                        ClosedEarly = true;
+                        return;
+                    }
+                    Record(length, at);
+                }
+            }
+            catch (Exception) when (!Completed)
+            {
+                ClosedEarly = true;
+            }
+        }
+
+        public void Abort() => _socket.Abort();
+
+        private void Record(int length, DateTimeOffset at)
+        {
+            using var doc = JsonDocument.Parse(_buffer.AsMemory(0, length));
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("event", out var type) || !root.TryGetProperty("timestamp", out var ts))
+                return;
+            var stamp = ts.GetDateTimeOffset();
+            if (stamp < CountFrom)
+                return; // the state sent on subscribe, from before the run
+            Latencies.Add((at - stamp).TotalMilliseconds);
+            if (type.GetString() == "workflow_execution_completed")
+                Completed = true;
+        }
+
+        private async Task<(int Length, DateTimeOffset At)> ReceiveMessageAsync()
+        {
+            var length = 0;
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(_buffer.AsMemory(length), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                    return (-1, default);
+                length += result.Count;
+                if (result.EndOfMessage)
+                    return (length, DateTimeOffset.UtcNow);
+                if (length == _buffer.Length)
+                    throw new InvalidOperationException($"Client {index}: a message over {_buffer.Length} bytes.");
+            }
+        }
+
+        private async Task ExpectAsync(string type)
+        {
+            while (true)
+            {
+                var (length, _) = await ReceiveMessageAsync();
+                if (length < 0)
+                    throw new InvalidOperationException($"Client {index}: closed while waiting for '{type}'.");
+                using var doc = JsonDocument.Parse(_buffer.AsMemory(0, length));
+                if (doc.RootElement.TryGetProperty("type", out var t))
+                {
+                    if (t.GetString() == type)
+                        return;
+                    if (t.GetString() == "error")
+                        throw new InvalidOperationException($"Client {index}: {doc.RootElement.GetRawText()}");
+                }
+            }
+        }
+
+        private Task SendAsync(JsonObject message) =>
+            _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+    }
+}
