@@ -29,6 +29,9 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's services, to watch what it does from the inside (its engine's committed events).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<BenchServer> StartAsync()
     {
         var databasePath = Path.Combine(Path.GetTempPath(), $"chorus-uibench-{Guid.NewGuid():N}.db");

@@ -38,7 +38,7 @@ internal sealed class UiBrowser : IAsyncDisposable
             BaseURL = server.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000); // generous: the benches share a small machine
         return await context.NewPageAsync();
     }
 
@@ -51,7 +51,7 @@ internal sealed class UiBrowser : IAsyncDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            await page.WaitForURLAsync("**/ui/workflows");
+            await page.WaitForFunctionAsync("() => location.pathname === '/ui/workflows'", null, new() { PollingInterval = 100 });
         }
         catch (TimeoutException)
         {
