@@ -2,7 +2,7 @@ using Chorus.UiBench;
 
 // The web UI's measurements (issue 15): run in Release from the repository's root.
 //   dotnet run -c Release --project bench/Chorus.UiBench -- --workloads WS,SIZE,EDITOR
-//   WS:     --clients 1000 --tenants 4 --executions 5 (per tenant) --steps 20 --step-seconds 0.2
+//   WS:     --clients 1000 --tenants 4 --executions 5 (per tenant) --steps 20 --step-seconds 0.2 [--burst: all executions in step]
 //   EDITOR: --steps 300 --page editor|overview (editor falls back to the overview while it is a placeholder)
 //   SHOTS:  --out docs/screenshots [--only sign-in,workflows,...]   (scripts/screenshots.sh)
 var workloads = Arg("--workloads", "WS,SIZE,EDITOR").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -13,7 +13,7 @@ foreach (var workload in workloads)
     var line = workload.ToUpperInvariant() switch
     {
         "WS" => await WsLatency.RunAsync(new WsLatency.Options(Int("--clients", 1000), Int("--tenants", 4), Int("--executions", 5), Int("--steps", 20),
-            double.Parse(Arg("--step-seconds", "0.2"), System.Globalization.CultureInfo.InvariantCulture))),
+            double.Parse(Arg("--step-seconds", "0.2"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--burst"))),
         "SIZE" => await FirstLoadSize.RunAsync(repository),
         "EDITOR" => await EditorFrames.RunAsync(Int("--steps", 300), Arg("--page", "editor")),
         "SHOTS" => await Screenshots.RunAsync(repository, Path.GetFullPath(Arg("--out", Path.Combine(repository, "docs", "screenshots"))), Arg("--only", "") is { Length: > 0 } only ? only : null),
