@@ -22,7 +22,7 @@ internal static class WsLatency
 {
     public sealed record Options(int Clients, int Tenants, int ExecutionsPerTenant, int Steps, double StepSeconds, bool Burst);
 
-    public static async Task<string> RunAsync(Options o)
+    public static async Task<Result> RunAsync(Options o)
     {
         await using var server = await BenchServer.StartAsync();
         var load = LoadAverage();
@@ -93,13 +93,16 @@ internal static class WsLatency
         var late = clients.Count(c => c.Latencies.Count > 0 && Percentile(c.Latencies.Order().ToArray(), 0.99) > 100);
         var perClientP99 = clients.Where(c => c.Latencies.Count > 0).Select(c => Percentile(c.Latencies.Order().ToArray(), 0.99)).Order().ToArray();
         var events = expected.Values.Sum();
-        return string.Create(CultureInfo.InvariantCulture,
+        return new Result(Percentile(fromCommit, 0.99), string.Create(CultureInfo.InvariantCulture,
             $"WS  {o.Clients} clients, {o.Tenants} tenants, {targets.Count} executions of {o.Steps} timed steps{(o.Burst ? ", all at once" : "")} ({events} events, {latencies.Length} deliveries in {elapsed.TotalSeconds:F1} s): " +
             $"latency from the event's timestamp p50 {Percentile(latencies, 0.5):F1} ms, p90 {Percentile(latencies, 0.9):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies.LastOrDefault():F1} ms; " +
             $"from its commit ({fromCommit.Length} deliveries matched) p50 {Percentile(fromCommit, 0.5):F1} ms, p90 {Percentile(fromCommit, 0.9):F1} ms, p99 {Percentile(fromCommit, 0.99):F1} ms, max {fromCommit.LastOrDefault():F1} ms; " +
             $"clients whose own p99 is over 100 ms: {late}; clients that missed an event or the completion: {missed}; closed by the server: {closed}; " +
-            $"worst client's p99 {perClientP99.LastOrDefault():F1} ms; load average {load} before, {loadAfter} after");
+            $"worst client's p99 {perClientP99.LastOrDefault():F1} ms; load average {load} before, {loadAfter} after"));
     }
+
+    /// <summary>One run's line, and what orders runs to pick the median.</summary>
+    public sealed record Result(double SortKey, string Line);
 
     /// <summary>Waits for the event "go", then <paramref name="steps"/> pairs of a short timer and a field update.</summary>
     private static JsonObject Definition(string name, int steps, double stepSeconds)
