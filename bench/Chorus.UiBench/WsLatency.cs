@@ -57,6 +57,7 @@ internal static class WsLatency
             if (evt.ExecutionId is { } execution)
                 committed[(execution, evt.Type, evt.At.UtcTicks)] = DateTimeOffset.UtcNow;
         });
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var go = DateTimeOffset.UtcNow;
         foreach (var c in clients)
             c.CountFrom = go;
@@ -78,6 +79,7 @@ internal static class WsLatency
         if (await Task.WhenAny(all, Task.Delay(limit)) != all)
             Console.Error.WriteLine($"  some clients had not seen their execution complete after {limit.TotalSeconds:F0} s");
         var elapsed = DateTimeOffset.UtcNow - go;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var loadAfter = LoadAverage();
         foreach (var c in clients)
             c.Abort();
@@ -98,7 +100,7 @@ internal static class WsLatency
             $"latency from the event's timestamp p50 {Percentile(latencies, 0.5):F1} ms, p90 {Percentile(latencies, 0.9):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies.LastOrDefault():F1} ms; " +
             $"from its commit ({fromCommit.Length} deliveries matched) p50 {Percentile(fromCommit, 0.5):F1} ms, p90 {Percentile(fromCommit, 0.9):F1} ms, p99 {Percentile(fromCommit, 0.99):F1} ms, max {fromCommit.LastOrDefault():F1} ms; " +
             $"clients whose own p99 is over 100 ms: {late}; clients that missed an event or the completion: {missed}; closed by the server: {closed}; " +
-            $"worst client's p99 {perClientP99.LastOrDefault():F1} ms; load average {load} before, {loadAfter} after"));
+            $"worst client's p99 {perClientP99.LastOrDefault():F1} ms; CPU of this process (engine, server and clients) {cpu.TotalSeconds:F1} s, {cpu.TotalMicroseconds / Math.Max(1, latencies.Length):F0} µs per delivery; load average {load} before, {loadAfter} after"));
     }
 
     /// <summary>One run's line, and what orders runs to pick the median.</summary>
