@@ -84,13 +84,13 @@ internal static class WsLatency
         foreach (var c in clients)
             c.Abort();
 
-        // Latencies of every delivered event; a client missed events when it got fewer than the best client of its execution.
+        // Latencies of every delivered event; a client missed events when it got fewer than its execution committed.
         var latencies = clients.SelectMany(c => c.Latencies).Order().ToArray();
-        var expected = clients.GroupBy(c => c.Target.Execution).ToDictionary(g => g.Key, g => g.Max(c => c.Latencies.Count));
+        var expected = committed.Keys.GroupBy(k => k.Execution.ToString()).ToDictionary(g => g.Key, g => g.Count());
         var fromCommit = clients.SelectMany(c => c.Deliveries.Select(d =>
                 committed.TryGetValue((Guid.Parse(c.Target.Execution), d.Type, d.Ticks), out var at) ? (d.At - at).TotalMilliseconds : double.NaN))
             .Where(l => !double.IsNaN(l)).Order().ToArray();
-        var missed = clients.Count(c => c.Latencies.Count < expected[c.Target.Execution] || !c.Completed);
+        var missed = clients.Count(c => c.Latencies.Count < expected.GetValueOrDefault(c.Target.Execution) || !c.Completed);
         var closed = clients.Count(c => c.ClosedEarly);
         var late = clients.Count(c => c.Latencies.Count > 0 && Percentile(c.Latencies.Order().ToArray(), 0.99) > 100);
         var perClientP99 = clients.Where(c => c.Latencies.Count > 0).Select(c => Percentile(c.Latencies.Order().ToArray(), 0.99)).Order().ToArray();
