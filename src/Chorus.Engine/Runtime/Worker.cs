@@ -31,7 +31,21 @@ internal sealed partial class Worker(
     /// <summary>How long the worker waits before claiming again after a storage fault.</summary>
     private static readonly TimeSpan StorageBackoff = TimeSpan.FromSeconds(1);
 
-    private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task);
+    private sealed record Running(Guid ExecutionId, CancellationTokenSource Cancel, Task Task)
+    {
+        /// <summary>Cancels the handler unless it already ended: its continuation disposes the source at any moment.</summary>
+        public void TryCancel()
+        {
+            try
+            {
+                Cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Finished between being listed and being cancelled: nothing left to stop.
+            }
+        }
+    }
 
     /// <summary>Work items this node holds a lease on and runs now.</summary>
     public int LeasesHeld => _running.Count;
@@ -125,7 +139,7 @@ internal sealed partial class Worker(
         var all = Task.WhenAll(_running.Values.Select(r => r.Task).ToArray());
         await Task.WhenAny(all, Task.Delay(grace, time)).ConfigureAwait(false);
         foreach (var running in _running.Values)
-            await running.Cancel.CancelAsync().ConfigureAwait(false);
+            running.TryCancel();
         // Cancelled attempts end quickly; give them a moment so none outlives the committer.
         await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(1), time)).ConfigureAwait(false);
     }
@@ -134,7 +148,7 @@ internal sealed partial class Worker(
     public void CancelExecution(Guid executionId)
     {
         foreach (var running in _running.Values.Where(r => r.ExecutionId == executionId))
-            running.Cancel.Cancel();
+            running.TryCancel();
     }
 
     private async Task IdleAsync(CancellationToken stopping)

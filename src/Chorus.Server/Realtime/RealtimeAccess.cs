@@ -66,4 +66,11 @@ internal sealed class RealtimeAccess(CredentialVerifier verifier, ApiKeyVerifier
     /// <summary>Whether the caller's API key has been revoked since it was verified: such a connection gets no more
     /// events either. Never waits for the store (see <see cref="ApiKeyRevocations"/>).</summary>
     public bool IsRevoked(Caller caller) => caller.ApiKeyId is { } id && revocations.IsRevoked(id);
+
+    /// <summary>Raised with a key's id when it becomes known revoked.</summary>
+    public event Action<string>? KeyRevoked
+    {
+        add => revocations.KeyRevoked += value;
+        remove => revocations.KeyRevoked -= value;
+    }
 }

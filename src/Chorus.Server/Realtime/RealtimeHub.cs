@@ -51,12 +51,14 @@ internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions optio
         _dispatching = Task.Run(DispatchLoopAsync, CancellationToken.None);
         // Open sockets would hold the server's shutdown until its timeout: close them as soon as it begins.
         _onStopping = lifetime.ApplicationStopping.Register(CloseAll);
+        access.KeyRevoked += EndConnectionsOf;
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+        access.KeyRevoked -= EndConnectionsOf;
         await _onStopping.DisposeAsync().ConfigureAwait(false);
         _events.Writer.TryComplete();
         CloseAll();
@@ -189,12 +191,23 @@ internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions optio
                 if (RealtimeAccess.HasExpired(identity, now))
                     End(connection, "-expired", "The token has expired: reconnect with a fresh one.", "the token has expired");
                 else if (access.IsRevoked(identity))
-                    End(connection, "-revoked", "The API key has been revoked: reconnect with a valid credential.", "the API key has been revoked");
+                    EndRevoked(connection);
                 else if (!HeldForSnapshot(connection, evt))
                     connection.Send(message);
             }
         }
     }
+
+    /// <summary>A revoked key's connections end at once, not at their next event, which may never come.</summary>
+    private void EndConnectionsOf(string apiKeyId)
+    {
+        lock (_gate)
+            foreach (var connection in _connections.Where(c => c.Identity?.ApiKeyId == apiKeyId).ToList())
+                EndRevoked(connection);
+    }
+
+    private static void EndRevoked(ClientConnection connection) =>
+        End(connection, "-revoked", "The API key has been revoked: reconnect with a valid credential.", "the API key has been revoked");
 
     /// <summary>A connection whose credential expired or was revoked gets no more events: it is told why and closed.</summary>
     private static void End(ClientConnection connection, string requestIdSuffix, string message, string reason)

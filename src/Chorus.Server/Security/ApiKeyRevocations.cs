@@ -7,7 +7,9 @@ namespace Chorus.Server.Security;
 /// (the WebSocket). A REST request verifies its key against the store every time; a connection asks here at each
 /// event, which must not wait for I/O. A key revoked through this node is known at once; one revoked through
 /// another node (or straight in the store) is found by a re-read of the key, at most one every
-/// <see cref="RecheckInterval"/> per key, in the background, so it is known a few seconds (and one event) later.</summary>
+/// <see cref="RecheckInterval"/> per key, in the background, so it is known a few seconds (and one event) later.
+/// <see cref="KeyRevoked"/> tells the connections at the moment a key is known revoked, so that they end even when
+/// no further event comes.</summary>
 internal sealed class ApiKeyRevocations(IApiKeyStore store, TimeProvider time, ILogger<ApiKeyRevocations> log)
 {
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(5);
@@ -15,8 +17,11 @@ internal sealed class ApiKeyRevocations(IApiKeyStore store, TimeProvider time, I
     // One entry per key id a connection has asked about; revocation is final, so a revoked entry is never re-read.
     private readonly ConcurrentDictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
 
+    /// <summary>Raised once per key, with its id, when it becomes known revoked (on the revoking or re-reading thread).</summary>
+    public event Action<string>? KeyRevoked;
+
     /// <summary>Called once the store has recorded the revocation.</summary>
-    public void MarkRevoked(string id) => _keys.GetOrAdd(id, _ => new KeyState(DateTimeOffset.MinValue)).Revoke();
+    public void MarkRevoked(string id) => Revoke(id, _keys.GetOrAdd(id, _ => new KeyState(DateTimeOffset.MinValue)));
 
     /// <summary>Answers at once from what is known; starts a re-read of the key when the last is older than the interval.</summary>
     public bool IsRevoked(string id)
@@ -40,7 +45,7 @@ internal sealed class ApiKeyRevocations(IApiKeyStore store, TimeProvider time, I
             var key = await store.FindApiKeyAsync(id, CancellationToken.None).ConfigureAwait(false);
             // A key that is gone (its tenant deleted) verifies no more than a revoked one.
             if (key is null || key.RevokedAt is not null)
-                state.Revoke();
+                Revoke(id, state);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -53,6 +58,12 @@ internal sealed class ApiKeyRevocations(IApiKeyStore store, TimeProvider time, I
         }
     }
 
+    private void Revoke(string id, KeyState state)
+    {
+        if (state.Revoke())
+            KeyRevoked?.Invoke(id);
+    }
+
     private sealed class KeyState(DateTimeOffset checkedAt)
     {
         private int _revoked;
@@ -63,7 +74,8 @@ internal sealed class ApiKeyRevocations(IApiKeyStore store, TimeProvider time, I
 
         public DateTimeOffset CheckedAt => new(Interlocked.Read(ref _checkedAtTicks), TimeSpan.Zero);
 
-        public void Revoke() => Volatile.Write(ref _revoked, 1);
+        /// <summary>True for the call that revoked it, false if it already was.</summary>
+        public bool Revoke() => Interlocked.Exchange(ref _revoked, 1) == 0;
 
         public bool TryStartCheck() => Interlocked.CompareExchange(ref _checking, 1, 0) == 0;
 

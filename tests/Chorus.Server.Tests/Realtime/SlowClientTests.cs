@@ -20,7 +20,8 @@ public sealed class SlowClientTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly Caller Admin = new("test", Tenant, [Tenant], Role.Admin, ExpiresAt: null);
     // These connections are given their caller (no API key) and never authenticate, so no credential is ever verified.
-    private static readonly RealtimeAccess Access = new(new CredentialVerifier(new Microsoft.IdentityModel.Tokens.TokenValidationParameters()), apiKeys: null!, revocations: null!);
+    private static readonly RealtimeAccess Access = new(new CredentialVerifier(new Microsoft.IdentityModel.Tokens.TokenValidationParameters()), apiKeys: null!,
+        new ApiKeyRevocations(store: null!, TimeProvider.System, NullLogger<ApiKeyRevocations>.Instance));
 
     [Fact]
     public async Task ClientThatStopsReading_IsDisconnected_WhileThePublisherAndOtherClientsCarryOn()

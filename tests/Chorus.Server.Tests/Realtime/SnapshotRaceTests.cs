@@ -15,7 +15,8 @@ public sealed class SnapshotRaceTests
 {
     private static readonly TenantId Tenant = new("snapshot-race");
     private static readonly Caller Admin = new("test", Tenant, [Tenant], Role.Admin, ExpiresAt: null);
-    private static readonly RealtimeAccess Access = new(new CredentialVerifier(new Microsoft.IdentityModel.Tokens.TokenValidationParameters()), apiKeys: null!, revocations: null!);
+    private static readonly RealtimeAccess Access = new(new CredentialVerifier(new Microsoft.IdentityModel.Tokens.TokenValidationParameters()), apiKeys: null!,
+        new ApiKeyRevocations(store: null!, TimeProvider.System, NullLogger<ApiKeyRevocations>.Instance));
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 

@@ -15,7 +15,11 @@ public sealed class ClusterEventsTests : IAsyncLifetime
     private static readonly TenantId Tenant = new("t1");
     private TwoNodeCluster _nodes = null!;
 
-    public async Task InitializeAsync() => _nodes = await TwoNodeCluster.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _nodes = await TwoNodeCluster.StartAsync();
+        await UntilNodeBListensAsync();
+    }
 
     public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
@@ -71,6 +75,25 @@ public sealed class ClusterEventsTests : IAsyncLifetime
         await WaitUntilAsync(() => seenOnB.Contains(("workflow_execution_completed", heard.Id)));
 
         Assert.DoesNotContain(seenOnB, e => e.Execution == unheard.Id);
+    }
+
+    /// <summary>B opens its LISTEN connection in the background after its engine starts; an execution that ends
+    /// before then is never heard on B. Warm-up executions on A until B hears one.</summary>
+    private async Task UntilNodeBListensAsync()
+    {
+        var (storeA, engineA) = _nodes[0];
+        var heard = 0;
+        using var b = _nodes[1].Engine.Events.Subscribe(_ => Interlocked.Exchange(ref heard, 1));
+        var (warmUp, _) = await new WorkflowService(storeA, engineA.Registry, TimeProvider.System).CreateAsync(Tenant,
+            JsonNode.Parse("""{"name": "warm-up", "steps": [{"id": "a", "type": "comment"}]}""")!.AsObject(),
+            author: null, CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Volatile.Read(ref heard) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Node B never heard node A's events.");
+            await engineA.StartExecutionAsync(Tenant, warmUp.Id, null);
+            await Task.Delay(200);
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
