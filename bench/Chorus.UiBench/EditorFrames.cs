@@ -42,18 +42,8 @@ internal static class EditorFrames
         var load = await PhaseAsync(tab, async () =>
         {
             await tab.GotoAsync(url);
-            await GraphOrPlaceholderAsync(tab);
+            await GraphShownAsync(tab);
         });
-        if (page != "overview" && await UiBrowser.IsPlaceholderAsync(tab))
-        {
-            Console.Error.WriteLine("  the editor is still a placeholder: measuring the workflow overview's graph instead");
-            url = $"/ui/workflows/{id}";
-            load = await PhaseAsync(tab, async () =>
-            {
-                await tab.GotoAsync(url);
-                await GraphOrPlaceholderAsync(tab);
-            });
-        }
         var nodes = await tab.Locator(".react-flow__node").CountAsync();
         lines.Add(load.Line("load"));
 
@@ -128,9 +118,9 @@ internal static class EditorFrames
         public double[] Longtasks { get; set; } = [];
     }
 
-    private static async Task GraphOrPlaceholderAsync(IPage tab)
+    private static async Task GraphShownAsync(IPage tab)
     {
-        await tab.Locator(".react-flow__node, :text('This page is not built yet.')").First.WaitForAsync();
+        await tab.Locator(".react-flow__node").First.WaitForAsync();
         await tab.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 

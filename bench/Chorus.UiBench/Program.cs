@@ -3,7 +3,7 @@ using Chorus.UiBench;
 // The web UI's measurements (issue 15): run in Release from the repository's root.
 //   dotnet run -c Release --project bench/Chorus.UiBench -- --workloads WS,SIZE,EDITOR [--runs 3]
 //   WS:     --clients 1000 --tenants 4 --executions 5 (per tenant) --steps 20 --step-seconds 0.2 [--burst: all executions in step]
-//   EDITOR: --steps 300 --page editor|overview (editor falls back to the overview while it is a placeholder)
+//   EDITOR: --steps 300 --page editor|overview
 //   SHOTS:  --out docs/screenshots [--only sign-in,workflows,...]   (scripts/screenshots.sh)
 var workloads = Arg("--workloads", "WS,SIZE,EDITOR").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var repository = Repository();

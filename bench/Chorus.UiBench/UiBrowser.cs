@@ -61,10 +61,6 @@ internal sealed class UiBrowser : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the page open is one of the placeholders of pages still being built.</summary>
-    public static async Task<bool> IsPlaceholderAsync(IPage page) =>
-        await page.GetByText("This page is not built yet.").CountAsync() > 0;
-
     public async ValueTask DisposeAsync()
     {
         await _browser.DisposeAsync();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -39,7 +40,74 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
                 await Expect(page.GetByTestId("version-row")).ToHaveCountAsync(3);
                 await Expect(page.GetByTestId("step-diff").First).ToBeVisibleAsync();
             }),
+        new("editor", SignedIn: true,
+            async (server, tenant) => $"/ui/workflows/{await VersionsTests.CreateWithThreeVersionsAsync(tenant, server)}/edit",
+            async page =>
+            {
+                await Expect(page.GetByTestId("editor-canvas")).ToBeVisibleAsync();
+                await Expect(page.Locator(".react-flow__node-step")).ToHaveCountAsync(3);
+            }),
+        new("new workflow", SignedIn: true,
+            (_, _) => Task.FromResult("/ui/workflows/new"),
+            page => Expect(page.GetByTestId("template")).ToHaveCountAsync(5)),
+        new("run", SignedIn: true,
+            async (server, tenant) => $"/ui/workflows/{await server.CreateWorkflowAsync(tenant, WithInput("Greet someone"))}/run",
+            async page =>
+            {
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Run Greet someone" })).ToBeVisibleAsync();
+                await Expect(page.GetByLabel("name")).ToBeVisibleAsync();
+            }),
+        new("execution", SignedIn: true,
+            async (server, tenant) =>
+            {
+                var workflow = await server.CreateWorkflowAsync(tenant, WithInput("Greet someone"));
+                var execution = await server.RunToEndAsync(tenant, workflow, new JsonObject { ["name"] = "Ada", ["count"] = 2 });
+                Assert.Equal("completed", execution["status"]!.GetValue<string>());
+                return $"/ui/executions/{execution["id"]!.GetValue<string>()}";
+            },
+            async page =>
+            {
+                await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("completed");
+                await Expect(page.GetByTestId("step-node")).ToHaveCountAsync(2);
+                await Expect(page.GetByTestId("timeline-bar")).ToHaveCountAsync(2);
+                await Expect(page.GetByTestId("logs")).ToContainTextAsync("greet");
+            }),
+        new("executions", SignedIn: true,
+            async (server, tenant) =>
+            {
+                var waits = await server.CreateWorkflowAsync(tenant, WebUiServer.WaitingDefinition("Waits"));
+                var quick = await server.CreateWorkflowAsync(tenant, "Quick");
+                var waiting = await server.ExecuteAsync(tenant, waits);
+                var completed = await server.ExecuteAsync(tenant, quick);
+                await server.WaitForStatusAsync(tenant, waiting, "waiting");
+                await server.WaitForStatusAsync(tenant, completed, "completed");
+                return "/ui/executions";
+            },
+            page => Expect(page.GetByTestId("execution-row")).ToHaveCountAsync(2)),
+        new("usage", SignedIn: true,
+            async (server, tenant) =>
+            {
+                var workflow = await server.CreateWorkflowAsync(tenant, "Used");
+                await server.WaitForStatusAsync(tenant, await server.ExecuteAsync(tenant, workflow), "completed");
+                return "/ui/usage";
+            },
+            async page =>
+            {
+                await Expect(page.GetByTestId("tier")).ToBeVisibleAsync();
+                await Expect(page.GetByTestId("usage-workflows").GetByTestId("used")).ToHaveTextAsync("1");
+            }),
     ];
+
+    /// <summary>A workflow of two steps whose input schema gives the run page a form: a required text and a number.</summary>
+    private static JsonObject WithInput(string name) => new()
+    {
+        ["name"] = name,
+        ["status"] = "active",
+        ["input_schema"] = JsonNode.Parse("""{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"count":{"type":"integer"}}}"""),
+        ["steps"] = new JsonArray(
+            new JsonObject { ["id"] = "greet", ["type"] = "addField", ["config"] = new JsonObject { ["field"] = "greeting", ["value"] = "Hello {{variables.name}}!" }, ["next"] = "done" },
+            new JsonObject { ["id"] = "done", ["type"] = "output", ["config"] = new JsonObject { ["value"] = new JsonObject { ["greeting"] = "{{variables.greeting}}" } } }),
+    };
 
     public static TheoryData<string> PageNames => new(Pages.Select(p => p.Name));
 

@@ -308,6 +308,43 @@ public sealed class EditorTests(BrowserFixture browser) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task ALargeWorkflow_DrawsOnlyTheStepsInView_FindBringsAFarStepIn_AndItsLayoutIsSaved()
+    {
+        // 150 steps in a chain, none with a position: laid out off the page's thread, drawn a part at a time.
+        var tenant = WebUiServer.NewTenant();
+        var chain = new JsonArray();
+        for (var i = 0; i < 150; i++)
+        {
+            var step = new JsonObject { ["id"] = $"s{i}", ["type"] = "addField", ["config"] = new JsonObject { ["field"] = "n", ["value"] = i } };
+            if (i < 149)
+                step["next"] = $"s{i + 1}";
+            chain.Add(step);
+        }
+        var id = await browser.Server.CreateWorkflowAsync(tenant, new JsonObject { ["name"] = "Long chain", ["steps"] = chain });
+        var page = await OpenEditorAsync(browser, tenant, id);
+        await Expect(Node(page, "s0")).ToBeVisibleAsync();
+        Assert.InRange(await page.Locator(".react-flow__node-step").CountAsync(), 1, 60);
+        await Expect(Node(page, "s149")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Mini map" })).ToBeVisibleAsync();
+        Assert.Contains(page.Workers, w => w.Url.Contains("layout.worker", StringComparison.Ordinal));
+
+        await page.GetByLabel("Find step").FillAsync("s149");
+        await page.GetByLabel("Find step").PressAsync("Enter");
+        await Expect(Node(page, "s149")).ToBeVisibleAsync();
+        await Expect(Node(page, "s0")).ToHaveCountAsync(0);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Auto-layout" }).ClickAsync();
+        await Expect(page.GetByTestId("unsaved")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("editor-status")).ToContainTextAsync("Saved as version 2");
+        var (definition, _) = await browser.Server.StoredDefinitionAsync(tenant, id);
+        var ys = definition["steps"]!.AsArray().Select(s => s!["position"]!["y"]!.GetValue<double>()).ToList();
+        Assert.Equal(150, ys.Count);
+        Assert.Equal(ys.Order(), ys); // a chain laid out top to bottom
+        Assert.Equal(150, ys.Distinct().Count());
+    }
+
+    [Fact]
     public async Task AConditionsDefaultHandle_SetsConfigDefault_AndTheErrorHandle_SetsOnError()
     {
         var tenant = WebUiServer.NewTenant();

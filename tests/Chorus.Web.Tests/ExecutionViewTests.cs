@@ -205,9 +205,7 @@ public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
     public async Task PauseResumeAndAnEventFromTheForm_DriveTheExecution_AndCancelEndsAnother()
     {
         var tenant = WebUiServer.NewTenant();
-        var workflow = Workflow("Waits for go",
-            Step("hold", "wait", new JsonObject { ["event"] = "go" }, "done"),
-            Step("done", "output", new JsonObject { ["value"] = new JsonObject { ["ok"] = true } }));
+        var workflow = WaitsForGo();
         var id = await browser.Server.CreateWorkflowAsync(tenant, workflow);
         var execution = await browser.Server.ExecuteAsync(tenant, id);
         var page = await OpenAsync(tenant, $"/ui/executions/{execution}");
@@ -246,9 +244,7 @@ public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
     public async Task WhenTheWebSocketIsCut_TheViewReconnects_AndShowsTheStateReachedMeanwhile()
     {
         var tenant = WebUiServer.NewTenant();
-        var workflow = Workflow("Waits for go",
-            Step("hold", "wait", new JsonObject { ["event"] = "go" }, "done"),
-            Step("done", "output", new JsonObject { ["value"] = new JsonObject { ["ok"] = true } }));
+        var workflow = WaitsForGo();
         var id = await browser.Server.CreateWorkflowAsync(tenant, workflow);
         var execution = await browser.Server.ExecuteAsync(tenant, id);
         var page = await UiSession.SignedInPageAsync(browser, tenant);
@@ -330,4 +326,9 @@ public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
         // A test run stays on the Run page.
         await Expect(page).ToHaveURLAsync(new Regex($"/ui/workflows/{id}/run$"));
     }
+
+    /// <summary>Waits for the event "go", then outputs {"ok": true}.</summary>
+    private static JsonObject WaitsForGo() => Workflow("Waits for go",
+        Step("hold", "wait", new JsonObject { ["event"] = "go" }, "done"),
+        Step("done", "output", new JsonObject { ["value"] = new JsonObject { ["ok"] = true } }));
 }

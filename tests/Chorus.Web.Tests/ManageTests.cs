@@ -66,7 +66,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
         var page = await UiSession.SignedInPageAsync(browser, tenant);
         await page.GotoAsync("/ui/workflows/new");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Use the {title} template" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Use template: {title}" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/ui/workflows/[0-9a-f-]{36}$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true, Level = 1 })).ToBeVisibleAsync();
@@ -84,7 +84,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
         var page = await UiSession.SignedInPageAsync(browser, tenant);
         await page.GotoAsync("/ui/workflows/new");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Use the Discovery template" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use template: Discovery" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Discovery: ");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("fetch_user");
@@ -99,7 +99,7 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
         await page.GotoAsync("/ui/workflows/new");
         await Expect(page.GetByTestId("template")).ToHaveCountAsync(5);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Use the Nightly schedule template" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use template: Nightly schedule" }).ClickAsync();
 
         await Expect(page.GetByTestId("schedule-row")).ToContainTextAsync("0 2 * * *");
         var id = Assert.Single(await WorkflowsAsync(tenant))!["id"]!.GetValue<string>();

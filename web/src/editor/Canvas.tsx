@@ -1,12 +1,14 @@
 import {
-  applyNodeChanges, Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  applyNodeChanges, Background, Controls, ReactFlow, useReactFlow,
   type Connection, type Edge, type Node, type NodeChange, type EdgeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useEffect, useMemo, useState, type DragEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { WorkflowDefinition } from "../graph/definition";
-import { toFlow } from "../graph/flow";
+import { renderOnlyVisibleFrom, toFlow } from "../graph/flow";
 import type { Positions } from "../graph/layout";
+import { reuseUnchanged } from "../graph/stable";
+import { StepMiniMap } from "../graph/StepMiniMap";
 import { groupBoxes, GroupBoxView } from "./GroupBox";
 import { nodeTypes as stepTypes } from "../graph/WorkflowGraph";
 
@@ -46,17 +48,22 @@ export function Canvas({ definition, positions, errors, selection, onSelect, onM
 
   const [nodes, setNodes] = useState<Node[]>(derived.nodes);
   useEffect(() => {
-    // Keep what React Flow measured, so nodes need not be measured again on every change.
+    // Unchanged nodes stay the same objects (only changed ones re-render); changed ones keep what React Flow
+    // measured, so they need not be measured again.
     setNodes((previous) => {
-      const byId = new Map(previous.map((n) => [n.id, n]));
-      return derived.nodes.map((n) => ({ ...n, measured: byId.get(n.id)?.measured ?? n.measured }));
+      const measured = new Map(previous.map((n) => [n.id, n.measured]));
+      return reuseUnchanged(previous, derived.nodes).map((n) => {
+        const size = n.measured ?? measured.get(n.id);
+        return size === n.measured ? n : { ...n, measured: size };
+      });
     });
   }, [derived.nodes]);
   const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
-  const edges: Edge[] = useMemo(
-    () => derived.edges.map((e) => ({ ...e, selected: selectedEdges.has(e.id), ariaLabel: `Route ${e.source} to ${e.target} (${(e.data as { field: string }).field})` })),
-    [derived.edges, selectedEdges],
-  );
+  const previousEdges = useRef<Edge[]>([]);
+  const edges: Edge[] = useMemo(() => {
+    const next = derived.edges.map((e) => ({ ...e, selected: selectedEdges.has(e.id), ariaLabel: `Route ${e.source} to ${e.target} (${(e.data as { field: string }).field})` }));
+    return (previousEdges.current = reuseUnchanged(previousEdges.current, next));
+  }, [derived.edges, selectedEdges]);
 
   const onNodesChange = (changes: NodeChange[]) => {
     const kept = changes.filter((c) => c.type !== "remove" && c.type !== "select");
@@ -117,13 +124,14 @@ export function Canvas({ definition, positions, errors, selection, onSelect, onM
         onPaneClick={() => { onSelect([]); setSelectedEdges(new Set()); }}
         deleteKeyCode={["Delete", "Backspace"]}
         multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+        onlyRenderVisibleElements={definition.steps.length >= renderOnlyVisibleFrom}
         fitView
         fitViewOptions={{ maxZoom: 1 }}
         proOptions={{ hideAttribution: true }}
       >
         <Background />
         <Controls />
-        <MiniMap pannable zoomable ariaLabel="Mini map" />
+        <StepMiniMap positions={positions} />
       </ReactFlow>
     </div>
   );

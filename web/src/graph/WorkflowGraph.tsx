@@ -1,9 +1,11 @@
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider } from "@xyflow/react";
+import { Background, Controls, ReactFlow, ReactFlowProvider } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import type { WorkflowDefinition } from "./definition";
-import { toFlow } from "./flow";
-import { layoutSteps } from "./layout";
+import { renderOnlyVisibleFrom, toFlow } from "./flow";
+import { reuseUnchanged } from "./stable";
+import { StepMiniMap } from "./StepMiniMap";
+import { useLayout } from "./useLayout";
 import { StepNodeView } from "./StepNodeView";
 
 export const nodeTypes = { step: StepNodeView };
@@ -21,15 +23,25 @@ export interface WorkflowGraphProps {
 
 /** A read-only drawing of a definition: the execution view, the version diff and test runs colour its steps. */
 export function WorkflowGraph({ definition, states, changes, selectedStep, onSelectStep, height = 480 }: WorkflowGraphProps) {
-  const positions = useMemo(() => layoutSteps(definition), [definition]);
+  const positions = useLayout(definition);
+  const large = definition.steps.length >= renderOnlyVisibleFrom;
+  // A live execution changes one step's state at a time: only that node re-renders.
+  const previous = useRef<ReturnType<typeof toFlow>>({ nodes: [], edges: [] });
   const { nodes, edges } = useMemo(() => {
+    if (!positions) return previous.current;
     const flow = toFlow(definition, positions);
     for (const node of flow.nodes) {
       node.data = { ...node.data, state: states?.[node.id], change: changes?.[node.id] };
       node.selected = node.id === selectedStep;
     }
-    return flow;
+    return (previous.current = { nodes: reuseUnchanged(previous.current.nodes, flow.nodes), edges: reuseUnchanged(previous.current.edges, flow.edges) });
   }, [definition, positions, states, changes, selectedStep]);
+  if (!positions)
+    return (
+      <div className="graph" style={{ height }} data-testid="workflow-graph">
+        <p className="muted graph-pending">Laying out {definition.steps.length} steps…</p>
+      </div>
+    );
   return (
     <div className="graph" style={{ height }} data-testid="workflow-graph">
       <ReactFlowProvider>
@@ -42,12 +54,15 @@ export function WorkflowGraph({ definition, states, changes, selectedStep, onSel
           elementsSelectable={!!onSelectStep}
           onNodeClick={(_, node) => onSelectStep?.(node.id)}
           onPaneClick={() => onSelectStep?.(null)}
+          onlyRenderVisibleElements={large}
+          // A small graph fits whole in the box; a large one opens at a readable size and is panned.
+          minZoom={large ? 0.5 : 0.2}
           fitView
           proOptions={{ hideAttribution: true }}
         >
           <Background />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable />
+          <StepMiniMap positions={positions} />
         </ReactFlow>
       </ReactFlowProvider>
     </div>

@@ -1,7 +1,7 @@
-import { MarkerType, type Edge, type Node } from "@xyflow/react";
+import { MarkerType, Position, type Edge, type Node, type NodeHandle } from "@xyflow/react";
 import type { StepDefinition, WorkflowDefinition } from "./definition";
 import { routesOf } from "./definition";
-import type { Positions } from "./layout";
+import { nodeHeight, nodeWidth, type Positions } from "./layout";
 
 /** What a step node shows: the step, and optionally its state in an execution or its change in a diff. */
 export interface StepNodeData extends Record<string, unknown> {
@@ -16,6 +16,26 @@ export interface StepNodeData extends Record<string, unknown> {
 
 export type StepNode = Node<StepNodeData, "step">;
 
+/** From this many steps, only the nodes and edges in view are rendered: a 300-step graph with every node in the
+ * page takes hundreds of milliseconds for each change. Smaller graphs keep every step in the page, reachable with Tab. */
+export const renderOnlyVisibleFrom = 100;
+
+const handleSize = 6;
+
+/** Where StepNodeView's handles sit (see styles.css), declared so that React Flow can draw a node's routes, and leave
+ * the node out of the page while it is out of view, before the node was ever rendered and measured. */
+function stepHandles(step: StepDefinition): NodeHandle[] {
+  const at = (id: string | null, type: "source" | "target", position: Position, x: number, y: number): NodeHandle =>
+    ({ id, type, position, x: x - handleSize / 2, y: y - handleSize / 2, width: handleSize, height: handleSize });
+  const handles = [
+    at(null, "target", Position.Top, nodeWidth / 2, 0),
+    at("out", "source", Position.Bottom, nodeWidth / 2, nodeHeight),
+    at("error", "source", Position.Right, nodeWidth, nodeHeight / 2),
+  ];
+  if (step.type === "condition") handles.push(at("default", "source", Position.Left, 0, nodeHeight / 2));
+  return handles;
+}
+
 /** The nodes and edges of a definition for React Flow; routes to unknown steps are left out (the validator names them). */
 export function toFlow(definition: WorkflowDefinition, positions: Positions): { nodes: StepNode[]; edges: Edge[] } {
   const start = definition.start_at ?? definition.steps[0]?.id;
@@ -24,6 +44,9 @@ export function toFlow(definition: WorkflowDefinition, positions: Positions): { 
     id: step.id,
     type: "step",
     position: positions[step.id] ?? { x: 0, y: 0 },
+    initialWidth: nodeWidth,
+    initialHeight: nodeHeight,
+    handles: stepHandles(step),
     data: { step, start: step.id === start },
   }));
   const edges: Edge[] = definition.steps.flatMap((step) =>

@@ -7,14 +7,19 @@ export const nodeHeight = 72;
 
 export type Positions = Record<string, { x: number; y: number }>;
 
+/** Whether the step carries a usable saved position. */
+export function hasPosition(step: { position?: { x: number; y: number } }): boolean {
+  const p = step.position;
+  return !!p && Number.isFinite(p.x) && Number.isFinite(p.y);
+}
+
 /** Where each step is drawn: its saved position, else a top-to-bottom layered layout of the routes. Steps that have
  * positions keep them; the layout only places the others. */
 export function layoutSteps(definition: WorkflowDefinition): Positions {
   const positions: Positions = {};
   const unplaced = definition.steps.filter((s) => {
-    const p = s.position;
-    if (p && Number.isFinite(p.x) && Number.isFinite(p.y)) positions[s.id] = { x: p.x, y: p.y };
-    else return true;
+    if (!hasPosition(s)) return true;
+    positions[s.id] = { x: s.position!.x, y: s.position!.y };
     return false;
   });
   if (unplaced.length === 0) return positions;

@@ -1,9 +1,10 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { listAvailableSteps, loadDefinition, saveDefinition, type AvailableStep } from "../api/editor";
 import { WorkflowTabs } from "../components/WorkflowTabs";
 import type { StepDefinition, WorkflowDefinition } from "../graph/definition";
-import { layoutSteps, nodeHeight, type Positions } from "../graph/layout";
+import { hasPosition, nodeHeight, type Positions } from "../graph/layout";
+import { layoutStepsAsync } from "../graph/useLayout";
 import { Canvas } from "../editor/Canvas";
 import { copiedSteps, copySteps } from "../editor/clipboard";
 import { addStep, connect, pasteSteps, removeRoute, removeSteps, renameStep, replaceStep, setGroup, setPositions } from "../editor/edits";
@@ -17,13 +18,16 @@ import { WorkflowSettings } from "../editor/WorkflowSettings";
 import "./EditorPage.css";
 
 export default function EditorPage({ id }: { id: string }) {
-  const [loaded, setLoaded] = useState<{ definition: WorkflowDefinition; version: number } | null>(null);
+  const [loaded, setLoaded] = useState<{ definition: WorkflowDefinition; version: number; layout: Positions } | null>(null);
   const [types, setTypes] = useState<AvailableStep[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     Promise.all([loadDefinition(id), listAvailableSteps()])
-      .then(([workflow, steps]) => { if (live) { setLoaded(workflow); setTypes(steps); } })
+      .then(async ([workflow, steps]) => {
+        const layout = await layoutStepsAsync(workflow.definition);
+        if (live) { setLoaded({ ...workflow, layout }); setTypes(steps); }
+      })
       .catch((err: Error) => live && setError(err.message));
     return () => { live = false; };
   }, [id]);
@@ -34,14 +38,23 @@ export default function EditorPage({ id }: { id: string }) {
       {!loaded && !error && <p className="muted">Loading…</p>}
       {loaded && (
         <ReactFlowProvider>
-          <Editor id={id} initial={loaded.definition} version={loaded.version} types={types} />
+          <Editor id={id} initial={loaded.definition} layout={loaded.layout} version={loaded.version} types={types} />
         </ReactFlowProvider>
       )}
     </section>
   );
 }
 
-function Editor({ id, initial, version: initialVersion, types }: { id: string; initial: WorkflowDefinition; version: number; types: AvailableStep[] }) {
+interface EditorProps {
+  id: string;
+  initial: WorkflowDefinition;
+  /** Where the layout put each step of the definition as opened. */
+  layout: Positions;
+  version: number;
+  types: AvailableStep[];
+}
+
+function Editor({ id, initial, layout, version: initialVersion, types }: EditorProps) {
   const history = useHistory(initial);
   const definition = history.value;
   const [saved, setSaved] = useState(() => JSON.stringify(initial));
@@ -53,15 +66,12 @@ function Editor({ id, initial, version: initialVersion, types }: { id: string; i
   useLeaveWarning(dirty);
 
   // Steps without a saved position keep the place the layout gave them when the workflow was opened.
-  const fallback = useRef<Positions>(layoutSteps(initial));
   const positions = useMemo(() => {
     const result: Positions = {};
-    for (const step of definition.steps) {
-      const p = step.position;
-      result[step.id] = p && Number.isFinite(p.x) && Number.isFinite(p.y) ? { x: p.x, y: p.y } : fallback.current[step.id] ?? { x: 0, y: 0 };
-    }
+    for (const step of definition.steps)
+      result[step.id] = hasPosition(step) ? { x: step.position!.x, y: step.position!.y } : layout[step.id] ?? { x: 0, y: 0 };
     return result;
-  }, [definition]);
+  }, [definition, layout]);
 
   const ids = definition.steps.map((s) => s.id);
   const liveSelection = selection.filter((s) => ids.includes(s));
@@ -110,8 +120,10 @@ function Editor({ id, initial, version: initialVersion, types }: { id: string; i
 
   const autoLayout = () => {
     const bare = { ...definition, steps: definition.steps.map(({ position: _, ...s }) => s as StepDefinition) };
-    edit(setPositions(definition, layoutSteps(bare)));
-    window.setTimeout(() => flow.fitView({ maxZoom: 1 }), 50);
+    void layoutStepsAsync(bare).then((laidOut) => {
+      edit((d) => setPositions(d, laidOut));
+      window.setTimeout(() => flow.fitView({ maxZoom: 1 }), 50);
+    });
   };
   const find = (query: string) => {
     const q = query.trim().toLowerCase();

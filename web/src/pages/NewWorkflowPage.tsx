@@ -74,7 +74,7 @@ export default function NewWorkflowPage() {
           <li key={t.key} className="template-card" data-testid="template">
             <h3>{t.title}</h3>
             <p>{t.description}</p>
-            <button type="button" aria-label={`Use the ${t.title} template`} disabled={busy !== null} onClick={() => fromTemplate(t)}>
+            <button type="button" aria-label={`Use template: ${t.title}`} disabled={busy !== null} onClick={() => fromTemplate(t)}>
               Use template
             </button>
           </li>
