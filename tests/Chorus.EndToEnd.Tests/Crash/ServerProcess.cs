@@ -94,6 +94,27 @@ internal sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
     }
 
+    /// <summary>SIGTERM, as a service manager or <c>docker stop</c> sends it; waits for the process to exit and answers
+    /// how long that took.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan patience)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await signal.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(patience);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The server was still running {patience.TotalSeconds} s after SIGTERM:\n{Tail}");
+        }
+        return clock.Elapsed;
+    }
+
+    public int ExitCode => _process.ExitCode;
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>The operating system's id of the server process, to read its memory use.</summary>
