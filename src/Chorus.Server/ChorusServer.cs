@@ -89,6 +89,7 @@ public static class ChorusServer
         builder.Services.AddWebhooks();
         builder.Services.AddWebUi();
         builder.Services.AddChorusTelemetry();
+        builder.Services.AddApiDocument();
 
         var app = builder.Build();
         var subscription = rejected.Subscribe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
@@ -116,6 +117,7 @@ public static class ChorusServer
         app.MapWebhooks();
         app.MapRealtime();
         app.MapCompatRoutes();
+        app.MapApiDocument();
         app.MapWebUi();
         app.Lifetime.ApplicationStarted.Register(() => StartBanner.Print(app, options));
         return app;

@@ -10,6 +10,12 @@ internal static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>The interactive API docs (<see cref="Api.ApiDocument.DocsPath"/>) start with an inline script and set
+    /// inline styles; that page shows the API's description and no data, so only it may.</summary>
+    public const string DocsContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     public static void UseSecurityHeaders(this WebApplication app) => app.Use((http, next) =>
     {
         http.Response.OnStarting(() =>
@@ -18,7 +24,9 @@ internal static class SecurityHeaders
             headers["X-Content-Type-Options"] = "nosniff";
             headers["X-Frame-Options"] = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments(Api.ApiDocument.DocsPath)
+                ? DocsContentSecurityPolicy
+                : ContentSecurityPolicy;
             return Task.CompletedTask;
         });
         return next(http);

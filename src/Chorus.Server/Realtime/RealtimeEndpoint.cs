@@ -29,7 +29,8 @@ internal static class RealtimeEndpoint
     // HTTP/1.1 upgrades with GET; browsers on HTTP/2 (RFC 8441) open WebSockets with CONNECT.
     public static void MapRealtime(this IEndpointRouteBuilder app) =>
         // The socket authenticates itself: with the upgrade's headers or with its first message.
-        app.MapMethods(Route, [HttpMethods.Get, HttpMethods.Connect], ConnectAsync).AllowWithoutCredential();
+        // A WebSocket, which OpenAPI cannot describe: the API document names it in its description instead.
+        app.MapMethods(Route, [HttpMethods.Get, HttpMethods.Connect], ConnectAsync).AllowWithoutCredential().ExcludeFromDescription();
 
     private static async Task ConnectAsync(HttpContext http, RealtimeHub hub, RealtimeOptions options)
     {

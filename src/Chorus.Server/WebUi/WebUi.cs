@@ -54,8 +54,9 @@ internal static class WebUi
     /// <summary>Every client-side route answers the SPA's page; the app decides what to show.</summary>
     public static void MapWebUi(this IEndpointRouteBuilder app)
     {
-        app.MapGet(RoutePrefix, Index).AllowWithoutCredential();
-        app.MapGet(RoutePrefix + "/{**path}", Index).AllowWithoutCredential();
+        // Pages for browsers, not API routes: left out of the API's description.
+        app.MapGet(RoutePrefix, Index).AllowWithoutCredential().ExcludeFromDescription();
+        app.MapGet(RoutePrefix + "/{**path}", Index).AllowWithoutCredential().ExcludeFromDescription();
     }
 
     /// <summary>The SPA's page, never cached (it names the current assets).</summary>

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Chorus.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chorus.Server.Tests;
+
+/// <summary>The OpenAPI document at /openapi/v1.json describes every route the server maps, and only those; the few
+/// that are not API routes are named here, so that a new route cannot go undocumented unnoticed.</summary>
+public sealed partial class ApiDocumentTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    /// <summary>Mapped but not in the document, each for a reason: web UI pages, the WebSocket (OpenAPI cannot describe
+    /// one; the document's description names it), the Prometheus scrape, the document itself, and the docs page with
+    /// its scripts (all of /docs, counted as one).</summary>
+    private static readonly string[] NotApiRoutes =
+    [
+        "GET /ui", "GET /ui/{path}", "GET /api/workflows/ws", "CONNECT /api/workflows/ws", "GET /metrics",
+        "GET /openapi/v1.json", "GET /docs",
+    ];
+
+    private async Task<JsonObject> DocumentAsync()
+    {
+        using var response = await fixture.Client.GetAsync("/openapi/v1.json"); // no credential: it describes, it holds no data
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    [Fact]
+    public async Task EveryMappedRoute_IsDocumented_AndEveryDocumentedRouteIsMapped()
+    {
+        var document = await DocumentAsync();
+        var documented = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {Normal(path.Key)}"))
+            .ToHashSet();
+        var mapped = fixture.Server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => $"{m} {Normal(e.RoutePattern.RawText ?? "")}"))
+            .Select(route => route.StartsWith("GET /docs/", StringComparison.Ordinal) ? "GET /docs" : route)
+            .ToHashSet();
+
+        Assert.Empty(documented.Except(mapped));
+        Assert.Equal(NotApiRoutes.Order(), mapped.Except(documented).Order());
+        Assert.True(documented.Count > 80, $"Only {documented.Count} operations documented.");
+    }
+
+    [Fact]
+    public async Task Operations_SayWhatCredentialAndRoleTheyNeed_AndTheErrorShape()
+    {
+        var document = await DocumentAsync();
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(op => (Route: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!.AsObject())))
+            .ToDictionary(o => o.Route, o => o.Operation);
+
+        var retry = operations["POST /api/executions/{id}/retry"];
+        Assert.Equal("executions", retry["tags"]![0]!.GetValue<string>());
+        Assert.StartsWith("Needs the member role.", retry["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["bearer", "apiKey"], retry["security"]!.AsArray().Select(r => r!.AsObject().Single().Key));
+        Assert.Contains(retry["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "X-Tenant-ID" && p["in"]!.GetValue<string>() == "header");
+        foreach (var status in new[] { "default", "401", "403" })
+            Assert.Equal("#/components/schemas/Error", retry["responses"]![status]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Contains("Needs the admin role.", operations["POST /api/api-keys"]["description"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Probes and webhook calls carry no credential, and the document says so.
+        Assert.Empty(operations["GET /health"]["security"]!.AsArray());
+        Assert.Empty(operations["POST /api/hooks/{triggerId}"]["security"]!.AsArray());
+        Assert.Equal("templates and instances API", operations["GET /api/v1/templates"]["tags"]![0]!.GetValue<string>());
+
+        var error = document["components"]!["schemas"]!["Error"]!["properties"]!["error"]!["properties"]!.AsObject();
+        Assert.Equal(["code", "message", "details", "request_id"], error.Select(p => p.Key));
+        Assert.Equal(["bearer", "apiKey"], document["components"]!["securitySchemes"]!.AsObject().Select(s => s.Key));
+    }
+
+    [Fact]
+    public async Task TheDocsPage_NeedsNoCredential_AndMayRunItsInlineStartScript_WhereNoOtherPageMay()
+    {
+        using var docs = await fixture.Client.GetAsync("/docs/");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("'unsafe-inline'", docs.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        using var api = await fixture.Client.GetAsync("/openapi/v1.json");
+        Assert.DoesNotContain("'unsafe-inline'", api.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A route as both sides can write it: catch-alls and constraints dropped ({**path}, {id:guid} → {path},
+    /// {id}), no trailing slash.</summary>
+    private static string Normal(string route)
+    {
+        var path = Parameter().Replace(route, m => "{" + m.Groups[1].Value + "}");
+        path = "/" + path.Trim('/');
+        return path;
+    }
+
+    [GeneratedRegex(@"\{\**([A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
+    private static partial Regex Parameter();
+}
