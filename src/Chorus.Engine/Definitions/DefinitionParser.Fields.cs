@@ -23,7 +23,7 @@ internal static partial class DefinitionParser
         .. EditorFields,
     ];
 
-    private static readonly HashSet<string> RetryFields = ["max_attempts", "initial_interval", "backoff_coefficient", "max_interval"];
+    private static readonly HashSet<string> RetryFields = ["max_attempts", "initial_interval", "backoff_coefficient", "max_interval", "jitter"];
 
     private static void RefuseUnknownFields(JsonObject obj, IReadOnlySet<string> known, Location at, List<DefinitionError> errors)
     {

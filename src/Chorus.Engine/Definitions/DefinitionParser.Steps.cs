@@ -144,6 +144,14 @@ internal static partial class DefinitionParser
             else
                 policy = policy with { BackoffCoefficient = backoff };
         }
+        if (retry["jitter"] is { } jitterNode)
+        {
+            if (jitterNode.GetValueKind() != JsonValueKind.Number
+                || !Durations.TryReadNumber(jitterNode, out var jitter) || jitter < 0 || jitter > 1)
+                errors.Add(inner.Error("jitter", "'jitter' must be a number from 0 to 1 (the share of each delay that may be taken off at random)."));
+            else
+                policy = policy with { Jitter = jitter };
+        }
         if (ReadDuration(retry, "max_interval", inner, errors) is { } max)
         {
             if (max < policy.InitialInterval)

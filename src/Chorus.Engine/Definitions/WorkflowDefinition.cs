@@ -42,13 +42,20 @@ public sealed record RetryPolicy
     public TimeSpan InitialInterval { get; init; } = TimeSpan.FromSeconds(1);
     public double BackoffCoefficient { get; init; } = 2.0;
     public TimeSpan MaxInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How much of each delay may be taken off at random (0 to 1): with 0.5 a 10 s delay becomes 5 to 10 s, so
+    /// that executions failing together against one service do not all retry at the same moment.</summary>
+    public double Jitter { get; init; }
 
-    public TimeSpan DelayBeforeAttempt(int attempt)
+    /// <summary>The full delay before <paramref name="attempt"/>, before any jitter.</summary>
+    public TimeSpan DelayBeforeAttempt(int attempt) => DelayBeforeAttempt(attempt, spread: 0);
+
+    /// <param name="spread">Where in the jitter's range this delay falls, from 0 (the full delay) to 1.</param>
+    public TimeSpan DelayBeforeAttempt(int attempt, double spread)
     {
         var factor = Math.Pow(BackoffCoefficient, Math.Max(0, attempt - 2));
         // Validation bounds the intervals; the clamp keeps a policy saved before that from overflowing a due time.
         var ms = Math.Min(Math.Min(InitialInterval.TotalMilliseconds * factor, MaxInterval.TotalMilliseconds),
             DurationLimits.MaxRetryInterval.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ms);
+        return TimeSpan.FromMilliseconds(ms * (1 - Jitter * Math.Clamp(spread, 0, 1)));
     }
 }

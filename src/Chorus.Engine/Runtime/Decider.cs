@@ -29,14 +29,14 @@ internal static class Decider
     /// policy's delay; otherwise the <c>on_error</c> route, if the step has one, is the only way on, and without
     /// one the execution fails.</summary>
     /// <param name="retryLimit">Attempts per round when the step's policy does not say (STEP_RETRY_LIMIT).</param>
-    public static List<Decision> OnStepFailed(WorkflowGraph graph, ExecutionState state, StepDefinition step, StepState stepState,
+    public static List<Decision> OnStepFailed(WorkflowGraph graph, ExecutionState state, Guid executionId, StepDefinition step, StepState stepState,
         bool retryable, int retryLimit)
     {
         var maxAttempts = step.Retry?.MaxAttempts ?? retryLimit;
         var attemptInRound = stepState.Attempt - stepState.RoundStart + 1;
         if (retryable && attemptInRound < maxAttempts)
         {
-            var delay = (step.Retry ?? new RetryPolicy()).DelayBeforeAttempt(attemptInRound + 1);
+            var delay = (step.Retry ?? new RetryPolicy()).DelayBeforeAttempt(attemptInRound + 1, JitterSpread(executionId, step.Id, stepState.Attempt));
             return [Decision.RetryStep(step.Id, stepState.Attempt + 1, delay)];
         }
         if (graph.ErrorSuccessor(step.Id) is not { } errorRoute)
@@ -47,6 +47,16 @@ internal static class Decider
                 Arrive(graph, state, next, step.Id, taken: false, decisions);
         Arrive(graph, state, errorRoute, step.Id, taken: true, decisions);
         return decisions;
+    }
+
+    /// <summary>Where a retry's delay falls in its jitter range, 0 to 1: spread over executions, steps and attempts, yet
+    /// the same every time it is worked out for one of them (FNV-1a; string hash codes change from process to process).</summary>
+    internal static double JitterSpread(Guid executionId, string stepId, int attempt)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in $"{executionId:N}:{stepId}:{attempt}")
+            hash = (hash ^ c) * 1099511628211UL;
+        return (hash >> 11) / (double)(1UL << 53);
     }
 
     private static void Arrive(WorkflowGraph graph, ExecutionState state, string target, string from, bool taken, List<Decision> decisions)

@@ -133,7 +133,7 @@ internal sealed partial class ExecutionCommands
     {
         var error = StepError(step, failed);
         await SaveRunAsync(s, e, step, state.Attempt, "failed", input, null, error, startedAt, now).ConfigureAwait(false);
-        var decisions = Decider.OnStepFailed(graph, e.State, step, state, failed.Retryable, options.StepRetryLimit);
+        var decisions = Decider.OnStepFailed(graph, e.State, e.Id, step, state, failed.Retryable, options.StepRetryLimit);
         ApplyTo(e.State, decisions);
         if (decisions[0] is { Kind: DecisionKind.RetryStep } retry)
         {

@@ -17,7 +17,7 @@ public class DefinitionParserTests
              "steps": [
                {"id": "fetch", "name": "Fetch user", "type": "http", "config": {"url": "https://x"},
                 "next": "decide", "retry": {"max_attempts": 4, "initial_interval": "2s",
-                "backoff_coefficient": 3, "max_interval": "1m"}, "timeout": 30, "on_error": "decide"},
+                "backoff_coefficient": 3, "max_interval": "1m", "jitter": 0.25}, "timeout": 30, "on_error": "decide"},
                {"id": "decide", "type": "condition", "next_steps": ["fetch"],
                 "conditions": [{"field": "x", "operator": "exists"}]}
              ]}
@@ -32,7 +32,7 @@ public class DefinitionParserTests
         Assert.Equal("https://x", fetch.Config["url"]?.GetValue<string>());
         Assert.Equal(TimeSpan.FromSeconds(30), fetch.Timeout);
         Assert.Equal(new RetryPolicy { MaxAttempts = 4, InitialInterval = TimeSpan.FromSeconds(2),
-            BackoffCoefficient = 3, MaxInterval = TimeSpan.FromMinutes(1) }, fetch.Retry);
+            BackoffCoefficient = 3, MaxInterval = TimeSpan.FromMinutes(1), Jitter = 0.25 }, fetch.Retry);
         var decide = definition.Steps[1];
         Assert.Equal(["fetch"], decide.NextSteps);
         Assert.Single(decide.Conditions!);
@@ -98,6 +98,9 @@ public class DefinitionParserTests
     [InlineData("""{"steps": [{"id": "a", "type": "action", "retry": {"initial_interval": "-1s"}}]}""", "a", "retry.initial_interval")]
     [InlineData("""{"steps": [{"id": "a", "type": "action", "retry": {"backoff_coefficient": 0.5}}]}""", "a", "retry.backoff_coefficient")]
     [InlineData("""{"steps": [{"id": "a", "type": "action", "retry": {"initial_interval": "1m", "max_interval": "1s"}}]}""", "a", "retry.max_interval")]
+    [InlineData("""{"steps": [{"id": "a", "type": "action", "retry": {"jitter": 1.5}}]}""", "a", "retry.jitter")]
+    [InlineData("""{"steps": [{"id": "a", "type": "action", "retry": {"jitter": -0.1}}]}""", "a", "retry.jitter")]
+    [InlineData("""{"steps": [{"id": "a", "type": "action", "retry": {"jitter": "0.2"}}]}""", "a", "retry.jitter")]
     [InlineData("""{"steps": [{"id": "a", "type": "action", "timeout": -5}]}""", "a", "timeout")]
     [InlineData("""{"steps": [{"id": "a", "type": "action", "timeout": true}]}""", "a", "timeout")]
     [InlineData("""{"steps": [{"id": "a", "type": "action", "on_error": {}}]}""", "a", "on_error")]

@@ -24,7 +24,7 @@ public class DeciderTests
         Apply(Decider.OnStepSucceeded(graph, _state, stepId, chosenNext: null));
 
     private List<string> FailForGood(WorkflowGraph graph, string stepId) =>
-        Apply(Decider.OnStepFailed(graph, _state, graph.Step(stepId), _state.Steps[stepId], retryable: false, retryLimit: 1));
+        Apply(Decider.OnStepFailed(graph, _state, Guid.Empty, graph.Step(stepId), _state.Steps[stepId], retryable: false, retryLimit: 1));
 
     private List<string> Apply(List<Decision> decisions)
     {

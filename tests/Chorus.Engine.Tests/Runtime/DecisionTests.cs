@@ -56,10 +56,31 @@ public class DecisionTests
         var graph = Graph(Sequence);
         Run(Decider.Start(graph));
 
-        var decisions = Decider.OnStepFailed(graph, _state, graph.Step("a"), _state.Steps["a"], retryable: true, retryLimit: 10);
+        var decisions = Decider.OnStepFailed(graph, _state, Guid.Empty, graph.Step("a"), _state.Steps["a"], retryable: true, retryLimit: 10);
 
         Assert.Equal([Decision.RetryStep("a", attempt: 2, TimeSpan.FromSeconds(2))], decisions);
         Assert.Equal(1, _state.Steps["a"].Attempt);
+    }
+
+    [Fact]
+    public void Jitter_takes_up_to_its_share_off_each_delay_differently_for_each_execution_and_the_same_every_time()
+    {
+        var graph = Graph("""
+            {"steps": [{"id": "a", "type": "action", "retry": {"max_attempts": 3, "initial_interval": "10s", "jitter": 0.5}}]}
+            """);
+        Run(Decider.Start(graph));
+
+        TimeSpan DelayFor(Guid execution) =>
+            Decider.OnStepFailed(graph, _state, execution, graph.Step("a"), _state.Steps["a"], retryable: true, retryLimit: 10)[0].Delay;
+        var executions = Enumerable.Range(0, 200).Select(_ => Guid.NewGuid()).ToList();
+        var delays = executions.Select(DelayFor).ToList();
+
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)));
+        Assert.True(delays.Distinct().Count() > 150, $"only {delays.Distinct().Count()} different delays");
+        // Spread over the whole range, not bunched at one end.
+        Assert.Contains(delays, d => d < TimeSpan.FromSeconds(6));
+        Assert.Contains(delays, d => d > TimeSpan.FromSeconds(9));
+        Assert.Equal(delays, executions.Select(DelayFor));
     }
 
     [Fact]
@@ -69,7 +90,7 @@ public class DecisionTests
         Run(Decider.Start(graph));
         _state.Steps["a"].Attempt = 3;
 
-        var decisions = Decider.OnStepFailed(graph, _state, graph.Step("a"), _state.Steps["a"], retryable: true, retryLimit: 10);
+        var decisions = Decider.OnStepFailed(graph, _state, Guid.Empty, graph.Step("a"), _state.Steps["a"], retryable: true, retryLimit: 10);
 
         Assert.Equal([Decision.FailExecution("a")], decisions);
     }
@@ -81,7 +102,7 @@ public class DecisionTests
         Run(Decider.Start(graph));
 
         Assert.Equal([Decision.FailExecution("a")],
-            Decider.OnStepFailed(graph, _state, graph.Step("a"), _state.Steps["a"], retryable: false, retryLimit: 10));
+            Decider.OnStepFailed(graph, _state, Guid.Empty, graph.Step("a"), _state.Steps["a"], retryable: false, retryLimit: 10));
     }
 
     [Fact]
@@ -94,7 +115,7 @@ public class DecisionTests
             """);
         Run(Decider.Start(graph));
 
-        var decisions = Decider.OnStepFailed(graph, _state, graph.Step("call"), _state.Steps["call"], retryable: false, retryLimit: 1);
+        var decisions = Decider.OnStepFailed(graph, _state, Guid.Empty, graph.Step("call"), _state.Steps["call"], retryable: false, retryLimit: 1);
 
         Assert.Equal([Decision.FailStep("call"), Decision.SkipStep("use"), Decision.SkipStep("done"), Decision.ScheduleStep("recover")],
             decisions);
