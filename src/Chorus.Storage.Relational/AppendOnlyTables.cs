@@ -28,6 +28,10 @@ internal sealed class AppendOnlyTables(SqlDialect d)
     public Statement LogsOf(TenantId tenant, Guid executionId) =>
         new Statement(d.Sql($"SELECT * FROM {Logs} WHERE tenant_id = @tenant AND execution_id = @id ORDER BY id")).With("@tenant", tenant).With("@id", executionId);
 
+    public Statement EventsOf(TenantId tenant, Guid executionId) =>
+        new Statement(d.Sql($"SELECT {string.Join(", ", EventColumns)} FROM {Events} WHERE tenant_id = @tenant AND execution_id = @id ORDER BY id"))
+            .With("@tenant", tenant).With("@id", executionId);
+
     public static StepRunRecord MapStepRun(DbDataReader r) => new()
     {
         Tenant = new TenantId(r.Text("tenant_id")!),

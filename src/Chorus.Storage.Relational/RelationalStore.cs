@@ -67,6 +67,9 @@ public abstract partial class RelationalStore : IWorkflowStore, IExecutionReader
     public async Task<IReadOnlyList<LogRecord>> GetLogsAsync(TenantId tenant, Guid executionId, CancellationToken ct) =>
         await ListAsync(Sql.AppendOnly.LogsOf(tenant, executionId), AppendOnlyTables.MapLog, ct).ConfigureAwait(false);
 
+    public async Task<IReadOnlyList<EventRecord>> GetEventsAsync(TenantId tenant, Guid executionId, CancellationToken ct) =>
+        await ListAsync(Sql.AppendOnly.EventsOf(tenant, executionId), AppendOnlyTables.MapEvent, ct).ConfigureAwait(false);
+
     public Task<ScheduleRecord?> GetScheduleAsync(TenantId tenant, Guid id, CancellationToken ct) =>
         FirstOrDefaultAsync(Sql.Schedules.ById(tenant, id), ScheduleRows.Map, ct);
 

@@ -128,6 +128,35 @@ public abstract partial class StoreComplianceTests<TStore>
     }
 
     [Fact]
+    public async Task GetEventsAsync_ReturnsOneExecutionsEventsOfItsTenant_OldestFirst_WithAllFields()
+    {
+        var id = Guid.NewGuid();
+        var workflow = Guid.NewGuid();
+        EventRecord Event(string type, Chorus.Engine.TenantId tenant, Guid? execution) => new()
+        {
+            Tenant = tenant, Type = type, ExecutionId = execution, WorkflowId = workflow,
+            Payload = new JsonObject { ["event"] = type, ["data"] = new JsonObject { ["n"] = 1 } }, At = T0,
+        };
+
+        long first = await InTxAsync(tx => tx.InsertEventAsync(Event("workflow_execution_started", TenantA, id)));
+        await InTxAsync(async tx =>
+        {
+            await tx.InsertEventAsync(Event("workflow_step_completed", TenantA, id) with { At = T0.AddSeconds(1) });
+            await tx.InsertEventAsync(Event("workflow_execution_started", TenantA, Guid.NewGuid()));
+            await tx.InsertEventAsync(Event("workflow_created", TenantA, null));
+            await tx.InsertEventAsync(Event("workflow_execution_started", TenantB, id)); // the same id in another tenant
+        });
+
+        var events = await Store.GetEventsAsync(TenantA, id, Ct);
+        Assert.Equal(["workflow_execution_started", "workflow_step_completed"], events.Select(e => e.Type));
+        Assert.Equal((first, TenantA, (Guid?)id, (Guid?)workflow, T0), (events[0].Id, events[0].Tenant, events[0].ExecutionId, events[0].WorkflowId, events[0].At));
+        AssertJson(new JsonObject { ["event"] = "workflow_execution_started", ["data"] = new JsonObject { ["n"] = 1 } }, events[0].Payload);
+        Assert.Equal(T0.AddSeconds(1), events[1].At);
+        Assert.Single(await Store.GetEventsAsync(TenantB, id, Ct));
+        Assert.Empty(await Store.GetEventsAsync(TenantA, Guid.NewGuid(), Ct));
+    }
+
+    [Fact]
     public async Task InsertEventAsync_SeveralEvents_GetIncreasingIds()
     {
         EventRecord Event(string type) => new()

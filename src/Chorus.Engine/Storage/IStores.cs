@@ -45,6 +45,9 @@ public interface IExecutionReader
     Task<IReadOnlyList<LatestExecution>> LatestExecutionsAsync(TenantId tenant, IReadOnlyCollection<Guid> workflowIds, CancellationToken ct);
     Task<IReadOnlyList<StepRunRecord>> GetStepRunsAsync(TenantId tenant, Guid executionId, CancellationToken ct);
     Task<IReadOnlyList<LogRecord>> GetLogsAsync(TenantId tenant, Guid executionId, CancellationToken ct);
+    /// <summary>The events of one execution, oldest first (for its export); a store that keeps none answers none.</summary>
+    Task<IReadOnlyList<EventRecord>> GetEventsAsync(TenantId tenant, Guid executionId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<EventRecord>>([]);
     /// <summary>Whether the store answers (readiness).</summary>
     Task<bool> PingAsync(CancellationToken ct);
 

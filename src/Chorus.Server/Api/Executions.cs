@@ -22,6 +22,7 @@ internal static class Executions
         group.MapGet("/{id}", Get).RequireRole(Role.Viewer);
         group.MapGet("/{id}/steps", Steps).RequireRole(Role.Viewer);
         group.MapGet("/{id}/logs", Logs).RequireRole(Role.Viewer);
+        group.MapGet("/{id}/export", ExecutionExport.ExportAsync).RequireRole(Role.Viewer);
         group.MapPost("/{id}/pause", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.PauseAsync)).RequireRole(Role.Member);
         group.MapPost("/{id}/resume", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.ResumeAsync)).RequireRole(Role.Member);
         group.MapPost("/{id}/cancel", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.CancelAsync)).RequireRole(Role.Member);
