@@ -152,15 +152,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         // A repeat answers what the first request started, even if the workflow changed or was archived since.
         if (idempotency is not null && await FindReplayAsync(tenant, workflowId, idempotency, ct).ConfigureAwait(false) is { } replayed)
             return replayed;
-        var workflow = await _workflows.GetWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false)
-            ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} does not exist.");
-        if (!isTest && workflow.Status != WorkflowStatus.Active)
-            throw new ChorusException(ErrorCodes.Conflict, $"Workflow {workflowId} is {workflow.Status.ToString().ToLowerInvariant()}; only active workflows start.",
-                new JsonObject { ["status"] = workflow.Status.ToString().ToLowerInvariant() });
-        var version = await _workflows.GetVersionAsync(tenant, workflowId, workflow.CurrentVersion, ct).ConfigureAwait(false)
-            ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} has no version.");
-        var graph = await _graphs.GetAsync(tenant, workflowId, version.Number, () => Task.FromResult<WorkflowVersionRecord?>(version)).ConfigureAwait(false);
-        InputValidation.Check(graph.Definition.InputSchema, input);
+        var (version, graph) = await StartableVersionAsync(tenant, workflowId, versionNumber: null, input, isTest, ct).ConfigureAwait(false);
         var request = new ExecutionCommands.StartRequest
         {
             Tenant = tenant, Version = version, Graph = graph, Input = input, Mode = mode, IsTest = isTest, Deferred = deferred,
@@ -169,6 +161,50 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         if (idempotency is null)
             return new StartOutcome(await ApplyAsync(s => _commands.StartAsync(s, request), ct).ConfigureAwait(false), Replayed: false);
         return await StartOnceAsync(request, idempotency, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The version a new execution runs (the current one unless <paramref name="versionNumber"/> names
+    /// another), checked as every start is: the workflow exists and is active (a test run starts any), and the input
+    /// matches the version's input schema.</summary>
+    private async Task<(WorkflowVersionRecord Version, WorkflowGraph Graph)> StartableVersionAsync(TenantId tenant, Guid workflowId,
+        int? versionNumber, JsonNode? input, bool isTest, CancellationToken ct)
+    {
+        var workflow = await _workflows.GetWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false)
+            ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} does not exist.");
+        if (!isTest && workflow.Status != WorkflowStatus.Active)
+            throw new ChorusException(ErrorCodes.Conflict, $"Workflow {workflowId} is {workflow.Status.ToString().ToLowerInvariant()}; only active workflows start.",
+                new JsonObject { ["status"] = workflow.Status.ToString().ToLowerInvariant() });
+        var number = versionNumber ?? workflow.CurrentVersion;
+        var version = await _workflows.GetVersionAsync(tenant, workflowId, number, ct).ConfigureAwait(false)
+            ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} has no version {number}.");
+        var graph = await _graphs.GetAsync(tenant, workflowId, version.Number, () => Task.FromResult<WorkflowVersionRecord?>(version)).ConfigureAwait(false);
+        InputValidation.Check(graph.Definition.InputSchema, input);
+        return (version, graph);
+    }
+
+    /// <summary>Runs an ended execution again from its first step, as a new execution with the same input, mode and
+    /// trigger, on the version it ran or, with <paramref name="latestVersion"/>, on the workflow's current one. The
+    /// original stays as it ended, with a log line naming the new execution. (<see cref="RetryAsync"/> instead goes on
+    /// from the failed step, in the same execution.)</summary>
+    public async Task<ExecutionRecord> RerunAsync(TenantId tenant, Guid id, bool latestVersion, CancellationToken ct = default)
+    {
+        var original = await _reader.GetExecutionAsync(tenant, id, ct).ConfigureAwait(false)
+            ?? throw new ChorusException(ErrorCodes.ExecutionNotFound, $"Execution {id} does not exist.");
+        if (original.Status is not (ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Cancelled))
+            throw new ChorusException(ErrorCodes.Conflict,
+                $"Execution {id} is {original.Status.ToString().ToLowerInvariant()}; only an ended execution runs again from the start.",
+                new JsonObject { ["status"] = original.Status.ToString().ToLowerInvariant() });
+        if (original.ParentExecutionId is { } parent)
+            throw new ChorusException(ErrorCodes.Conflict, $"Execution {id} is a subflow of execution {parent}: run that one again.",
+                new JsonObject { ["parent_execution_id"] = parent.ToString() });
+        var (version, graph) = await StartableVersionAsync(tenant, original.WorkflowId, latestVersion ? null : original.WorkflowVersion,
+            original.Input, original.IsTest, ct).ConfigureAwait(false);
+        var request = new ExecutionCommands.StartRequest
+        {
+            Tenant = tenant, Version = version, Graph = graph, Input = original.Input, Mode = original.Mode, IsTest = original.IsTest,
+            Trigger = original.Context["trigger"]?.DeepClone() as JsonObject,
+        };
+        return await ApplyAsync(s => _commands.RerunAsync(s, request, original), ct).ConfigureAwait(false);
     }
 
     public Task<ExecutionRecord> PauseAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>

@@ -91,6 +91,14 @@ internal sealed partial class ExecutionCommands
         });
     }
 
+    /// <summary>Starts the new run of <paramref name="original"/> and notes it in the original's log, in one commit.</summary>
+    public async Task<ExecutionRecord> RerunAsync(CommitScope s, StartRequest request, ExecutionRecord original)
+    {
+        var started = await StartAsync(s, request).ConfigureAwait(false);
+        await Log(s, original, null, "info", $"Run again from the start as execution {started.Id} (version {started.WorkflowVersion}).").ConfigureAwait(false);
+        return started;
+    }
+
     private Task Log(CommitScope s, ExecutionRecord e, string? stepId, string level, string message) =>
         InsertLogAsync(s, new LogRecord
         {

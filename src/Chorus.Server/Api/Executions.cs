@@ -26,7 +26,7 @@ internal static class Executions
         group.MapPost("/{id}/pause", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.PauseAsync)).RequireRole(Role.Member);
         group.MapPost("/{id}/resume", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.ResumeAsync)).RequireRole(Role.Member);
         group.MapPost("/{id}/cancel", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.CancelAsync)).RequireRole(Role.Member);
-        group.MapPost("/{id}/retry", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.RetryAsync)).RequireRole(Role.Member);
+        group.MapPost("/{id}/retry", Retry).RequireRole(Role.Member);
         group.MapPost("/{id}/advance", (HttpContext http, string id, ChorusEngine engine) =>
             Apply(http, id, (tenant, executionId, ct) => engine.AdvanceAsync(tenant, executionId, AdvanceWait, ct))).RequireRole(Role.Member);
         group.MapPost("/{id}/events", SendEvent).RequireRole(Role.Member);
@@ -91,6 +91,31 @@ internal static class Executions
         var execution = await RequireAsync(http, reader, id);
         var logs = await reader.GetLogsAsync(execution.Tenant, execution.Id, http.RequestAborted);
         return TypedResults.Json(new JsonObject { ["execution_id"] = execution.Id.ToString(), ["items"] = Representations.Array(logs, Representations.Log) });
+    }
+
+    /// <summary>By default goes on from the failed step, in the same execution. With <c>{"from": "start"}</c> runs the
+    /// ended execution again as a new one (202), on the version it ran or, with <c>"version": "latest"</c>, the current one.</summary>
+    private static async Task<IResult> Retry(HttpContext http, string id, ChorusEngine engine)
+    {
+        var body = await http.ReadObjectAsync(allowEmpty: true);
+        var from = body.OptionalString("from") ?? "failed_step";
+        var version = body.OptionalString("version") ?? "same";
+        if (from is not ("failed_step" or "start"))
+            throw new ChorusException(ErrorCodes.InvalidInput, "'from' is \"failed_step\" (the default) or \"start\".", new JsonObject { ["field"] = "from" });
+        if (version is not ("same" or "latest"))
+            throw new ChorusException(ErrorCodes.InvalidInput, "'version' is \"same\" (the default) or \"latest\".", new JsonObject { ["field"] = "version" });
+        if (from == "failed_step")
+        {
+            if (version == "latest")
+                throw new ChorusException(ErrorCodes.InvalidInput,
+                    "Going on from the failed step keeps the version the execution ran; to run the latest version, retry with \"from\": \"start\".",
+                    new JsonObject { ["field"] = "version" });
+            return await Apply(http, id, engine.RetryAsync);
+        }
+        var rerun = await engine.RerunAsync(http.Tenant(), ExecutionId(id), latestVersion: version == "latest", http.RequestAborted);
+        var json = Representations.Execution(rerun, withContext: false);
+        json["retry_of"] = ExecutionId(id).ToString();
+        return TypedResults.Json(json, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> SendEvent(HttpContext http, string id, ChorusEngine engine)
