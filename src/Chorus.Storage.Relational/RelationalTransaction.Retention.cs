@@ -19,6 +19,8 @@ internal abstract partial class RelationalTransaction
         return await DeleteFamiliesAsync(tenant, roots, before: null).ConfigureAwait(false);
     }
 
+    public Task<int> DeleteExecutionFamilyAsync(TenantId tenant, Guid rootId) => DeleteFamiliesAsync(tenant, [rootId], before: null);
+
     /// <summary>Deletes each root with its descendants when all of them may go; a family with one member still
     /// running (or too young) stays whole. Returns how many executions were deleted.</summary>
     private async Task<int> DeleteFamiliesAsync(TenantId tenant, List<Guid> roots, DateTimeOffset? before)

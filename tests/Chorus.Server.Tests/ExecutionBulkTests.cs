@@ -84,7 +84,7 @@ public sealed class ExecutionBulkTests(ServerFixture server) : IClassFixture<Ser
 
     public static TheoryData<string, string> BadBodies => new()
     {
-        { """{"action": "delete", "ids": ["00000000-0000-0000-0000-000000000001"]}""", "action" },
+        { """{"action": "archive", "ids": ["00000000-0000-0000-0000-000000000001"]}""", "action" },
         { """{"action": "cancel"}""", "ids" },
         { """{"action": "cancel", "ids": []}""", "ids" },
         { """{"action": "cancel", "ids": ["not-a-uuid"]}""", "ids[0]" },

@@ -154,6 +154,29 @@ public abstract partial class StoreComplianceTests<TStore>
     }
 
     [Fact]
+    public async Task DeleteExecutionFamilyAsync_DeletesAFinishedFamilyWhole_AndNothingWhileAMemberIsGoing()
+    {
+        var root = await HistoryAsync(TenantA, ExecutionStatus.Failed, T0);
+        var child = await HistoryAsync(TenantA, ExecutionStatus.Completed, T0, parentId: root.Id);
+        var grandchild = await HistoryAsync(TenantA, ExecutionStatus.Cancelled, T0, parentId: child.Id);
+        var busyRoot = await HistoryAsync(TenantA, ExecutionStatus.Completed, T0);
+        var busyChild = await HistoryAsync(TenantA, ExecutionStatus.Waiting, null, parentId: busyRoot.Id);
+        var neighbour = await HistoryAsync(TenantA, ExecutionStatus.Completed, T0);
+        var theirs = await HistoryAsync(TenantB, ExecutionStatus.Completed, T0);
+
+        Assert.Equal(3, await InTxAsync(tx => tx.DeleteExecutionFamilyAsync(TenantA, root.Id)));
+        Assert.Equal(0, await InTxAsync(tx => tx.DeleteExecutionFamilyAsync(TenantA, busyRoot.Id)));
+        Assert.Equal(0, await InTxAsync(tx => tx.DeleteExecutionFamilyAsync(TenantA, theirs.Id)));
+
+        foreach (var gone in new[] { root, child, grandchild })
+            Assert.False(await AnyRowOfAsync(gone));
+        foreach (var kept in new[] { busyRoot, busyChild, neighbour })
+            Assert.NotNull(await Store.GetExecutionAsync(TenantA, kept.Id, Ct));
+        Assert.Single(await Store.GetStepRunsAsync(TenantA, neighbour.Id, Ct));
+        Assert.NotNull(await Store.GetExecutionAsync(TenantB, theirs.Id, Ct));
+    }
+
+    [Fact]
     public async Task PruneEventsAsync_DeletesOnlyEventsOlderThanTheCutoff_InBatches()
     {
         await InTxAsync(async tx =>

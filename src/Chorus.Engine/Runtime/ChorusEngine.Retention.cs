@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Chorus.Engine.Storage;
 using Chorus.Engine.Telemetry;
 
@@ -52,4 +53,24 @@ public sealed partial class ChorusEngine
             total += deleted;
         }
     }
+
+    /// <summary>Deletes one finished top-level execution with everything it owns (step runs, logs, events) and its
+    /// subflows' executions. One still going, or with a subflow still going, is a conflict; a subflow's execution goes
+    /// only with its parent.</summary>
+    public Task DeleteExecutionAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
+        _committer.RunAsync(async s =>
+        {
+            var execution = await s.Tx.GetExecutionAsync(tenant, id).ConfigureAwait(false)
+                ?? throw new ChorusException(ErrorCodes.ExecutionNotFound, $"Execution {id} does not exist.");
+            if (!execution.IsTerminal)
+                throw new ChorusException(ErrorCodes.Conflict,
+                    $"Execution {id} is {execution.Status.ToString().ToLowerInvariant()}; only an ended execution is deleted (cancel it first).",
+                    new JsonObject { ["status"] = execution.Status.ToString().ToLowerInvariant() });
+            if (execution.ParentExecutionId is { } parent)
+                throw new ChorusException(ErrorCodes.Conflict, $"Execution {id} is a subflow of execution {parent}; it goes with its parent.",
+                    new JsonObject { ["parent_execution_id"] = parent.ToString() });
+            if (await s.Tx.DeleteExecutionFamilyAsync(tenant, id).ConfigureAwait(false) == 0)
+                throw new ChorusException(ErrorCodes.Conflict, $"A subflow of execution {id} is still going; it is deleted once all have ended.");
+            return true;
+        }, ct);
 }

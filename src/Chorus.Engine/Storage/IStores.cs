@@ -188,6 +188,11 @@ public interface IEngineTransaction : IAsyncDisposable
     /// age, as <see cref="PruneExecutionsAsync"/> does. Returns how many executions were deleted.</summary>
     Task<int> DeleteWorkflowHistoryAsync(TenantId tenant, Guid workflowId, int max);
 
+    /// <summary>Deletes one top-level execution and its subflow children at any depth, with everything they own, if
+    /// all of them have finished (as <see cref="PruneExecutionsAsync"/> deletes a family). Returns how many executions
+    /// were deleted: 0 when one of the family is still going.</summary>
+    Task<int> DeleteExecutionFamilyAsync(TenantId tenant, Guid rootId);
+
     /// <summary>Deletes events written before <paramref name="before"/> among the <paramref name="max"/> oldest (the
     /// outbox other nodes read events from); returns how many.</summary>
     Task<int> PruneEventsAsync(DateTimeOffset before, int max);

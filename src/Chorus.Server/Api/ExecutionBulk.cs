@@ -6,7 +6,7 @@ using Chorus.Server.Security;
 
 namespace Chorus.Server.Api;
 
-/// <summary><c>POST /api/executions/bulk</c>: cancels or retries many executions, named by id or by the list's
+/// <summary><c>POST /api/executions/bulk</c>: cancels, retries or deletes (admins only) many executions, named by id or by the list's
 /// filter, and answers each one's result. The request is checked whole before anything changes; each execution is
 /// then changed on its own, so one that cannot be (finished, another tenant's, unknown) leaves the others alone.</summary>
 internal static class ExecutionBulk
@@ -22,11 +22,16 @@ internal static class ExecutionBulk
     {
         var body = await http.ReadObjectAsync();
         Unknown(body, Fields, "A bulk request has only");
-        Func<TenantId, Guid, CancellationToken, Task<ExecutionRecord>> operation = body.OptionalString("action") switch
+        // Each answers the execution's status afterwards.
+        Func<TenantId, Guid, CancellationToken, Task<string>> operation = body.OptionalString("action") switch
         {
-            "cancel" => engine.CancelAsync,
-            "retry" => engine.RetryAsync,
-            _ => throw Invalid("action", "'action' must be cancel or retry."),
+            "cancel" => async (tenant, id, ct) => (await engine.CancelAsync(tenant, id, ct)).Status.ToWire(),
+            "retry" => async (tenant, id, ct) => (await engine.RetryAsync(tenant, id, ct)).Status.ToWire(),
+            "delete" when !http.Caller().Has(Role.Admin) => throw new ChorusException(ErrorCodes.PermissionDenied,
+                $"Deleting executions needs the admin role; the credential has {http.Caller().Role.Name()}.",
+                new JsonObject { ["required_role"] = Role.Admin.Name(), ["role"] = http.Caller().Role.Name() }),
+            "delete" => async (tenant, id, ct) => { await engine.DeleteExecutionAsync(tenant, id, ct); return "deleted"; },
+            _ => throw Invalid("action", "'action' must be cancel, retry or delete."),
         };
         var (ids, matched) = (body["ids"], body["filter"]) switch
         {
@@ -42,8 +47,8 @@ internal static class ExecutionBulk
         {
             try
             {
-                var execution = await operation(http.Tenant(), id, http.RequestAborted);
-                results.Add(new JsonObject { ["id"] = id.ToString(), ["ok"] = true, ["status"] = execution.Status.ToWire() });
+                var status = await operation(http.Tenant(), id, http.RequestAborted);
+                results.Add(new JsonObject { ["id"] = id.ToString(), ["ok"] = true, ["status"] = status });
                 succeeded++;
             }
             catch (ChorusException ex)

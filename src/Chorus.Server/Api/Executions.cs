@@ -20,6 +20,12 @@ internal static class Executions
         group.MapGet("/", (HttpContext http, IExecutionReader reader) => ListAsync(http, reader, null)).RequireRole(Role.Viewer);
         group.MapPost("/bulk", ExecutionBulk.ApplyAsync).RequireRole(Role.Member);
         group.MapGet("/{id}", Get).RequireRole(Role.Viewer);
+        // Deleting history, like deleting a workflow, is for admins.
+        group.MapDelete("/{id}", async (HttpContext http, string id, ChorusEngine engine) =>
+        {
+            await engine.DeleteExecutionAsync(http.Tenant(), ExecutionId(id), http.RequestAborted);
+            return TypedResults.NoContent();
+        }).RequireRole(Role.Admin);
         group.MapGet("/{id}/steps", Steps).RequireRole(Role.Viewer);
         group.MapGet("/{id}/logs", Logs).RequireRole(Role.Viewer);
         group.MapGet("/{id}/export", ExecutionExport.ExportAsync).RequireRole(Role.Viewer);

@@ -89,6 +89,7 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         public Task<IReadOnlyList<TenantId>> GetTenantsWithHistoryAsync() => tx.GetTenantsWithHistoryAsync();
         public Task<int> PruneExecutionsAsync(TenantId tenant, DateTimeOffset finishedBefore, int max) => tx.PruneExecutionsAsync(tenant, finishedBefore, max);
         public Task<int> DeleteWorkflowHistoryAsync(TenantId tenant, Guid workflowId, int max) => tx.DeleteWorkflowHistoryAsync(tenant, workflowId, max);
+        public Task<int> DeleteExecutionFamilyAsync(TenantId tenant, Guid rootId) => tx.DeleteExecutionFamilyAsync(tenant, rootId);
         public Task<int> PruneEventsAsync(DateTimeOffset before, int max) => tx.PruneEventsAsync(before, max);
         public Task CompactAsync(int pages) => tx.CompactAsync(pages);
         public Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) => tx.GetActiveChildrenAsync(tenant, parentId);
