@@ -4,34 +4,38 @@ using Spectre.Console;
 
 namespace Chorus.Cli.Commands;
 
-/// <summary><c>chorus executions list|show|watch</c> against a running server.</summary>
+/// <summary><c>chorus executions</c> against a running server: list, show and watch here, the operations in
+/// <see cref="ExecutionOperations"/>.</summary>
 internal static class ExecutionsCommand
 {
     public static Command Create()
     {
         var api = new ApiOptions();
-        var command = new Command("executions", "List and inspect executions on a running server.");
+        var command = new Command("executions", "List, inspect, start and operate executions on a running server.");
         api.AddTo(command);
+        var json = new Option<bool>("--json") { Description = "Print the server's JSON answer as it came.", Recursive = true };
+        command.Add(json);
 
         var workflow = new Option<string?>("--workflow") { Description = "Only the executions of this workflow id." };
         var status = new Option<string?>("--status") { Description = "Only executions with this status (pending, running, waiting, paused, completed, failed, cancelled)." };
         var list = new Command("list", "List executions, newest first.") { workflow, status };
-        list.SetAction((parse, ct) => api.RunAsync(parse, client => ListAsync(client, parse.GetValue(workflow), parse.GetValue(status), ct)));
+        list.SetAction((parse, ct) => api.RunAsync(parse, client => ListAsync(client, parse.GetValue(workflow), parse.GetValue(status), parse.GetValue(json), ct)));
         command.Add(list);
 
         var id = new Argument<string>("ID") { Description = "The execution id." };
         var show = new Command("show", "Show an execution: status, progress, current step, step runs, output and error.") { id };
-        show.SetAction((parse, ct) => api.RunAsync(parse, client => ShowAsync(client, parse.GetValue(id)!, ct)));
+        show.SetAction((parse, ct) => api.RunAsync(parse, client => ShowAsync(client, parse.GetValue(id)!, parse.GetValue(json), ct)));
         command.Add(show);
 
         var watchId = new Argument<string>("ID") { Description = "The execution id." };
         var watch = new Command("watch", "Follow an execution live over the WebSocket until it ends: exit 0 when it completes, 1 when it fails or is cancelled.") { watchId };
         watch.SetAction((parse, ct) => api.RunAsync(parse, client => new ExecutionWatch(client, Terminal.Stdout()).RunAsync(parse.GetValue(watchId)!, ct)));
         command.Add(watch);
+        ExecutionOperations.AddTo(command, api, json);
         return command;
     }
 
-    private static async Task<int> ListAsync(ApiClient client, string? workflow, string? status, CancellationToken ct)
+    private static async Task<int> ListAsync(ApiClient client, string? workflow, string? status, bool json, CancellationToken ct)
     {
         var query = "api/executions?page_size=200";
         if (workflow is not null)
@@ -39,6 +43,11 @@ internal static class ExecutionsCommand
         if (status is not null)
             query += $"&status={Uri.EscapeDataString(status)}";
         var body = await client.GetAsync(query, ct);
+        if (json)
+        {
+            Console.Out.WriteLine(Terminal.Json(body));
+            return ExitCodes.Ok;
+        }
         var items = body?["items"] as JsonArray ?? [];
         var console = Terminal.Stdout();
         if (items.Count == 0)
@@ -53,10 +62,15 @@ internal static class ExecutionsCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> ShowAsync(ApiClient client, string id, CancellationToken ct)
+    private static async Task<int> ShowAsync(ApiClient client, string id, bool json, CancellationToken ct)
     {
         var path = $"api/executions/{Uri.EscapeDataString(id)}";
         var execution = await client.GetAsync(path, ct) ?? new JsonObject();
+        if (json)
+        {
+            Console.Out.WriteLine(Terminal.Json(execution));
+            return ExitCodes.Ok;
+        }
         var steps = (await client.GetAsync(path + "/steps", ct))?["items"] as JsonArray ?? [];
         var console = Terminal.Stdout();
 
