@@ -327,6 +327,36 @@ public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
         await Expect(page).ToHaveURLAsync(new Regex($"/ui/workflows/{id}/run$"));
     }
 
+    [Fact]
+    public async Task AnEndedExecution_IsRunAgain_ExportedAndDeleted_FromItsPage()
+    {
+        var tenant = WebUiServer.NewTenant();
+        var id = await browser.Server.CreateWorkflowAsync(tenant, Workflow("Quick",
+            Step("done", "output", new JsonObject { ["value"] = new JsonObject { ["ok"] = true } })));
+        var first = await browser.Server.ExecuteAsync(tenant, id);
+        var page = await OpenAsync(tenant, $"/ui/executions/{first}");
+        await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("completed");
+
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Export JSON" }).ClickAsync());
+        Assert.Equal($"execution-{first}.json", download.SuggestedFilename);
+        var exported = JsonNode.Parse(await File.ReadAllTextAsync(await download.PathAsync()))!;
+        Assert.Equal(first, exported["execution"]!["id"]!.GetValue<string>());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run again", Exact = true }).ClickAsync();
+        await Expect(page).Not.ToHaveURLAsync(new Regex($"/ui/executions/{first}$"));
+        await Expect(page.GetByTestId("execution-status")).ToHaveTextAsync("completed");
+        var second = page.Url.Split('/')[^1];
+        Assert.Equal("completed", (await browser.Server.ExecutionAsync(tenant, second))["status"]!.GetValue<string>());
+
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/ui/executions$"));
+        var (status, _) = await browser.Server.ApiAsync(HttpMethod.Get, $"/api/executions/{second}", tenant);
+        Assert.Equal(404, status);
+        Assert.Equal("completed", (await browser.Server.ExecutionAsync(tenant, first))["status"]!.GetValue<string>());
+    }
+
     /// <summary>Waits for the event "go", then outputs {"ok": true}.</summary>
     private static JsonObject WaitsForGo() => Workflow("Waits for go",
         Step("hold", "wait", new JsonObject { ["event"] = "go" }, "done"),

@@ -112,6 +112,30 @@ public sealed class ExecutionsListTests(BrowserFixture browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task BulkDelete_OfTheSelected_AsksFirst_ThenDeletesTheEndedOnes_AndSaysWhichCouldNotBe()
+    {
+        var tenant = WebUiServer.NewTenant();
+        var waits = await Server.CreateWorkflowAsync(tenant, WebUiServer.WaitingDefinition("Waits"));
+        var held = await StartWaitingAsync(tenant, waits, 2);
+        Assert.Equal(200, (await Server.ApiAsync(HttpMethod.Post, $"/api/executions/{held[0]}/cancel", tenant)).Status);
+        await Server.WaitForStatusAsync(tenant, held[0], "cancelled");
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        await page.GotoAsync("/ui/executions");
+        await Expect(page.GetByTestId("execution-row")).ToHaveCountAsync(2);
+
+        await page.GetByLabel($"Select execution {held[0]}").CheckAsync();
+        await page.GetByLabel($"Select execution {held[1]}").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete selected" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete 2" }).ClickAsync();
+
+        // The cancelled one goes; the one still waiting stays, and the message says why.
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Deleted 1 of 2; 1 could not be");
+        await Expect(page.GetByTestId("execution-row")).ToHaveCountAsync(1);
+        Assert.Equal(404, (await Server.ApiAsync(HttpMethod.Get, $"/api/executions/{held[0]}", tenant)).Status);
+        Assert.Equal("waiting", await Server.StatusAsync(tenant, held[1]));
+    }
+
+    [Fact]
     public async Task BulkCancel_OfTheFilteredSet_CancelsEveryMatch_AndBulkRetryRunsFailedOnesAgain()
     {
         var tenant = WebUiServer.NewTenant();

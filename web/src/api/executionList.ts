@@ -40,7 +40,7 @@ export interface BulkResult {
   results: { id: string; ok: boolean; status?: string; error?: { code: string; message: string } }[];
 }
 
-export const bulkExecutions = (action: "cancel" | "retry", target: { ids: string[] } | { filter: ExecutionFilter }) =>
+export const bulkExecutions = (action: "cancel" | "retry" | "delete", target: { ids: string[] } | { filter: ExecutionFilter }) =>
   api<BulkResult>("/api/executions/bulk", {
     method: "POST",
     headers: { "Content-Type": "application/json" },

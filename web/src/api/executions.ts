@@ -63,6 +63,12 @@ export const getLogs = (id: string) => api<{ items: LogLine[] }>(`${path(id)}/lo
 
 export type Operation = "pause" | "resume" | "cancel" | "retry" | "advance";
 export const operate = (id: string, operation: Operation) => api<Execution>(`${path(id)}/${operation}`, { method: "POST" });
+/** Runs an ended execution again from its first step, as a new execution (on the version it ran, or the latest). */
+export const rerun = (id: string, version: "same" | "latest") =>
+  api<Execution & { retry_of: string }>(`${path(id)}/retry`, json({ from: "start", version }));
+export const deleteExecution = (id: string) => api<void>(path(id), { method: "DELETE" });
+/** Everything about one execution in one JSON document (GET …/export). */
+export const exportExecution = (id: string) => api<unknown>(`${path(id)}/export`);
 export const sendEvent = (id: string, name: string, data: unknown) => api<Execution>(`${path(id)}/events`, json({ name, data }));
 export const submitInput = (id: string, stepId: string, data: unknown) =>
   api<Execution>(`${path(id)}/input`, json({ step_id: stepId, data }));

@@ -1,4 +1,5 @@
 import { useMemo, useState } from "react";
+import { EndedActions } from "../execution/EndedActions";
 import { ExecutionActions } from "../execution/ExecutionActions";
 import { ExecutionHeader } from "../execution/ExecutionHeader";
 import { EventForm, ManualInputForms } from "../execution/InputForms";
@@ -35,6 +36,7 @@ export default function ExecutionPage({ id }: { id: string }) {
         connectionDetail={view.connectionDetail} now={now} />
       {view.error && <p className="error" role="alert">{view.error}</p>}
       <ExecutionActions execution={execution} onDone={view.refresh} />
+      {isTerminal(execution.status) && <EndedActions execution={execution} />}
       {definition && <ManualInputForms execution={execution} definition={definition} onDone={view.refresh} />}
       <div className="execution-main">
         {definition && (

@@ -2,20 +2,22 @@ import { useState } from "react";
 import { bulkExecutions, type BulkResult, type ExecutionFilter } from "../../api/executionList";
 import { errorText } from "./download";
 
-const verbs = { cancel: "Cancelled", retry: "Retried" } as const;
+const verbs = { cancel: "Cancelled", retry: "Retried", delete: "Deleted" } as const;
+type Action = keyof typeof verbs;
 
-/** Cancel or retry the selected executions, or every execution the filter matches (asked twice). */
+/** Cancel, retry or delete (admins; ended executions only) the selected executions, or every execution the filter
+ * matches (asked twice). Deleting the selected ones is asked too. */
 export function BulkBar({ selected, filter, total, onDone }: {
   selected: string[];
   filter: ExecutionFilter;
   total: number;
   onDone: () => void;
 }) {
-  const [confirming, setConfirming] = useState<"cancel" | "retry" | null>(null);
+  const [confirming, setConfirming] = useState<{ action: Action; all: boolean } | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const run = async (action: "cancel" | "retry", target: { ids: string[] } | { filter: ExecutionFilter }) => {
+  const run = async (action: Action, target: { ids: string[] } | { filter: ExecutionFilter }) => {
     setConfirming(null);
     setError(null);
     setResult(null);
@@ -38,13 +40,16 @@ export function BulkBar({ selected, filter, total, onDone }: {
       <span className="muted">{selected.length} selected</span>
       <button type="button" disabled={selected.length === 0} onClick={() => run("cancel", { ids: selected })}>Cancel selected</button>
       <button type="button" disabled={selected.length === 0} onClick={() => run("retry", { ids: selected })}>Retry selected</button>
-      <button type="button" className="secondary" disabled={total === 0} onClick={() => setConfirming("cancel")}>Cancel all matching</button>
-      <button type="button" className="secondary" disabled={total === 0} onClick={() => setConfirming("retry")}>Retry all matching</button>
+      <button type="button" disabled={selected.length === 0} onClick={() => setConfirming({ action: "delete", all: false })}>Delete selected</button>
+      <button type="button" className="secondary" disabled={total === 0} onClick={() => setConfirming({ action: "cancel", all: true })}>Cancel all matching</button>
+      <button type="button" className="secondary" disabled={total === 0} onClick={() => setConfirming({ action: "retry", all: true })}>Retry all matching</button>
+      <button type="button" className="secondary" disabled={total === 0} onClick={() => setConfirming({ action: "delete", all: true })}>Delete all matching</button>
       {confirming && (
         <span className="confirm" role="alert">
-          {confirming === "cancel" ? "Cancel" : "Retry"} all {total} matching executions?{" "}
-          <button type="button" className="danger" onClick={() => run(confirming, { filter })}>
-            Yes, {confirming} {total}
+          {`${confirming.action[0].toUpperCase()}${confirming.action.slice(1)} ${confirming.all ? `all ${total} matching` : `the ${selected.length} selected`} executions?`}
+          {confirming.action === "delete" && " Deleted executions and their logs are gone for good."}{" "}
+          <button type="button" className="danger" onClick={() => run(confirming.action, confirming.all ? { filter } : { ids: selected })}>
+            Yes, {confirming.action} {confirming.all ? total : selected.length}
           </button>{" "}
           <button type="button" className="secondary" onClick={() => setConfirming(null)}>No</button>
         </span>
