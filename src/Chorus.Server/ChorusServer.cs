@@ -45,6 +45,8 @@ public static class ChorusServer
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         var listenUrls = ListenUrls(args, options);
+        if (ListenCheck.FirstBusy(listenUrls) is { } busy)
+            throw new OptionsException($"{busy} is already in use (another server on that port?): choose another with PORT or --urls.");
         builder.WebHost.UseUrls([.. listenUrls]);
         var rejected = new RejectedRequests();
         builder.WebHost.ConfigureKestrel(k =>

@@ -44,6 +44,22 @@ public sealed class ServeAndHelpTests : IDisposable
         Assert.Contains("MAX_CONCURRENT_WORKFLOWS", result.Stderr);
     }
 
+    [Fact]
+    public async Task Serve_OnAPortAlreadyInUse_SaysSoInOneLine_AndExitsTwo()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = await CliProcess.RunAsync(new Dictionary<string, string>(), "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--db", Path.Combine(_dir.Path, "busy.db"));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal($"chorus: invalid configuration: http://127.0.0.1:{port} is already in use (another server on that port?): choose another with PORT or --urls.",
+            result.Stderr.Trim());
+        Assert.DoesNotContain("   at ", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("serve", "--port")]
     [InlineData("run", "--input-file")]
