@@ -73,6 +73,31 @@ public sealed partial class ApiDocumentTests(ServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task BodiesAreDescribed_AndTheDocumentedExecutionIsTheOneTheServerAnswers()
+    {
+        var document = await DocumentAsync();
+        var paths = document["paths"]!;
+        string? Ref(JsonNode? content) => (string?)content?["application/json"]?["schema"]?["$ref"];
+
+        Assert.Equal("#/components/schemas/WorkflowDefinition", Ref(paths["/api/workflows"]!["post"]!["requestBody"]!["content"]));
+        Assert.Equal("#/components/schemas/Workflow", Ref(paths["/api/workflows"]!["post"]!["responses"]!["201"]!["content"]));
+        Assert.Equal("#/components/schemas/Execution", Ref(paths["/api/workflows/{id}/execute"]!["post"]!["responses"]!["202"]!["content"]));
+        Assert.Equal("#/components/schemas/RetryRequest", Ref(paths["/api/executions/{id}/retry"]!["post"]!["requestBody"]!["content"]));
+        var schemas = document["components"]!["schemas"]!;
+        Assert.Equal("#/components/schemas/Step", (string?)schemas["WorkflowDefinition"]!["properties"]!["steps"]!["items"]!["$ref"]);
+
+        // The description and the answer agree field for field.
+        var tenant = ApiCalls.NewTenant();
+        var workflow = await fixture.Client.CreateWorkflow(tenant, Definitions.Greeting());
+        var id = await fixture.Client.Execute(tenant, workflow, new JsonObject { ["name"] = "Ada" });
+        var execution = (await fixture.Client.WaitForCompletion(tenant, id)).Body.AsObject();
+        Assert.Equal(schemas["Execution"]!["properties"]!.AsObject().Select(p => p.Key).Order(), execution.Select(p => p.Key).Order());
+        var stored = (await fixture.Client.Get($"/api/workflows/{workflow}", tenant)).Body.AsObject();
+        Assert.All(schemas["Workflow"]!["required"]!.AsArray(), field => Assert.True(stored.ContainsKey(field!.GetValue<string>()), field.GetValue<string>()));
+        Assert.All(stored.Select(p => p.Key), field => Assert.True(schemas["Workflow"]!["properties"]![field] is not null || schemas["WorkflowDefinition"]!["properties"]![field] is not null, field));
+    }
+
+    [Fact]
     public async Task TheDocsPage_NeedsNoCredential_AndMayRunItsInlineStartScript_WhereNoOtherPageMay()
     {
         using var docs = await fixture.Client.GetAsync("/docs/");

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Chorus.Server.Security;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
 using Scalar.AspNetCore;
 
 namespace Chorus.Server.Api;
@@ -9,6 +10,10 @@ namespace Chorus.Server.Api;
 /// <summary>The API described for tools and people: an OpenAPI document generated from the endpoints at
 /// <see cref="DocumentPath"/>, and interactive docs over it at <see cref="DocsPath"/>. Both need no credential: they
 /// describe the API, they hold no data.</summary>
+/// <summary>Endpoint metadata: the request and answer bodies of a route, by the names of schemas in ApiSchemas.json
+/// (the handlers read and write JSON themselves, so the generator cannot see them).</summary>
+internal sealed record DocumentedBodies(string? Request, string? Response, int Status);
+
 internal static class ApiDocument
 {
     public const string DocumentPath = "/openapi/v1.json";
@@ -29,6 +34,18 @@ internal static class ApiDocument
             DescribeOperation(operation, context);
             return Task.CompletedTask;
         });
+    });
+
+    /// <summary>Describes the route's bodies in the API document (see <see cref="DocumentedBodies"/>).</summary>
+    public static TBuilder Bodies<TBuilder>(this TBuilder builder, string? request = null, string? response = null, int status = StatusCodes.Status200OK)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new DocumentedBodies(request, response, status));
+
+    /// <summary>The schemas of the bodies, written as JSON Schema in ApiSchemas.json beside this file.</summary>
+    private static readonly Lazy<JsonObject> Schemas = new(() =>
+    {
+        using var stream = typeof(ApiDocument).Assembly.GetManifestResourceStream("Chorus.Server.ApiSchemas.json")
+            ?? throw new InvalidOperationException("ApiSchemas.json is not embedded in the server.");
+        return JsonNode.Parse(stream)!.AsObject();
     });
 
     public static void MapApiDocument(this WebApplication app)
@@ -76,6 +93,9 @@ internal static class ApiDocument
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ErrorSchema] = ErrorShape();
+        foreach (var (name, schema) in Schemas.Value)
+            document.Components.Schemas[name] = OpenApiModelFactory.Parse<OpenApiSchema>(schema!.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, document, out _, "json")
+                ?? throw new InvalidOperationException($"ApiSchemas.json: {name} is not a schema.");
         // The tags the operations were given (see TagOf), not the generator's (the names of the classes that map them).
         document.Tags = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
             .SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>()).Select(t => t.Name).Distinct().Order(StringComparer.Ordinal)
@@ -112,6 +132,8 @@ internal static class ApiDocument
         var mappedBy = operation.Tags?.FirstOrDefault()?.Name ?? "";
         operation.Tags = new HashSet<OpenApiTagReference> { new(CompatibleApis.GetValueOrDefault(mappedBy) ?? TagOf(path), context.Document) };
         operation.Responses ??= new OpenApiResponses();
+        if (metadata.OfType<DocumentedBodies>().LastOrDefault() is { } bodies)
+            DescribeBodies(operation, bodies, context.Document);
         operation.Responses["default"] = ErrorResponse("An error, in the error shape.", context.Document);
         if (metadata.OfType<NoCredentialNeeded>().Any())
         {
@@ -136,6 +158,21 @@ internal static class ApiDocument
             });
         operation.Responses["401"] = ErrorResponse("No credential, or one that is not valid (code unauthorized).", context.Document);
         operation.Responses["403"] = ErrorResponse($"The credential's role is below {role.Name()} (code permission_denied).", context.Document);
+    }
+
+    private static void DescribeBodies(OpenApiOperation operation, DocumentedBodies bodies, OpenApiDocument? document)
+    {
+        static Dictionary<string, OpenApiMediaType> Json(string schema, OpenApiDocument? document) =>
+            new() { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(schema, document) } };
+        if (bodies.Request is { } request)
+            operation.RequestBody = new OpenApiRequestBody { Required = true, Content = Json(request, document) };
+        if (bodies.Response is { } response)
+        {
+            // The generator's guess (200, no content) gives way to what the route answers.
+            operation.Responses!.Remove("200");
+            operation.Responses[bodies.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
+                new OpenApiResponse { Description = response, Content = Json(response, document) };
+        }
     }
 
     private static OpenApiResponse ErrorResponse(string description, OpenApiDocument? document) => new()

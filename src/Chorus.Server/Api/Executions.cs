@@ -17,26 +17,26 @@ internal static class Executions
         var group = app.MapGroup("/api/executions");
         // Reading executions is for viewers; starting and operating them for members.
         group.MapPost("/", Start).RequireRole(Role.Member);
-        group.MapGet("/", (HttpContext http, IExecutionReader reader) => ListAsync(http, reader, null)).RequireRole(Role.Viewer);
-        group.MapPost("/bulk", ExecutionBulk.ApplyAsync).RequireRole(Role.Member);
-        group.MapGet("/{id}", Get).RequireRole(Role.Viewer);
+        group.MapGet("/", (HttpContext http, IExecutionReader reader) => ListAsync(http, reader, null)).RequireRole(Role.Viewer).Bodies(response: "ExecutionPage");
+        group.MapPost("/bulk", ExecutionBulk.ApplyAsync).RequireRole(Role.Member).Bodies("BulkRequest", "BulkResult");
+        group.MapGet("/{id}", Get).RequireRole(Role.Viewer).Bodies(response: "Execution");
         // Deleting history, like deleting a workflow, is for admins.
         group.MapDelete("/{id}", async (HttpContext http, string id, ChorusEngine engine) =>
         {
             await engine.DeleteExecutionAsync(http.Tenant(), ExecutionId(id), http.RequestAborted);
             return TypedResults.NoContent();
         }).RequireRole(Role.Admin);
-        group.MapGet("/{id}/steps", Steps).RequireRole(Role.Viewer);
-        group.MapGet("/{id}/logs", Logs).RequireRole(Role.Viewer);
-        group.MapGet("/{id}/export", ExecutionExport.ExportAsync).RequireRole(Role.Viewer);
-        group.MapPost("/{id}/pause", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.PauseAsync)).RequireRole(Role.Member);
-        group.MapPost("/{id}/resume", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.ResumeAsync)).RequireRole(Role.Member);
-        group.MapPost("/{id}/cancel", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.CancelAsync)).RequireRole(Role.Member);
-        group.MapPost("/{id}/retry", Retry).RequireRole(Role.Member);
+        group.MapGet("/{id}/steps", Steps).RequireRole(Role.Viewer).Bodies(response: "StepRuns");
+        group.MapGet("/{id}/logs", Logs).RequireRole(Role.Viewer).Bodies(response: "Logs");
+        group.MapGet("/{id}/export", ExecutionExport.ExportAsync).RequireRole(Role.Viewer).Bodies(response: "ExecutionExport");
+        group.MapPost("/{id}/pause", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.PauseAsync)).RequireRole(Role.Member).Bodies(response: "Execution");
+        group.MapPost("/{id}/resume", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.ResumeAsync)).RequireRole(Role.Member).Bodies(response: "Execution");
+        group.MapPost("/{id}/cancel", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.CancelAsync)).RequireRole(Role.Member).Bodies(response: "Execution");
+        group.MapPost("/{id}/retry", Retry).RequireRole(Role.Member).Bodies("RetryRequest", "Execution");
         group.MapPost("/{id}/advance", (HttpContext http, string id, ChorusEngine engine) =>
-            Apply(http, id, (tenant, executionId, ct) => engine.AdvanceAsync(tenant, executionId, AdvanceWait, ct))).RequireRole(Role.Member);
-        group.MapPost("/{id}/events", SendEvent).RequireRole(Role.Member);
-        group.MapPost("/{id}/input", SubmitInput).RequireRole(Role.Member);
+            Apply(http, id, (tenant, executionId, ct) => engine.AdvanceAsync(tenant, executionId, AdvanceWait, ct))).RequireRole(Role.Member).Bodies(response: "Execution");
+        group.MapPost("/{id}/events", SendEvent).RequireRole(Role.Member).Bodies("EventRequest", "Execution", StatusCodes.Status202Accepted);
+        group.MapPost("/{id}/input", SubmitInput).RequireRole(Role.Member).Bodies("InputRequest", "Execution", StatusCodes.Status202Accepted);
     }
 
     internal static Guid ExecutionId(string id) => RequestReading.RouteId(id, ErrorCodes.ExecutionNotFound, "Execution");

@@ -16,24 +16,24 @@ internal static class Workflows
     {
         var group = app.MapGroup("/api/workflows");
         // Reading and checking definitions is for viewers, running them for members, changing them for admins.
-        group.MapPost("/", Create).RequireRole(Role.Admin);
+        group.MapPost("/", Create).RequireRole(Role.Admin).Bodies("WorkflowDefinition", "Workflow", StatusCodes.Status201Created);
         group.MapGet("/", List).RequireRole(Role.Viewer);
-        group.MapPost("/validate", ValidateDefinition).RequireRole(Role.Viewer);
+        group.MapPost("/validate", ValidateDefinition).RequireRole(Role.Viewer).Bodies("WorkflowDefinition");
         group.MapPost("/validate-step", ValidateStep).RequireRole(Role.Viewer);
         // A literal segment outranks "/{id}": without these, GET /validate-step is read as a workflow id (404).
         group.MapMethods("/validate", OtherMethods, PostOnly).RequireRole(Role.Viewer);
         group.MapMethods("/validate-step", OtherMethods, PostOnly).RequireRole(Role.Viewer);
-        group.MapGet("/{id}", Get).RequireRole(Role.Viewer);
-        group.MapPut("/{id}", Update).RequireRole(Role.Admin);
+        group.MapGet("/{id}", Get).RequireRole(Role.Viewer).Bodies(response: "Workflow");
+        group.MapPut("/{id}", Update).RequireRole(Role.Admin).Bodies("WorkflowDefinition", "Workflow");
         group.MapPatch("/{id}", Patch).RequireRole(Role.Admin);
         group.MapDelete("/{id}", Delete).RequireRole(Role.Admin);
         group.MapGet("/{id}/versions", Versions).RequireRole(Role.Viewer);
         group.MapGet("/{id}/versions/{number:int}", Version).RequireRole(Role.Viewer);
         group.MapPost("/{id}/versions/{number:int}/revert", Revert).RequireRole(Role.Admin);
         group.MapGet("/{id}/diff", Diff).RequireRole(Role.Viewer);
-        group.MapPost("/{id}/execute", WorkflowExecutions.Execute).RequireRole(Role.Member);
+        group.MapPost("/{id}/execute", WorkflowExecutions.Execute).RequireRole(Role.Member).Bodies("ExecuteRequest", "Execution", StatusCodes.Status202Accepted);
         group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute).RequireRole(Role.Member);
-        group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow).RequireRole(Role.Viewer);
+        group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow).RequireRole(Role.Viewer).Bodies(response: "ExecutionPage");
     }
 
     private static readonly string[] OtherMethods = [HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
