@@ -13,12 +13,21 @@ namespace Chorus.Server.Tests;
 public sealed partial class ApiDocumentTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     /// <summary>Mapped but not in the document, each for a reason: web UI pages, the WebSocket (OpenAPI cannot describe
-    /// one; the document's description names it), the Prometheus scrape, the document itself, and the docs page with
-    /// its scripts (all of /docs, counted as one).</summary>
+    /// one; the document's description names it), the Prometheus scrape, the document itself, the docs page with its
+    /// scripts (all of /docs, counted as one), and the other methods of the validation routes (they only answer 405).</summary>
     private static readonly string[] NotApiRoutes =
     [
         "GET /ui", "GET /ui/{path}", "GET /api/workflows/ws", "CONNECT /api/workflows/ws", "GET /metrics",
         "GET /openapi/v1.json", "GET /docs",
+        .. new[] { "GET", "PUT", "PATCH", "DELETE" }.SelectMany(m => new[] { $"{m} /api/workflows/validate", $"{m} /api/workflows/validate-step" }),
+    ];
+
+    /// <summary>Routes of the workflows, executions, API keys and secrets that take no body: the operation is the route.</summary>
+    private static readonly string[] NoRequestBody =
+    [
+        "POST /api/executions/{id}/pause", "POST /api/executions/{id}/resume", "POST /api/executions/{id}/cancel",
+        "POST /api/executions/{id}/advance", "POST /api/workflows/{id}/versions/{number}/revert",
+        "POST /api/workflows/{id}/webhooks/{webhookId}/rotate",
     ];
 
     private async Task<JsonObject> DocumentAsync()
@@ -95,6 +104,25 @@ public sealed partial class ApiDocumentTests(ServerFixture fixture) : IClassFixt
         var stored = (await fixture.Client.Get($"/api/workflows/{workflow}", tenant)).Body.AsObject();
         Assert.All(schemas["Workflow"]!["required"]!.AsArray(), field => Assert.True(stored.ContainsKey(field!.GetValue<string>()), field.GetValue<string>()));
         Assert.All(stored.Select(p => p.Key), field => Assert.True(schemas["Workflow"]!["properties"]![field] is not null || schemas["WorkflowDefinition"]!["properties"]![field] is not null, field));
+    }
+
+    [Fact]
+    public async Task TheMainResourcesRoutes_EachDescribeWhatTheyTakeAndAnswer()
+    {
+        // The compatible APIs' bodies are described in the README's tables; these are the native API's.
+        var document = await DocumentAsync();
+        var main = new[] { "/api/workflows", "/api/executions", "/api/api-keys", "/api/secrets" };
+        var missing = new List<string>();
+        foreach (var (path, operations) in document["paths"]!.AsObject().Where(p => main.Any(m => p.Key.StartsWith(m, StringComparison.Ordinal))))
+            foreach (var (method, operation) in operations!.AsObject().Where(o => !((string?)o.Value!["tags"]![0])!.EndsWith(" API", StringComparison.Ordinal)))
+            {
+                var route = $"{method.ToUpperInvariant()} {path}";
+                if (method is "post" or "put" or "patch" && operation!["requestBody"] is null && !NoRequestBody.Contains(route))
+                    missing.Add(route + " (request)");
+                if (method is not "delete" && !operation!["responses"]!.AsObject().Any(r => r.Key.StartsWith('2') && r.Value?["content"] is not null))
+                    missing.Add(route + " (answer)");
+            }
+        Assert.Empty(missing);
     }
 
     [Fact]

@@ -128,9 +128,7 @@ internal static class ApiDocument
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var path = "/" + (context.Description.RelativePath ?? "");
-        // The generator tags an operation with the class that maps it.
-        var mappedBy = operation.Tags?.FirstOrDefault()?.Name ?? "";
-        operation.Tags = new HashSet<OpenApiTagReference> { new(CompatibleApis.GetValueOrDefault(mappedBy) ?? TagOf(path), context.Document) };
+        operation.Tags = new HashSet<OpenApiTagReference> { new(TagOf(path), context.Document) };
         operation.Responses ??= new OpenApiResponses();
         if (metadata.OfType<DocumentedBodies>().LastOrDefault() is { } bodies)
             DescribeBodies(operation, bodies, context.Document);
@@ -184,18 +182,24 @@ internal static class ApiDocument
         },
     };
 
-    /// <summary>The compatible APIs are tagged with the names the README gives them, by the class that maps them.</summary>
-    private static readonly Dictionary<string, string> CompatibleApis = new(StringComparer.Ordinal)
-    {
-        ["DiscoveryRoutes"] = "steps-microservice API",
-        ["PrefectRoutes"] = "background-execution API",
-        ["TemplatesApiRoutes"] = "templates and instances API",
-        ["TemplatesWebhookRoute"] = "templates and instances API",
-    };
+    /// <summary>The compatible APIs are tagged with the names the README gives them, by their routes' prefixes.</summary>
+    private static readonly (string Prefix, string Tag)[] CompatibleApis =
+    [
+        ("/api/v1/", "templates and instances API"),
+        ("/workflows/", "steps-microservice API"),
+        ("/steps/", "steps-microservice API"),
+        ("/available-steps", "steps-microservice API"),
+        ("/api/workflow/", "background-execution API"),
+        ("/api/workflows/execute", "background-execution API"),
+        ("/api/prefect/", "background-execution API"),
+    ];
 
     /// <summary>The other routes are grouped by what they act on: /api/executions/{id}/steps is under "executions".</summary>
     internal static string TagOf(string path)
     {
+        foreach (var (prefix, tag) in CompatibleApis)
+            if (path.StartsWith(prefix, StringComparison.Ordinal))
+                return tag;
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         return segments switch
         {

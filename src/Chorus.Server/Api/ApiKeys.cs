@@ -15,9 +15,9 @@ internal static class ApiKeys
     public static void MapApiKeys(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/api-keys").RequireRole(Role.Admin);
-        group.MapPost("/", Create);
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
+        group.MapPost("/", Create).Bodies("ApiKeyRequest", "ApiKey", StatusCodes.Status201Created);
+        group.MapGet("/", List).Bodies(response: "ApiKeyList");
+        group.MapGet("/{id}", Get).Bodies(response: "ApiKey");
         group.MapDelete("/{id}", Revoke);
     }
 

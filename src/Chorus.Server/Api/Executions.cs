@@ -16,7 +16,7 @@ internal static class Executions
     {
         var group = app.MapGroup("/api/executions");
         // Reading executions is for viewers; starting and operating them for members.
-        group.MapPost("/", Start).RequireRole(Role.Member);
+        group.MapPost("/", Start).RequireRole(Role.Member).Bodies("StartRequest", "Execution", StatusCodes.Status202Accepted);
         group.MapGet("/", (HttpContext http, IExecutionReader reader) => ListAsync(http, reader, null)).RequireRole(Role.Viewer).Bodies(response: "ExecutionPage");
         group.MapPost("/bulk", ExecutionBulk.ApplyAsync).RequireRole(Role.Member).Bodies("BulkRequest", "BulkResult");
         group.MapGet("/{id}", Get).RequireRole(Role.Viewer).Bodies(response: "Execution");

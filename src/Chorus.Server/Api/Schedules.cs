@@ -15,10 +15,10 @@ internal static class Schedules
     public static void MapSchedules(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/workflows/{id}/schedules");
-        group.MapPost("/", Create).RequireRole(Role.Admin);
-        group.MapGet("/", List).RequireRole(Role.Viewer);
-        group.MapGet("/{scheduleId}", Get).RequireRole(Role.Viewer);
-        group.MapPatch("/{scheduleId}", Update).RequireRole(Role.Admin);
+        group.MapPost("/", Create).RequireRole(Role.Admin).Bodies("ScheduleRequest", "Schedule", StatusCodes.Status201Created);
+        group.MapGet("/", List).RequireRole(Role.Viewer).Bodies(response: "ScheduleList");
+        group.MapGet("/{scheduleId}", Get).RequireRole(Role.Viewer).Bodies(response: "Schedule");
+        group.MapPatch("/{scheduleId}", Update).RequireRole(Role.Admin).Bodies("ScheduleRequest", "Schedule");
         group.MapDelete("/{scheduleId}", Delete).RequireRole(Role.Admin);
     }
 

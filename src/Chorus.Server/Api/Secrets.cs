@@ -17,9 +17,9 @@ internal static class SecretsApi
     public static void MapSecrets(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/secrets").RequireRole(Role.Admin);
-        group.MapPost("/", Write);
-        group.MapGet("/", List);
-        group.MapGet("/{name}", Get);
+        group.MapPost("/", Write).Bodies("SecretRequest", "Secret");
+        group.MapGet("/", List).Bodies(response: "SecretList");
+        group.MapGet("/{name}", Get).Bodies(response: "Secret");
         group.MapDelete("/{name}", Delete);
     }
 

@@ -17,22 +17,23 @@ internal static class Workflows
         var group = app.MapGroup("/api/workflows");
         // Reading and checking definitions is for viewers, running them for members, changing them for admins.
         group.MapPost("/", Create).RequireRole(Role.Admin).Bodies("WorkflowDefinition", "Workflow", StatusCodes.Status201Created);
-        group.MapGet("/", List).RequireRole(Role.Viewer);
-        group.MapPost("/validate", ValidateDefinition).RequireRole(Role.Viewer).Bodies("WorkflowDefinition");
-        group.MapPost("/validate-step", ValidateStep).RequireRole(Role.Viewer);
+        group.MapGet("/", List).RequireRole(Role.Viewer).Bodies(response: "WorkflowPage");
+        group.MapPost("/validate", ValidateDefinition).RequireRole(Role.Viewer).Bodies("WorkflowDefinition", "ValidationResult");
+        group.MapPost("/validate-step", ValidateStep).RequireRole(Role.Viewer).Bodies("ValidateStepRequest", "ValidationResult");
         // A literal segment outranks "/{id}": without these, GET /validate-step is read as a workflow id (404).
-        group.MapMethods("/validate", OtherMethods, PostOnly).RequireRole(Role.Viewer);
-        group.MapMethods("/validate-step", OtherMethods, PostOnly).RequireRole(Role.Viewer);
+        // They only answer 405: not operations to describe.
+        group.MapMethods("/validate", OtherMethods, PostOnly).RequireRole(Role.Viewer).ExcludeFromDescription();
+        group.MapMethods("/validate-step", OtherMethods, PostOnly).RequireRole(Role.Viewer).ExcludeFromDescription();
         group.MapGet("/{id}", Get).RequireRole(Role.Viewer).Bodies(response: "Workflow");
         group.MapPut("/{id}", Update).RequireRole(Role.Admin).Bodies("WorkflowDefinition", "Workflow");
-        group.MapPatch("/{id}", Patch).RequireRole(Role.Admin);
+        group.MapPatch("/{id}", Patch).RequireRole(Role.Admin).Bodies("WorkflowPatch", "Workflow");
         group.MapDelete("/{id}", Delete).RequireRole(Role.Admin);
-        group.MapGet("/{id}/versions", Versions).RequireRole(Role.Viewer);
-        group.MapGet("/{id}/versions/{number:int}", Version).RequireRole(Role.Viewer);
-        group.MapPost("/{id}/versions/{number:int}/revert", Revert).RequireRole(Role.Admin);
-        group.MapGet("/{id}/diff", Diff).RequireRole(Role.Viewer);
+        group.MapGet("/{id}/versions", Versions).RequireRole(Role.Viewer).Bodies(response: "VersionList");
+        group.MapGet("/{id}/versions/{number:int}", Version).RequireRole(Role.Viewer).Bodies(response: "Version");
+        group.MapPost("/{id}/versions/{number:int}/revert", Revert).RequireRole(Role.Admin).Bodies(response: "Workflow");
+        group.MapGet("/{id}/diff", Diff).RequireRole(Role.Viewer).Bodies(response: "VersionDiff");
         group.MapPost("/{id}/execute", WorkflowExecutions.Execute).RequireRole(Role.Member).Bodies("ExecuteRequest", "Execution", StatusCodes.Status202Accepted);
-        group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute).RequireRole(Role.Member);
+        group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute).RequireRole(Role.Member).Bodies("ExecuteRequest", "Execution");
         group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow).RequireRole(Role.Viewer).Bodies(response: "ExecutionPage");
     }
 

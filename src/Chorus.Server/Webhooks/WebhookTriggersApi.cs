@@ -20,11 +20,11 @@ internal static class WebhookTriggersApi
     public static void MapWebhookTriggers(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/workflows/{id}/webhooks");
-        group.MapPost("/", Create).RequireRole(Role.Admin);
-        group.MapGet("/", List).RequireRole(Role.Viewer);
-        group.MapGet("/{webhookId}", Get).RequireRole(Role.Viewer);
-        group.MapPatch("/{webhookId}", Update).RequireRole(Role.Admin);
-        group.MapPost("/{webhookId}/rotate", Rotate).RequireRole(Role.Admin);
+        group.MapPost("/", Create).RequireRole(Role.Admin).Bodies("WebhookRequest", "Webhook", StatusCodes.Status201Created);
+        group.MapGet("/", List).RequireRole(Role.Viewer).Bodies(response: "WebhookList");
+        group.MapGet("/{webhookId}", Get).RequireRole(Role.Viewer).Bodies(response: "Webhook");
+        group.MapPatch("/{webhookId}", Update).RequireRole(Role.Admin).Bodies("WebhookRequest", "Webhook");
+        group.MapPost("/{webhookId}/rotate", Rotate).RequireRole(Role.Admin).Bodies(response: "Webhook");
         group.MapDelete("/{webhookId}", Delete).RequireRole(Role.Admin);
     }
 
