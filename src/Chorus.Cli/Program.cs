@@ -11,6 +11,8 @@ var root = new RootCommand("chorus: serve Chorus, run workflow files embedded, a
     TokenCommand.Create(),
     DemoCommand.Create(),
 };
+foreach (var command in BackupCommand.Create())
+    root.Add(command);
 var parse = root.Parse(args);
 var exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
 return parse.Action is ParseErrorAction ? ExitCodes.Usage : exit;
