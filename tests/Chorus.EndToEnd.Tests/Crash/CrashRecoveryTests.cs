@@ -10,30 +10,13 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(60);
     // The workflows' effects endpoint is on 127.0.0.1, which the outbound HTTP policy refuses unless told.
     private static readonly Dictionary<string, string> Env = new() { ["WORKER_CONCURRENCY"] = "8", ["HTTP_ALLOW_PRIVATE"] = "true" };
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chorus-crash-" + Guid.NewGuid().ToString("N"));
-    private readonly int _port = ServerProcess.FreePort();
-    private readonly List<ServerProcess> _servers = [];
-    private string Database => Path.Combine(_dir, "chorus.db");
+    private readonly RestartableServer _server = new(Env);
 
-    private async Task<ServerProcess> StartServerAsync()
-    {
-        var server = await ServerProcess.StartAsync(_port, Database, Env);
-        _servers.Add(server);
-        return server;
-    }
+    private Task<ServerProcess> StartServerAsync() => _server.StartAsync();
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var server in _servers)
-            await server.DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task SigkillTwiceMidSequence_EveryExecutionCompletes_CommittedEffectsAreNotRepeated()
@@ -42,7 +25,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         const int steps = 5;
         await using var effects = new EffectsEndpoint(100, 300);
         var server = await StartServerAsync();
-        using var api = new ChorusApi(_port);
+        using var api = new ChorusApi(_server.Port);
         var workflow = await api.CreateWorkflowAsync(CrashWorkflows.Sequence(effects.Url, steps));
         var byTag = new Dictionary<string, string>();
         for (var i = 0; i < executions; i++)
@@ -103,7 +86,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         const int executions = 20;
         await using var effects = new EffectsEndpoint(10, 50);
         var server = await StartServerAsync();
-        using var api = new ChorusApi(_port);
+        using var api = new ChorusApi(_server.Port);
         var workflow = await api.CreateWorkflowAsync(CrashWorkflows.Timer(effects.Url));
         var byTag = new Dictionary<string, string>();
         for (var i = 0; i < executions; i++)

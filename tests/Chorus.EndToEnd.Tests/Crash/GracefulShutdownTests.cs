@@ -13,29 +13,13 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(5);
     private static readonly Dictionary<string, string> Env = new() { ["WORKER_CONCURRENCY"] = "16", ["HTTP_ALLOW_PRIVATE"] = "true" };
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chorus-sigterm-" + Guid.NewGuid().ToString("N"));
-    private readonly int _port = ServerProcess.FreePort();
-    private readonly List<ServerProcess> _servers = [];
+    private readonly RestartableServer _server = new(Env);
 
-    private async Task<ServerProcess> StartServerAsync()
-    {
-        var server = await ServerProcess.StartAsync(_port, Path.Combine(_dir, "chorus.db"), Env);
-        _servers.Add(server);
-        return server;
-    }
+    private Task<ServerProcess> StartServerAsync() => _server.StartAsync();
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var server in _servers)
-            await server.DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task SigtermUnderLoad_FinishesRunningSteps_ExitsWithinTheGrace_AndTheNextStartRepeatsNothing()
@@ -44,7 +28,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
         const int steps = 5;
         await using var effects = new EffectsEndpoint(20, 150);
         var server = await StartServerAsync();
-        using var api = new ChorusApi(_port);
+        using var api = new ChorusApi(_server.Port);
         var workflow = await api.CreateWorkflowAsync(CrashWorkflows.Sequence(effects.Url, steps));
         var byTag = new Dictionary<string, string>();
         for (var i = 0; i < executions; i++)
