@@ -10,6 +10,8 @@ var root = new RootCommand("chorus: serve Chorus, run workflow files embedded, a
     ExecutionsCommand.Create(),
     TokenCommand.Create(),
     DemoCommand.Create(),
+    SecretsAndSchedulesCommands.Secrets(),
+    SecretsAndSchedulesCommands.Schedules(),
 };
 foreach (var command in BackupCommand.Create())
     root.Add(command);

@@ -22,7 +22,7 @@ internal static class ExecutionOperations
             if (parse.GetValue(manual))
                 body["mode"] = "manual";
             var answer = await client.SendAsync(HttpMethod.Post, $"api/workflows/{Escape(parse.GetValue(workflow)!)}/execute", body, ct);
-            return Print(parse.GetValue(json), answer, $"started execution {answer?["id"]} ({answer?["status"]})");
+            return Terminal.Answer(parse.GetValue(json), answer, $"started execution {answer?["id"]} ({answer?["status"]})");
         }));
         executions.Add(start);
 
@@ -39,7 +39,7 @@ internal static class ExecutionOperations
             operation.SetAction((parse, ct) => api.RunAsync(parse, async client =>
             {
                 var answer = await client.SendAsync(HttpMethod.Post, $"api/executions/{Escape(parse.GetValue(id)!)}/{name}", null, ct);
-                return Print(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
+                return Terminal.Answer(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
             }));
             executions.Add(operation);
         }
@@ -56,7 +56,7 @@ internal static class ExecutionOperations
                 ? new JsonObject { ["from"] = "start", ["version"] = parse.GetValue(latest) ? "latest" : "same" }
                 : null;
             var answer = await client.SendAsync(HttpMethod.Post, $"api/executions/{Escape(parse.GetValue(retryId)!)}/retry", body, ct);
-            return Print(parse.GetValue(json), answer, body is null
+            return Terminal.Answer(parse.GetValue(json), answer, body is null
                 ? $"execution {answer?["id"]}: {answer?["status"]}"
                 : $"started execution {answer?["id"]} (version {answer?["workflow_version"]}), a new run of {answer?["retry_of"]}");
         }));
@@ -70,7 +70,7 @@ internal static class ExecutionOperations
         {
             var body = new JsonObject { ["name"] = parse.GetValue(eventName), ["data"] = Json(parse.GetValue(data), "--data") };
             var answer = await client.SendAsync(HttpMethod.Post, $"api/executions/{Escape(parse.GetValue(eventId)!)}/events", body, ct);
-            return Print(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
+            return Terminal.Answer(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
         }));
         executions.Add(sendEvent);
 
@@ -82,7 +82,7 @@ internal static class ExecutionOperations
         {
             var body = new JsonObject { ["step_id"] = parse.GetValue(step), ["data"] = Json(parse.GetValue(inputData), "--data") };
             var answer = await client.SendAsync(HttpMethod.Post, $"api/executions/{Escape(parse.GetValue(inputId)!)}/input", body, ct);
-            return Print(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
+            return Terminal.Answer(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
         }));
         executions.Add(submit);
 
@@ -92,7 +92,7 @@ internal static class ExecutionOperations
         {
             var answer = await client.GetAsync($"api/executions/{Escape(parse.GetValue(logsId)!)}/logs", ct);
             if (parse.GetValue(json))
-                return Print(true, answer, "");
+                return Terminal.Answer(true, answer, "");
             var table = new Table().AddColumns("at", "level", "step", "message");
             foreach (var line in answer?["items"] as JsonArray ?? [])
                 table.AddRow(Terminal.Cells(line?["timestamp"], line?["level"], line?["step_id"], line?["message"]));
@@ -108,7 +108,7 @@ internal static class ExecutionOperations
         {
             var answer = await client.GetAsync($"api/executions/{Escape(parse.GetValue(exportId)!)}/export", ct);
             if (parse.GetValue(output) is not { } file)
-                return Print(true, answer, "");
+                return Terminal.Answer(true, answer, "");
             await File.WriteAllTextAsync(file, Terminal.Json(answer), ct);
             Console.Out.WriteLine($"wrote {file}");
             return ExitCodes.Ok;
@@ -120,15 +120,9 @@ internal static class ExecutionOperations
         delete.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
             await client.SendAsync(HttpMethod.Delete, $"api/executions/{Escape(parse.GetValue(deleteId)!)}", null, ct);
-            return Print(parse.GetValue(json), new JsonObject { ["id"] = parse.GetValue(deleteId), ["deleted"] = true }, $"deleted execution {parse.GetValue(deleteId)}");
+            return Terminal.Answer(parse.GetValue(json), new JsonObject { ["id"] = parse.GetValue(deleteId), ["deleted"] = true }, $"deleted execution {parse.GetValue(deleteId)}");
         }));
         executions.Add(delete);
-    }
-
-    private static int Print(bool json, JsonNode? answer, string line)
-    {
-        Console.Out.WriteLine(json ? Terminal.Json(answer) : line);
-        return ExitCodes.Ok;
     }
 
     private static string Escape(string id) => Uri.EscapeDataString(id);

@@ -50,6 +50,13 @@ internal static class Terminal
 
     public static string Json(JsonNode? node) => node is null ? "null" : node.ToJsonString(Indented);
 
+    /// <summary>A command's result: one line for people, or with <c>--json</c> the server's answer as it came.</summary>
+    public static int Answer(bool json, JsonNode? answer, string line)
+    {
+        Console.Out.WriteLine(json ? Json(answer) : line);
+        return ExitCodes.Ok;
+    }
+
     public static void Error(string message) => Console.Error.WriteLine($"chorus: {OneLine(message)}");
 
     public static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();

@@ -8,7 +8,7 @@ internal static class StartBanner
     public static void Print(WebApplication app, ServerOptions options)
     {
         var urls = string.Join(", ", app.Urls);
-        Console.WriteLine($"Chorus is listening on {urls}. Every request but /health needs a token or an API key.");
+        Console.WriteLine($"Chorus is listening on {urls}. Every API request but /health needs a token or an API key; the API is described at /docs.");
         if (options.Auth.JwtSecret is not null || !options.Auth.IsConfigured)
         {
             var key = options.Auth.JwtSecret is not null ? "JWT_SECRET" : $"the key in {Path.GetFullPath(options.KeyFilePath)}";
