@@ -44,10 +44,7 @@ internal static class ExecutionsCommand
             query += $"&status={Uri.EscapeDataString(status)}";
         var body = await client.GetAsync(query, ct);
         if (json)
-        {
-            Console.Out.WriteLine(Terminal.Json(body));
-            return ExitCodes.Ok;
-        }
+            return Terminal.Answer(true, body, "");
         var items = body?["items"] as JsonArray ?? [];
         var console = Terminal.Stdout();
         if (items.Count == 0)
@@ -67,10 +64,7 @@ internal static class ExecutionsCommand
         var path = $"api/executions/{Uri.EscapeDataString(id)}";
         var execution = await client.GetAsync(path, ct) ?? new JsonObject();
         if (json)
-        {
-            Console.Out.WriteLine(Terminal.Json(execution));
-            return ExitCodes.Ok;
-        }
+            return Terminal.Answer(true, execution, "");
         var steps = (await client.GetAsync(path + "/steps", ct))?["items"] as JsonArray ?? [];
         var console = Terminal.Stdout();
 

@@ -12,22 +12,26 @@ internal static class WorkflowsCommand
         var api = new ApiOptions();
         var command = new Command("workflows", "List and save workflow definitions on a running server.");
         api.AddTo(command);
+        var json = new Option<bool>("--json") { Description = "Print the server's JSON answer as it came.", Recursive = true };
+        command.Add(json);
 
         var list = new Command("list", "List the workflows: id, name, status and current version.");
-        list.SetAction((parse, ct) => api.RunAsync(parse, client => ListAsync(client, ct)));
+        list.SetAction((parse, ct) => api.RunAsync(parse, client => ListAsync(client, parse.GetValue(json), ct)));
         command.Add(list);
 
         var file = new Argument<FileInfo>("FILE") { Description = "The workflow definition (JSON)." };
         var id = new Option<string?>("--id") { Description = "Update this workflow (PUT) instead of creating a new one." };
         var push = new Command("push", "Create a workflow from a JSON file, or with --id save it as a new version of an existing one.") { file, id };
-        push.SetAction((parse, ct) => api.RunAsync(parse, client => PushAsync(client, parse.GetValue(file)!, parse.GetValue(id), ct)));
+        push.SetAction((parse, ct) => api.RunAsync(parse, client => PushAsync(client, parse.GetValue(file)!, parse.GetValue(id), parse.GetValue(json), ct)));
         command.Add(push);
         return command;
     }
 
-    private static async Task<int> ListAsync(ApiClient client, CancellationToken ct)
+    private static async Task<int> ListAsync(ApiClient client, bool json, CancellationToken ct)
     {
         var body = await client.GetAsync("api/workflows?page_size=200", ct);
+        if (json)
+            return Terminal.Answer(true, body, "");
         var items = body?["items"] as JsonArray ?? [];
         var console = Terminal.Stdout();
         if (items.Count == 0)
@@ -44,7 +48,7 @@ internal static class WorkflowsCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> PushAsync(ApiClient client, FileInfo file, string? id, CancellationToken ct)
+    private static async Task<int> PushAsync(ApiClient client, FileInfo file, string? id, bool json, CancellationToken ct)
     {
         if (Terminal.ReadJsonFile(file.FullName, "workflow file") is not JsonObject definition)
             throw new CliException($"the workflow file '{file}' must hold a JSON object.", ExitCodes.Usage);
@@ -52,7 +56,6 @@ internal static class WorkflowsCommand
             ? await client.SendAsync(HttpMethod.Post, "api/workflows", definition, ct)
             : await client.SendAsync(HttpMethod.Put, $"api/workflows/{Uri.EscapeDataString(id)}", definition, ct);
         var verb = id is null ? "created" : saved?["version_created"]?.GetValue<bool>() == false ? "unchanged" : "updated";
-        Console.Out.WriteLine($"{verb} workflow {saved?["id"]} '{saved?["name"]}' ({saved?["status"]}, version {saved?["current_version"]})");
-        return ExitCodes.Ok;
+        return Terminal.Answer(json, saved, $"{verb} workflow {saved?["id"]} '{saved?["name"]}' ({saved?["status"]}, version {saved?["current_version"]})");
     }
 }

@@ -64,6 +64,18 @@ public sealed class ServerCommandsTests(CliServerFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task WorkflowsPushAndList_WithJson_PrintTheServersAnswers()
+    {
+        var push = await CliProcess.RunAsync("workflows", "push", server.Dir.File("json.json", Definition("pushed-as-json")), "--json", "--server", server.Url, "--token", Token);
+        var list = await CliProcess.RunAsync("workflows", "list", "--json", "--server", server.Url, "--token", Token);
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        var created = JsonNode.Parse(push.Stdout)!;
+        Assert.Equal("pushed-as-json", (string?)created["name"]);
+        Assert.Contains(JsonNode.Parse(list.Stdout)!["items"]!.AsArray(), w => (string?)w!["id"] == (string?)created["id"]);
+    }
+
+    [Fact]
     public async Task WorkflowsPush_WithIdAndChangedDefinition_UpdatesToANewVersion()
     {
         var created = await CliProcess.RunAsync("workflows", "push", server.Dir.File("v1.json", Definition("versioned")), "--server", server.Url, "--token", Token);
