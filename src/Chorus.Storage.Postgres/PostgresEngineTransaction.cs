@@ -127,23 +127,23 @@ internal sealed class PostgresEngineTransaction(NpgsqlConnection connection, Eng
     internal static readonly string OldestAdmissiblePendingSql =
         "WITH RECURSIVE " +
         $"full_tenants AS (SELECT tenant_id FROM workflow.instances WHERE {Executions.HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= COALESCE((@caps::jsonb ->> tenant_id)::int, @cap)), " +
-        "head AS (SELECT tenant_id, id, created_at FROM workflow.instances WHERE status = 'pending' AND id <> ALL(@skipped) " +
+        $"head AS (SELECT tenant_id, id, created_at FROM workflow.instances WHERE {Executions.InAdmissionQueue()} AND id <> ALL(@skipped) " +
         $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
         "queued_tenants(t) AS (" +
-        "  (SELECT tenant_id FROM workflow.instances WHERE status = 'pending' ORDER BY tenant_id LIMIT 1) " +
+        $"  (SELECT tenant_id FROM workflow.instances WHERE {Executions.InAdmissionQueue()} ORDER BY tenant_id LIMIT 1) " +
         "  UNION ALL " +
-        "  SELECT (SELECT i.tenant_id FROM workflow.instances i WHERE i.status = 'pending' AND i.tenant_id > queued_tenants.t ORDER BY i.tenant_id LIMIT 1) " +
+        $"  SELECT (SELECT i.tenant_id FROM workflow.instances i WHERE {Executions.InAdmissionQueue("i.")} AND i.tenant_id > queued_tenants.t ORDER BY i.tenant_id LIMIT 1) " +
         "  FROM queued_tenants WHERE queued_tenants.t IS NOT NULL), " +
         "candidate AS (SELECT tenant_id, id FROM (" +
         "  (SELECT tenant_id, id FROM head WHERE tenant_id NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY created_at, id LIMIT 1) " +
         "  UNION ALL " +
         "  (SELECT h.tenant_id, h.id FROM queued_tenants CROSS JOIN LATERAL (" +
         "      SELECT i.tenant_id, i.id, i.created_at FROM workflow.instances i " +
-        "      WHERE i.status = 'pending' AND i.tenant_id = queued_tenants.t AND i.id <> ALL(@skipped) ORDER BY i.created_at, i.id LIMIT 1) h " +
+        $"      WHERE {Executions.InAdmissionQueue("i.")} AND i.tenant_id = queued_tenants.t AND i.id <> ALL(@skipped) ORDER BY i.created_at, i.id LIMIT 1) h " +
         "    WHERE queued_tenants.t IS NOT NULL AND queued_tenants.t NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY h.created_at, h.id LIMIT 1)" +
         ") c LIMIT 1) " +
         "SELECT candidate.id AS candidate_id, locked.* FROM candidate LEFT JOIN LATERAL (" +
-        $"  {Executions.Select} x WHERE x.tenant_id = candidate.tenant_id AND x.id = candidate.id AND x.status = 'pending' " +
+        $"  {Executions.Select} x WHERE x.tenant_id = candidate.tenant_id AND x.id = candidate.id AND {Executions.InAdmissionQueue("x.")} " +
         "  FOR UPDATE SKIP LOCKED) locked ON true";
 
     /// <summary>How many of the oldest pending executions admission looks at before it looks tenant by tenant.</summary>
@@ -164,6 +164,14 @@ internal sealed class PostgresEngineTransaction(NpgsqlConnection connection, Eng
         var rows = await QueryAsync(new Statement(CountSlotHoldersSql).With("@tenant", tenant),
             r => new SlotHolders(Columns.Int(r.GetValue(0)), Columns.Int(r.GetValue(1)))).ConfigureAwait(false);
         return rows[0];
+    }
+
+    /// <summary>Takes the admission lock first, as <see cref="CountSlotHoldersAsync"/> does, so that two transactions
+    /// cannot each count a free slot of the workflow and both fill it.</summary>
+    public override Task<int> CountWorkflowSlotHoldersAsync(TenantId tenant, Guid workflowId)
+    {
+        _pipeline.Queue(Raw($"DO $$ BEGIN PERFORM pg_advisory_xact_lock({AdmissionLockKey}); END $$"));
+        return base.CountWorkflowSlotHoldersAsync(tenant, workflowId);
     }
 
     // Any constant works as long as every node uses the same one; the migrations use another.

@@ -10,16 +10,17 @@ internal sealed class ExecutionRows(SqlDialect d)
 {
     private const string ColumnList =
         "tenant_id, id, workflow_id, workflow_version, status, mode, input, context, state, output, error, current_step, " +
-        "parent_id, parent_step, is_test, total_steps, created_at, started_at, completed_at, deadline_at";
+        "parent_id, parent_step, is_test, total_steps, created_at, started_at, completed_at, deadline_at, awaits_workflow_slot";
 
     public string Table { get; } = d.Table("executions");
 
     public string Insert { get; } = d.Sql($"INSERT INTO {d.Table("executions")} ({ColumnList}) VALUES (@tenant, @id, @workflow, @version, " +
-        "@status, @mode, @input, @context, @state, @output, @error, @current, @parent, @parent_step, @test, @total, @created, @started, @completed, @deadline)");
+        "@status, @mode, @input, @context, @state, @output, @error, @current, @parent, @parent_step, @test, @total, @created, @started, @completed, @deadline, " +
+        "@awaits_slot)");
 
     public string Update { get; } = d.Sql($"UPDATE {d.Table("executions")} SET status = @status, context = @context, state = @state, " +
-        "output = @output, error = @error, current_step = @current, started_at = @started, completed_at = @completed, deadline_at = @deadline " +
-        "WHERE tenant_id = @tenant AND id = @id");
+        "output = @output, error = @error, current_step = @current, started_at = @started, completed_at = @completed, deadline_at = @deadline, " +
+        "awaits_workflow_slot = @awaits_slot WHERE tenant_id = @tenant AND id = @id");
 
     public string Select { get; } = $"SELECT {ColumnList} FROM {d.Table("executions")}";
 
@@ -29,6 +30,33 @@ internal sealed class ExecutionRows(SqlDialect d)
     public string HoldsASlot { get; } =
         $"status IN ({string.Join(", ", Enum.GetValues<ExecutionStatus>().Where(s => s.HoldsSlot()).Select(s => $"'{s.ToWire()}'"))}) " +
         $"AND {d.IsFalse("is_test")} AND parent_id IS NULL";
+
+    /// <summary>Pending in admission's queue: not awaiting a slot of its workflow's own limit. Word for word the
+    /// condition of the pending indexes (migration workflow_concurrency); <paramref name="alias"/> names the table.</summary>
+    public string InAdmissionQueue(string alias = "") => $"{alias}status = 'pending' AND {d.IsFalse(alias + "awaits_workflow_slot")}";
+
+    /// <summary>Holds one of its workflow's own concurrency slots: under way (pending in the queue, running, waiting
+    /// or paused), top level, not a test. Word for word the condition of the index of migration workflow_concurrency.</summary>
+    private readonly string _holdsAWorkflowSlot =
+        $"status IN ('pending', {string.Join(", ", Enum.GetValues<ExecutionStatus>().Where(s => s.HoldsSlot()).Select(s => $"'{s.ToWire()}'"))}) " +
+        $"AND {d.IsFalse("awaits_workflow_slot")} AND {d.IsFalse("is_test")} AND parent_id IS NULL";
+
+    private readonly string _awaitsAWorkflowSlot = $"status = 'pending' AND {d.IsTrue("awaits_workflow_slot")}";
+
+    public Statement CountWorkflowSlotHolders(TenantId tenant, Guid workflowId) => new Statement(d.Sql(
+            $"SELECT COUNT(*) FROM {Table} {d.IndexedBy("ix_executions_workflow_slot_holders")} " +
+            $"WHERE tenant_id = @tenant AND workflow_id = @workflow AND {_holdsAWorkflowSlot}"))
+        .With("@tenant", tenant).With("@workflow", workflowId);
+
+    public Statement OldestAwaitingWorkflowSlot(TenantId tenant, Guid workflowId) => new Statement(d.Sql(
+            $"{Select} {d.IndexedBy("ix_executions_awaiting_workflow_slot")} WHERE tenant_id = @tenant AND workflow_id = @workflow " +
+            $"AND {_awaitsAWorkflowSlot} ORDER BY created_at, id LIMIT 1{d.ForUpdate}"))
+        .With("@tenant", tenant).With("@workflow", workflowId);
+
+    public Statement WorkflowsAwaitingSlots(int max) => new Statement(d.Sql(
+            $"SELECT DISTINCT tenant_id, workflow_id FROM {Table} {d.IndexedBy("ix_executions_awaiting_workflow_slot")} " +
+            $"WHERE {_awaitsAWorkflowSlot} LIMIT @max"))
+        .With("@max", max);
 
     private readonly string _activeChildren = d.Sql($"SELECT id FROM {d.Table("executions")} " +
         "WHERE parent_id = @parent AND tenant_id = @tenant AND status NOT IN ('completed', 'failed', 'cancelled')");
@@ -94,7 +122,7 @@ internal sealed class ExecutionRows(SqlDialect d)
             .With("@context", e.Context).With("@state", new JsonText(e.State.ToJson())).With("@output", e.Output).With("@error", e.Error)
             .With("@current", e.CurrentStep).With("@parent", e.ParentExecutionId).With("@parent_step", e.ParentStepId)
             .With("@test", e.IsTest).With("@total", e.TotalSteps).With("@created", e.CreatedAt).With("@started", e.StartedAt)
-            .With("@completed", e.CompletedAt).With("@deadline", e.DeadlineAt);
+            .With("@completed", e.CompletedAt).With("@deadline", e.DeadlineAt).With("@awaits_slot", e.AwaitsWorkflowSlot);
 
     public static ExecutionRecord Map(DbDataReader r) => new()
     {
@@ -118,5 +146,6 @@ internal sealed class ExecutionRows(SqlDialect d)
         StartedAt = r.OptionalTime("started_at"),
         CompletedAt = r.OptionalTime("completed_at"),
         DeadlineAt = r.OptionalTime("deadline_at"),
+        AwaitsWorkflowSlot = r.Bool("awaits_workflow_slot"),
     };
 }

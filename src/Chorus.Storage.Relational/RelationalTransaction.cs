@@ -41,6 +41,17 @@ internal abstract partial class RelationalTransaction(StoreSql sql) : IEngineTra
 
     public abstract Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps);
 
+    /// <summary>The count; a store shared by several transactions takes the admission lock first (see
+    /// <see cref="CountSlotHoldersAsync"/>).</summary>
+    public virtual async Task<int> CountWorkflowSlotHoldersAsync(TenantId tenant, Guid workflowId) =>
+        (await QueryAsync(Sql.Executions.CountWorkflowSlotHolders(tenant, workflowId), r => Columns.Int(r.GetValue(0))).ConfigureAwait(false))[0];
+
+    public Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId) =>
+        FirstOrDefaultAsync(Sql.Executions.OldestAwaitingWorkflowSlot(tenant, workflowId), ExecutionRows.Map);
+
+    public async Task<IReadOnlyList<(TenantId Tenant, Guid WorkflowId)>> GetWorkflowsAwaitingSlotsAsync(int max) =>
+        await QueryAsync(Sql.Executions.WorkflowsAwaitingSlots(max), r => (new TenantId(r.Text("tenant_id")!), r.Id("workflow_id"))).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId) =>
         await QueryAsync(Sql.Executions.ActiveChildren(tenant, parentId), r => r.Id("id")).ConfigureAwait(false);
 

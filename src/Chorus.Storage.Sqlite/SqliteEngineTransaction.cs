@@ -85,18 +85,18 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
         "WITH RECURSIVE " +
         $"full_tenants AS (SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {Executions.HoldsASlot} " +
         "  GROUP BY tenant_id HAVING COUNT(*) >= COALESCE(json_extract($caps, '$.' || json_quote(tenant_id)), $cap)), " +
-        "head AS (SELECT tenant_id, id, created_at FROM executions INDEXED BY ix_executions_pending WHERE status = 'pending' " +
+        $"head AS (SELECT tenant_id, id, created_at FROM executions INDEXED BY ix_executions_pending WHERE {Executions.InAdmissionQueue()} " +
         $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
         "queued_tenants(t) AS (" +
-        "  SELECT * FROM (SELECT tenant_id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' ORDER BY tenant_id LIMIT 1) " +
+        $"  SELECT * FROM (SELECT tenant_id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE {Executions.InAdmissionQueue()} ORDER BY tenant_id LIMIT 1) " +
         "  UNION ALL " +
-        "  SELECT (SELECT tenant_id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' AND tenant_id > t " +
+        $"  SELECT (SELECT tenant_id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE {Executions.InAdmissionQueue()} AND tenant_id > t " +
         "    ORDER BY tenant_id LIMIT 1) FROM queued_tenants WHERE t IS NOT NULL), " +
         "candidate AS (SELECT * FROM (" +
         "  SELECT * FROM (SELECT tenant_id, id FROM head WHERE tenant_id NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY created_at, id LIMIT 1) " +
         "  UNION ALL " +
         "  SELECT * FROM (SELECT p.tenant_id, p.id FROM queued_tenants JOIN executions p ON p.tenant_id = t AND p.id = " +
-        "      (SELECT id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE status = 'pending' AND tenant_id = t ORDER BY created_at, id LIMIT 1) " +
+        $"      (SELECT id FROM executions INDEXED BY ix_executions_pending_by_tenant WHERE {Executions.InAdmissionQueue()} AND tenant_id = t ORDER BY created_at, id LIMIT 1) " +
         "    WHERE t IS NOT NULL AND t NOT IN (SELECT tenant_id FROM full_tenants) ORDER BY p.created_at, p.id LIMIT 1)" +
         ") LIMIT 1) " +
         "SELECT e.* FROM candidate JOIN executions e ON e.tenant_id = candidate.tenant_id AND e.id = candidate.id";

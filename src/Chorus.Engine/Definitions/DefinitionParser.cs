@@ -8,6 +8,7 @@ namespace Chorus.Engine.Definitions;
 internal static partial class DefinitionParser
 {
     internal const int MaxSteps = 500;
+    internal const int MaxConcurrencyLimit = 100_000;
     internal const string DefaultName = "Untitled workflow";
     private const int MaxNameLength = 200;
     private const int MaxDescriptionLength = 10_000;
@@ -54,6 +55,7 @@ internal static partial class DefinitionParser
         var inputSchema = ReadObject(root, "input_schema", at, errors);
         var startAt = ReadString(root, "start_at", at, errors, MaxIdLength, allowEmpty: false);
         var timeout = ReadDuration(root, "timeout", at, errors);
+        var concurrencyLimit = ReadConcurrencyLimit(root, at, errors);
         var steps = ReadSteps(root, errors);
 
         return new WorkflowDefinition
@@ -65,8 +67,23 @@ internal static partial class DefinitionParser
             InputSchema = inputSchema,
             StartAt = startAt,
             Timeout = timeout,
+            MaxConcurrentExecutions = concurrencyLimit,
             Steps = steps,
         };
+    }
+
+    private static int? ReadConcurrencyLimit(JsonObject root, Location at, List<DefinitionError> errors)
+    {
+        const string key = "max_concurrent_executions";
+        if (root[key] is not { } node)
+            return null;
+        if (node.GetValueKind() != JsonValueKind.Number || !Durations.TryReadNumber(node, out var limit)
+            || limit != Math.Floor(limit) || limit < 1 || limit > MaxConcurrencyLimit)
+        {
+            errors.Add(at.Error(key, $"'{key}' must be a whole number from 1 to {MaxConcurrencyLimit}."));
+            return null;
+        }
+        return (int)limit;
     }
 
     private static WorkflowStatus ReadStatus(JsonObject root, List<DefinitionError> errors)

@@ -15,6 +15,9 @@ public sealed record WorkflowDefinition
     public string? StartAt { get; init; }
     /// <summary>Longest time an execution may take, or null for the server's default.</summary>
     public TimeSpan? Timeout { get; init; }
+    /// <summary>Executions of the workflow that may be under way at once (pending for a slot, running, waiting or
+    /// paused); more wait as pending until one ends. Null for no limit of its own.</summary>
+    public int? MaxConcurrentExecutions { get; init; }
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
 }
 

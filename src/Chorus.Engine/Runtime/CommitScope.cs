@@ -55,13 +55,20 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
         return execution;
     }
 
-    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps)
+    public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) =>
+        Adopt(await Tx.GetOldestAdmissiblePendingAsync(caps).ConfigureAwait(false));
+
+    public async Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId) =>
+        Adopt(await Tx.GetOldestAwaitingWorkflowSlotAsync(tenant, workflowId).ConfigureAwait(false));
+
+    /// <summary>The cached object of an execution a query found, if the cache holds it: one object per execution, or
+    /// a change to the other copy would be lost.</summary>
+    private ExecutionRecord? Adopt(ExecutionRecord? found)
     {
-        var pending = await Tx.GetOldestAdmissiblePendingAsync(caps).ConfigureAwait(false);
-        if (pending is not null && cache is not null && cache.TryGet(pending.Id, out var cached))
-            pending = cached; // one object per execution, or a change to the other copy would be lost
-        Track(pending);
-        return pending;
+        if (found is not null && cache is not null && cache.TryGet(found.Id, out var cached))
+            found = cached;
+        Track(found);
+        return found;
     }
 
     public Task InsertExecutionAsync(ExecutionRecord execution)

@@ -68,7 +68,7 @@ internal sealed partial class ExecutionCommands
         // Admission counts slot holders in the table, so the ended status must be written first to free the slot.
         await s.UpdateExecutionAsync(e).ConfigureAwait(false);
         await EndDescendantsAsync(s, e.Tenant, e.Id, now).ConfigureAwait(false);
-        await AdmitPendingAsync(s).ConfigureAwait(false);
+        await AdmitPendingAsync(s, ended: e).ConfigureAwait(false);
     }
 
     private Task AddResumeAsync(CommitScope s, ExecutionRecord e, string stepId, int attempt, DateTimeOffset dueAt, JsonObject payload) =>

@@ -56,7 +56,8 @@ internal sealed partial class ExecutionCommands
             throw Conflict(e, "retry");
         // A retried execution holds a slot again, so it must not get past the limit or its tenant's share; it is
         // refused rather than queued, since admitting a pending execution starts it from its first step.
-        if (!e.IsTest && e.ParentExecutionId is null && await WhyQueuedAsync(s, tenant).ConfigureAwait(false) is { } full)
+        var graph = await GraphOf(s, e).ConfigureAwait(false);
+        if (!e.IsTest && e.ParentExecutionId is null && (await WhyQueuedAsync(s, e, graph).ConfigureAwait(false)).Reason is { } full)
             throw new ChorusException(ErrorCodes.RateLimited, $"Cannot retry now: {full}. Try again when an execution ends.",
                 new JsonObject { ["status"] = e.Status.ToWire() });
         var now = time.GetUtcNow();
@@ -70,7 +71,6 @@ internal sealed partial class ExecutionCommands
         e.Status = ExecutionStatus.Running;
         e.Error = null;
         e.CompletedAt = null;
-        var graph = await GraphOf(s, e).ConfigureAwait(false);
         e.DeadlineAt = TimeLimitOf(e, graph) is { } limit ? now + limit : null;
         await ScheduleAsync(s, e, failedSteps.Select(p => p.Key).ToList(), now).ConfigureAwait(false);
         if (e.DeadlineAt is { } deadline)

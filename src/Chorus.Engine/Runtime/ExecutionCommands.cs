@@ -71,7 +71,8 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             return execution;
         }
         var exempt = request.IsTest || request.ParentExecutionId is not null;
-        var queuedBecause = exempt ? null : await WhyQueuedAsync(s, request.Tenant).ConfigureAwait(false);
+        var (queuedBecause, workflowFull) = exempt ? default : await WhyQueuedAsync(s, execution, request.Graph).ConfigureAwait(false);
+        execution.AwaitsWorkflowSlot = workflowFull;
         var admit = queuedBecause is null;
         var firstSteps = admit ? PrepareRunning(s, execution, request.Graph, now) : [];
         await s.InsertExecutionAsync(execution).ConfigureAwait(false);
@@ -95,14 +96,15 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             throw Conflict(e, "start");
         var now = time.GetUtcNow();
         string message;
-        if (await WhyQueuedAsync(s, tenant).ConfigureAwait(false) is { } queuedBecause)
+        var graph = await GraphOf(s, e).ConfigureAwait(false);
+        if (await WhyQueuedAsync(s, e, graph).ConfigureAwait(false) is ({ } queuedBecause, var workflowFull))
         {
             e.Status = ExecutionStatus.Pending;
+            e.AwaitsWorkflowSlot = workflowFull;
             message = $"Execution queued: {queuedBecause}";
         }
         else
         {
-            var graph = await GraphOf(s, e).ConfigureAwait(false);
             await ScheduleAsync(s, e, PrepareRunning(s, e, graph, now), now).ConfigureAwait(false);
             if (e.DeadlineAt is { } deadline)
                 await AddDeadlineAsync(s, e, deadline).ConfigureAwait(false);
@@ -164,26 +166,35 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         execution.CurrentStep = stepId;
     }
 
-    /// <summary>Why a new execution of <paramref name="tenant"/> must wait as pending, or null when it may start:
+    /// <summary>Why an execution must wait as pending, or null when it may start: its workflow has as many executions
+    /// under way as its version allows (then <c>WorkflowFull</c>: it waits outside the queue until one of them ends),
     /// every slot is taken, or its tenant holds its share of them (so one tenant cannot keep the others pending).</summary>
-    private async Task<string?> WhyQueuedAsync(CommitScope s, TenantId tenant)
+    private async Task<(string? Reason, bool WorkflowFull)> WhyQueuedAsync(CommitScope s, ExecutionRecord e, WorkflowGraph graph)
     {
-        var holders = await s.Tx.CountSlotHoldersAsync(tenant).ConfigureAwait(false);
+        // Counting the slot holders first takes the admission lock (on a shared store) the workflow's count relies on.
+        var holders = await s.Tx.CountSlotHoldersAsync(e.Tenant).ConfigureAwait(false);
+        if (graph.Definition.MaxConcurrentExecutions is { } limit
+            && await s.Tx.CountWorkflowSlotHoldersAsync(e.Tenant, e.WorkflowId).ConfigureAwait(false) >= limit)
+            return ($"the workflow allows {limit} concurrent execution{(limit == 1 ? "" : "s")}", true);
         if (holders.Total >= options.MaxConcurrentWorkflows)
-            return "the concurrency limit is reached";
-        var cap = quotas.Current.SlotCapOf(tenant, options.TenantSlotCap);
+            return ("the concurrency limit is reached", false);
+        var cap = quotas.Current.SlotCapOf(e.Tenant, options.TenantSlotCap);
         if (holders.OfTenant >= cap)
-            return cap < options.TenantSlotCap
+            return (cap < options.TenantSlotCap
                 ? $"the tenant's quota allows {cap} concurrent execution{(cap == 1 ? "" : "s")}"
-                : "the tenant holds its share of the concurrency limit";
-        return null;
+                : "the tenant holds its share of the concurrency limit", false);
+        return (null, false);
     }
 
     /// <summary>Admits pending executions while slots are free (after an execution ended or was cancelled), oldest
     /// first among the tenants under their cap: a tenant with a long queue does not hold up another tenant's
-    /// execution that arrived after it.</summary>
-    private async Task AdmitPendingAsync(CommitScope s)
+    /// execution that arrived after it. When the ended execution's workflow has a concurrency limit of its own, its
+    /// executions awaiting one of its slots join the queue first, oldest first, as far as the limit allows.</summary>
+    private async Task AdmitPendingAsync(CommitScope s, ExecutionRecord? ended = null)
     {
+        if (ended is { IsTest: false, ParentExecutionId: null }
+            && (await GraphOf(s, ended).ConfigureAwait(false)).Definition.MaxConcurrentExecutions is not null)
+            await ReleaseWorkflowSlotsAsync(s, ended.Tenant, ended.WorkflowId).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var table = quotas.Current;
         var caps = table.SlotCaps(options.TenantSlotCap);
@@ -208,7 +219,34 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         }
     }
 
-    public Task AdmitPendingOnStartupAsync(CommitScope s) => AdmitPendingAsync(s);
+    /// <summary>How many executions awaiting a workflow's slot one pass moves into the queue at most, so that one
+    /// transaction stays short when a new version lifted the limit of a long line.</summary>
+    private const int MaxReleasedPerPass = 1000;
+
+    /// <summary>Moves the workflow's executions awaiting one of its slots into the admission queue, oldest first, while
+    /// fewer of its executions are under way than the waiting one's version allows.</summary>
+    private async Task ReleaseWorkflowSlotsAsync(CommitScope s, TenantId tenant, Guid workflowId)
+    {
+        for (var released = 0; released < MaxReleasedPerPass; released++)
+        {
+            if (await s.GetOldestAwaitingWorkflowSlotAsync(tenant, workflowId).ConfigureAwait(false) is not { } waiting)
+                return;
+            var limit = (await GraphOf(s, waiting).ConfigureAwait(false)).Definition.MaxConcurrentExecutions;
+            if (limit is not null && await s.Tx.CountWorkflowSlotHoldersAsync(tenant, workflowId).ConfigureAwait(false) >= limit)
+                return;
+            waiting.AwaitsWorkflowSlot = false;
+            await s.UpdateExecutionAsync(waiting).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a restart, and so after a new version changed a limit, every line waiting for a workflow's slots
+    /// moves on as far as its limit allows; then admission runs as after any end.</summary>
+    public async Task AdmitPendingOnStartupAsync(CommitScope s)
+    {
+        foreach (var (tenant, workflowId) in await s.Tx.GetWorkflowsAwaitingSlotsAsync(MaxReleasedPerPass).ConfigureAwait(false))
+            await ReleaseWorkflowSlotsAsync(s, tenant, workflowId).ConfigureAwait(false);
+        await AdmitPendingAsync(s).ConfigureAwait(false);
+    }
 
     private Task<WorkflowGraph> GraphOf(CommitScope s, ExecutionRecord e) =>
         graphs.GetAsync(e.Tenant, e.WorkflowId, e.WorkflowVersion, () => s.Tx.GetVersionAsync(e.Tenant, e.WorkflowId, e.WorkflowVersion));

@@ -34,6 +34,9 @@ public sealed class ExecutionRecord
     public DateTimeOffset? CompletedAt { get; set; }
     public DateTimeOffset? DeadlineAt { get; set; }
     public int TotalSteps { get; init; }
+    /// <summary>Pending because its workflow has as many executions under way as its version allows: it waits outside
+    /// the queue for a concurrency slot until one of them ends.</summary>
+    public bool AwaitsWorkflowSlot { get; set; }
 
     public bool IsTerminal => Status.IsTerminal();
 
@@ -44,7 +47,7 @@ public sealed class ExecutionRecord
         Input = Input?.DeepClone(), Context = (JsonObject)Context.DeepClone(), State = State.Copy(), Output = Output?.DeepClone(),
         Error = (JsonObject?)Error?.DeepClone(), CurrentStep = CurrentStep, ParentExecutionId = ParentExecutionId,
         ParentStepId = ParentStepId, IsTest = IsTest, CreatedAt = CreatedAt, StartedAt = StartedAt, CompletedAt = CompletedAt,
-        DeadlineAt = DeadlineAt, TotalSteps = TotalSteps,
+        DeadlineAt = DeadlineAt, TotalSteps = TotalSteps, AwaitsWorkflowSlot = AwaitsWorkflowSlot,
     };
 }
 

@@ -123,6 +123,18 @@ public interface IEngineTransaction : IAsyncDisposable
     /// <summary>The oldest pending execution of a tenant holding fewer slots than its cap in <paramref name="caps"/>:
     /// a tenant at its cap waits without holding up the others' pending executions. Null when there is none.</summary>
     Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps);
+
+    /// <summary>Top-level executions of the workflow, not tests, that hold one of its own concurrency slots: pending
+    /// (not <see cref="ExecutionRecord.AwaitsWorkflowSlot"/>), running, waiting or paused. Serialises admission as
+    /// <see cref="CountSlotHoldersAsync"/> does.</summary>
+    Task<int> CountWorkflowSlotHoldersAsync(TenantId tenant, Guid workflowId);
+
+    /// <summary>The oldest execution of the workflow awaiting one of its concurrency slots, read for change; null
+    /// when none waits.</summary>
+    Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId);
+
+    /// <summary>The workflows with executions awaiting one of their concurrency slots, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<(TenantId Tenant, Guid WorkflowId)>> GetWorkflowsAwaitingSlotsAsync(int max);
     Task<IReadOnlyList<Guid>> GetActiveChildrenAsync(TenantId tenant, Guid parentId);
 
     Task<WorkflowRecord?> GetWorkflowAsync(TenantId tenant, Guid id);

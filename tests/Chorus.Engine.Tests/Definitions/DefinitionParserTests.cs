@@ -14,6 +14,7 @@ public class DefinitionParserTests
         var definition = TestWorkflows.Parse("""
             {"name": "Onboarding", "description": "New users", "version": "1.1.0", "status": "draft",
              "input_schema": {"type": "object"}, "start_at": "fetch", "timeout": "2h",
+             "max_concurrent_executions": 3,
              "steps": [
                {"id": "fetch", "name": "Fetch user", "type": "http", "config": {"url": "https://x"},
                 "next": "decide", "retry": {"max_attempts": 4, "initial_interval": "2s",
@@ -27,6 +28,7 @@ public class DefinitionParserTests
         Assert.Equal(WorkflowStatus.Draft, definition.Status);
         Assert.Equal("object", definition.InputSchema?["type"]?.GetValue<string>());
         Assert.Equal(("fetch", TimeSpan.FromHours(2)), (definition.StartAt, definition.Timeout));
+        Assert.Equal(3, definition.MaxConcurrentExecutions);
         var fetch = definition.Steps[0];
         Assert.Equal(("Fetch user", "http", "decide", "decide"), (fetch.Name, fetch.Type, fetch.Next, fetch.OnError));
         Assert.Equal("https://x", fetch.Config["url"]?.GetValue<string>());
@@ -72,6 +74,10 @@ public class DefinitionParserTests
     [InlineData("""{"start_at": 3, "steps": [STEP]}""", null, "start_at")]
     [InlineData("""{"timeout": "forever", "steps": [STEP]}""", null, "timeout")]
     [InlineData("""{"timeout": 0, "steps": [STEP]}""", null, "timeout")]
+    [InlineData("""{"max_concurrent_executions": 0, "steps": [STEP]}""", null, "max_concurrent_executions")]
+    [InlineData("""{"max_concurrent_executions": 1.5, "steps": [STEP]}""", null, "max_concurrent_executions")]
+    [InlineData("""{"max_concurrent_executions": "2", "steps": [STEP]}""", null, "max_concurrent_executions")]
+    [InlineData("""{"max_concurrent_executions": 100001, "steps": [STEP]}""", null, "max_concurrent_executions")]
     [InlineData("""{"steps": []}""", null, "steps")]
     [InlineData("""{"steps": {}}""", null, "steps")]
     [InlineData("""{"name": "no steps"}""", null, "steps")]

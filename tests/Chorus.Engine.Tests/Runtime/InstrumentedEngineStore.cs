@@ -82,6 +82,9 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
 
         public Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant) => tx.CountSlotHoldersAsync(tenant);
         public Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) => tx.GetOldestAdmissiblePendingAsync(caps);
+        public Task<int> CountWorkflowSlotHoldersAsync(TenantId tenant, Guid workflowId) => tx.CountWorkflowSlotHoldersAsync(tenant, workflowId);
+        public Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId) => tx.GetOldestAwaitingWorkflowSlotAsync(tenant, workflowId);
+        public Task<IReadOnlyList<(TenantId Tenant, Guid WorkflowId)>> GetWorkflowsAwaitingSlotsAsync(int max) => tx.GetWorkflowsAwaitingSlotsAsync(max);
         public Task<IdempotencyRecord?> GetIdempotencyKeyAsync(TenantId tenant, string key, DateTimeOffset notBefore) => tx.GetIdempotencyKeyAsync(tenant, key, notBefore);
         public Task<bool> TryInsertIdempotencyKeyAsync(IdempotencyRecord record, DateTimeOffset notBefore) => tx.TryInsertIdempotencyKeyAsync(record, notBefore);
         public Task<int> PruneIdempotencyKeysAsync(DateTimeOffset before) => tx.PruneIdempotencyKeysAsync(before);
