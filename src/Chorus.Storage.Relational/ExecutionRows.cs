@@ -14,6 +14,8 @@ internal sealed class ExecutionRows(SqlDialect d)
 
     public string Table { get; } = d.Table("executions");
 
+    private readonly SearchAttributeRows _searchAttributes = new(d);
+
     public string Insert { get; } = d.Sql($"INSERT INTO {d.Table("executions")} ({ColumnList}) VALUES (@tenant, @id, @workflow, @version, " +
         "@status, @mode, @input, @context, @state, @output, @error, @current, @parent, @parent_step, @test, @total, @created, @started, @completed, @deadline, " +
         "@awaits_slot)");
@@ -85,6 +87,7 @@ internal sealed class ExecutionRows(SqlDialect d)
         if (query.From is not null) where.Append(" AND created_at >= @from");
         if (query.To is not null) where.Append(" AND created_at <= @to");
         if (query.Text is { Length: > 0 }) where.Append(" AND ").Append(d.JsonLike("input", "@text"));
+        _searchAttributes.AppendFilters(where, query.Search.Count);
         Statement Bind(Statement s)
         {
             s.With("@tenant", tenant);
@@ -94,6 +97,8 @@ internal sealed class ExecutionRows(SqlDialect d)
             if (query.From is { } from) s.With("@from", from);
             if (query.To is { } to) s.With("@to", to);
             if (query.Text is { Length: > 0 } text) s.With("@text", LikePattern(text));
+            for (var i = 0; i < query.Search.Count; i++)
+                s.With($"@search_name{i}", query.Search[i].Key).With($"@search_value{i}", query.Search[i].Value);
             return s;
         }
         return (Bind(new Statement(d.Sql($"SELECT COUNT(*) FROM {Table} WHERE {where}"))),

@@ -46,6 +46,12 @@ internal abstract partial class RelationalTransaction(StoreSql sql) : IEngineTra
     public virtual async Task<int> CountWorkflowSlotHoldersAsync(TenantId tenant, Guid workflowId) =>
         (await QueryAsync(Sql.Executions.CountWorkflowSlotHolders(tenant, workflowId), r => Columns.Int(r.GetValue(0))).ConfigureAwait(false))[0];
 
+    public async Task SetSearchAttributesAsync(TenantId tenant, Guid executionId, IReadOnlyDictionary<string, string> values)
+    {
+        foreach (var statement in Sql.SearchAttributes.Replace(tenant, executionId, values))
+            await WriteAsync(statement).ConfigureAwait(false);
+    }
+
     public Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId) =>
         FirstOrDefaultAsync(Sql.Executions.OldestAwaitingWorkflowSlot(tenant, workflowId), ExecutionRows.Map);
 

@@ -11,7 +11,7 @@ internal sealed class RetentionRows(SqlDialect d)
     /// the partial index of finished executions (migration retention): SQLite uses it only for a query that repeats it.</summary>
     public const string Finished = "status IN ('completed', 'failed', 'cancelled')";
 
-    private static readonly string[] OwnedBy = ["step_runs", "execution_logs", "events", "signals", "work_items"];
+    private static readonly string[] OwnedBy = ["step_runs", "execution_logs", "events", "signals", "work_items", "execution_search_attributes"];
 
     private readonly string _executions = d.Table("executions");
 

@@ -5,6 +5,7 @@ internal sealed class StoreSql(SqlDialect dialect)
 {
     public SqlDialect Dialect { get; } = dialect;
     public ExecutionRows Executions { get; } = new(dialect);
+    public SearchAttributeRows SearchAttributes { get; } = new(dialect);
     public WorkflowRows Workflows { get; } = new(dialect);
     public ScheduleRows Schedules { get; } = new(dialect);
     public WorkItemRows WorkItems { get; } = new(dialect);

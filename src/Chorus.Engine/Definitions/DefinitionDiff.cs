@@ -15,7 +15,7 @@ public sealed record DefinitionDiff(
     IReadOnlyList<StepChange> ChangedSteps,
     IReadOnlyList<string> ChangedFields)
 {
-    private static readonly string[] WorkflowFields = ["name", "description", "version", "input_schema", "start_at", "timeout", "max_concurrent_executions"];
+    private static readonly string[] WorkflowFields = ["name", "description", "version", "input_schema", "start_at", "timeout", "max_concurrent_executions", "search_attributes"];
 
     public bool IsEmpty => AddedSteps.Count == 0 && RemovedSteps.Count == 0 && ChangedSteps.Count == 0 && ChangedFields.Count == 0;
 

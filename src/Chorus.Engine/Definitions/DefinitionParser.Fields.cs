@@ -13,7 +13,8 @@ internal static partial class DefinitionParser
 
     private static readonly HashSet<string> WorkflowFields =
     [
-        "name", "description", "version", "status", "input_schema", "start_at", "timeout", "max_concurrent_executions", "steps",
+        "name", "description", "version", "status", "input_schema", "start_at", "timeout", "max_concurrent_executions", "search_attributes",
+        "steps",
         "id", "current_version", "created_at", "updated_at", .. EditorFields,
     ];
 

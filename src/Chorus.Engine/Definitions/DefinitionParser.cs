@@ -56,6 +56,7 @@ internal static partial class DefinitionParser
         var startAt = ReadString(root, "start_at", at, errors, MaxIdLength, allowEmpty: false);
         var timeout = ReadDuration(root, "timeout", at, errors);
         var concurrencyLimit = ReadConcurrencyLimit(root, at, errors);
+        var searchAttributes = ReadSearchAttributes(root, at, errors);
         var steps = ReadSteps(root, errors);
 
         return new WorkflowDefinition
@@ -68,6 +69,7 @@ internal static partial class DefinitionParser
             StartAt = startAt,
             Timeout = timeout,
             MaxConcurrentExecutions = concurrencyLimit,
+            SearchAttributes = searchAttributes,
             Steps = steps,
         };
     }

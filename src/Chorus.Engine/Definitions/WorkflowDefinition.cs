@@ -18,6 +18,9 @@ public sealed record WorkflowDefinition
     /// <summary>Executions of the workflow that may be under way at once (pending for a slot, running, waiting or
     /// paused); more wait as pending until one ends. Null for no limit of its own.</summary>
     public int? MaxConcurrentExecutions { get; init; }
+    /// <summary>Names an execution can be listed by, each with the expression over the execution context that gives
+    /// its value (kept when it is a string, number or boolean).</summary>
+    public IReadOnlyDictionary<string, string> SearchAttributes { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
 }
 

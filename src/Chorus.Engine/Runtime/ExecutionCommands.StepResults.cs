@@ -58,6 +58,7 @@ internal sealed partial class ExecutionCommands
                 await WaitStepAsync(s, execution, step, state, result, startedAt, input, now).ConfigureAwait(false);
                 break;
         }
+        await RecordSearchAttributesAsync(s, execution, graph).ConfigureAwait(false);
         await s.UpdateExecutionAsync(execution).ConfigureAwait(false);
         s.Remember(execution);
         return true;

@@ -64,6 +64,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             // Nothing is scheduled: no work item, no slot, no deadline until it is started.
             execution.Status = ExecutionStatus.Created;
             await s.InsertExecutionAsync(execution).ConfigureAwait(false);
+            await RecordSearchAttributesAsync(s, execution, request.Graph).ConfigureAwait(false);
             var created = $"Execution created on version {execution.WorkflowVersion}; it starts when asked to";
             await Log(s, execution, null, "info", created).ConfigureAwait(false);
             await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(execution, now, null, created)).ConfigureAwait(false);
@@ -76,6 +77,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         var admit = queuedBecause is null;
         var firstSteps = admit ? PrepareRunning(s, execution, request.Graph, now) : [];
         await s.InsertExecutionAsync(execution).ConfigureAwait(false);
+        await RecordSearchAttributesAsync(s, execution, request.Graph).ConfigureAwait(false);
         await ScheduleAsync(s, execution, firstSteps, now).ConfigureAwait(false);
         if (execution.DeadlineAt is { } deadline)
             await AddDeadlineAsync(s, execution, deadline).ConfigureAwait(false);
@@ -246,6 +248,16 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         foreach (var (tenant, workflowId) in await s.Tx.GetWorkflowsAwaitingSlotsAsync(MaxReleasedPerPass).ConfigureAwait(false))
             await ReleaseWorkflowSlotsAsync(s, tenant, workflowId).ConfigureAwait(false);
         await AdmitPendingAsync(s).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the values of the workflow's search attributes when they changed (most steps change none).
+    /// The state keeps what was written, for this comparison and for the execution's representation.</summary>
+    private async Task RecordSearchAttributesAsync(CommitScope s, ExecutionRecord e, WorkflowGraph graph)
+    {
+        if (SearchAttributeValues.Of(graph.Definition, e.Context, time) is not { } values || SearchAttributeValues.Same(e.State.SearchAttributes, values))
+            return;
+        e.State.SearchAttributes = values;
+        await s.Tx.SetSearchAttributesAsync(e.Tenant, e.Id, values).ConfigureAwait(false);
     }
 
     private Task<WorkflowGraph> GraphOf(CommitScope s, ExecutionRecord e) =>

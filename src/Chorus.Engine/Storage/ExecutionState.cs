@@ -44,6 +44,13 @@ public sealed class ExecutionState
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long LoopIterations { get; internal set; }
 
+    /// <summary>The values of the workflow's search attributes as last written to the store's index; null when the
+    /// workflow declares none.</summary>
+    [JsonInclude]
+    [JsonPropertyName("search_attributes")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? SearchAttributes { get; internal set; }
+
     internal bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
 
     internal bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);

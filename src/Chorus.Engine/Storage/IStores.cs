@@ -27,10 +27,13 @@ public sealed record ExecutionQuery
     public bool IncludeTests { get; init; }
     /// <summary>Text the execution's input contains (case-insensitive for ASCII); at most <see cref="MaxTextLength"/> characters.</summary>
     public string? Text { get; init; }
+    /// <summary>Search attributes the execution must have, each with exactly this value; at most <see cref="MaxSearchFilters"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Search { get; init; } = [];
     public int Offset { get; init; }
     public int Limit { get; init; } = 50;
 
     public const int MaxTextLength = 200;
+    public const int MaxSearchFilters = 5;
 }
 
 /// <summary>The newest execution of a workflow, as a list of workflows shows it.</summary>
@@ -132,6 +135,9 @@ public interface IEngineTransaction : IAsyncDisposable
     /// <summary>The oldest execution of the workflow awaiting one of its concurrency slots, read for change; null
     /// when none waits.</summary>
     Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId);
+
+    /// <summary>Replaces the execution's search attributes with <paramref name="values"/> (name and value).</summary>
+    Task SetSearchAttributesAsync(TenantId tenant, Guid executionId, IReadOnlyDictionary<string, string> values);
 
     /// <summary>The workflows with executions awaiting one of their concurrency slots, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<(TenantId Tenant, Guid WorkflowId)>> GetWorkflowsAwaitingSlotsAsync(int max);

@@ -16,7 +16,7 @@ internal static class ExecutionBulk
     public const int MaxExecutions = 500;
 
     private static readonly string[] Fields = ["action", "ids", "filter"];
-    private static readonly string[] FilterFields = ["workflow_id", "status", "from", "to", "q", "include_tests"];
+    private static readonly string[] FilterFields = ["workflow_id", "status", "from", "to", "q", "include_tests", "search"];
 
     public static async Task<IResult> ApplyAsync(HttpContext http, ChorusEngine engine, IExecutionReader reader)
     {
@@ -92,7 +92,14 @@ internal static class ExecutionBulk
             JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
             _ => throw Invalid($"filter.{name}", $"'filter.{name}' must be a string."),
         };
-        var query = Executions.Filter(Value) with { Offset = 0, Limit = MaxExecutions };
+        var search = filter["search"] switch
+        {
+            null => [],
+            JsonObject o => o.Select(p => KeyValuePair.Create(p.Key, p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s
+                : throw Invalid($"filter.search.{p.Key}", "A search attribute's value in a filter is a string."))).ToList(),
+            _ => throw Invalid("filter.search", "'filter.search' must be an object of attribute names and values."),
+        };
+        var query = Executions.Filter(Value) with { Offset = 0, Limit = MaxExecutions, Search = Executions.SearchFilters(search, "filter.search.") };
         var page = await reader.ListExecutionsAsync(http.Tenant(), query, http.RequestAborted);
         return (page.Items.Select(e => e.Id).ToList(), page.Total);
     }

@@ -54,7 +54,12 @@ internal static class Executions
     internal static async Task<IResult> ListAsync(HttpContext http, IExecutionReader reader, Guid? workflowId)
     {
         var (offset, limit, page, size) = Paging.From(http);
-        var query = Filter(name => http.Request.Query[name].ToString(), workflowId) with { Offset = offset, Limit = limit };
+        var search = http.Request.Query.Where(p => p.Key.StartsWith(SearchPrefix, StringComparison.Ordinal))
+            .Select(p => KeyValuePair.Create(p.Key[SearchPrefix.Length..], p.Value.ToString()));
+        var query = Filter(name => http.Request.Query[name].ToString(), workflowId) with
+        {
+            Offset = offset, Limit = limit, Search = SearchFilters(search, "search."),
+        };
         var result = await reader.ListExecutionsAsync(http.Tenant(), query, http.RequestAborted);
         return TypedResults.Json(Paging.Body(Representations.Array(result.Items, e => Representations.Execution(e, withContext: false)), result.Total, page, size));
     }
@@ -75,6 +80,26 @@ internal static class Executions
             Text = text.Length == 0 ? null : text,
             IncludeTests = value("include_tests") == "true",
         };
+    }
+
+    /// <summary>A list's query string names a search attribute filter <c>search.&lt;name&gt;=&lt;value&gt;</c>.</summary>
+    private const string SearchPrefix = "search.";
+
+    /// <summary>Search attribute filters (name and exact value), checked: at most <see cref="ExecutionQuery.MaxSearchFilters"/>,
+    /// no value longer than an indexed value can be (it could match nothing). <paramref name="field"/> names them in errors.</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> SearchFilters(IEnumerable<KeyValuePair<string, string>> filters, string field)
+    {
+        var list = filters.ToList();
+        if (list.Count > ExecutionQuery.MaxSearchFilters)
+            throw new ChorusException(ErrorCodes.InvalidInput, $"A list filters by at most {ExecutionQuery.MaxSearchFilters} search attributes.", new JsonObject { ["field"] = field });
+        foreach (var (name, value) in list)
+        {
+            if (name.Length is 0 or > 40)
+                throw new ChorusException(ErrorCodes.InvalidInput, "A search attribute's name has 1 to 40 characters.", new JsonObject { ["field"] = field + name });
+            if (value.Length > 200)
+                throw new ChorusException(ErrorCodes.InvalidInput, "A search attribute's value has at most 200 characters.", new JsonObject { ["field"] = field + name });
+        }
+        return list;
     }
 
     private static async Task<IResult> Get(HttpContext http, string id, IExecutionReader reader)

@@ -68,6 +68,9 @@ internal static class Representations
             ["duration_ms"] = e.StartedAt is { } s && e.CompletedAt is { } c ? (long)(c - s).TotalMilliseconds : null,
             ["deadline_at"] = Iso(e.DeadlineAt),
             ["trace_id"] = Chorus.Engine.Telemetry.EngineTracing.TraceIdOf(e.State.TraceParent),
+            ["search_attributes"] = e.State.SearchAttributes is { } attributes
+                ? new JsonObject(attributes.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value)))
+                : null,
         };
         if (withContext)
         {

@@ -14,7 +14,7 @@ public class DefinitionParserTests
         var definition = TestWorkflows.Parse("""
             {"name": "Onboarding", "description": "New users", "version": "1.1.0", "status": "draft",
              "input_schema": {"type": "object"}, "start_at": "fetch", "timeout": "2h",
-             "max_concurrent_executions": 3,
+             "max_concurrent_executions": 3, "search_attributes": {"customer": "$.input.customer_id"},
              "steps": [
                {"id": "fetch", "name": "Fetch user", "type": "http", "config": {"url": "https://x"},
                 "next": "decide", "retry": {"max_attempts": 4, "initial_interval": "2s",
@@ -29,6 +29,7 @@ public class DefinitionParserTests
         Assert.Equal("object", definition.InputSchema?["type"]?.GetValue<string>());
         Assert.Equal(("fetch", TimeSpan.FromHours(2)), (definition.StartAt, definition.Timeout));
         Assert.Equal(3, definition.MaxConcurrentExecutions);
+        Assert.Equal("$.input.customer_id", definition.SearchAttributes["customer"]);
         var fetch = definition.Steps[0];
         Assert.Equal(("Fetch user", "http", "decide", "decide"), (fetch.Name, fetch.Type, fetch.Next, fetch.OnError));
         Assert.Equal("https://x", fetch.Config["url"]?.GetValue<string>());
@@ -78,6 +79,11 @@ public class DefinitionParserTests
     [InlineData("""{"max_concurrent_executions": 1.5, "steps": [STEP]}""", null, "max_concurrent_executions")]
     [InlineData("""{"max_concurrent_executions": "2", "steps": [STEP]}""", null, "max_concurrent_executions")]
     [InlineData("""{"max_concurrent_executions": 100001, "steps": [STEP]}""", null, "max_concurrent_executions")]
+    [InlineData("""{"search_attributes": ["$.input.a"], "steps": [STEP]}""", null, "search_attributes")]
+    [InlineData("""{"search_attributes": {"Customer": "$.input.a"}, "steps": [STEP]}""", null, "search_attributes.Customer")]
+    [InlineData("""{"search_attributes": {"customer": 1}, "steps": [STEP]}""", null, "search_attributes.customer")]
+    [InlineData("""{"search_attributes": {"customer": ""}, "steps": [STEP]}""", null, "search_attributes.customer")]
+    [InlineData("""{"search_attributes": {"customer": "$.input.("}, "steps": [STEP]}""", null, "search_attributes.customer")]
     [InlineData("""{"steps": []}""", null, "steps")]
     [InlineData("""{"steps": {}}""", null, "steps")]
     [InlineData("""{"name": "no steps"}""", null, "steps")]

@@ -82,6 +82,7 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
 
         public Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant) => tx.CountSlotHoldersAsync(tenant);
         public Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) => tx.GetOldestAdmissiblePendingAsync(caps);
+        public Task SetSearchAttributesAsync(TenantId tenant, Guid executionId, IReadOnlyDictionary<string, string> values) => tx.SetSearchAttributesAsync(tenant, executionId, values);
         public Task<int> CountWorkflowSlotHoldersAsync(TenantId tenant, Guid workflowId) => tx.CountWorkflowSlotHoldersAsync(tenant, workflowId);
         public Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId) => tx.GetOldestAwaitingWorkflowSlotAsync(tenant, workflowId);
         public Task<IReadOnlyList<(TenantId Tenant, Guid WorkflowId)>> GetWorkflowsAwaitingSlotsAsync(int max) => tx.GetWorkflowsAwaitingSlotsAsync(max);
