@@ -12,6 +12,8 @@ var root = new RootCommand("chorus: serve Chorus, run workflow files embedded, a
     DemoCommand.Create(),
     SecretsAndSchedulesCommands.Secrets(),
     SecretsAndSchedulesCommands.Schedules(),
+    TriggersCommand.Create(),
+    ApiKeysCommand.Create(),
 };
 foreach (var command in BackupCommand.Create())
     root.Add(command);

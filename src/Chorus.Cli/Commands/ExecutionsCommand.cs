@@ -13,7 +13,7 @@ internal static class ExecutionsCommand
         var api = new ApiOptions();
         var command = new Command("executions", "List, inspect, start and operate executions on a running server.");
         api.AddTo(command);
-        var json = new Option<bool>("--json") { Description = "Print the server's JSON answer as it came.", Recursive = true };
+        var json = Terminal.JsonOption();
         command.Add(json);
 
         var workflow = new Option<string?>("--workflow") { Description = "Only the executions of this workflow id." };

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Spectre.Console;
 
 namespace Chorus.Cli.Commands;
 
@@ -12,13 +11,13 @@ internal static class SecretsAndSchedulesCommands
     public static Command Secrets()
     {
         var api = new ApiOptions();
-        var json = JsonOption();
+        var json = Terminal.JsonOption();
         var command = new Command("secrets", "List, set and delete the tenant's secrets (their values are never shown).") { json };
         api.AddTo(command);
 
         var list = new Command("list", "The secrets' names and when they changed.");
         list.SetAction((parse, ct) => api.RunAsync(parse, async client =>
-            Table(parse.GetValue(json), await client.GetAsync("api/secrets", ct), "No secrets.", ["name", "updated_at", "updated_by"])));
+            Terminal.Table(parse.GetValue(json), await client.GetAsync("api/secrets", ct), "No secrets.", ["name", "updated_at", "updated_by"])));
         command.Add(list);
 
         var name = new Argument<string>("NAME") { Description = "The secret's name: letters, digits and _." };
@@ -46,7 +45,7 @@ internal static class SecretsAndSchedulesCommands
     public static Command Schedules()
     {
         var api = new ApiOptions();
-        var json = JsonOption();
+        var json = Terminal.JsonOption();
         var command = new Command("schedules", "List, create, enable, disable and delete a workflow's cron schedules.") { json };
         api.AddTo(command);
         static Argument<string> Workflow() => new("WORKFLOW_ID") { Description = "The workflow." };
@@ -56,7 +55,7 @@ internal static class SecretsAndSchedulesCommands
         var listWorkflow = Workflow();
         var list = new Command("list", "The workflow's schedules with their next run.") { listWorkflow };
         list.SetAction((parse, ct) => api.RunAsync(parse, async client =>
-            Table(parse.GetValue(json), await client.GetAsync(PathOf(parse.GetValue(listWorkflow)!), ct), "No schedules.",
+            Terminal.Table(parse.GetValue(json), await client.GetAsync(PathOf(parse.GetValue(listWorkflow)!), ct), "No schedules.",
                 ["id", "cron", "time_zone", "enabled", "next_run_at", "last_run_at"])));
         command.Add(list);
 
@@ -101,26 +100,5 @@ internal static class SecretsAndSchedulesCommands
         }));
         command.Add(delete);
         return command;
-    }
-
-    private static Option<bool> JsonOption() => new("--json") { Description = "Print the server's JSON answer as it came.", Recursive = true };
-
-    /// <summary>A list answer (<c>{"items": [...]}</c>) as a table of some of its fields, or as it came.</summary>
-    private static int Table(bool json, JsonNode? answer, string none, string[] columns)
-    {
-        if (json)
-            return Terminal.Answer(true, answer, "");
-        var items = answer?["items"] as JsonArray ?? [];
-        var console = Terminal.Stdout();
-        if (items.Count == 0)
-        {
-            console.WriteLine(none);
-            return ExitCodes.Ok;
-        }
-        var table = new Table().AddColumns(columns);
-        foreach (var item in items)
-            table.AddRow(Terminal.Cells(columns.Select(c => item?[c]).ToArray()));
-        console.Write(table);
-        return ExitCodes.Ok;
     }
 }

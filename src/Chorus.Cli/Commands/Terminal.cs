@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -57,6 +58,52 @@ internal static class Terminal
         return ExitCodes.Ok;
     }
 
+    /// <summary>The <c>--json</c> of a command and all its subcommands.</summary>
+    public static Option<bool> JsonOption() => new("--json") { Description = "Print the server's JSON answer as it came.", Recursive = true };
+
+    /// <summary>A list answer (<c>{"items": [...]}</c>) as a table of some of its fields, or as it came.</summary>
+    public static int Table(bool json, JsonNode? answer, string none, string[] columns)
+    {
+        if (json)
+            return Answer(true, answer, "");
+        var items = answer?["items"] as JsonArray ?? [];
+        var console = Stdout();
+        if (items.Count == 0)
+        {
+            console.WriteLine(none);
+            return ExitCodes.Ok;
+        }
+        var table = new Table().AddColumns(columns);
+        foreach (var item in items)
+            table.AddRow(Cells(columns.Select(c => item?[c]).ToArray()));
+        console.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>One object as <c>field: value</c> lines of the fields it has (a missing or null one is left out), or as it
+    /// came. Plain lines rather than a grid, so that a long URL or secret is never wrapped and copies whole.</summary>
+    public static int Fields(bool json, JsonNode? answer, params string[] fields)
+    {
+        if (json)
+            return Answer(true, answer, "");
+        foreach (var field in fields)
+            if (answer?[field] is { } value)
+                Console.Out.WriteLine($"{field}: {Plain(value)}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>An answer holding a secret the server shows this once (a trigger's secret, an API key): the line, its
+    /// fields, and a reminder to store it; or the answer as it came.</summary>
+    public static int Secret(bool json, JsonNode? answer, string line, params string[] fields)
+    {
+        if (json)
+            return Answer(true, answer, "");
+        Console.Out.WriteLine(line);
+        Fields(false, answer, fields);
+        Console.Out.WriteLine(answer?["secret_notice"] is { } notice ? Plain(notice) : "Shown this once: store it now.");
+        return ExitCodes.Ok;
+    }
+
     public static void Error(string message) => Console.Error.WriteLine($"chorus: {OneLine(message)}");
 
     public static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
@@ -99,11 +146,13 @@ internal static class Terminal
         });
 
     /// <summary>Table cells as plain text: a value from the server is never read as Spectre markup.</summary>
-    public static Text[] Cells(params JsonNode?[] values) =>
-        values.Select(v => new Text(v switch
-        {
-            null => "",
-            JsonValue value when value.TryGetValue<string>(out var s) => s,
-            _ => v.ToJsonString(),
-        })).ToArray();
+    public static Text[] Cells(params JsonNode?[] values) => values.Select(v => new Text(Plain(v))).ToArray();
+
+    /// <summary>A value as a person reads it: a string without its quotes, anything else as JSON.</summary>
+    public static string Plain(JsonNode? value) => value switch
+    {
+        null => "",
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => value.ToJsonString(),
+    };
 }

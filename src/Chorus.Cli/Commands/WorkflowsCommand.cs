@@ -12,7 +12,7 @@ internal static class WorkflowsCommand
         var api = new ApiOptions();
         var command = new Command("workflows", "List and save workflow definitions on a running server.");
         api.AddTo(command);
-        var json = new Option<bool>("--json") { Description = "Print the server's JSON answer as it came.", Recursive = true };
+        var json = Terminal.JsonOption();
         command.Add(json);
 
         var list = new Command("list", "List the workflows: id, name, status and current version.");
