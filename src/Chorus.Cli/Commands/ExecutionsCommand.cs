@@ -18,8 +18,14 @@ internal static class ExecutionsCommand
 
         var workflow = new Option<string?>("--workflow") { Description = "Only the executions of this workflow id." };
         var status = new Option<string?>("--status") { Description = "Only executions with this status (pending, running, waiting, paused, completed, failed, cancelled)." };
-        var list = new Command("list", "List executions, newest first.") { workflow, status };
-        list.SetAction((parse, ct) => api.RunAsync(parse, client => ListAsync(client, parse.GetValue(workflow), parse.GetValue(status), parse.GetValue(json), ct)));
+        var search = new Option<string[]>("--search")
+        {
+            Description = "Only executions whose search attribute has this exact value, as name=value; repeat for several (all must hold).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var list = new Command("list", "List executions, newest first.") { workflow, status, search };
+        list.SetAction((parse, ct) => api.RunAsync(parse, client =>
+            ListAsync(client, parse.GetValue(workflow), parse.GetValue(status), parse.GetValue(search) ?? [], parse.GetValue(json), ct)));
         command.Add(list);
 
         var id = new Argument<string>("ID") { Description = "The execution id." };
@@ -35,13 +41,22 @@ internal static class ExecutionsCommand
         return command;
     }
 
-    private static async Task<int> ListAsync(ApiClient client, string? workflow, string? status, bool json, CancellationToken ct)
+    private static async Task<int> ListAsync(ApiClient client, string? workflow, string? status, string[] search, bool json, CancellationToken ct)
     {
         var query = "api/executions?page_size=200";
         if (workflow is not null)
             query += $"&workflow_id={Uri.EscapeDataString(workflow)}";
         if (status is not null)
             query += $"&status={Uri.EscapeDataString(status)}";
+        foreach (var filter in search)
+        {
+            if (filter.Split('=', 2) is not [{ Length: > 0 } name, var value])
+            {
+                Terminal.Stderr().WriteLine($"--search takes name=value, not '{filter}'.");
+                return ExitCodes.Usage;
+            }
+            query += $"&search.{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}";
+        }
         var body = await client.GetAsync(query, ct);
         if (json)
             return Terminal.Answer(true, body, "");

@@ -89,4 +89,30 @@ public sealed class ExecutionOperationsTests(CliServerFixture server) : IClassFi
         Assert.Equal(2, latestAlone.ExitCode);
         Assert.Contains("--latest goes with --from-start", latestAlone.Stderr);
     }
+
+    [Fact]
+    public async Task ListWithSearch_ShowsOnlyTheExecutionsWithThoseValues_AndAFilterWithoutEqualsIsAUsageError()
+    {
+        using var http = TestHttp.Client(new Uri(server.Url), "default");
+        var definition = JsonNode.Parse(WaitsForGo)!.AsObject();
+        definition["name"] = "searched";
+        definition["search_attributes"] = new JsonObject { ["order"] = "$.input.order" };
+        var push = await Chorus("workflows", "push", server.Dir.File("searched.json", definition.ToJsonString()));
+        Assert.True(push.ExitCode == 0, push.ToString());
+        var workflow = push.Stdout.Split(' ')[2];
+        var ids = new List<string>();
+        foreach (var order in new[] { "S-1", "S-2" })
+            ids.Add(JsonNode.Parse((await Chorus("executions", "start", workflow, "--input", $$"""{"order": "{{order}}"}""", "--json")).Stdout)!["id"]!.GetValue<string>());
+
+        var found = await Chorus("executions", "list", "--search", "order=S-2", "--json");
+
+        Assert.True(found.ExitCode == 0, found.ToString());
+        var items = JsonNode.Parse(found.Stdout)!["items"]!.AsArray();
+        Assert.Equal([ids[1]], items.Select(e => e!["id"]!.GetValue<string>()));
+        var usage = await Chorus("executions", "list", "--search", "order");
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("name=value", usage.Stderr);
+        foreach (var id in ids)
+            await http.PostAsync($"/api/executions/{id}/cancel", null);
+    }
 }
