@@ -17,6 +17,8 @@ internal static class ExecutionEvents
             ["status"] = e.Status.ToWire(),
             ["current_step"] = e.CurrentStep,
             ["progress"] = Progress.Fraction(e),
+            // The one form of progress every answer and event carries (the REST answer's "progress" is an object).
+            ["progress_fraction"] = Progress.Fraction(e),
             ["details"] = new JsonObject
             {
                 ["step_name"] = stepName,

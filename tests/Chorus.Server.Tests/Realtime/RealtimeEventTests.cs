@@ -56,6 +56,9 @@ public sealed class RealtimeEventTests(RealtimeServer server) : IClassFixture<Re
         var updates = events.Where(m => Event(m) == "workflow_execution_update").ToList();
         Assert.Equal(["greet", "done", "done"], updates.Select(m => (string?)m["current_step"]));
         Assert.Equal([Math.Round(1 / 3.0, 4), Math.Round(2 / 3.0, 4), 1.0], updates.Select(m => (double)m["progress"]!));
+        // The one form of progress, as the REST answer gives it.
+        Assert.Equal(updates.Select(m => (double)m["progress"]!), updates.Select(m => (double)m["progress_fraction"]!));
+        Assert.Equal(execution.Node("progress_fraction")!.GetValue<double>(), (double)updates[^1]["progress_fraction"]!);
         Assert.Equal(["Hold", "Greet"], updates.Take(2).Select(m => (string?)m["details"]!["step_name"]));
         Assert.All(updates, m => Assert.Equal(execution.Str("started_at"), Iso(m["details"]!["started_at"])));
         Assert.All(updates, m => Assert.False(string.IsNullOrEmpty((string?)m["details"]!["message"])));
