@@ -44,11 +44,12 @@ internal static class Executions
     /// <summary>Seed 000's <c>{workflow_id, mode, initial_data}</c>.</summary>
     private static async Task<IResult> Start(HttpContext http, ChorusEngine engine)
     {
+        var wait = WaitParameter.Of(http);
         var body = await http.ReadObjectAsync();
         var workflowId = body.OptionalString("workflow_id")
             ?? throw new ChorusException(ErrorCodes.InvalidInput, "'workflow_id' is required.", new JsonObject { ["field"] = "workflow_id" });
         var started = await WorkflowExecutions.StartAsync(http, engine, Workflows.WorkflowId(workflowId), WorkflowExecutions.InputOf(body, WorkflowExecutions.InputNames), body);
-        return WorkflowExecutions.Answer(started, Representations.Execution(started.Execution, withContext: false));
+        return await WorkflowExecutions.AnswerAsync(http, engine, started, wait);
     }
 
     internal static async Task<IResult> ListAsync(HttpContext http, IExecutionReader reader, Guid? workflowId)

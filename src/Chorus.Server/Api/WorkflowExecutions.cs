@@ -17,12 +17,28 @@ internal static class WorkflowExecutions
     /// seed 001's <c>inputs</c>.</summary>
     internal static readonly string[] InputNames = ["input", "initial_data", "inputs"];
 
-    /// <summary>Returns at once with the execution id; the work goes on whatever the client does.</summary>
+    /// <summary>Returns at once with the execution id; the work goes on whatever the client does. With
+    /// <c>?wait=30s</c> it waits up to that long for the execution to end and answers 200 with its output.</summary>
     public static async Task<IResult> Execute(HttpContext http, string id, ChorusEngine engine)
     {
+        var wait = WaitParameter.Of(http);
         var body = await http.ReadObjectAsync(allowEmpty: true);
         var started = await StartAsync(http, engine, Workflows.WorkflowId(id), InputOf(body, InputNames), body);
-        return Answer(started, Representations.Execution(started.Execution, withContext: false));
+        return await AnswerAsync(http, engine, started, wait);
+    }
+
+    /// <summary>The start's answer (see <see cref="Answer"/>), after waiting for the end when the call asked to: 200 with
+    /// the ended execution, else the usual answer with the execution as it stands (it goes on in the background).</summary>
+    internal static async Task<IResult> AnswerAsync(HttpContext http, ChorusEngine engine, StartOutcome started, TimeSpan? wait)
+    {
+        var execution = started.Execution;
+        if (wait is { } timeout)
+        {
+            execution = await engine.WaitForAsync(execution.Tenant, execution.Id, e => e.IsTerminal, timeout, http.RequestAborted);
+            if (execution.IsTerminal)
+                return TypedResults.Json(Representations.Execution(execution, withContext: false));
+        }
+        return Answer(started, Representations.Execution(execution, withContext: false));
     }
 
     /// <summary>The input under whichever of <paramref name="names"/> the body uses. Two of them with different

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Chorus.Engine;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
@@ -16,16 +14,14 @@ namespace Chorus.Server.Webhooks;
 /// <summary><c>POST /api/hooks/{trigger_id}</c>: a call authenticated by the trigger's secret starts an execution of
 /// its workflow, in the trigger's tenant. Refusals happen before anything is started: unknown trigger 404, too many
 /// calls 429, body over the cap 413, no valid signature or token 401, disabled trigger or tier without webhooks 403.</summary>
-internal static partial class WebhookCalls
+internal static class WebhookCalls
 {
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
-
     public static async Task<IResult> Call(HttpContext http, string triggerId, IWebhookTriggerStore store, ChorusEngine engine,
         TierChecks tiers, TierQuotas quotas, ServerOptions options, SecretCipher cipher, TimeProvider time, WebhookRateLimits limits,
         ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
-        var wait = WaitOf(http);
+        var wait = WaitParameter.Of(http);
         var trigger = Guid.TryParse(triggerId, out var id) ? await store.FindWebhookTriggerAsync(id, ct) : null;
         if (trigger is null)
             throw new ChorusException(ErrorCodes.NotFound, "No webhook trigger has this id.");
@@ -120,30 +116,4 @@ internal static partial class WebhookCalls
     }
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    /// <summary><c>?wait=30s</c> (also <c>ms</c>, <c>m</c>, or plain seconds): how long to wait for the execution to end,
-    /// at most <see cref="MaxWait"/>.</summary>
-    public static TimeSpan? WaitOf(HttpContext http)
-    {
-        var text = http.Request.Query["wait"].ToString();
-        if (text.Length == 0)
-            return null;
-        var match = WaitPattern().Match(text);
-        if (!match.Success)
-            throw InvalidWait();
-        var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var wait = match.Groups[2].Value switch
-        {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "m" => TimeSpan.FromMinutes(amount),
-            _ => TimeSpan.FromSeconds(amount),
-        };
-        return wait > TimeSpan.Zero && wait <= MaxWait ? wait : throw InvalidWait();
-    }
-
-    private static ChorusException InvalidWait() =>
-        new(ErrorCodes.InvalidInput, $"'wait' is a duration such as 30s or 500ms, above 0 and at most {MaxWait.TotalSeconds} s.", new JsonObject { ["field"] = "wait" });
-
-    [GeneratedRegex("^([0-9]{1,6}(?:\\.[0-9]{1,3})?)(ms|s|m)?$")]
-    private static partial Regex WaitPattern();
 }
