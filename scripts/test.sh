@@ -29,6 +29,13 @@ if ! command -v node >/dev/null 2>&1; then
   echo "scripts/test.sh: installing nodejs" >&2
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs; } >&2 || echo "scripts/test.sh: nodejs could not be installed" >&2
 fi
+# The README walkthrough test runs the README's shell commands, which use curl, jq and openssl.
+for tool in curl jq openssl; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "scripts/test.sh: installing $tool" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool"; } >&2 || echo "scripts/test.sh: $tool could not be installed" >&2
+  fi
+done
 # The Redis events tests run a real redis-server as a child process.
 if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
   echo "scripts/test.sh: installing redis-server" >&2

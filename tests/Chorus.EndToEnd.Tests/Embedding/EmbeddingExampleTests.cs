@@ -19,8 +19,8 @@ public sealed class EmbeddingExampleTests : IDisposable
     [Fact]
     public void ReadmeSnippet_IsTheExamplesProgramWordForWord()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var program = File.ReadAllText(Path.Combine(RepositoryRoot(), "examples", "Embedding", "Program.cs"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root(), "README.md"));
+        var program = File.ReadAllText(Path.Combine(Repository.Root(), "examples", "Embedding", "Program.cs"));
 
         var snippet = SnippetOf(readme);
 
@@ -38,7 +38,7 @@ public sealed class EmbeddingExampleTests : IDisposable
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             await WaitUntilListeningAsync(http, app);
 
-            var definition = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "examples", "greet.json"));
+            var definition = await File.ReadAllTextAsync(Path.Combine(Repository.Root(), "examples", "greet.json"));
             using var created = await http.PostAsync("/workflows", new StringContent(definition, Encoding.UTF8, "application/json"));
             Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
             var workflowId = await created.Content.ReadFromJsonAsync<Guid>();
@@ -124,15 +124,6 @@ public sealed class EmbeddingExampleTests : IDisposable
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"Execution {executionId} did not end within 30 s.");
             await Task.Delay(100);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Chorus.slnx")))
-                return dir.FullName;
-        Assert.Fail("Chorus.slnx was not found above " + AppContext.BaseDirectory);
-        return "";
     }
 
     public void Dispose()
