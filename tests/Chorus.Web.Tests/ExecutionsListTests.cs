@@ -55,6 +55,31 @@ public sealed class ExecutionsListTests(BrowserFixture browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task SearchAttribute_FiltersTheList_AndTheExecutionViewLinksBackToItsMatches()
+    {
+        var tenant = WebUiServer.NewTenant();
+        var definition = WebUiServer.WaitingDefinition("Orders");
+        definition["search_attributes"] = new JsonObject { ["customer"] = "$.input.ref" };
+        var orders = await Server.CreateWorkflowAsync(tenant, definition);
+        var held = await StartWaitingAsync(tenant, orders, 3, "acme");
+        var page = await UiSession.SignedInPageAsync(browser, tenant);
+        await page.GotoAsync("/ui/executions");
+        var rows = page.GetByTestId("execution-row");
+        await Expect(rows).ToHaveCountAsync(3);
+
+        await page.GetByLabel("Search attribute").FillAsync("customer=acme-2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"/ui/executions/{held[2]}");
+        await page.GotoAsync($"/ui/executions/{held[0]}");
+        await page.GetByTestId("search-attribute-customer").ClickAsync();
+        await Expect(page.GetByLabel("Search attribute")).ToHaveValueAsync("customer=acme-0");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"/ui/executions/{held[0]}");
+    }
+
+    [Fact]
     public async Task TimeRange_InTheFuture_ShowsNothing()
     {
         var tenant = WebUiServer.NewTenant();

@@ -19,13 +19,36 @@ export interface ExecutionFilter {
   from?: string;
   to?: string;
   q?: string;
+  /** One search attribute's exact value, written name=value. */
+  search?: string;
 }
 
-export const filterKeys = ["workflow_id", "status", "from", "to", "q"] as const;
+export const filterKeys = ["workflow_id", "status", "from", "to", "q", "search"] as const;
+
+/** "customer=acme" as the name and value the API filters by; null when it has no name. */
+export function searchAttribute(text?: string): [string, string] | null {
+  const at = text?.indexOf("=") ?? -1;
+  return text && at > 0 ? [text.slice(0, at).trim(), text.slice(at + 1).trim()] : null;
+}
+
+/** The filter as the API takes it: the search attribute becomes search.name=value. */
+function apiQuery(filter: ExecutionFilter) {
+  const query = new URLSearchParams();
+  for (const key of filterKeys) if (key !== "search" && filter[key]) query.set(key, filter[key]!);
+  const attribute = searchAttribute(filter.search);
+  if (attribute) query.set(`search.${attribute[0]}`, attribute[1]);
+  return query;
+}
+
+/** The filter as a bulk action takes it: the search attribute becomes {search: {name: value}}. */
+export function bulkFilter(filter: ExecutionFilter) {
+  const { search, ...rest } = filter;
+  const attribute = searchAttribute(search);
+  return attribute ? { ...rest, search: { [attribute[0]]: attribute[1] } } : rest;
+}
 
 export function listExecutions(filter: ExecutionFilter, page: number, pageSize: number) {
-  const query = new URLSearchParams();
-  for (const key of filterKeys) if (filter[key]) query.set(key, filter[key]!);
+  const query = apiQuery(filter);
   query.set("page", String(page));
   query.set("page_size", String(pageSize));
   return api<Page<ExecutionRow>>(`/api/executions?${query}`);
@@ -44,5 +67,5 @@ export const bulkExecutions = (action: "cancel" | "retry" | "delete", target: { 
   api<BulkResult>("/api/executions/bulk", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ action, ...target }),
+    body: JSON.stringify({ action, ...("filter" in target ? { filter: bulkFilter(target.filter) } : target) }),
   });

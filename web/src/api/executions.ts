@@ -19,6 +19,7 @@ export interface Execution {
   completed_at: string | null;
   duration_ms: number | null;
   waiting_for?: { step_id: string; kind: string; name: string | null; child_execution_id: string | null }[];
+  search_attributes?: Record<string, string> | null;
 }
 
 /** One attempt of one step. */

@@ -48,6 +48,9 @@ export function ExecutionHeader({ execution, name, connection, connectionDetail,
         <dd>{formatDuration(duration)}</dd>
         <dt>Id</dt>
         <dd><code>{execution.id}</code></dd>
+        {Object.entries(execution.search_attributes ?? {}).map(([name, value]) => (
+          <SearchAttribute key={name} name={name} value={value} />
+        ))}
       </dl>
       {execution.error?.message && (
         <p className="error" role="alert">
@@ -55,5 +58,16 @@ export function ExecutionHeader({ execution, name, connection, connectionDetail,
         </p>
       )}
     </header>
+  );
+}
+
+/** One search attribute, linked to the executions with the same value. */
+function SearchAttribute({ name, value }: { name: string; value: string }) {
+  const search = new URLSearchParams({ search: `${name}=${value}` });
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd><Link to={`${routes.executions}?${search}`} data-testid={`search-attribute-${name}`}>{value}</Link></dd>
+    </>
   );
 }

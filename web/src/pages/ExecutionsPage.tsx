@@ -34,6 +34,7 @@ export default function ExecutionsPage() {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [text, setText] = useState(filter.q ?? "");
+  const [attribute, setAttribute] = useState(filter.search ?? "");
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
@@ -78,7 +79,7 @@ export default function ExecutionsPage() {
         aria-label="Filters"
         onSubmit={(e) => {
           e.preventDefault();
-          go({ q: text.trim() });
+          go({ q: text.trim(), search: attribute.trim() });
         }}
       >
         <label className="field">
@@ -107,6 +108,11 @@ export default function ExecutionsPage() {
         <label className="field">
           <span>Text in the input</span>
           <input type="search" value={text} maxLength={200} onChange={(e) => setText(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Search attribute</span>
+          <input type="search" value={attribute} maxLength={250} placeholder="customer=acme" pattern="[^=]+=.*"
+            title="name=value" onChange={(e) => setAttribute(e.target.value)} />
         </label>
         <button type="submit">Search</button>
       </form>
