@@ -49,8 +49,11 @@ RUN printf '#!/bin/sh\nexec dotnet /app/cli/chorus.dll "$@"\n' > /usr/local/bin/
 # JWT_JWKS_FILE) is given at `docker run`. DATABASE_URL=postgres://… switches to PostgreSQL.
 ENV HOST=0.0.0.0 PORT=8000 DATABASE_URL=/data/chorus.db ASPNETCORE_HTTP_PORTS=
 VOLUME /data
+# The server works in /data, so that files it places in its working directory by default (the secrets key with
+# PostgreSQL) land in the volume too, never in /app, which the non-root user cannot write.
+WORKDIR /data
 EXPOSE 8000
 USER ${APP_UID}
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT} && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["dotnet", "Chorus.Server.dll"]
+ENTRYPOINT ["dotnet", "/app/Chorus.Server.dll"]

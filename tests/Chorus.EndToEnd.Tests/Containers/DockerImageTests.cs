@@ -29,6 +29,21 @@ public sealed class DockerImageTests(ContainerImages images, ITestOutputHelper o
         Assert.Equal("0", await server.ExecAsync("sh", "-c", "test -f /data/chorus.db; echo $?"));
     }
 
+    /// <summary>As deploy/kubernetes runs it: a read-only root file system with /data and /tmp writable, another
+    /// non-root uid, no capabilities, no privilege escalation.</summary>
+    [Fact]
+    public async Task Server_RunsOnAReadOnlyRootFileSystemWithoutCapabilities()
+    {
+        await using var server = await RunningContainer.StartAsync(ContainerImages.Server, 8000,
+            [.. TokenKey, "--read-only", "--tmpfs", "/tmp", "--user", "1654:1654", "--cap-drop", "ALL", "--security-opt", "no-new-privileges"]);
+
+        await server.WaitForOkAsync("/health/ready", StartTimeout);
+
+        using var http = Client(server, TestTokens.For("acme"));
+        using var response = await http.GetAsync("/api/workflows");
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{await server.LogsAsync()}");
+    }
+
     [Fact]
     public async Task Server_MintsTokensWithTheCliInsideTheImage()
     {
