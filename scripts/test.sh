@@ -60,6 +60,10 @@ if [ ! -x /usr/bin/chromium ]; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >&2 || echo "scripts/test.sh: chromium could not be installed" >&2
 fi
 
+# The container tests build the Dockerfile and run its images with a real Docker daemon (installing docker.io and
+# starting dockerd when missing); without one they fail, they do not skip.
+bash scripts/start-docker.sh >&2 || echo "scripts/test.sh: Docker could not be started; the container tests will fail" >&2
+
 # The web UI's bundle is committed, so a clone with only the .NET SDK serves it. Where Node is present, rebuild it
 # from web/ and count a failure when the result differs from the committed bundle (or cannot be built).
 bundle=src/Chorus.Server/WebUi/Bundle
