@@ -107,11 +107,23 @@ public sealed partial class ApiDocumentTests(ServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task TheDocumentedUsage_IsTheOneTheServerAnswers_FieldForField()
+    {
+        var schemas = (await DocumentAsync())["components"]!["schemas"]!;
+        var usage = (await fixture.Client.Get("/api/usage", ApiCalls.NewTenant())).Expect(System.Net.HttpStatusCode.OK).Body.AsObject();
+
+        Assert.Equal(schemas["Usage"]!["properties"]!.AsObject().Select(p => p.Key).Order(), usage.Select(p => p.Key).Order());
+        Assert.Equal(schemas["TierLimits"]!["properties"]!.AsObject().Select(p => p.Key).Order(), usage["limits"]!.AsObject().Select(p => p.Key).Order());
+        Assert.Equal(schemas["Usage"]!["properties"]!["usage"]!["properties"]!.AsObject().Select(p => p.Key).Order(),
+            usage["usage"]!.AsObject().Select(p => p.Key).Order());
+    }
+
+    [Fact]
     public async Task TheMainResourcesRoutes_EachDescribeWhatTheyTakeAndAnswer()
     {
         // The compatible APIs' bodies are described in the README's tables; these are the native API's.
         var document = await DocumentAsync();
-        var main = new[] { "/api/workflows", "/api/executions", "/api/api-keys", "/api/secrets" };
+        var main = new[] { "/api/workflows", "/api/executions", "/api/api-keys", "/api/secrets", "/api/tiers", "/api/usage", "/api/tenants" };
         var missing = new List<string>();
         foreach (var (path, operations) in document["paths"]!.AsObject().Where(p => main.Any(m => p.Key.StartsWith(m, StringComparison.Ordinal))))
             foreach (var (method, operation) in operations!.AsObject().Where(o => !((string?)o.Value!["tags"]![0])!.EndsWith(" API", StringComparison.Ordinal)))

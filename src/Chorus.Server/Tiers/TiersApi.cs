@@ -14,13 +14,13 @@ internal static class TiersApi
 
     public static void MapTiers(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/tiers", ListTiers).RequireRole(Role.Viewer);
-        app.MapPut("/api/tiers/{name}", SaveTier).RequireRole(Role.Operator);
+        app.MapGet("/api/tiers", ListTiers).RequireRole(Role.Viewer).Bodies(response: "TierList");
+        app.MapPut("/api/tiers/{name}", SaveTier).RequireRole(Role.Operator).Bodies("TierLimits", "Tier");
         app.MapGet("/api/usage", (HttpContext http, TierCatalog catalog, TierChecks checks, IWorkflowStore workflows) =>
-            UsageAsync(http.Tenant(), catalog, checks, workflows, http.RequestAborted)).RequireRole(Role.Viewer);
-        app.MapPut("/api/tenants/{tenant}/tier", AssignTier).RequireRole(Role.Operator);
+            UsageAsync(http.Tenant(), catalog, checks, workflows, http.RequestAborted)).RequireRole(Role.Viewer).Bodies(response: "Usage");
+        app.MapPut("/api/tenants/{tenant}/tier", AssignTier).RequireRole(Role.Operator).Bodies("TierAssignmentRequest", "TierAssignment");
         app.MapGet("/api/tenants/{tenant}/usage", (HttpContext http, string tenant, TierCatalog catalog, TierChecks checks, IWorkflowStore workflows) =>
-            UsageAsync(TenantFrom(tenant), catalog, checks, workflows, http.RequestAborted)).RequireRole(Role.Operator);
+            UsageAsync(TenantFrom(tenant), catalog, checks, workflows, http.RequestAborted)).RequireRole(Role.Operator).Bodies(response: "Usage");
     }
 
     private static async Task<IResult> ListTiers(HttpContext http, TierCatalog catalog, Hosting.ServerOptions options)
