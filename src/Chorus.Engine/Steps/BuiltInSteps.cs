@@ -21,7 +21,8 @@ public static class BuiltInSteps
             .Register(new ManualInputStep())
             .Register(new SubflowStep())
             .Register(new ForeachStep(registry))
-            .Register(new WebhookStep());
+            .Register(new WebhookStep())
+            .Register(new CodeStep());
         registry.MarkBuiltIn();
         return registry;
     }

@@ -148,7 +148,11 @@ internal sealed class NamespaceGraph
                     case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: il.Offset += 1; break;
                     case OperandType.InlineVar: il.Offset += 2; break;
                     case OperandType.InlineI8 or OperandType.InlineR: il.Offset += 8; break;
-                    case OperandType.InlineSwitch: il.Offset += 4 * il.ReadInt32(); break;
+                    case OperandType.InlineSwitch:
+                        // The count first: "il.Offset += 4 * il.ReadInt32()" would add to the offset before the read.
+                        var targets = il.ReadInt32();
+                        il.Offset += 4 * targets;
+                        break;
                     case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineType or OperandType.InlineTok:
                         var token = il.ReadInt32();
                         AddToken(MetadataTokens.EntityHandle(token));

@@ -82,7 +82,7 @@ public class DefinitionFieldsTests
             throw new NotSupportedException("Only validated here.");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Chorus.slnx")))

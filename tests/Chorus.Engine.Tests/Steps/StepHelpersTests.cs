@@ -64,7 +64,7 @@ public sealed class StepHelpersTests
     [Fact]
     public void BuiltInSteps_CreateRegistry_HasEveryBuiltInTypeButLlm()
     {
-        string[] expected = ["action", "addField", "comment", "condition", "foreach", "http", "join", "manualInput",
+        string[] expected = ["action", "addField", "code", "comment", "condition", "foreach", "http", "join", "manualInput",
             "output", "parallel", "subflow", "trigger", "wait", "webhook"];
 
         var registry = BuiltInSteps.CreateRegistry();
