@@ -15,6 +15,7 @@ projects=(
   src/Chorus.Storage.Sqlite/Chorus.Storage.Sqlite.csproj
   src/Chorus.Storage.Postgres/Chorus.Storage.Postgres.csproj
   src/Chorus.Steps/Chorus.Steps.csproj
+  src/Chorus.Client/Chorus.Client.csproj
 )
 
 header='#nullable enable'

@@ -90,7 +90,12 @@ if ! dotnet build Chorus.slnx -c Debug -nologo -clp:ErrorsOnly; then
   exit 1
 fi
 
-passed=$bundle_passed failed=$bundle_failed skipped=0 status=$bundle_failed
+# The packages `dotnet pack` makes (README, metadata, symbols) and the chorus tool installed from them count as one test.
+echo "== packages"
+packages_passed=0 packages_failed=0
+if bash scripts/test_packages.sh; then packages_passed=1; else packages_failed=1; fi
+
+passed=$((bundle_passed + packages_passed)) failed=$((bundle_failed + packages_failed)) skipped=0 status=$((bundle_failed + packages_failed))
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Chorus.Client;
 
 namespace Chorus.Cli.Commands;
 
@@ -15,12 +16,11 @@ internal static class ApiKeysCommand
         var json = Terminal.JsonOption();
         var command = new Command("api-keys", "List, create and revoke the tenant's API keys, which machines use instead of a token (admin).") { json };
         api.AddTo(command);
-        static string PathOf(string? id = null) => "api/api-keys" + (id is null ? "" : $"/{Uri.EscapeDataString(id)}");
         static Argument<string> Id() => new("ID") { Description = "The key's id (the hex after chorus_ in the key)." };
 
         var list = new Command("list", "The keys, revoked ones too, without their secret.");
         list.SetAction((parse, ct) => api.RunAsync(parse, async client =>
-            Terminal.Table(parse.GetValue(json), await client.GetAsync(PathOf(), ct), "No API keys.",
+            Terminal.Table(parse.GetValue(json), (await client.ApiKeys.ListAsync(ct)).Json, "No API keys.",
                 ["id", "name", "role", "created_by", "last_used_at", "revoked_at"])));
         command.Add(list);
 
@@ -32,15 +32,15 @@ internal static class ApiKeysCommand
         };
         create.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            var answer = await client.SendAsync(HttpMethod.Post, PathOf(), new JsonObject { ["name"] = parse.GetValue(name), ["role"] = parse.GetValue(role) }, ct);
-            return Terminal.Secret(parse.GetValue(json), answer, $"created API key {answer?["id"]} '{answer?["name"]}' ({answer?["role"]}, tenant {answer?["tenant_id"]})", "key");
+            var answer = await client.ApiKeys.CreateAsync(parse.GetValue(name)!, parse.GetValue(role)!, ct);
+            return Terminal.Secret(parse.GetValue(json), answer.Json, $"created API key {answer.Id} '{answer.Name}' ({answer.Role}, tenant {answer.TenantId})", "key");
         }));
         command.Add(create);
 
         var showId = Id();
         var show = new Command("show", "Show a key: its name, role, who created it, when it was last used and revoked.") { showId };
         show.SetAction((parse, ct) => api.RunAsync(parse, async client =>
-            Terminal.Fields(parse.GetValue(json), await client.GetAsync(PathOf(parse.GetValue(showId)), ct), Shown)));
+            Terminal.Fields(parse.GetValue(json), (await client.ApiKeys.GetAsync(parse.GetValue(showId)!, ct)).Json, Shown)));
         command.Add(show);
 
         var revokeId = Id();
@@ -50,7 +50,7 @@ internal static class ApiKeysCommand
         revoke.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
             var id = parse.GetValue(revokeId)!;
-            await client.SendAsync(HttpMethod.Delete, PathOf(id), null, ct);
+            await client.ApiKeys.RevokeAsync(id, ct);
             return Terminal.Answer(parse.GetValue(json), new JsonObject { ["id"] = id, ["revoked"] = true }, $"revoked API key {id}");
         }));
         command.Add(revoke);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Chorus.Client;
 
 namespace Chorus.Cli.Commands;
 
@@ -24,11 +25,10 @@ internal static class DemoCommand
         return command;
     }
 
-    private static async Task<int> InstallDiscoveryAsync(ApiClient client, CancellationToken ct)
+    private static async Task<int> InstallDiscoveryAsync(ChorusClient client, CancellationToken ct)
     {
-        var definition = ReadDiscovery();
-        var saved = await client.SendAsync(HttpMethod.Put, $"api/workflows/{DiscoveryId}", definition, ct);
-        Console.Out.WriteLine($"installed workflow {saved?["id"]} '{saved?["name"]}' (version {saved?["current_version"]})");
+        var saved = await client.Workflows.UpdateAsync(DiscoveryId, ReadDiscovery(), ct);
+        Console.Out.WriteLine($"installed workflow {saved.Id} '{saved.Name}' (version {saved.CurrentVersion})");
         Console.Out.WriteLine("""start it with: POST /api/executions {"workflow_id": "01234567-89ab-cdef-0123-456789abcdef", "mode": "automatic", "initial_data": {"user_id": 2, "dynamic_properties": {"propiedadA": "admin"}}}""");
         return ExitCodes.Ok;
     }

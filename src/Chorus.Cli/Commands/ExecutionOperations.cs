@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Chorus.Client;
 using Spectre.Console;
 
 namespace Chorus.Cli.Commands;
@@ -18,28 +19,25 @@ internal static class ExecutionOperations
         var start = new Command("start", "Start an execution of a workflow; prints its id.") { workflow, input, inputFile, manual };
         start.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            var body = new JsonObject { ["input"] = Input(parse.GetValue(input), parse.GetValue(inputFile)) };
-            if (parse.GetValue(manual))
-                body["mode"] = "manual";
-            var answer = await client.SendAsync(HttpMethod.Post, $"api/workflows/{Escape(parse.GetValue(workflow)!)}/execute", body, ct);
-            return Terminal.Answer(parse.GetValue(json), answer, $"started execution {answer?["id"]} ({answer?["status"]})");
+            var answer = await client.Workflows.ExecuteAsync(parse.GetValue(workflow)!, Input(parse.GetValue(input), parse.GetValue(inputFile)),
+                parse.GetValue(manual), cancellationToken: ct);
+            return Terminal.Answer(parse.GetValue(json), answer.Json, $"started execution {answer.Id} ({answer.Status})");
         }));
         executions.Add(start);
 
-        foreach (var (name, what) in new[]
+        foreach (var (name, what, run) in new (string, string, Func<ExecutionsClient, string, CancellationToken, Task<Execution>>)[]
         {
-            ("cancel", "Cancel an execution: running steps are stopped, nothing else runs."),
-            ("pause", "Pause an execution: running steps finish, nothing new starts until resume."),
-            ("resume", "Resume a paused execution."),
-            ("advance", "Run the next step of an execution in manual mode."),
+            ("cancel", "Cancel an execution: running steps are stopped, nothing else runs.", (c, id, ct) => c.CancelAsync(id, ct)),
+            ("pause", "Pause an execution: running steps finish, nothing new starts until resume.", (c, id, ct) => c.PauseAsync(id, ct)),
+            ("resume", "Resume a paused execution.", (c, id, ct) => c.ResumeAsync(id, ct)),
+            ("advance", "Run the next step of an execution in manual mode.", (c, id, ct) => c.AdvanceAsync(id, ct)),
         })
         {
             var id = new Argument<string>("ID") { Description = "The execution id." };
             var operation = new Command(name, what) { id };
             operation.SetAction((parse, ct) => api.RunAsync(parse, async client =>
             {
-                var answer = await client.SendAsync(HttpMethod.Post, $"api/executions/{Escape(parse.GetValue(id)!)}/{name}", null, ct);
-                return Terminal.Answer(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
+                return Operated(parse.GetValue(json), await run(client.Executions, parse.GetValue(id)!, ct));
             }));
             executions.Add(operation);
         }
@@ -52,13 +50,10 @@ internal static class ExecutionOperations
         {
             if (parse.GetValue(latest) && !parse.GetValue(fromStart))
                 throw new CliException("--latest goes with --from-start: going on from the failed step keeps the version the execution ran.", ExitCodes.Usage);
-            var body = parse.GetValue(fromStart)
-                ? new JsonObject { ["from"] = "start", ["version"] = parse.GetValue(latest) ? "latest" : "same" }
-                : null;
-            var answer = await client.SendAsync(HttpMethod.Post, $"api/executions/{Escape(parse.GetValue(retryId)!)}/retry", body, ct);
-            return Terminal.Answer(parse.GetValue(json), answer, body is null
-                ? $"execution {answer?["id"]}: {answer?["status"]}"
-                : $"started execution {answer?["id"]} (version {answer?["workflow_version"]}), a new run of {answer?["retry_of"]}");
+            var answer = await client.Executions.RetryAsync(parse.GetValue(retryId)!, parse.GetValue(fromStart), parse.GetValue(latest), ct);
+            return parse.GetValue(fromStart)
+                ? Terminal.Answer(parse.GetValue(json), answer.Json, $"started execution {answer.Id} (version {answer.WorkflowVersion}), a new run of {answer.RetryOf}")
+                : Operated(parse.GetValue(json), answer);
         }));
         executions.Add(retry);
 
@@ -68,9 +63,8 @@ internal static class ExecutionOperations
         var sendEvent = new Command("event", "Send a named event to an execution; a step waiting for it goes on with the data.") { eventId, eventName, data };
         sendEvent.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            var body = new JsonObject { ["name"] = parse.GetValue(eventName), ["data"] = Json(parse.GetValue(data), "--data") };
-            var answer = await client.SendAsync(HttpMethod.Post, $"api/executions/{Escape(parse.GetValue(eventId)!)}/events", body, ct);
-            return Terminal.Answer(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
+            var answer = await client.Executions.SendEventAsync(parse.GetValue(eventId)!, parse.GetValue(eventName)!, Json(parse.GetValue(data), "--data"), ct);
+            return Operated(parse.GetValue(json), answer);
         }));
         executions.Add(sendEvent);
 
@@ -80,9 +74,8 @@ internal static class ExecutionOperations
         var submit = new Command("input", "Submit the input a manual input step waits for.") { inputId, step, inputData };
         submit.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            var body = new JsonObject { ["step_id"] = parse.GetValue(step), ["data"] = Json(parse.GetValue(inputData), "--data") };
-            var answer = await client.SendAsync(HttpMethod.Post, $"api/executions/{Escape(parse.GetValue(inputId)!)}/input", body, ct);
-            return Terminal.Answer(parse.GetValue(json), answer, $"execution {answer?["id"]}: {answer?["status"]}");
+            var answer = await client.Executions.SubmitInputAsync(parse.GetValue(inputId)!, Json(parse.GetValue(inputData), "--data"), parse.GetValue(step), ct);
+            return Operated(parse.GetValue(json), answer);
         }));
         executions.Add(submit);
 
@@ -90,12 +83,13 @@ internal static class ExecutionOperations
         var logs = new Command("logs", "Print an execution's log lines, oldest first.") { logsId };
         logs.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            var answer = await client.GetAsync($"api/executions/{Escape(parse.GetValue(logsId)!)}/logs", ct);
+            var answer = await client.Executions.LogsAsync(parse.GetValue(logsId)!, ct);
             if (parse.GetValue(json))
-                return Terminal.Answer(true, answer, "");
+                return Terminal.Answer(true, answer.Json, "");
             var table = new Table().AddColumns("at", "level", "step", "message");
-            foreach (var line in answer?["items"] as JsonArray ?? [])
-                table.AddRow(Terminal.Cells(line?["timestamp"], line?["level"], line?["step_id"], line?["message"]));
+            // The time as the server wrote it.
+            foreach (var line in answer.Items)
+                table.AddRow(Terminal.Cells(line.Json["timestamp"], line.Level, line.StepId, line.Message));
             Terminal.Stdout().Write(table);
             return ExitCodes.Ok;
         }));
@@ -106,7 +100,7 @@ internal static class ExecutionOperations
         var export = new Command("export", "Everything about one execution in one JSON document (execution, version, step runs, logs, events), for a support case.") { exportId, output };
         export.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            var answer = await client.GetAsync($"api/executions/{Escape(parse.GetValue(exportId)!)}/export", ct);
+            var answer = (await client.Executions.ExportAsync(parse.GetValue(exportId)!, ct)).Json;
             if (parse.GetValue(output) is not { } file)
                 return Terminal.Answer(true, answer, "");
             await File.WriteAllTextAsync(file, Terminal.Json(answer), ct);
@@ -119,13 +113,14 @@ internal static class ExecutionOperations
         var delete = new Command("delete", "Delete an ended execution with its step runs, logs and events (admin).") { deleteId };
         delete.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            await client.SendAsync(HttpMethod.Delete, $"api/executions/{Escape(parse.GetValue(deleteId)!)}", null, ct);
+            await client.Executions.DeleteAsync(parse.GetValue(deleteId)!, ct);
             return Terminal.Answer(parse.GetValue(json), new JsonObject { ["id"] = parse.GetValue(deleteId), ["deleted"] = true }, $"deleted execution {parse.GetValue(deleteId)}");
         }));
         executions.Add(delete);
     }
 
-    private static string Escape(string id) => Uri.EscapeDataString(id);
+    /// <summary>The answer of an operation on one execution: the execution and its status.</summary>
+    private static int Operated(bool json, Execution answer) => Terminal.Answer(json, answer.Json, $"execution {answer.Id}: {answer.Status}");
 
     private static JsonNode? Input(string? text, string? file) => (text, file) switch
     {

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Chorus.Client;
 using Spectre.Console;
 
 namespace Chorus.Cli.Commands;
@@ -10,7 +11,7 @@ namespace Chorus.Cli.Commands;
 /// the execution's current state first, so the watch starts from where the execution is (or ends at once when it
 /// already has), and a dropped connection is simply opened again. A progress bar on an interactive console, one
 /// line per step either way.</summary>
-internal sealed class ExecutionWatch(ApiClient client, IAnsiConsole console)
+internal sealed class ExecutionWatch(ChorusClient client, HttpClient http, IAnsiConsole console)
 {
     private const int MaxReconnects = 10;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
@@ -18,8 +19,8 @@ internal sealed class ExecutionWatch(ApiClient client, IAnsiConsole console)
     public async Task<int> RunAsync(string id, CancellationToken ct)
     {
         // Over REST first: an unknown id, or another tenant's, gets the API's own answer (not_found) and exit 1.
-        var execution = await client.GetAsync($"api/executions/{Uri.EscapeDataString(id)}", ct) ?? new JsonObject();
-        var title = $"execution {execution["id"]}";
+        var execution = await client.Executions.GetAsync(id, ct);
+        var title = $"execution {execution.Id}";
         if (!console.Profile.Capabilities.Interactive)
             return await FollowAsync(id, new Lines(console), ct);
         return await console.Progress()
@@ -40,7 +41,7 @@ internal sealed class ExecutionWatch(ApiClient client, IAnsiConsole console)
             catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException && !ct.IsCancellationRequested)
             {
                 if (attempt >= MaxReconnects)
-                    throw new CliException($"lost the connection to {client.Http.BaseAddress} and could not reconnect: {ex.Message}", ExitCodes.Failed);
+                    throw new CliException($"lost the connection to {http.BaseAddress} and could not reconnect: {ex.Message}", ExitCodes.Failed);
             }
             var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 500 * Math.Pow(2, attempt)));
             view.Note($"connection lost; reconnecting in {delay.TotalSeconds:0.#} s");
@@ -52,9 +53,9 @@ internal sealed class ExecutionWatch(ApiClient client, IAnsiConsole console)
     private async Task<int?> FollowOnceAsync(string id, IView view, Action connected, CancellationToken ct)
     {
         using var socket = new ClientWebSocket();
-        foreach (var header in client.Http.DefaultRequestHeaders.Where(h => h.Key != "Accept"))
+        foreach (var header in http.DefaultRequestHeaders)
             socket.Options.SetRequestHeader(header.Key, string.Join(",", header.Value));
-        var address = new UriBuilder(new Uri(client.Http.BaseAddress!, "api/workflows/ws"));
+        var address = new UriBuilder(new Uri(http.BaseAddress!, "api/workflows/ws"));
         address.Scheme = address.Scheme == "https" ? "wss" : "ws";
         await socket.ConnectAsync(address.Uri, ct);
         connected();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Chorus.Client;
 using Spectre.Console;
 
 namespace Chorus.Cli.Commands;
@@ -35,19 +36,15 @@ internal static class ExecutionsCommand
 
         var watchId = new Argument<string>("ID") { Description = "The execution id." };
         var watch = new Command("watch", "Follow an execution live over the WebSocket until it ends: exit 0 when it completes, 1 when it fails or is cancelled.") { watchId };
-        watch.SetAction((parse, ct) => api.RunAsync(parse, client => new ExecutionWatch(client, Terminal.Stdout()).RunAsync(parse.GetValue(watchId)!, ct)));
+        watch.SetAction((parse, ct) => api.RunAsync(parse, (client, http) => new ExecutionWatch(client, http, Terminal.Stdout()).RunAsync(parse.GetValue(watchId)!, ct)));
         command.Add(watch);
         ExecutionOperations.AddTo(command, api, json);
         return command;
     }
 
-    private static async Task<int> ListAsync(ApiClient client, string? workflow, string? status, string[] search, bool json, CancellationToken ct)
+    private static async Task<int> ListAsync(ChorusClient client, string? workflow, string? status, string[] search, bool json, CancellationToken ct)
     {
-        var query = "api/executions?page_size=200";
-        if (workflow is not null)
-            query += $"&workflow_id={Uri.EscapeDataString(workflow)}";
-        if (status is not null)
-            query += $"&status={Uri.EscapeDataString(status)}";
+        var attributes = new Dictionary<string, string>();
         foreach (var filter in search)
         {
             if (filter.Split('=', 2) is not [{ Length: > 0 } name, var value])
@@ -55,32 +52,34 @@ internal static class ExecutionsCommand
                 Terminal.Stderr().WriteLine($"--search takes name=value, not '{filter}'.");
                 return ExitCodes.Usage;
             }
-            query += $"&search.{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}";
+            attributes[name] = value;
         }
-        var body = await client.GetAsync(query, ct);
+        var executions = await client.Executions.ListAsync(new ExecutionFilter
+        {
+            WorkflowId = workflow, Status = status, Search = attributes, PageSize = 200,
+        }, ct);
         if (json)
-            return Terminal.Answer(true, body, "");
-        var items = body?["items"] as JsonArray ?? [];
+            return Terminal.Answer(true, executions.Json, "");
         var console = Terminal.Stdout();
-        if (items.Count == 0)
+        if (executions.Items.Count == 0)
         {
             console.WriteLine("No executions.");
             return ExitCodes.Ok;
         }
         var table = new Table().AddColumns("id", "workflow_id", "status", "progress", "current_step", "started_at");
-        foreach (var e in items)
-            table.AddRow(Terminal.Cells(e?["id"], e?["workflow_id"], e?["status"], Percent(e), e?["current_step"], e?["started_at"]));
+        // Times and the percentage are printed as the server wrote them.
+        foreach (var e in executions.Items)
+            table.AddRow(Terminal.Cells(e.Id, e.WorkflowId, e.Status, Percent(e.Json), e.CurrentStep, e.Json["started_at"]));
         console.Write(table);
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> ShowAsync(ApiClient client, string id, bool json, CancellationToken ct)
+    private static async Task<int> ShowAsync(ChorusClient client, string id, bool json, CancellationToken ct)
     {
-        var path = $"api/executions/{Uri.EscapeDataString(id)}";
-        var execution = await client.GetAsync(path, ct) ?? new JsonObject();
+        var execution = (await client.Executions.GetAsync(id, ct)).Json;
         if (json)
             return Terminal.Answer(true, execution, "");
-        var steps = (await client.GetAsync(path + "/steps", ct))?["items"] as JsonArray ?? [];
+        var steps = (await client.Executions.StepsAsync(id, ct)).Items;
         var console = Terminal.Stdout();
 
         var progress = execution["progress"];
@@ -98,7 +97,7 @@ internal static class ExecutionsCommand
         {
             var table = new Table().AddColumns("step", "type", "status", "attempt", "duration_ms", "error");
             foreach (var s in steps)
-                table.AddRow(Terminal.Cells(s?["step_id"], s?["type"], s?["status"], s?["attempt"], s?["duration_ms"], s?["error"]?["message"]));
+                table.AddRow(Terminal.Cells(s.StepId, s.Type, s.Status, s.Attempt, s.DurationMs, s.Error?.Message));
             console.Write(table);
         }
         else

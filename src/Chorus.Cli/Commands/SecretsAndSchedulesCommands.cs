@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Chorus.Client;
 
 namespace Chorus.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class SecretsAndSchedulesCommands
 
         var list = new Command("list", "The secrets' names and when they changed.");
         list.SetAction((parse, ct) => api.RunAsync(parse, async client =>
-            Terminal.Table(parse.GetValue(json), await client.GetAsync("api/secrets", ct), "No secrets.", ["name", "updated_at", "updated_by"])));
+            Terminal.Table(parse.GetValue(json), (await client.Secrets.ListAsync(ct)).Json, "No secrets.", ["name", "updated_at", "updated_by"])));
         command.Add(list);
 
         var name = new Argument<string>("NAME") { Description = "The secret's name: letters, digits and _." };
@@ -26,8 +27,8 @@ internal static class SecretsAndSchedulesCommands
         set.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
             var secret = parse.GetValue(value) ?? (await Console.In.ReadToEndAsync(ct)).TrimEnd('\r', '\n');
-            var answer = await client.SendAsync(HttpMethod.Post, "api/secrets", new JsonObject { ["name"] = parse.GetValue(name), ["value"] = secret }, ct);
-            return Terminal.Answer(parse.GetValue(json), answer, $"saved secret {answer?["name"]}");
+            var answer = await client.Secrets.SetAsync(parse.GetValue(name)!, secret, ct);
+            return Terminal.Answer(parse.GetValue(json), answer.Json, $"saved secret {answer.Name}");
         }));
         command.Add(set);
 
@@ -35,7 +36,7 @@ internal static class SecretsAndSchedulesCommands
         var delete = new Command("delete", "Delete a secret.") { deleteName };
         delete.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            await client.SendAsync(HttpMethod.Delete, $"api/secrets/{Uri.EscapeDataString(parse.GetValue(deleteName)!)}", null, ct);
+            await client.Secrets.DeleteAsync(parse.GetValue(deleteName)!, ct);
             return Terminal.Answer(parse.GetValue(json), new JsonObject { ["name"] = parse.GetValue(deleteName), ["deleted"] = true }, $"deleted secret {parse.GetValue(deleteName)}");
         }));
         command.Add(delete);
@@ -49,13 +50,11 @@ internal static class SecretsAndSchedulesCommands
         var command = new Command("schedules", "List, create, enable, disable and delete a workflow's cron schedules.") { json };
         api.AddTo(command);
         static Argument<string> Workflow() => new("WORKFLOW_ID") { Description = "The workflow." };
-        static string PathOf(string workflow, string? schedule = null) =>
-            $"api/workflows/{Uri.EscapeDataString(workflow)}/schedules" + (schedule is null ? "" : $"/{Uri.EscapeDataString(schedule)}");
 
         var listWorkflow = Workflow();
         var list = new Command("list", "The workflow's schedules with their next run.") { listWorkflow };
         list.SetAction((parse, ct) => api.RunAsync(parse, async client =>
-            Terminal.Table(parse.GetValue(json), await client.GetAsync(PathOf(parse.GetValue(listWorkflow)!), ct), "No schedules.",
+            Terminal.Table(parse.GetValue(json), (await client.Schedules.ListAsync(parse.GetValue(listWorkflow)!, ct)).Json, "No schedules.",
                 ["id", "cron", "time_zone", "enabled", "next_run_at", "last_run_at"])));
         command.Add(list);
 
@@ -67,13 +66,16 @@ internal static class SecretsAndSchedulesCommands
         var create = new Command("create", "Add a cron schedule that starts the workflow.") { createWorkflow, cron, zone, input, disabled };
         create.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            var body = new JsonObject { ["cron"] = parse.GetValue(cron), ["enabled"] = !parse.GetValue(disabled) };
-            if (parse.GetValue(zone) is { } timeZone)
-                body["time_zone"] = timeZone;
-            if (parse.GetValue(input) is { } text)
-                body["input"] = Terminal.ParseJson(text, "--input");
-            var answer = await client.SendAsync(HttpMethod.Post, PathOf(parse.GetValue(createWorkflow)!), body, ct);
-            return Terminal.Answer(parse.GetValue(json), answer, $"created schedule {answer?["id"]} (next run {answer?["next_run_at"]})");
+            var settings = new ScheduleSettings
+            {
+                Cron = parse.GetValue(cron),
+                Enabled = !parse.GetValue(disabled),
+                TimeZone = parse.GetValue(zone),
+                Input = parse.GetValue(input) is { } text ? Terminal.ParseJson(text, "--input") : null,
+            };
+            var answer = await client.Schedules.CreateAsync(parse.GetValue(createWorkflow)!, settings, ct);
+            // The time as the server wrote it.
+            return Terminal.Answer(parse.GetValue(json), answer.Json, $"created schedule {answer.Id} (next run {answer.Json["next_run_at"]})");
         }));
         command.Add(create);
 
@@ -84,8 +86,8 @@ internal static class SecretsAndSchedulesCommands
             var toggle = new Command(verb, $"{(enabled ? "Enable" : "Disable")} a schedule.") { workflow, schedule };
             toggle.SetAction((parse, ct) => api.RunAsync(parse, async client =>
             {
-                var answer = await client.SendAsync(HttpMethod.Patch, PathOf(parse.GetValue(workflow)!, parse.GetValue(schedule)), new JsonObject { ["enabled"] = enabled }, ct);
-                return Terminal.Answer(parse.GetValue(json), answer, $"schedule {answer?["id"]}: {(enabled ? "enabled" : "disabled")}");
+                var answer = await client.Schedules.UpdateAsync(parse.GetValue(workflow)!, parse.GetValue(schedule)!, new ScheduleSettings { Enabled = enabled }, ct);
+                return Terminal.Answer(parse.GetValue(json), answer.Json, $"schedule {answer.Id}: {(enabled ? "enabled" : "disabled")}");
             }));
             command.Add(toggle);
         }
@@ -95,7 +97,7 @@ internal static class SecretsAndSchedulesCommands
         var delete = new Command("delete", "Delete a schedule.") { deleteWorkflow, deleteSchedule };
         delete.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            await client.SendAsync(HttpMethod.Delete, PathOf(parse.GetValue(deleteWorkflow)!, parse.GetValue(deleteSchedule)), null, ct);
+            await client.Schedules.DeleteAsync(parse.GetValue(deleteWorkflow)!, parse.GetValue(deleteSchedule)!, ct);
             return Terminal.Answer(parse.GetValue(json), new JsonObject { ["id"] = parse.GetValue(deleteSchedule), ["deleted"] = true }, $"deleted schedule {parse.GetValue(deleteSchedule)}");
         }));
         command.Add(delete);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Chorus.Client;
 
 namespace Chorus.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal static class TriggersCommand
         var listWorkflow = Workflow();
         var list = new Command("list", "The workflow's webhook triggers and their URLs.") { listWorkflow };
         list.SetAction((parse, ct) => api.RunAsync(parse, async client =>
-            Terminal.Table(parse.GetValue(json), await client.GetAsync(PathOf(parse.GetValue(listWorkflow)!), ct), "No webhook triggers.",
+            Terminal.Table(parse.GetValue(json), (await client.Webhooks.ListAsync(parse.GetValue(listWorkflow)!, ct)).Json, "No webhook triggers.",
                 ["id", "name", "enabled", "auth_mode", "url"])));
         command.Add(list);
 
@@ -31,56 +32,54 @@ internal static class TriggersCommand
         createSettings.AddTo(create);
         create.SetAction((parse, ct) => api.RunAsync(parse, async client =>
         {
-            var body = createSettings.Body(parse);
-            if (parse.GetValue(disabled))
-                body["enabled"] = false;
-            var answer = await client.SendAsync(HttpMethod.Post, PathOf(parse.GetValue(createWorkflow)!), body, ct);
-            return Terminal.Secret(parse.GetValue(json), answer, $"created webhook trigger {answer?["id"]}", "url", "secret");
+            var settings = createSettings.Read(parse) with { Enabled = parse.GetValue(disabled) ? false : (bool?)null };
+            var answer = await client.Webhooks.CreateAsync(parse.GetValue(createWorkflow)!, settings, ct);
+            return Terminal.Secret(parse.GetValue(json), answer.Json, $"created webhook trigger {answer.Id}", "url", "secret");
         }));
         command.Add(create);
 
         // The commands on one trigger all take the workflow and the trigger; only what they send differs.
-        Command OnTrigger(string name, string description, Func<ParseResult, ApiClient, string, CancellationToken, Task<int>> run)
+        Command OnTrigger(string name, string description, Func<ParseResult, WebhooksClient, (string Workflow, string Webhook), CancellationToken, Task<int>> run)
         {
             var workflow = Workflow();
             var webhook = new Argument<string>("WEBHOOK_ID") { Description = "The trigger." };
             var onTrigger = new Command(name, description) { workflow, webhook };
-            onTrigger.SetAction((parse, ct) => api.RunAsync(parse, client => run(parse, client, PathOf(parse.GetValue(workflow)!, parse.GetValue(webhook)), ct)));
+            onTrigger.SetAction((parse, ct) => api.RunAsync(parse, client => run(parse, client.Webhooks, (parse.GetValue(workflow)!, parse.GetValue(webhook)!), ct)));
             command.Add(onTrigger);
             return onTrigger;
         }
 
-        OnTrigger("show", "Show a trigger's URL and settings (never its secret).", async (parse, client, path, ct) =>
-            Terminal.Fields(parse.GetValue(json), await client.GetAsync(path, ct), Shown));
+        OnTrigger("show", "Show a trigger's URL and settings (never its secret).", async (parse, webhooks, trigger, ct) =>
+            Terminal.Fields(parse.GetValue(json), (await webhooks.GetAsync(trigger.Workflow, trigger.Webhook, ct)).Json, Shown));
 
         foreach (var (verb, enabled) in new[] { ("enable", true), ("disable", false) })
-            OnTrigger(verb, enabled ? "Enable a trigger." : "Disable a trigger: its calls are refused (403) and start nothing.", async (parse, client, path, ct) =>
+            OnTrigger(verb, enabled ? "Enable a trigger." : "Disable a trigger: its calls are refused (403) and start nothing.", async (parse, webhooks, trigger, ct) =>
             {
-                var answer = await client.SendAsync(HttpMethod.Patch, path, new JsonObject { ["enabled"] = enabled }, ct);
-                return Terminal.Answer(parse.GetValue(json), answer, $"webhook trigger {answer?["id"]}: {(enabled ? "enabled" : "disabled")}");
+                var answer = await webhooks.UpdateAsync(trigger.Workflow, trigger.Webhook, new WebhookSettings { Enabled = enabled }, ct);
+                return Terminal.Answer(parse.GetValue(json), answer.Json, $"webhook trigger {answer.Id}: {(enabled ? "enabled" : "disabled")}");
             });
 
         var updateSettings = new Settings();
-        var update = OnTrigger("update", "Change a trigger's settings; those not given stay as they are.", async (parse, client, path, ct) =>
+        var update = OnTrigger("update", "Change a trigger's settings; those not given stay as they are.", async (parse, webhooks, trigger, ct) =>
         {
-            var body = updateSettings.Body(parse);
-            if (body.Count == 0)
+            var settings = updateSettings.Read(parse);
+            if (settings.IsEmpty)
                 throw new CliException("update: give at least one setting to change (see --help).", ExitCodes.Usage);
-            var answer = await client.SendAsync(HttpMethod.Patch, path, body, ct);
-            return Terminal.Answer(parse.GetValue(json), answer, $"updated webhook trigger {answer?["id"]}");
+            var answer = await webhooks.UpdateAsync(trigger.Workflow, trigger.Webhook, settings, ct);
+            return Terminal.Answer(parse.GetValue(json), answer.Json, $"updated webhook trigger {answer.Id}");
         });
         updateSettings.AddTo(update);
 
-        OnTrigger("rotate", "Give a trigger a new secret, shown this once; calls signed with the old one are refused from now on.", async (parse, client, path, ct) =>
+        OnTrigger("rotate", "Give a trigger a new secret, shown this once; calls signed with the old one are refused from now on.", async (parse, webhooks, trigger, ct) =>
         {
-            var answer = await client.SendAsync(HttpMethod.Post, path + "/rotate", null, ct);
-            return Terminal.Secret(parse.GetValue(json), answer, $"rotated the secret of webhook trigger {answer?["id"]}", "url", "secret");
+            var answer = await webhooks.RotateAsync(trigger.Workflow, trigger.Webhook, ct);
+            return Terminal.Secret(parse.GetValue(json), answer.Json, $"rotated the secret of webhook trigger {answer.Id}", "url", "secret");
         });
 
-        OnTrigger("delete", "Delete a trigger; its URL answers 404 from then on.", async (parse, client, path, ct) =>
+        OnTrigger("delete", "Delete a trigger; its URL answers 404 from then on.", async (parse, webhooks, trigger, ct) =>
         {
-            await client.SendAsync(HttpMethod.Delete, path, null, ct);
-            var id = parse.GetValue<string>("WEBHOOK_ID");
+            await webhooks.DeleteAsync(trigger.Workflow, trigger.Webhook, ct);
+            var id = trigger.Webhook;
             return Terminal.Answer(parse.GetValue(json), new JsonObject { ["id"] = id, ["deleted"] = true }, $"deleted webhook trigger {id}");
         });
         return command;
@@ -88,10 +87,7 @@ internal static class TriggersCommand
 
     private static Argument<string> Workflow() => new("WORKFLOW_ID") { Description = "The workflow." };
 
-    private static string PathOf(string workflow, string? webhook = null) =>
-        $"api/workflows/{Uri.EscapeDataString(workflow)}/webhooks" + (webhook is null ? "" : $"/{Uri.EscapeDataString(webhook)}");
-
-    /// <summary>The settings create and update both send, as options; only those given go in the body, so that an
+    /// <summary>The settings create and update both send, as options; only those given are set (and sent), so that an
     /// update leaves the others as they are and a create takes the server's defaults. The server checks the values.</summary>
     private sealed class Settings
     {
@@ -122,25 +118,15 @@ internal static class TriggersCommand
             command.Add(_maxBodyBytes);
         }
 
-        public JsonObject Body(ParseResult parse)
+        public WebhookSettings Read(ParseResult parse) => new()
         {
-            var body = new JsonObject();
-            if (parse.GetValue(_name) is { } name)
-                body["name"] = name;
+            Name = parse.GetValue(_name),
             // An array option reads as empty when absent; only one that was given replaces the list.
-            if (parse.GetResult(_headers) is not null)
-                body["headers"] = Names(parse.GetValue(_headers));
-            if (parse.GetResult(_deliveryIdHeaders) is not null)
-                body["delivery_id_headers"] = Names(parse.GetValue(_deliveryIdHeaders));
-            if (parse.GetValue(_authMode) is { } authMode)
-                body["auth_mode"] = authMode;
-            if (parse.GetValue(_input) is { } input)
-                body["input"] = input;
-            if (parse.GetValue(_maxBodyBytes) is { } max)
-                body["max_body_bytes"] = max;
-            return body;
-        }
-
-        private static JsonArray Names(string[]? names) => new((names ?? []).Select(n => (JsonNode?)n).ToArray());
+            Headers = parse.GetResult(_headers) is null ? null : parse.GetValue(_headers) ?? [],
+            DeliveryIdHeaders = parse.GetResult(_deliveryIdHeaders) is null ? null : parse.GetValue(_deliveryIdHeaders) ?? [],
+            AuthMode = parse.GetValue(_authMode),
+            Input = parse.GetValue(_input),
+            MaxBodyBytes = parse.GetValue(_maxBodyBytes),
+        };
     }
 }

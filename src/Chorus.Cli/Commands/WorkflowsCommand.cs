@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Chorus.Client;
 using Spectre.Console;
 
 namespace Chorus.Cli.Commands;
@@ -27,35 +28,34 @@ internal static class WorkflowsCommand
         return command;
     }
 
-    private static async Task<int> ListAsync(ApiClient client, bool json, CancellationToken ct)
+    private static async Task<int> ListAsync(ChorusClient client, bool json, CancellationToken ct)
     {
-        var body = await client.GetAsync("api/workflows?page_size=200", ct);
+        var workflows = await client.Workflows.ListAsync(pageSize: 200, cancellationToken: ct);
         if (json)
-            return Terminal.Answer(true, body, "");
-        var items = body?["items"] as JsonArray ?? [];
+            return Terminal.Answer(true, workflows.Json, "");
         var console = Terminal.Stdout();
-        if (items.Count == 0)
+        if (workflows.Items.Count == 0)
         {
             console.WriteLine("No workflows.");
             return ExitCodes.Ok;
         }
         var table = new Table().AddColumns("id", "name", "status", "current_version");
-        foreach (var w in items)
-            table.AddRow(Terminal.Cells(w?["id"], w?["name"], w?["status"], w?["current_version"]));
+        foreach (var w in workflows.Items)
+            table.AddRow(Terminal.Cells(w.Id, w.Name, w.Status, w.CurrentVersion));
         console.Write(table);
-        if (body?["total"]?.GetValue<int>() is { } total && total > items.Count)
-            console.WriteLine($"{items.Count} of {total} shown.");
+        if (workflows.Total > workflows.Items.Count)
+            console.WriteLine($"{workflows.Items.Count} of {workflows.Total} shown.");
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> PushAsync(ApiClient client, FileInfo file, string? id, bool json, CancellationToken ct)
+    private static async Task<int> PushAsync(ChorusClient client, FileInfo file, string? id, bool json, CancellationToken ct)
     {
         if (Terminal.ReadJsonFile(file.FullName, "workflow file") is not JsonObject definition)
             throw new CliException($"the workflow file '{file}' must hold a JSON object.", ExitCodes.Usage);
         var saved = id is null
-            ? await client.SendAsync(HttpMethod.Post, "api/workflows", definition, ct)
-            : await client.SendAsync(HttpMethod.Put, $"api/workflows/{Uri.EscapeDataString(id)}", definition, ct);
-        var verb = id is null ? "created" : saved?["version_created"]?.GetValue<bool>() == false ? "unchanged" : "updated";
-        return Terminal.Answer(json, saved, $"{verb} workflow {saved?["id"]} '{saved?["name"]}' ({saved?["status"]}, version {saved?["current_version"]})");
+            ? await client.Workflows.CreateAsync(definition, ct)
+            : await client.Workflows.UpdateAsync(id, definition, ct);
+        var verb = id is null ? "created" : saved.VersionCreated == false ? "unchanged" : "updated";
+        return Terminal.Answer(json, saved.Json, $"{verb} workflow {saved.Id} '{saved.Name}' ({saved.Status}, version {saved.CurrentVersion})");
     }
 }
