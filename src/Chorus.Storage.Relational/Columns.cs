@@ -43,4 +43,7 @@ internal static class Columns
     public static JsonNode? Json(this DbDataReader r, string column) => r.Text(column) is { } s ? StoredJson.Parse(s) : null;
 
     public static int Int(object? scalar) => Convert.ToInt32(scalar, CultureInfo.InvariantCulture);
+
+    /// <summary>A scalar as a long; no row (null) or NULL is 0.</summary>
+    public static long Long(object? scalar) => scalar is null or DBNull ? 0 : Convert.ToInt64(scalar, CultureInfo.InvariantCulture);
 }

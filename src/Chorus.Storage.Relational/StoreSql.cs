@@ -18,5 +18,6 @@ internal sealed class StoreSql(SqlDialect dialect)
     public WebhookTriggerRows WebhookTriggers { get; } = new(dialect);
     public RetentionRows Retention { get; } = new(dialect);
     public EventRelayRows EventRelays { get; } = new(dialect);
+    public LlmTokenUsageRows LlmTokens { get; } = new(dialect);
     public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
 }

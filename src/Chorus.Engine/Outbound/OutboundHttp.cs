@@ -37,6 +37,10 @@ public sealed class OutboundHttp : IDisposable
 
     public OutboundHttpOptions Options { get; }
 
+    /// <summary>The client itself, for a library that sends its own requests (the llm step's chat client): every
+    /// connection it opens passes the same address check. It follows no redirect.</summary>
+    public HttpClient Client => _client;
+
     /// <summary>Sends the request, following up to MaxRedirects redirects, and reads the final body within
     /// MaxResponseBytes. Failures are <see cref="OutboundHttpException"/>s; cancellation is the caller's (its
     /// timeout).</summary>
@@ -99,6 +103,11 @@ public sealed class OutboundHttp : IDisposable
             throw new OutboundHttpException("http_error", $"{message.Method} {message.RequestUri} failed: {Describe(ex)}.", retryable: true);
         }
     }
+
+    /// <summary>The policy's refusal, when <paramref name="failure"/> (from a request through <see cref="Client"/>) was
+    /// one, as <see cref="SendAsync"/> would report it; null for any other failure.</summary>
+    public static OutboundHttpException? RefusalIn(Exception failure) =>
+        Find<OutboundTargetRefusedException>(failure) is { } refused ? Refused(refused.Host) : null;
 
     /// <summary>Names only the host: the message of a refused target is the same whatever its port and
     /// whether anything listens there.</summary>

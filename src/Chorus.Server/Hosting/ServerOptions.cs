@@ -53,6 +53,10 @@ public sealed record ServerOptions
     /// through unless a step names its own; null when SMTP_HOST is not set.</summary>
     public Email.SmtpSettings? Smtp { get; init; }
 
+    /// <summary>LLM_BASE_URL, LLM_MODEL, LLM_API_KEY, LLM_DAILY_TOKEN_BUDGET: the language model llm steps use unless
+    /// they name their own, and each tenant's daily token budget.</summary>
+    public Llm.LlmSettings Llm { get; init; } = new();
+
     /// <summary>SECRETS_KEY: the base64 of the 32-byte AES key tenants' secrets are encrypted with. Without it the
     /// server generates one in <see cref="SecretsKeyFilePath"/>.</summary>
     public byte[]? SecretsKey { get; init; }
@@ -94,6 +98,7 @@ public sealed record ServerOptions
             RateLimitPerCredential = Int(read, "RATE_LIMIT_CREDENTIAL", defaults.RateLimitPerCredential, 0, 1_000_000),
             RedisUrl = RedisUrlFrom(read("REDIS_URL")),
             Smtp = Email.SmtpSettings.FromEnvironment(read),
+            Llm = global::Chorus.Server.Llm.LlmSettings.FromEnvironment(read),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),
