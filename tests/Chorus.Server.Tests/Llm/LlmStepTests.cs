@@ -60,6 +60,22 @@ public sealed class LlmStepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheDocumentedExample_Saves_AndGivesTheVerdictAsJson()
+    {
+        var page = await File.ReadAllTextAsync(Path.Combine(Telemetry.DashboardTests.RepositoryRoot(), "docs", "steps", "llm.md"));
+        var start = page.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        var step = JsonNode.Parse(page[start..page.IndexOf("```", start, StringComparison.Ordinal)])!;
+        _fake.Enqueue(FakeChatCompletions.Completion("""{"category": "billing", "urgent": true}"""));
+
+        var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), new JsonObject { ["name"] = "documented", ["steps"] = new JsonArray(step) },
+            new JsonObject { ["customer"] = "Ada", ["text"] = "I was charged twice" });
+
+        Assert.Equal("completed", run.Status);
+        Assert.Equal("billing", (string?)run.StepRuns.Single()!["output"]!["json"]!["category"]);
+        Assert.Equal("Ticket from Ada: I was charged twice", (string?)_fake.Requests.Single().Body["messages"]![1]!["content"]);
+    }
+
+    [Fact]
     public async Task ResponseSchema_AnAnswerThatDoesNotMatch_FailsTheAttempt_AndTheNextMatchingOneIsTheOutput()
     {
         _fake.Enqueue(FakeChatCompletions.Completion("""{"sentiment": "great"}"""));

@@ -11,7 +11,7 @@ public sealed class DashboardTests
 {
     private readonly string _tenant = ApiCalls.NewTenant();
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Chorus.slnx")))
