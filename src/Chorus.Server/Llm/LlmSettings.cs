@@ -20,18 +20,18 @@ public sealed record LlmSettings
 
     public override string ToString() => $"llm {BaseUrl} model={Model}{(ApiKey is { Length: > 0 } ? " key=***" : "")}";
 
-    /// <summary>Reads the LLM_* variables; a malformed one is an <see cref="ArgumentException"/> naming it.</summary>
+    /// <summary>Reads the LLM_* variables; a malformed one stops the server with a line naming it.</summary>
     public static LlmSettings FromEnvironment(Func<string, string?> read)
     {
         Uri? baseUrl = null;
         if (read("LLM_BASE_URL") is { Length: > 0 } url)
             baseUrl = Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed
-                : throw new ArgumentException($"LLM_BASE_URL must be an http or https URL, not '{url}'.");
+                : throw new Hosting.OptionsException($"LLM_BASE_URL: must be an http or https URL, not '{url}'.");
         long? budget = null;
         if (read("LLM_DAILY_TOKEN_BUDGET") is { Length: > 0 } text)
             budget = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens) && tokens >= 0
                 ? (tokens == 0 ? null : tokens)
-                : throw new ArgumentException($"LLM_DAILY_TOKEN_BUDGET must be a whole number of tokens (0 for none), not '{text}'.");
+                : throw new Hosting.OptionsException($"LLM_DAILY_TOKEN_BUDGET: must be a whole number of tokens (0 for none), not '{text}'.");
         return new LlmSettings
         {
             BaseUrl = baseUrl,

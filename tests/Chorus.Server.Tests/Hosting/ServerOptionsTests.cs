@@ -73,12 +73,25 @@ public sealed class ServerOptionsTests
     [InlineData("SQLITE_SYNCHRONOUS", "sometimes")]
     [InlineData("DATABASE_URL", "mysql://db/chorus")]
     [InlineData("DATABASE_URL", "sqlite:")]
+    [InlineData("LLM_BASE_URL", "ftp://models")]
+    [InlineData("LLM_DAILY_TOKEN_BUDGET", "lots")]
+    [InlineData("LLM_DAILY_TOKEN_BUDGET", "-5")]
     public void FromEnvironment_MalformedValue_StopsWithAOneLineReasonNamingTheVariable(string name, string value)
     {
         var ex = Assert.Throws<OptionsException>(() => From((name, value)));
 
         Assert.StartsWith(name + ":", ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void FromEnvironment_LlmSettings_AreRead_AndABudgetOfZeroIsNone()
+    {
+        var llm = From(("LLM_BASE_URL", "https://models.example.org/v1"), ("LLM_MODEL", "small"), ("LLM_API_KEY", "sk-1"), ("LLM_DAILY_TOKEN_BUDGET", "50000")).Llm;
+
+        Assert.Equal((new Uri("https://models.example.org/v1"), "small", "sk-1", (long?)50_000), (llm.BaseUrl, llm.Model, llm.ApiKey, llm.DailyTokenBudget));
+        Assert.DoesNotContain("sk-1", llm.ToString());
+        Assert.Null(From(("LLM_DAILY_TOKEN_BUDGET", "0")).Llm.DailyTokenBudget);
     }
 
     [Theory]
