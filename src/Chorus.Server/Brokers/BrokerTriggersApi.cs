@@ -39,7 +39,7 @@ internal static class BrokerTriggersApi
         var workflow = await workflows.RequireAsync(tenant, Workflows.WorkflowId(id), http.RequestAborted);
         var triggerId = Guid.CreateVersion7();
         var (settings, enabled) = BrokerTriggerSettings.Apply(new JsonObject(), body, adapter.Fields, creating: true);
-        settings = Merge(settings, adapter.Apply(new JsonObject(), body, triggerId));
+        settings = adapter.Apply(settings, body, triggerId);
         await CheckSecretAsync(http, adapter, secrets, settings);
         if ((await store.ListBrokerTriggersAsync(tenant, workflow.Id, adapter.Kind, http.RequestAborted)).Count >= MaxPerWorkflow)
             throw new ChorusException(ErrorCodes.Conflict, $"A workflow has at most {MaxPerWorkflow} {adapter.Kind} triggers; delete one first.",
@@ -68,7 +68,7 @@ internal static class BrokerTriggersApi
         var body = await http.ReadObjectAsync();
         var current = await RequireAsync(http, adapter, id, triggerId, store, workflows);
         var (settings, enabled) = BrokerTriggerSettings.Apply(current.Settings, body, adapter.Fields, creating: false);
-        settings = Merge(settings, adapter.Apply(current.Settings, body, current.Id));
+        settings = adapter.Apply(settings, body, current.Id);
         if (body.ContainsKey("secret"))
             await CheckSecretAsync(http, adapter, secrets, settings);
         var updated = current with { Settings = settings, Enabled = enabled ?? current.Enabled, UpdatedAt = time.GetUtcNow() };
@@ -105,13 +105,6 @@ internal static class BrokerTriggersApi
         if (!adapter.IsConnectionUrl(url))
             throw new ChorusException(ErrorCodes.InvalidInput, $"The secret '{name}' does not hold a {adapter.Kind} connection URL ({adapter.UrlForm}).",
                 new JsonObject { ["field"] = "secret", ["secret"] = name });
-    }
-
-    private static JsonObject Merge(JsonObject shared, JsonObject broker)
-    {
-        foreach (var (name, value) in broker)
-            shared[name] = value?.DeepClone();
-        return shared;
     }
 
     /// <summary>The tenant's trigger of this workflow and kind; another tenant's, another workflow's, or a deleted

@@ -14,8 +14,9 @@ internal interface IBrokerAdapter
     /// <summary>The broker's own settings fields (beyond name, secret, input and enabled).</summary>
     IReadOnlyList<string> Fields { get; }
 
-    /// <summary>Applies the broker's fields of a create (<paramref name="current"/> empty) or update body to the stored
-    /// settings; throws invalid_input naming the field. Checks the shape only: nothing is connected to.</summary>
+    /// <summary>Applies the broker's fields of a create or update body to <paramref name="current"/> (the settings with
+    /// the shared fields already applied), answering a new object; throws invalid_input naming the field. Checks the
+    /// shape only: nothing is connected to.</summary>
     JsonObject Apply(JsonObject current, JsonObject body, Guid triggerId);
 
     /// <summary>Whether a secret's value is a connection URL of this broker, and the form one has (for the error).</summary>
