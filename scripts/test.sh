@@ -41,6 +41,11 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
   echo "scripts/test.sh: installing redis-server" >&2
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } >&2 || echo "scripts/test.sh: redis-server could not be installed" >&2
 fi
+# The RabbitMQ trigger tests start real brokers (Debian's rabbitmq-server) as child processes on their own ports.
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  echo "scripts/test.sh: installing rabbitmq-server" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server; } >&2 || echo "scripts/test.sh: rabbitmq-server could not be installed" >&2
+fi
 
 # The dashboard test scrapes a running server with Debian's Prometheus and runs every panel's query.
 if [ ! -x /usr/bin/prometheus ]; then

@@ -2,6 +2,7 @@ using Chorus.Engine.Hosting;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
+using Chorus.Server.Brokers;
 using Chorus.Server.Compat;
 using Chorus.Server.Email;
 using Chorus.Server.Hosting;
@@ -77,7 +78,8 @@ public static class ChorusServer
         builder.Services.AddHostedService<TierQuotaRefresher>();
         // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
         // disposes of it.
-        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp).AddLlm(options.Llm, store);
+        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp).AddLlm(options.Llm, store)
+            .AddPublishStep();
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
@@ -90,6 +92,7 @@ public static class ChorusServer
         builder.Services.AddSingleton<SecretVault>();
         builder.Services.AddSingleton<Chorus.Engine.Steps.ISecretResolver>(sp => sp.GetRequiredService<SecretVault>());
         builder.Services.AddWebhooks();
+        builder.Services.AddBrokerTriggers();
         builder.Services.AddWebUi();
         builder.Services.AddChorusTelemetry();
         builder.Services.AddApiDocument();
@@ -118,6 +121,7 @@ public static class ChorusServer
         app.MapTiers();
         app.MapSecrets();
         app.MapWebhooks();
+        app.MapBrokerTriggers();
         app.MapRealtime();
         app.MapCompatRoutes();
         app.MapApiDocument();

@@ -6,7 +6,7 @@ namespace Chorus.Storage.Relational;
 
 /// <summary>What the API reads and the definitions it writes, the same on every relational store: each store
 /// brings its dialect and how it opens a connection for them.</summary>
-public abstract partial class RelationalStore : IWorkflowStore, IExecutionReader, IScheduleReader, IApiKeyStore, ITierStore, ISecretStore, IWebhookTriggerStore
+public abstract partial class RelationalStore : IWorkflowStore, IExecutionReader, IScheduleReader, IApiKeyStore, ITierStore, ISecretStore, IWebhookTriggerStore, IBrokerTriggerStore
 {
     internal RelationalStore(StoreSql sql) => Sql = sql;
 

@@ -16,6 +16,7 @@ internal sealed class StoreSql(SqlDialect dialect)
     public TierRows Tiers { get; } = new(dialect);
     public SecretRows Secrets { get; } = new(dialect);
     public WebhookTriggerRows WebhookTriggers { get; } = new(dialect);
+    public BrokerTriggerRows BrokerTriggers { get; } = new(dialect);
     public RetentionRows Retention { get; } = new(dialect);
     public EventRelayRows EventRelays { get; } = new(dialect);
     public LlmTokenUsageRows LlmTokens { get; } = new(dialect);

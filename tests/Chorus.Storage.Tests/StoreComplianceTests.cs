@@ -9,7 +9,8 @@ namespace Chorus.Storage.Tests;
 /// <summary>The contract every store keeps, written only against the role interfaces. Each database
 /// subclasses it with a factory that returns a fresh, empty, migrated store per test.</summary>
 public abstract partial class StoreComplianceTests<TStore> : IAsyncLifetime
-    where TStore : IWorkflowStore, IExecutionReader, IScheduleReader, IApiKeyStore, ITierStore, ISecretStore, IWebhookTriggerStore, IEventRelayStore, ILlmTokenUsageStore,
+    where TStore : IWorkflowStore, IExecutionReader, IScheduleReader, IApiKeyStore, ITierStore, ISecretStore, IWebhookTriggerStore, IBrokerTriggerStore,
+        IEventRelayStore, ILlmTokenUsageStore,
         IEngineStore, IAsyncDisposable
 {
     protected static readonly TenantId TenantA = new("tenant-a");

@@ -41,6 +41,7 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton<ITierStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<ISecretStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IWebhookTriggerStore>(sp => sp.GetRequiredService<IChorusStore>());
+        services.TryAddSingleton<IBrokerTriggerStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEngineStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEventRelayStore>(sp => sp.GetRequiredService<IChorusStore>());
 
