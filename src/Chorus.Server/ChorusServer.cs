@@ -7,6 +7,7 @@ using Chorus.Server.Compat;
 using Chorus.Server.Email;
 using Chorus.Server.Hosting;
 using Chorus.Server.Llm;
+using Chorus.Server.Sms;
 using Chorus.Server.Realtime;
 using Chorus.Server.RedisEvents;
 using Chorus.Server.Secrets;
@@ -79,7 +80,7 @@ public static class ChorusServer
         // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
         // disposes of it.
         var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp).AddLlm(options.Llm, store)
-            .AddPublishStep();
+            .AddSms(options.Sms).AddPublishStep();
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();

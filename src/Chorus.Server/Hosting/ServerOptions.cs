@@ -57,6 +57,10 @@ public sealed record ServerOptions
     /// they name their own, and each tenant's daily token budget.</summary>
     public Llm.LlmSettings Llm { get; init; } = new();
 
+    /// <summary>SMS_BASE_URL, SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM: the Twilio-compatible account sendSMS steps use
+    /// unless they name their own.</summary>
+    public Sms.SmsSettings Sms { get; init; } = new();
+
     /// <summary>SECRETS_KEY: the base64 of the 32-byte AES key tenants' secrets are encrypted with. Without it the
     /// server generates one in <see cref="SecretsKeyFilePath"/>.</summary>
     public byte[]? SecretsKey { get; init; }
@@ -99,6 +103,7 @@ public sealed record ServerOptions
             RedisUrl = RedisUrlFrom(read("REDIS_URL")),
             Smtp = Email.SmtpSettings.FromEnvironment(read),
             Llm = global::Chorus.Server.Llm.LlmSettings.FromEnvironment(read),
+            Sms = global::Chorus.Server.Sms.SmsSettings.FromEnvironment(read),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),

@@ -76,6 +76,8 @@ public sealed class ServerOptionsTests
     [InlineData("LLM_BASE_URL", "ftp://models")]
     [InlineData("LLM_DAILY_TOKEN_BUDGET", "lots")]
     [InlineData("LLM_DAILY_TOKEN_BUDGET", "-5")]
+    [InlineData("SMS_BASE_URL", "ftp://sms")]
+    [InlineData("SMS_FROM", "Chorus")]
     public void FromEnvironment_MalformedValue_StopsWithAOneLineReasonNamingTheVariable(string name, string value)
     {
         var ex = Assert.Throws<OptionsException>(() => From((name, value)));

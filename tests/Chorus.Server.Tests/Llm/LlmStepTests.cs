@@ -13,14 +13,14 @@ namespace Chorus.Server.Tests.Llm;
 public sealed class LlmStepTests : IAsyncLifetime
 {
     private const int Budget = 40;
-    private readonly FakeChatCompletions _fake = new();
+    private readonly ScriptedHttpServer _fake = new();
     private ChorusTestServer _server = null!;
 
     private HttpClient Client => _server.Client;
 
     public async Task InitializeAsync() => _server = await ChorusTestServer.StartAsync(configure: o => o with
     {
-        Llm = new LlmSettings { BaseUrl = new Uri(_fake.BaseUrl), Model = "fake-model", ApiKey = "sk-server", DailyTokenBudget = Budget },
+        Llm = new LlmSettings { BaseUrl = new Uri(_fake.Origin + "/v1"), Model = "fake-model", ApiKey = "sk-server", DailyTokenBudget = Budget },
     });
 
     public async Task DisposeAsync()
@@ -37,7 +37,7 @@ public sealed class LlmStepTests : IAsyncLifetime
     {
         var tenant = ApiCalls.NewTenant();
         (await Client.Post("/api/secrets", tenant, new JsonObject { ["name"] = "llm_key", ["value"] = "sk-from-secret" })).Expect(HttpStatusCode.Created);
-        _fake.Enqueue(FakeChatCompletions.Completion("Bonjour Ada !", promptTokens: 9, completionTokens: 4));
+        _fake.Enqueue(ChatCompletions.Completion("Bonjour Ada !", promptTokens: 9, completionTokens: 4));
 
         var run = await EmailTestSupport.RunAsync(Client, tenant, Workflow("""
             {"system": "You translate into French.", "prompt": "Say hello to {{input.name}}.", "temperature": 0.2, "max_tokens": 50,
@@ -49,7 +49,8 @@ public sealed class LlmStepTests : IAsyncLifetime
         Assert.Equal("Bonjour Ada !", (string?)output["text"]);
         Assert.Equal(13, (int)output["usage"]!["total_tokens"]!);
         Assert.Equal(9, (int)output["usage"]!["input_tokens"]!);
-        var (body, authorization, _) = Assert.Single(_fake.Requests);
+        var request = Assert.Single(_fake.Requests);
+        var (body, authorization) = (request.Json, request.Header("Authorization"));
         Assert.Equal("Bearer sk-from-secret", authorization);
         Assert.Equal("fake-model", (string?)body["model"]);
         Assert.Equal(0.2, (double)body["temperature"]!, 3);
@@ -65,21 +66,21 @@ public sealed class LlmStepTests : IAsyncLifetime
         var page = await File.ReadAllTextAsync(Path.Combine(Telemetry.DashboardTests.RepositoryRoot(), "docs", "steps", "llm.md"));
         var start = page.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
         var step = JsonNode.Parse(page[start..page.IndexOf("```", start, StringComparison.Ordinal)])!;
-        _fake.Enqueue(FakeChatCompletions.Completion("""{"category": "billing", "urgent": true}"""));
+        _fake.Enqueue(ChatCompletions.Completion("""{"category": "billing", "urgent": true}"""));
 
         var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), new JsonObject { ["name"] = "documented", ["steps"] = new JsonArray(step) },
             new JsonObject { ["customer"] = "Ada", ["text"] = "I was charged twice" });
 
         Assert.Equal("completed", run.Status);
         Assert.Equal("billing", (string?)run.StepRuns.Single()!["output"]!["json"]!["category"]);
-        Assert.Equal("Ticket from Ada: I was charged twice", (string?)_fake.Requests.Single().Body["messages"]![1]!["content"]);
+        Assert.Equal("Ticket from Ada: I was charged twice", (string?)_fake.Requests.Single().Json["messages"]![1]!["content"]);
     }
 
     [Fact]
     public async Task ResponseSchema_AnAnswerThatDoesNotMatch_FailsTheAttempt_AndTheNextMatchingOneIsTheOutput()
     {
-        _fake.Enqueue(FakeChatCompletions.Completion("""{"sentiment": "great"}"""));
-        _fake.Enqueue(FakeChatCompletions.Completion("""{"sentiment": "positive", "score": 0.9}"""));
+        _fake.Enqueue(ChatCompletions.Completion("""{"sentiment": "great"}"""));
+        _fake.Enqueue(ChatCompletions.Completion("""{"sentiment": "positive", "score": 0.9}"""));
 
         var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), Workflow("""
             {"prompt": "Rate: I love it", "response_schema": {"type": "object", "required": ["sentiment", "score"],
@@ -90,14 +91,14 @@ public sealed class LlmStepTests : IAsyncLifetime
         Assert.Equal(2, run.Attempts("mail"));
         Assert.Contains("llm_invalid_output", run.Everything);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"sentiment": "positive", "score": 0.9}"""), run.Output("mail")!["json"]));
-        Assert.Equal("json_schema", (string?)_fake.Requests.First().Body["response_format"]!["type"]);
+        Assert.Equal("json_schema", (string?)_fake.Requests.First().Json["response_format"]!["type"]);
     }
 
     [Fact]
     public async Task RateLimited_WithRetryAfter_IsTriedAgainAfterThatWait_WithinTheSameAttempt()
     {
-        _fake.Enqueue(FakeChatCompletions.Error(429, "Rate limit reached", "rate_limit_exceeded", new Dictionary<string, string> { ["Retry-After"] = "1" }));
-        _fake.Enqueue(FakeChatCompletions.Completion("ok"));
+        _fake.Enqueue(ChatCompletions.Error(429, "Rate limit reached", "rate_limit_exceeded", new Dictionary<string, string> { ["Retry-After"] = "1" }));
+        _fake.Enqueue(ChatCompletions.Completion("ok"));
 
         var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), Workflow("""{"prompt": "hi"}"""));
 
@@ -112,7 +113,7 @@ public sealed class LlmStepTests : IAsyncLifetime
     public async Task ServerErrors_AreTriedWithinTheAttempt_ThenFailItRetryably()
     {
         for (var i = 0; i < 3; i++)
-            _fake.Enqueue(FakeChatCompletions.Error(503, "Overloaded", "server_error", new Dictionary<string, string> { ["Retry-After"] = "0" }));
+            _fake.Enqueue(ChatCompletions.Error(503, "Overloaded", "server_error", new Dictionary<string, string> { ["Retry-After"] = "0" }));
 
         var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), Workflow("""{"prompt": "hi"}"""));
 
@@ -124,7 +125,7 @@ public sealed class LlmStepTests : IAsyncLifetime
     [Fact]
     public async Task ARefusedCredential_FailsAtOnce_WithoutRetries()
     {
-        _fake.Enqueue(FakeChatCompletions.Error(401, "Incorrect API key provided", "invalid_api_key"));
+        _fake.Enqueue(ChatCompletions.Error(401, "Incorrect API key provided", "invalid_api_key"));
 
         var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), Workflow("""{"prompt": "hi"}""", attempts: 3));
 
@@ -137,7 +138,7 @@ public sealed class LlmStepTests : IAsyncLifetime
     [Fact]
     public async Task AStreamedAnswerNobodyAskedFor_FailsTheStepCleanly()
     {
-        _fake.Enqueue(FakeChatCompletions.Streamed("Bon", "jour"));
+        _fake.Enqueue(ChatCompletions.Streamed("Bon", "jour"));
 
         var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), Workflow("""{"prompt": "hi"}"""));
 
@@ -150,7 +151,7 @@ public sealed class LlmStepTests : IAsyncLifetime
     {
         var spender = ApiCalls.NewTenant();
         for (var i = 0; i < 2; i++)
-            _fake.Enqueue(FakeChatCompletions.Completion("ok", promptTokens: 15, completionTokens: 10));
+            _fake.Enqueue(ChatCompletions.Completion("ok", promptTokens: 15, completionTokens: 10));
         var workflow = await Client.CreateWorkflow(spender, Workflow("""{"prompt": "hi"}"""));
         Assert.Equal("completed", (await EmailTestSupport.RunExistingAsync(Client, spender, workflow)).Status);
         Assert.Equal("completed", (await EmailTestSupport.RunExistingAsync(Client, spender, workflow)).Status); // 25 < 40 before it
@@ -159,14 +160,14 @@ public sealed class LlmStepTests : IAsyncLifetime
 
         Assert.Equal("llm_budget_exceeded", refused.Ended.Str("error.code"));
         Assert.Equal(2, _fake.Requests.Count);
-        _fake.Enqueue(FakeChatCompletions.Completion("ok"));
+        _fake.Enqueue(ChatCompletions.Completion("ok"));
         Assert.Equal("completed", (await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), Workflow("""{"prompt": "hi"}"""))).Status);
     }
 
     [Fact]
     public async Task AStepsOwnEndpoint_OnAPrivateAddress_IsRefusedByTheOutboundPolicy_AndNeverGetsTheServersKey()
     {
-        var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), Workflow($$"""{"prompt": "hi", "base_url": "{{_fake.BaseUrl}}", "model": "m"}""", attempts: 3));
+        var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), Workflow($$"""{"prompt": "hi", "base_url": "{{_fake.Origin}}/v1", "model": "m"}""", attempts: 3));
 
         Assert.Equal("failed", run.Status);
         Assert.Equal("http_target_refused", run.Ended.Str("error.code"));
