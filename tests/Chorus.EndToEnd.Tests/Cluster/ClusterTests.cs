@@ -20,8 +20,9 @@ public sealed class ClusterTests
         const int executions = 1000;
         const int steps = 3;
         await using var database = await ClusterDatabase.CreateAsync();
-        // A few milliseconds per effect, so the victim is likely mid-call at the kill.
-        await using var effects = new EffectsEndpoint(2, 10);
+        // Tens of milliseconds per effect: the victim's last executions, started before its starts close, are still
+        // mid-step when it is killed. With a few milliseconds it had sometimes finished them all in between.
+        await using var effects = new EffectsEndpoint(20, 60);
         await using var cluster = await ClusterNodes.StartAsync(database.Url, 3);
         const int victim = 2;
         var survivor = cluster.Apis[0];

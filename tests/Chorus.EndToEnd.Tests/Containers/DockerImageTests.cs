@@ -89,7 +89,7 @@ public sealed class DockerImageTests(ContainerImages images, ITestOutputHelper o
     [Fact]
     public async Task Server_WithoutATokenKey_StopsWithAOneLineReason()
     {
-        await using var server = await RunningContainer.StartAsync(ContainerImages.Server, 8000);
+        await using var server = await RunningContainer.StartAsync(ContainerImages.Server, containerPort: null);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (await server.StateAsync("{{.State.Running}}") == "true")

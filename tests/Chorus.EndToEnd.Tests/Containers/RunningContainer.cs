@@ -19,15 +19,18 @@ internal sealed class RunningContainer : IAsyncDisposable
 
     public string Url { get; }
 
-    /// <param name="containerPort">The port the image exposes.</param>
+    /// <param name="containerPort">The port the image exposes; null publishes none, for a container expected to stop
+    /// at once (asking Docker for the port of a stopped container fails).</param>
     /// <param name="options">More <c>docker run</c> options (environment, volumes), placed before the image.</param>
-    public static async Task<RunningContainer> StartAsync(string image, int containerPort, params string[] options)
+    public static async Task<RunningContainer> StartAsync(string image, int? containerPort, params string[] options)
     {
         var name = "chorus-e2e-" + Guid.NewGuid().ToString("N")[..12];
+        string[] publish = containerPort is { } exposed ? ["-p", $"127.0.0.1::{exposed}"] : [];
         // The health check every 2 s instead of the image's 30 s: the same command, checked within the test's time.
-        await DockerCli.DockerOkAsync(Command, ["run", "-d", "--name", name, "-p", $"127.0.0.1::{containerPort}",
-            "--health-interval", "2s", .. options, image]);
-        var mapping = await DockerCli.DockerOkAsync(Command, "port", name, containerPort.ToString(CultureInfo.InvariantCulture));
+        await DockerCli.DockerOkAsync(Command, ["run", "-d", "--name", name, .. publish, "--health-interval", "2s", .. options, image]);
+        if (containerPort is not { } published)
+            return new RunningContainer(name, 0);
+        var mapping = await DockerCli.DockerOkAsync(Command, "port", name, published.ToString(CultureInfo.InvariantCulture));
         var port = int.Parse(mapping.Split('\n')[0].Split(':')[^1], CultureInfo.InvariantCulture);
         return new RunningContainer(name, port);
     }
