@@ -36,6 +36,8 @@ internal static class BuiltInStepDescriptions
                 """{"type": "object", "required": ["step"], "properties": {"items": {}, "items_expression": {"type": "string"}, "step": {"type": "object"}, "max_items": {"type": "integer", "minimum": 1}}}"""),
             ["webhook"] = ("integration", "Waits for a webhook call; resumes with its body.",
                 """{"type": "object", "properties": {"name": {"type": "string"}}}"""),
+            ["splitColumns"] = ("data", "Reshapes a list of records: splits a text field into several, renames fields, drops fields. Output {records, count}.",
+                """{"type": "object", "required": ["records"], "properties": {"records": {"description": "A list of objects, or a placeholder that gives one."}, "split": {"type": "array", "items": {"type": "object", "required": ["field", "into"], "properties": {"field": {"type": "string"}, "separator": {"type": "string", "default": " "}, "into": {"type": "array", "items": {"type": "string"}}, "remove": {"type": "boolean"}}}}, "rename": {"type": "object", "additionalProperties": {"type": "string"}}, "drop": {"type": "array", "items": {"type": "string"}}}}"""),
             ["code"] = ("data", "Runs a JavaScript function body over the context ($, input, variables); its return value is the output, console lines go to the log. No I/O; limited in time, memory and statements.",
                 """{"type": "object", "required": ["code"], "properties": {"code": {"type": "string", "maxLength": 100000, "description": "A function body, e.g. return {total: input.price * input.quantity};"}, "time_limit": {"type": ["string", "number"], "description": "At most 10 s; default 1 s."}}}"""),
         }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -22,7 +22,8 @@ public static class BuiltInSteps
             .Register(new SubflowStep())
             .Register(new ForeachStep(registry))
             .Register(new WebhookStep())
-            .Register(new CodeStep());
+            .Register(new CodeStep())
+            .Register(new SplitColumnsStep());
         registry.MarkBuiltIn();
         return registry;
     }

@@ -65,7 +65,7 @@ public sealed class StepHelpersTests
     public void BuiltInSteps_CreateRegistry_HasEveryBuiltInTypeButLlm()
     {
         string[] expected = ["action", "addField", "code", "comment", "condition", "foreach", "http", "join", "manualInput",
-            "output", "parallel", "subflow", "trigger", "wait", "webhook"];
+            "output", "parallel", "splitColumns", "subflow", "trigger", "wait", "webhook"];
 
         var registry = BuiltInSteps.CreateRegistry();
 
