@@ -14,6 +14,9 @@ internal sealed class SendEmailStep(SmtpSettings? server) : IStepHandler
 
     public string Type => StepType;
 
+
+    public StepDescription Describe() => SendEmailStepDescription.Value;
+
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => EmailStepConfig.Validate(step.Config);
 
     public async Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)

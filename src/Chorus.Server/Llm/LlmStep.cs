@@ -25,6 +25,9 @@ internal sealed class LlmStep(LlmSettings server, ILlmTokenUsageStore usage, Htt
 
     public string Type => StepType;
 
+
+    public StepDescription Describe() => LlmStepDescription.Value;
+
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => LlmStepConfig.Validate(step.Config);
 
     public async Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ internal sealed class SendSmsStep(SmsSettings server, HttpClient serverHttp) : I
 
     public string Type => StepType;
 
+
+    public StepDescription Describe() => SendSmsStepDescription.Value;
+
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => SmsStepConfig.Validate(step.Config);
 
     public async Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ internal sealed class PublishStep(ISecretResolver secrets, RabbitMqPublisher pub
 
     public string Type => StepType;
 
+
+    public StepDescription Describe() => PublishStepDescription.Value;
+
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step)
     {
         var config = step.Config;
