@@ -22,7 +22,8 @@ internal static class EditorFrames
         })();
         """;
 
-    public static async Task<WsLatency.Result> RunAsync(int steps, string page)
+    /// <summary><paramref name="profile"/>: where to write the page load's CPU profile, whose busiest functions go to stderr.</summary>
+    public static async Task<WsLatency.Result> RunAsync(int steps, string page, string? profile = null)
     {
         await using var server = await BenchServer.StartAsync();
         var tenant = "editor-bench";
@@ -39,11 +40,14 @@ internal static class EditorFrames
 
         var url = page == "overview" ? $"/ui/workflows/{id}" : $"/ui/workflows/{id}/edit";
         var lines = new List<string>();
+        var profiler = profile is null ? null : await CpuProfile.StartAsync(tab);
         var load = await PhaseAsync(tab, async () =>
         {
             await tab.GotoAsync(url);
             await GraphShownAsync(tab);
         });
+        if (profiler is not null)
+            Console.Error.WriteLine($"  page load profile: {profile}\n{await profiler.StopAsync(profile!)}");
         var nodes = await tab.Locator(".react-flow__node").CountAsync();
         lines.Add(load.Line("load"));
 

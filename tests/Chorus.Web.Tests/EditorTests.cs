@@ -332,6 +332,11 @@ public sealed class EditorTests(BrowserFixture browser) : IClassFixture<BrowserF
         await page.GetByLabel("Find step").PressAsync("Enter");
         await Expect(Node(page, "s149")).ToBeVisibleAsync();
         await Expect(Node(page, "s0")).ToHaveCountAsync(0);
+        // The graph is given only the steps near the view; fitting it still frames the whole chain, whose middle
+        // was near neither end.
+        await Expect(Node(page, "s75")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fit view" }).ClickAsync();
+        await Expect(Node(page, "s75")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Auto-layout" }).ClickAsync();
         await Expect(page.GetByTestId("unsaved")).ToBeVisibleAsync();

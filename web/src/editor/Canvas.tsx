@@ -1,5 +1,5 @@
 import {
-  applyNodeChanges, Background, Controls, ReactFlow, useReactFlow,
+  applyNodeChanges, Background, ControlButton, Controls, ReactFlow, useReactFlow,
   type Connection, type Edge, type Node, type NodeChange, type EdgeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
@@ -8,6 +8,9 @@ import type { WorkflowDefinition } from "../graph/definition";
 import { renderOnlyVisibleFrom, toFlow } from "../graph/flow";
 import type { Positions } from "../graph/layout";
 import { reuseUnchanged } from "../graph/stable";
+import { ArrowMarker } from "../graph/ArrowMarker";
+import { nodeHeight, nodeWidth } from "../graph/layout";
+import { useNodesNearView } from "../graph/nearView";
 import { StepMiniMap } from "../graph/StepMiniMap";
 import { groupBoxes, GroupBoxView } from "./GroupBox";
 import { nodeTypes as stepTypes } from "../graph/WorkflowGraph";
@@ -15,6 +18,14 @@ import { nodeTypes as stepTypes } from "../graph/WorkflowGraph";
 const nodeTypes = { ...stepTypes, stepGroup: GroupBoxView };
 
 const same = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.round(a.x) === Math.round(b.x) && Math.round(a.y) === Math.round(b.y);
+
+/** How the editor first frames a workflow: whole when it is small; a large one at a readable size on its first
+ * steps, as a reader starts at the top. */
+export function openingView(definition: WorkflowDefinition) {
+  return definition.steps.length >= renderOnlyVisibleFrom
+    ? { nodes: definition.steps.slice(0, 8).map((s) => ({ id: s.id })), maxZoom: 1 }
+    : { maxZoom: 1 };
+}
 
 /** The MIME type a palette item drags its step type under. */
 export const stepTypeMime = "application/x-chorus-step-type";
@@ -52,10 +63,12 @@ export function Canvas({ definition, positions, errors, selection, onSelect, onM
     // measured, so they need not be measured again.
     setNodes((previous) => {
       const measured = new Map(previous.map((n) => [n.id, n.measured]));
-      return reuseUnchanged(previous, derived.nodes).map((n) => {
+      const next = reuseUnchanged(previous, derived.nodes).map((n) => {
         const size = n.measured ?? measured.get(n.id);
         return size === n.measured ? n : { ...n, measured: size };
       });
+      // Nothing changed (as when the canvas first mounts): the same array, so React Flow does not adopt every node again.
+      return next.length === previous.length && next.every((n, i) => n === previous[i]) ? previous : next;
     });
   }, [derived.nodes]);
   const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
@@ -64,6 +77,16 @@ export function Canvas({ definition, positions, errors, selection, onSelect, onM
     const next = derived.edges.map((e) => ({ ...e, selected: selectedEdges.has(e.id), ariaLabel: `Route ${e.source} to ${e.target} (${(e.data as { field: string }).field})` }));
     return (previousEdges.current = reuseUnchanged(previousEdges.current, next));
   }, [derived.edges, selectedEdges]);
+
+  const large = definition.steps.length >= renderOnlyVisibleFrom;
+  const opening = useMemo(() => openingView(definition), [definition]);
+  const keep = useMemo(() => new Set([...selection, ...(opening.nodes ?? []).map((n) => n.id)]), [selection, opening]);
+  const near = useNodesNearView(nodes, edges, large, keep);
+  const fitAll = () => {
+    const xs = Object.values(positions).map((p) => p.x), ys = Object.values(positions).map((p) => p.y);
+    const x = Math.min(...xs), y = Math.min(...ys);
+    void flow.fitBounds({ x, y, width: Math.max(...xs) + nodeWidth - x, height: Math.max(...ys) + nodeHeight - y }, { padding: 0.1 });
+  };
 
   const onNodesChange = (changes: NodeChange[]) => {
     const kept = changes.filter((c) => c.type !== "remove" && c.type !== "select");
@@ -103,8 +126,8 @@ export function Canvas({ definition, positions, errors, selection, onSelect, onM
       if (e.dataTransfer.types.includes(stepTypeMime)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; }
     }} onDrop={onDrop}>
       <ReactFlow
-        nodes={nodes}
-        edges={edges}
+        nodes={near.nodes}
+        edges={near.edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -124,13 +147,17 @@ export function Canvas({ definition, positions, errors, selection, onSelect, onM
         onPaneClick={() => { onSelect([]); setSelectedEdges(new Set()); }}
         deleteKeyCode={["Delete", "Backspace"]}
         multiSelectionKeyCode={["Shift", "Meta", "Control"]}
-        onlyRenderVisibleElements={definition.steps.length >= renderOnlyVisibleFrom}
+        onlyRenderVisibleElements={large}
         fitView
-        fitViewOptions={{ maxZoom: 1 }}
+        fitViewOptions={opening}
         proOptions={{ hideAttribution: true }}
       >
+        <ArrowMarker />
         <Background />
-        <Controls />
+        {/* React Flow's own fit would frame only the nodes it was given. */}
+        <Controls showFitView={!large}>
+          {large && <ControlButton onClick={fitAll} title="Fit view" aria-label="Fit view" className="react-flow__controls-fitview">⤢</ControlButton>}
+        </Controls>
         <StepMiniMap positions={positions} />
       </ReactFlow>
     </div>

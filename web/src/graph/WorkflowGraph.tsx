@@ -4,6 +4,7 @@ import { useMemo, useRef } from "react";
 import type { WorkflowDefinition } from "./definition";
 import { renderOnlyVisibleFrom, toFlow } from "./flow";
 import { reuseUnchanged } from "./stable";
+import { ArrowMarker } from "./ArrowMarker";
 import { StepMiniMap } from "./StepMiniMap";
 import { useLayout } from "./useLayout";
 import { StepNodeView } from "./StepNodeView";
@@ -60,6 +61,7 @@ export function WorkflowGraph({ definition, states, changes, selectedStep, onSel
           fitView
           proOptions={{ hideAttribution: true }}
         >
+          <ArrowMarker />
           <Background />
           <Controls showInteractive={false} />
           <StepMiniMap positions={positions} />

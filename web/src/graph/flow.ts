@@ -1,6 +1,7 @@
-import { MarkerType, Position, type Edge, type Node, type NodeHandle } from "@xyflow/react";
+import { Position, type Edge, type Node, type NodeHandle } from "@xyflow/react";
 import type { StepDefinition, WorkflowDefinition } from "./definition";
 import { routesOf } from "./definition";
+import { arrowMarkerId } from "./ArrowMarker";
 import { nodeHeight, nodeWidth, type Positions } from "./layout";
 
 /** What a step node shows: the step, and optionally its state in an execution or its change in a diff. */
@@ -59,7 +60,7 @@ export function toFlow(definition: WorkflowDefinition, positions: Positions): { 
         sourceHandle: r.kind === "error" ? "error" : "out",
         label: r.label,
         className: `route route-${r.kind}`,
-        markerEnd: { type: MarkerType.ArrowClosed },
+        markerEnd: arrowMarkerId,
         data: { field: r.field, kind: r.kind },
       })),
   );

@@ -5,7 +5,7 @@ import { WorkflowTabs } from "../components/WorkflowTabs";
 import type { StepDefinition, WorkflowDefinition } from "../graph/definition";
 import { hasPosition, nodeHeight, type Positions } from "../graph/layout";
 import { layoutStepsAsync } from "../graph/useLayout";
-import { Canvas } from "../editor/Canvas";
+import { Canvas, openingView } from "../editor/Canvas";
 import { copiedSteps, copySteps } from "../editor/clipboard";
 import { addStep, connect, pasteSteps, removeRoute, removeSteps, renameStep, replaceStep, setGroup, setPositions } from "../editor/edits";
 import { useHistory } from "../editor/history";
@@ -122,7 +122,7 @@ function Editor({ id, initial, layout, version: initialVersion, types }: EditorP
     const bare = { ...definition, steps: definition.steps.map(({ position: _, ...s }) => s as StepDefinition) };
     void layoutStepsAsync(bare).then((laidOut) => {
       edit((d) => setPositions(d, laidOut));
-      window.setTimeout(() => flow.fitView({ maxZoom: 1 }), 50);
+      window.setTimeout(() => flow.fitView(openingView(definition)), 50);
     });
   };
   const find = (query: string) => {
