@@ -30,11 +30,12 @@ internal static class StepRoutes
             yield return new Route("config.default", fallback);
     }
 
-    /// <summary>Seed 003's style: the routes live in <c>config.conditions</c>. Seed 002's structured style
-    /// (<c>config.field</c> or step-level <c>conditions</c>) routes through <c>next_steps</c> instead.</summary>
+    /// <summary>Expression style: the routes live in <c>config.conditions</c> as {condition, next}. The structured
+    /// style (<c>config.field</c>, a step-level <c>conditions</c> list, or a <c>config.conditions</c> list of
+    /// {field, operator, value}) routes through <c>next_steps</c> instead.</summary>
     internal static bool IsExpressionCondition(StepDefinition step, out JsonArray conditions)
     {
-        if (step.Type == ConditionType && step.Config["conditions"] is JsonArray array)
+        if (step.Type == ConditionType && step.Config["conditions"] is JsonArray array && !IsStructuredList(array))
         {
             conditions = array;
             return true;
@@ -42,6 +43,9 @@ internal static class StepRoutes
         conditions = [];
         return false;
     }
+
+    /// <summary>A list of {field, operator, value} conditions, all of which must hold.</summary>
+    internal static bool IsStructuredList(JsonArray list) => list.Count > 0 && list.All(c => c is JsonObject o && o.ContainsKey("field"));
 
     internal static string? AsString(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;

@@ -91,7 +91,7 @@ internal sealed class ActionStep(StepRegistry registry) : IStepHandler
             yield return new("config.message", "Required: the text to log.");
         var level = config["level"];
         if (level is not null && !StepJson.IsTemplate(level)
-            && (StepJson.String(config, "level") is not { } l || !Levels.Contains(l.ToLowerInvariant()) && l != "warn"))
+            && (StepJson.String(config, "level") is not { } l || !Levels.Contains(l.ToLowerInvariant()) && !l.Equals("warn", StringComparison.OrdinalIgnoreCase)))
             yield return new("config.level", $"Must be one of {string.Join(", ", Levels)}.");
     }
 }

@@ -14,7 +14,7 @@ internal sealed class ConditionStep : IStepHandler
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
     {
         var raw = context.Step.Config;
-        var result = raw["conditions"] is JsonArray list && !IsStructuredList(list)
+        var result = raw["conditions"] is JsonArray list && !StepRoutes.IsStructuredList(list)
             ? RunExpressions(context, list)
             : RunStructured(context);
         return Task.FromResult(result);
@@ -93,7 +93,7 @@ internal sealed class ConditionStep : IStepHandler
     }
 
     /// <summary>Editors sometimes save a condition as a template; the expression is the same.</summary>
-    private static string Unwrap(string text)
+    internal static string Unwrap(string text)
     {
         var t = text.Trim();
         return t.StartsWith("{{", StringComparison.Ordinal) && t.EndsWith("}}", StringComparison.Ordinal) ? t[2..^2].Trim() : t;
@@ -102,15 +102,13 @@ internal sealed class ConditionStep : IStepHandler
     private static StepResult.Completed Route(JsonObject output, string? chosen) =>
         new(output, chosen is null ? [] : [chosen]);
 
-    private static bool IsStructuredList(JsonArray list) => list.Count > 0 && list.All(c => c is JsonObject o && o.ContainsKey("field"));
-
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step)
     {
         var config = step.Config;
         if (step.Conditions is { } stepLevel)
             return ValidateStructuredList(stepLevel, "conditions");
         if (config["conditions"] is JsonArray list)
-            return IsStructuredList(list) ? ValidateStructuredList(list, "config.conditions") : ValidateExpressions(config, list);
+            return StepRoutes.IsStructuredList(list) ? ValidateStructuredList(list, "config.conditions") : ValidateExpressions(config, list);
         if (config.ContainsKey("conditions"))
             return [new("config.conditions", "Must be an array of {condition, next}.")];
         return ValidateStructured(config, "config");

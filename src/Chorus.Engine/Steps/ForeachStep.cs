@@ -77,6 +77,19 @@ internal sealed class ForeachStep(StepRegistry registry) : IStepHandler
             ?? throw new StepConfigurationException($"foreach items must be an array, got {items?.GetValueKind().ToString() ?? "null"}.");
     }
 
+    private static string? ParseProblem(string expression)
+    {
+        try
+        {
+            Expression.Parse(expression);
+            return null;
+        }
+        catch (ExpressionException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step)
     {
         var config = step.Config;
@@ -88,6 +101,8 @@ internal sealed class ForeachStep(StepRegistry registry) : IStepHandler
             yield return new("config.items", "Must be an array or a \"{{ }}\" template that yields one.");
         else if (hasExpression && StepJson.String(config, "items_expression") is not { Length: > 0 })
             yield return new("config.items_expression", "Must be an expression such as \"$.input.list\".");
+        else if (hasExpression && ParseProblem(StepJson.String(config, "items_expression")!) is { } problem)
+            yield return new("config.items_expression", problem);
 
         if (config.ContainsKey("max_items") && !StepJson.IsTemplate(config["max_items"])
             && StepJson.Integer(config["max_items"]) is not (>= 1 and <= HardMaxItems))

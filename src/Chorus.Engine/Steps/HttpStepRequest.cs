@@ -28,7 +28,7 @@ internal static class HttpStepRequest
         headers.Add(new("Idempotency-Key", idempotencyKey));
 
         var body = config["body"];
-        if (body is null || method == "GET")
+        if (body is null || method is "GET" or "HEAD")
             return new OutboundRequest(method, uri, headers);
         return body is JsonValue v && v.GetValueKind() == JsonValueKind.String
             ? new OutboundRequest(method, uri, headers, Encoding.UTF8.GetBytes(v.GetValue<string>()), "text/plain; charset=utf-8")

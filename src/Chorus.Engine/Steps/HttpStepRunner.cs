@@ -10,7 +10,7 @@ namespace Chorus.Engine.Steps;
 /// repeats what another attempt can fix; what the policy refuses is final.</summary>
 internal static class HttpStepRunner
 {
-    public static readonly IReadOnlyList<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    public static readonly IReadOnlyList<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
     public static async Task<StepResult> RunAsync(StepExecutionContext context, JsonObject config, CancellationToken cancellationToken)
     {

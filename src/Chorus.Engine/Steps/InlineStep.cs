@@ -35,9 +35,14 @@ internal static class InlineStep
         }
     }
 
+    /// <summary>The types whose step always waits (for time, a person, a call or a child execution).</summary>
+    private static readonly string[] Waiting = ["wait", "manualInput", "webhook", "subflow"];
+
     public static IEnumerable<StepConfigIssue> Validate(JsonObject item, string path, StepRegistry registry)
     {
         var (type, config) = Describe(item);
+        if (Waiting.Contains(type))
+            return [new($"{path}.type", $"A '{type}' step waits, and a step run inside another (a parallel branch, a foreach body) cannot: make it a step of its own.")];
         var step = new StepDefinition { Id = path, Name = path, Type = type, Config = config };
         if (type == "action")
             return ActionStep.Validate(step, registry, item.ContainsKey("type") ? $"{path}.config" : path);

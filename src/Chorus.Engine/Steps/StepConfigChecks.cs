@@ -51,18 +51,20 @@ internal static partial class StepConfigChecks
             return;
         }
 
-        if (step.Conditions is { } list)
+        var list = step.Conditions ?? step.Config["conditions"] as JsonArray;
+        var listPath = step.Conditions is null ? "config.conditions" : "conditions";
+        if (list is not null)
         {
             if (list.Count == 0)
-                errors.Add(new DefinitionError(step.Id, "conditions", "A condition list needs at least one condition."));
+                errors.Add(new DefinitionError(step.Id, listPath, "A condition list needs at least one condition."));
             for (var i = 0; i < list.Count; i++)
             {
                 if (list[i] is JsonObject condition)
-                    CheckStructured(step.Id, condition, $"conditions[{i}].", errors);
+                    CheckStructured(step.Id, condition, $"{listPath}[{i}].", errors);
             }
         }
-        // A step-level list may stand alone; config.field then is optional, but checked when present.
-        if (step.Conditions is null || step.Config.ContainsKey("field") || step.Config.ContainsKey("operator"))
+        // A list may stand alone; config.field then is optional, but checked when present.
+        if (list is null || step.Config.ContainsKey("field") || step.Config.ContainsKey("operator"))
             CheckStructured(step.Id, step.Config, "config.", errors);
 
         if (step.NextSteps.Count > 2)
@@ -75,11 +77,12 @@ internal static partial class StepConfigChecks
         if (StepRoutes.AsString(condition["field"]) is not { Length: > 0 })
             errors.Add(new DefinitionError(stepId, prefix + "field", "A condition needs a 'field' to test, as a string."));
 
-        var op = StepRoutes.AsString(condition["operator"]);
+        // Without an operator the step compares for equality.
+        var op = condition.ContainsKey("operator") ? StepRoutes.AsString(condition["operator"]) : "equals";
         if (op is null)
         {
             errors.Add(new DefinitionError(stepId, prefix + "operator",
-                $"A condition needs an 'operator': one of {string.Join(", ", ConditionOperators.All)}."));
+                $"'operator' must be a string: one of {string.Join(", ", ConditionOperators.All)}."));
             return;
         }
         if (!ConditionOperators.IsKnown(op))
@@ -115,13 +118,16 @@ internal static partial class StepConfigChecks
                 errors.Add(new DefinitionError(step.Id, field + ".condition", "A condition branch needs 'condition': an expression string."));
                 continue;
             }
+            // Written as a "{{ expr }}" template, the step runs the expression inside; the template check parses it.
+            if (ConditionStep.Unwrap(text) != text.Trim())
+                continue;
             try
             {
                 Expression.Parse(text);
             }
             catch (ExpressionException ex)
             {
-                errors.Add(new DefinitionError(step.Id, field + ".condition", $"{ex.Message} (at position {ex.Position})"));
+                errors.Add(new DefinitionError(step.Id, field + ".condition", ex.Message));
             }
         }
         if (step.Config["default"] is { } fallback && StepRoutes.AsString(fallback) is null)

@@ -150,13 +150,14 @@ public class ConditionValidationTests
     [InlineData("""{"field": "status", "operator": "exists"}""")]
     [InlineData("""{"field": "role", "operator": "in", "value": ["admin", "owner"]}""")]
     [InlineData("""{"field": "score", "operator": "greater_than_or_equal", "value": 10}""")]
+    [InlineData("""{"field": "x", "value": 1}""")] // the step compares for equality without an operator
     public void Validate_StructuredCondition_IsValid(string config) =>
         Assert.Empty(TestWorkflows.Validate(Structured(config)));
 
     [Theory]
     [InlineData("""{"operator": "equals", "value": 1}""", "config.field")]
     [InlineData("""{"field": 3, "operator": "equals", "value": 1}""", "config.field")]
-    [InlineData("""{"field": "x", "value": 1}""", "config.operator")]
+    [InlineData("""{"field": "x", "operator": 5, "value": 1}""", "config.operator")]
     [InlineData("""{"field": "x", "operator": "resembles", "value": 1}""", "config.operator")]
     [InlineData("""{"field": "x", "operator": "equals"}""", "config.value")]
     [InlineData("""{"field": "x", "operator": "in", "value": 5}""", "config.value")]
@@ -166,6 +167,34 @@ public class ConditionValidationTests
         var errors = TestWorkflows.Validate(Structured(config));
 
         Assert.Contains(errors, e => e.StepId == "check" && e.Field == field);
+    }
+
+    [Fact]
+    public void Validate_ConfigListOfStructuredConditions_IsCheckedAsOne_RoutedByNextSteps()
+    {
+        var valid = TestWorkflows.Validate(Structured("""{"conditions": [{"field": "a", "operator": "exists"}, {"field": "b", "value": 2}]}"""));
+        var bad = TestWorkflows.Validate(Structured("""{"conditions": [{"field": "a", "operator": "exists"}, {"field": "b", "operator": "like", "value": 1}]}"""));
+
+        Assert.Empty(valid);
+        Assert.Equal(("check", "config.conditions[1].operator"), Assert.Single(bad) is var e ? (e.StepId, e.Field) : default);
+    }
+
+    [Fact]
+    public void Validate_ExpressionConditionWrittenAsATemplate_IsTheExpression()
+    {
+        var valid = TestWorkflows.Validate("""
+            {"steps": [{"id": "check", "type": "condition", "config": {"conditions": [{"condition": "{{ $.input.x > 1 }}", "next": "yes"}], "default": "yes"}},
+                       {"id": "yes", "type": "output"}]}
+            """);
+        var bad = TestWorkflows.Validate("""
+            {"steps": [{"id": "check", "type": "condition", "config": {"conditions": [{"condition": "{{ $.input.x > }}", "next": "yes"}]}},
+                       {"id": "yes", "type": "output"}]}
+            """);
+
+        Assert.Empty(valid);
+        var error = Assert.Single(bad);
+        Assert.Equal("config.conditions[0].condition", error.Field);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(error.Message, "at position"));
     }
 
     [Fact]

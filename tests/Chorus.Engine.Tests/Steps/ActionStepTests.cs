@@ -72,4 +72,17 @@ public sealed class ActionStepTests
     {
         Assert.Equal([field], Fields(Handler("action"), Step("action", config)));
     }
+
+    [Theory]
+    [InlineData("WARN")]
+    [InlineData("Warning")]
+    [InlineData("warn")]
+    public async Task LogLevels_InAnyCase_AreAcceptedAtSave_AndLogAsWarning(string level)
+    {
+        var step = Step("action", $$"""{"action": "log_message", "message": "careful", "level": "{{level}}"}""");
+
+        Assert.Empty(Handler("action").ValidateConfig(step));
+        var completed = AssertCompleted(await RunAsync(Handler("action"), step));
+        Assert.Equal("warning", completed.Output!["level"]!.GetValue<string>());
+    }
 }

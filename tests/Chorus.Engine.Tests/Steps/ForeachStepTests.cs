@@ -91,6 +91,8 @@ public sealed class ForeachStepTests
     [InlineData("""{"items": []}""", "config.step")]
     [InlineData("""{"items": [], "step": {"type": "teleport"}}""", "config.step.type")]
     [InlineData("""{"items": [], "step": {"type": "http", "config": {}}}""", "config.step.config.url")]
+    [InlineData("""{"items_expression": "$.input.(", "step": {"type": "comment"}}""", "config.items_expression")]
+    [InlineData("""{"items": [], "step": {"type": "webhook", "config": {}}}""", "config.step.type")]
     public void ValidateConfig_BadConfig_ReportsField(string config, string field)
     {
         Assert.Contains(field, Fields(Handler("foreach"), Step("foreach", config)));

@@ -36,6 +36,24 @@ public sealed class HttpStepTests
         Assert.Equal("yes", completed.Output["headers"]!["x-test"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("head")]
+    [InlineData("OPTIONS")]
+    public async Task HeadAndOptions_AreAcceptedAtSave_AndSent_HeadWithoutItsBody(string method)
+    {
+        await using var server = new LocalHttpServer(_ => new(200, ""));
+        var step = HttpStep(server.BaseUrl, $$""", "method": "{{method}}", "body": {"ignored": true}""");
+
+        Assert.Empty(Handler("http").ValidateConfig(step));
+        var completed = AssertCompleted(await RunAsync(Handler("http"), step, services: RealTime));
+
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(method.ToUpperInvariant(), request.Method);
+        Assert.Equal(200, completed.Output!["status"]!.GetValue<int>());
+        if (method == "head")
+            Assert.Equal("", request.Body);
+    }
+
     [Fact]
     public async Task ExecuteAsync_AuthorIdempotencyHeader_IsReplacedByTheAttemptKey()
     {

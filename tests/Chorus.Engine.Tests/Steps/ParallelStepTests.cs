@@ -66,7 +66,8 @@ public sealed class ParallelStepTests
     [InlineData("""{"parallel_steps": [{"action": "process_data_1"}]}""", "config.parallel_steps[0].action")]
     [InlineData("""{"parallel_steps": [{"action": "log_message"}]}""", "config.parallel_steps[0].message")]
     [InlineData("""{"parallel_steps": [{"type": "nope"}]}""", "config.parallel_steps[0].type")]
-    [InlineData("""{"parallel_steps": [{"type": "wait", "config": {}}]}""", "config.parallel_steps[0].config")]
+    [InlineData("""{"parallel_steps": [{"type": "wait", "config": {"duration": "1h"}}]}""", "config.parallel_steps[0].type")]
+    [InlineData("""{"parallel_steps": [{"type": "manualInput", "config": {}}]}""", "config.parallel_steps[0].type")]
     public void ValidateConfig_BadInlineItems_ReportsField(string config, string field)
     {
         Assert.Contains(field, Fields(Handler("parallel"), Step("parallel", config)));
