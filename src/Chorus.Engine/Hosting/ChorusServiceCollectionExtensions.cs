@@ -44,6 +44,7 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton<IBrokerTriggerStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEngineStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEventRelayStore>(sp => sp.GetRequiredService<IChorusStore>());
+        services.TryAddSingleton<IFileStore>(sp => sp.GetRequiredService<IChorusStore>());
 
         services.TryAddSingleton(sp => steps.CreateRegistry(sp, sp.GetRequiredService<EngineOptions>()));
         services.TryAddSingleton(sp => new ChorusEngine(sp.GetRequiredService<IEngineStore>(), sp.GetRequiredService<IWorkflowStore>(),
