@@ -8,11 +8,14 @@ namespace Chorus.Server.Email;
 /// SMTP server (SMTP_*) or the step's own <c>config.smtp</c>, whose credentials usually come from the tenant's
 /// secrets. Output <c>{message_id, accepted, to, subject}</c>. A workflow that sends email saves even where no SMTP
 /// server is configured yet (it can be configured later, or per step); the step then fails without retries, saying so.</summary>
-internal sealed class SendEmailStep(SmtpSettings? server) : IStepHandler
+internal sealed class SendEmailStep(SmtpSettings? server, Files.TenantFiles? files = null) : IStepHandler
 {
     public const string StepType = "sendEmail";
 
     public string Type => StepType;
+
+    /// <summary>Where attachments are read from; null where there is no file store (<c>chorus run</c>).</summary>
+    private Files.TenantFiles? Files { get; } = files;
 
     public IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => EmailStepConfig.Validate(step.Config);
 

@@ -1,0 +1,19 @@
+using Chorus.Engine.Hosting;
+
+namespace Chorus.Server.Files;
+
+/// <summary>The tenants' file store in a Chorus server: its service, its retention, and the steps that read and
+/// write files.</summary>
+internal static class FilesRegistration
+{
+    public static IServiceCollection AddFiles(this IServiceCollection services, TenantFiles files)
+    {
+        services.AddSingleton(files);
+        services.AddSingleton<FileRetention>();
+        services.AddHostedService<FileRetentionService>();
+        return services;
+    }
+
+    /// <summary>The step types that read files (excelInput, pdfInput) and write them (csvOutput, xlsxOutput).</summary>
+    public static ChorusBuilder AddFileSteps(this ChorusBuilder chorus, TenantFiles files) => chorus;
+}
