@@ -15,5 +15,11 @@ internal static class FilesRegistration
     }
 
     /// <summary>The step types that read files (excelInput, pdfInput) and write them (csvOutput, xlsxOutput).</summary>
-    public static ChorusBuilder AddFileSteps(this ChorusBuilder chorus, TenantFiles files) => chorus;
+    public static ChorusBuilder AddFileSteps(this ChorusBuilder chorus, TenantFiles files) => chorus.ConfigureSteps(steps =>
+    {
+        steps.Register(new ExcelInputStep(files));
+        steps.Register(new PdfInputStep(files));
+        steps.Register(new RecordsOutputStep(files, xlsx: false));
+        steps.Register(new RecordsOutputStep(files, xlsx: true));
+    });
 }
