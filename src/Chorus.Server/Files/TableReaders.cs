@@ -13,6 +13,10 @@ internal static class TableReaders
     /// zeros (a zip bomb).</summary>
     private const long MaxUnpackedBytes = 512L * 1024 * 1024;
 
+    // ExcelDataReader's configuration asks for code page 1252 even for XLSX, which .NET has only once the code-page
+    // encodings (part of the runtime) are registered: without this, reading worked only where another library had.
+    static TableReaders() => System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
     public static List<object?[]> Csv(byte[] content, char delimiter, int limit)
     {
         if (!FileContentTypes.IsText(content))
