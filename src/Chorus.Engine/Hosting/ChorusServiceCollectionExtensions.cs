@@ -50,7 +50,7 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton(sp => new ChorusEngine(sp.GetRequiredService<IEngineStore>(), sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<IExecutionReader>(), sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<EngineOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), secrets: sp.GetService<ISecretResolver>(),
-            quotas: sp.GetService<ITenantQuotas>()));
+            quotas: sp.GetService<ITenantQuotas>(), payloads: sp.GetService<IPayloadOffload>()));
         services.TryAddSingleton<WorkflowService>(sp => new WorkflowService(sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ChorusEngine>()));
         services.TryAddSingleton<ScheduleService>();

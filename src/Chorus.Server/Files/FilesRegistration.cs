@@ -9,6 +9,7 @@ internal static class FilesRegistration
     public static IServiceCollection AddFiles(this IServiceCollection services, TenantFiles files)
     {
         services.AddSingleton(files);
+        services.AddSingleton<Engine.Steps.IPayloadOffload>(new PayloadOffload(files));
         services.AddSingleton<FileRetention>();
         services.AddHostedService<FileRetentionService>();
         return services;

@@ -54,8 +54,8 @@ internal sealed class RecordsOutputStep(TenantFiles files, bool xlsx) : IStepHan
         }
     }
 
-    /// <summary>The records: a list, or the list a JSON file holds (a $file reference, as an offloaded output leaves):
-    /// the file's whole content, or its <c>records</c> (an excelInput output).</summary>
+    /// <summary>The records: a list, or an object whose <c>records</c> is one (an excelInput output), given as it is or
+    /// as a $file reference to a JSON file holding it (as an offloaded output leaves).</summary>
     private async Task<List<JsonObject>> RecordsAsync(StepExecutionContext context, CancellationToken ct)
     {
         var node = context.Config["records"];
@@ -73,9 +73,9 @@ internal sealed class RecordsOutputStep(TenantFiles files, bool xlsx) : IStepHan
             }
             node = file.Record.ContentType == FileContentTypes.Json ? Parse(file.Content)
                 : throw new StepConfigurationException($"config.records refers to file {id}, which is {file.Record.ContentType}, not JSON.");
-            if (node is JsonObject { } wrapper && wrapper["records"] is JsonArray inner)
-                node = inner;
         }
+        if (node is JsonObject wrapper && wrapper["records"] is JsonArray inner)
+            node = inner;
         if (node is not JsonArray list)
             throw new StepConfigurationException($"config.records must give a list of objects; it gave {Kind(node)}.");
         if (list.Count > RecordsOutputConfig.MaxRecords)
