@@ -78,6 +78,9 @@ internal sealed class TenantFiles(IFileStore store, FileSettings settings, TimeP
     public async Task<FileRecord> GetAsync(TenantId tenant, Guid id, CancellationToken ct) =>
         await store.GetFileAsync(tenant, id, ct).ConfigureAwait(false) ?? throw NotFound(id);
 
+    /// <summary>The tenant's file, or null (another tenant's too).</summary>
+    public Task<FileRecord?> GetOrNullAsync(TenantId tenant, Guid id, CancellationToken ct) => store.GetFileAsync(tenant, id, ct);
+
     /// <summary>The tenant's file with its bytes.</summary>
     public async Task<StoredFile> ReadAsync(TenantId tenant, Guid id, CancellationToken ct)
     {
