@@ -202,6 +202,31 @@ public sealed class FileInputStepTests : IAsyncLifetime
         Assert.Empty(_web.Requests);
     }
 
+    [Fact]
+    public async Task Url_ThatNeverAnswers_EndsAtTheStepsTimeout()
+    {
+        // Accepts connections and says nothing.
+        var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+            var workflow = Definitions.Parse($$"""
+                {"name": "slow-{{Guid.NewGuid():N}}", "steps": [
+                  {"id": "mail", "type": "pdfInput", "timeout": "1s", "retry": {"max_attempts": 1}, "config": {"url": "http://127.0.0.1:{{port}}/slow.pdf"} }
+                ]}
+                """);
+
+            var run = await EmailTestSupport.RunAsync(Client, ApiCalls.NewTenant(), workflow);
+
+            Assert.Equal(("failed", "timeout"), (run.Status, run.Ended.Str("error.code")));
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
     [Theory]
     [InlineData("excelInput", """{}""", "config.file_id")]
     [InlineData("excelInput", """{"file_id": "f7f3c2a0-1111-4a4a-9c9c-000000000001", "url": "https://example.org/a.csv"}""", "config.file_id")]
