@@ -73,9 +73,11 @@ internal static class FileUploads
                 upload = new Upload(CheckName(name), section.ContentType, await BoundedAsync(section.Body, limit, http.RequestAborted).ConfigureAwait(false));
             }
         }
-        catch (IOException ex) when (ex is not FileNotFoundException && !http.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is (IOException and not BadHttpRequestException) or InvalidDataException && !http.RequestAborted.IsCancellationRequested)
         {
-            // The reader's word for a body that is not multipart as declared (no boundary, truncated, headers too long).
+            // The reader's words for a body that is not multipart as declared: IOException for a truncated one,
+            // InvalidDataException for part headers past their limit. The server's own BadHttpRequestException (a body
+            // past the size limit, 413) is an IOException too, and goes on to the error handling as it is.
             throw Invalid("file", $"The multipart body is malformed: {ex.Message}");
         }
         return upload ?? throw Invalid("file", "The multipart body has no file part.");

@@ -26,6 +26,13 @@ public sealed class FileStorageTests() : ThrowawayPostgresDatabase("chorus_files
         (await server.Client.UploadForm(tenant, (SampleFiles.Csv(new string('a', 4097)), "text/csv", "big.csv")))
             .ExpectError(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
 
+        // A multipart body without a length whose preamble alone passes the limit: the server cuts it off.
+        var preamble = new StreamContent(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(new string('p', 40_000)
+            + "\r\n--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\na\r\n--xyz--\r\n")));
+        preamble.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+        (await server.Client.Send(HttpMethod.Post, "/api/files", tenant, new ChunkedContent(preamble)))
+            .ExpectError(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+
         Assert.Equal(0, (await server.Client.Get("/api/files", tenant)).Body["total"]!.GetValue<int>());
         await server.Client.UploadOk(tenant, SampleFiles.Csv(new string('a', 4096)), "text/csv", "fits.csv");
     }

@@ -124,6 +124,9 @@ public sealed class FilesApiTests(ServerFixture fixture) : IClassFixture<ServerF
         var truncated = Encoding.UTF8.GetBytes("--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n");
         (await Client.Upload(tenant, truncated, "multipart/form-data; boundary=xyz", null)).ExpectError(HttpStatusCode.BadRequest, "invalid_input");
         (await Client.Upload(tenant, csv, "multipart/form-data", null)).ExpectError(HttpStatusCode.BadRequest, "invalid_input");
+        var longHeaders = Encoding.UTF8.GetBytes("--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nX-Pad: "
+            + new string('p', 20_000) + "\r\nContent-Type: text/csv\r\n\r\na,b\n\r\n--xyz--\r\n");
+        (await Client.Upload(tenant, longHeaders, "multipart/form-data; boundary=xyz", null)).ExpectError(HttpStatusCode.BadRequest, "invalid_input");
         Assert.Equal(0, await CountAsync(tenant));
     }
 
