@@ -5,6 +5,7 @@ using Chorus.Server.Api;
 using Chorus.Server.Brokers;
 using Chorus.Server.Compat;
 using Chorus.Server.Email;
+using Chorus.Server.Files;
 using Chorus.Server.Hosting;
 using Chorus.Server.Llm;
 using Chorus.Server.Sms;
@@ -79,8 +80,10 @@ public static class ChorusServer
         builder.Services.AddHostedService<TierQuotaRefresher>();
         // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
         // disposes of it.
-        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp).AddLlm(options.Llm, store)
-            .AddSms(options.Sms).AddPublishStep();
+        var files = new TenantFiles(store, options.Files, TimeProvider.System);
+        builder.Services.AddFiles(files);
+        var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp, files).AddLlm(options.Llm, store)
+            .AddSms(options.Sms).AddFileSteps(files).AddPublishStep();
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
@@ -121,6 +124,7 @@ public static class ChorusServer
         app.MapApiKeys();
         app.MapTiers();
         app.MapSecrets();
+        app.MapFiles();
         app.MapWebhooks();
         app.MapBrokerTriggers();
         app.MapRealtime();

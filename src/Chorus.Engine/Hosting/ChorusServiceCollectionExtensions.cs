@@ -44,12 +44,13 @@ public static class ChorusServiceCollectionExtensions
         services.TryAddSingleton<IBrokerTriggerStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEngineStore>(sp => sp.GetRequiredService<IChorusStore>());
         services.TryAddSingleton<IEventRelayStore>(sp => sp.GetRequiredService<IChorusStore>());
+        services.TryAddSingleton<IFileStore>(sp => sp.GetRequiredService<IChorusStore>());
 
         services.TryAddSingleton(sp => steps.CreateRegistry(sp, sp.GetRequiredService<EngineOptions>()));
         services.TryAddSingleton(sp => new ChorusEngine(sp.GetRequiredService<IEngineStore>(), sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<IExecutionReader>(), sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<EngineOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), secrets: sp.GetService<ISecretResolver>(),
-            quotas: sp.GetService<ITenantQuotas>()));
+            quotas: sp.GetService<ITenantQuotas>(), payloads: sp.GetService<IPayloadOffload>()));
         services.TryAddSingleton<WorkflowService>(sp => new WorkflowService(sp.GetRequiredService<IWorkflowStore>(),
             sp.GetRequiredService<StepRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ChorusEngine>()));
         services.TryAddSingleton<ScheduleService>();

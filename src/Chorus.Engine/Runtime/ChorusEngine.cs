@@ -35,7 +35,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     /// <summary>Composed by <see cref="Hosting.ChorusServiceCollectionExtensions.AddChorus"/>, which also starts and stops it.</summary>
     internal ChorusEngine(IEngineStore store, IWorkflowStore workflows, IExecutionReader reader, StepRegistry registry,
         EngineOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, OutboundHttp? http = null,
-        ISecretResolver? secrets = null, ITenantQuotas? quotas = null)
+        ISecretResolver? secrets = null, ITenantQuotas? quotas = null, IPayloadOffload? payloads = null)
     {
         EngineOptionsValidation.Validate(options);
         _reader = reader;
@@ -53,7 +53,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         // Built from the options unless given, so no engine calls out without the outbound policy.
         _ownHttp = http is null ? new OutboundHttp(options.OutboundHttp) : null;
         var services = new StepServices(_time, http ?? _ownHttp!, registry);
-        var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>(), secrets);
+        var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>(), secrets, payloads);
         _worker = new Worker(_committer, _commands, ScheduleCommands, invoker, signal, options, _time, loggers.CreateLogger<Worker>());
         _committer.OnLocalWork = _worker.EnqueueLocal;
         _committer.LocalCapacity = () => _worker.FreeCapacity;

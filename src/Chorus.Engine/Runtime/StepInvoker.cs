@@ -20,7 +20,8 @@ internal sealed class StepInvoker(
     EngineOptions options,
     TimeProvider time,
     ILogger logger,
-    ISecretResolver? secretResolver = null)
+    ISecretResolver? secretResolver = null,
+    IPayloadOffload? payloads = null)
 {
     /// <summary>Null when the work is no longer wanted (execution gone or ended, step already decided).</summary>
     /// <param name="known">The execution as the commit that scheduled this item left it; null to read it.</param>
@@ -80,7 +81,7 @@ internal sealed class StepInvoker(
             return new ExecutionCommands.StepOutcome
             {
                 Item = item,
-                Result = result,
+                Result = await OffloadAsync(execution, step, item.Attempt, result, ct).ConfigureAwait(false),
                 StartedAt = startedAt,
                 Input = SafeConfig(context),
                 Logs = context.Logs,
@@ -88,16 +89,34 @@ internal sealed class StepInvoker(
             };
         }
         // Nothing that leaves the attempt may hold a value: the input saved is the config with its placeholders,
-        // and whatever echoes a value (a response, an error, a log line) shows "[secret]" instead.
+        // and whatever echoes a value (a response, an error, a log line, an offloaded output) shows "[secret]" instead.
         return new ExecutionCommands.StepOutcome
         {
             Item = item,
-            Result = secrets.Redact(result),
+            Result = await OffloadAsync(execution, step, item.Attempt, secrets.Redact(result), ct).ConfigureAwait(false),
             StartedAt = startedAt,
             Input = step.Config.DeepClone(),
             Logs = secrets.Redact(context.Logs),
             LoopIterations = context.Loops.Taken,
         };
+    }
+
+    /// <summary>A completed output over the offload threshold, handed to the application to keep elsewhere; the result
+    /// then carries the reference it gave back. Measuring stops at the threshold, so a small output costs one short walk.</summary>
+    private async Task<StepResult> OffloadAsync(ExecutionSnapshot execution, StepDefinition step, int attempt, StepResult result, CancellationToken ct)
+    {
+        if (payloads is not { ThresholdBytes: > 0 and var threshold } || result is not StepResult.Completed { Output: { } output } done
+            || JsonBudget.Of(output, threshold, options.Limits.MaxJsonDepth).Verdict != JsonBudget.Verdict.TooLarge)
+            return result;
+        try
+        {
+            return done with { Output = await payloads.OffloadAsync(new StepOutput(execution.Tenant, execution.Id, step.Id, attempt, output), ct).ConfigureAwait(false) };
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("The output of step {StepId} of execution {ExecutionId} could not be stored: {Exception}", step.Id, execution.Id, ex.GetType().Name);
+            return new StepResult.Failed(ErrorCodes.WorkflowExecutionError, $"The output of step '{step.Id}' is larger than {threshold} bytes and could not be stored as a file.");
+        }
     }
 
     /// <summary>The outcome of an attempt whose secrets could not be resolved: the handler never ran, and the saved

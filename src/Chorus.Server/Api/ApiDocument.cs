@@ -12,7 +12,10 @@ namespace Chorus.Server.Api;
 /// describe the API, they hold no data.</summary>
 /// <summary>Endpoint metadata: the request and answer bodies of a route, by the names of schemas in ApiSchemas.json
 /// (the handlers read and write JSON themselves, so the generator cannot see them).</summary>
-internal sealed record DocumentedBodies(string? Request, string? Response, int Status);
+/// <param name="MediaTypes">For a route whose bodies are not JSON: each media type of the request with its schema
+/// (the answer's type is the first entry of <paramref name="ResponseMediaType"/>).</param>
+internal sealed record DocumentedBodies(string? Request, string? Response, int Status,
+    IReadOnlyDictionary<string, string>? MediaTypes = null, string? ResponseMediaType = null);
 
 internal static class ApiDocument
 {
@@ -39,6 +42,13 @@ internal static class ApiDocument
     /// <summary>Describes the route's bodies in the API document (see <see cref="DocumentedBodies"/>).</summary>
     public static TBuilder Bodies<TBuilder>(this TBuilder builder, string? request = null, string? response = null, int status = StatusCodes.Status200OK)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new DocumentedBodies(request, response, status));
+
+    /// <summary>Describes a route whose request is not JSON: <paramref name="request"/> maps each media type it takes
+    /// to a schema; the answer is <paramref name="response"/> as <paramref name="responseMediaType"/>.</summary>
+    public static TBuilder OtherBodies<TBuilder>(this TBuilder builder, IReadOnlyDictionary<string, string>? request, string response,
+        int status = StatusCodes.Status200OK, string responseMediaType = "application/json")
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new DocumentedBodies(null, response, status, request, responseMediaType));
 
     /// <summary>The schemas of the bodies, written as JSON Schema in ApiSchemas.json beside this file.</summary>
     private static readonly Lazy<JsonObject> Schemas = new(() =>
@@ -164,12 +174,21 @@ internal static class ApiDocument
             new() { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(schema, document) } };
         if (bodies.Request is { } request)
             operation.RequestBody = new OpenApiRequestBody { Required = true, Content = Json(request, document) };
+        if (bodies.MediaTypes is { } mediaTypes)
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = mediaTypes.ToDictionary(m => m.Key, m => new OpenApiMediaType { Schema = new OpenApiSchemaReference(m.Value, document) }),
+            };
         if (bodies.Response is { } response)
         {
             // The generator's guess (200, no content) gives way to what the route answers.
             operation.Responses!.Remove("200");
+            var content = bodies.ResponseMediaType is { } other && other != "application/json"
+                ? new Dictionary<string, OpenApiMediaType> { [other] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(response, document) } }
+                : Json(response, document);
             operation.Responses[bodies.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
-                new OpenApiResponse { Description = response, Content = Json(response, document) };
+                new OpenApiResponse { Description = response, Content = content };
         }
     }
 

@@ -21,9 +21,11 @@ internal static class Executions
         group.MapPost("/bulk", ExecutionBulk.ApplyAsync).RequireRole(Role.Member).Bodies("BulkRequest", "BulkResult");
         group.MapGet("/{id}", Get).RequireRole(Role.Viewer).Bodies(response: "Execution");
         // Deleting history, like deleting a workflow, is for admins.
-        group.MapDelete("/{id}", async (HttpContext http, string id, ChorusEngine engine) =>
+        group.MapDelete("/{id}", async (HttpContext http, string id, ChorusEngine engine, Files.FileRetention files) =>
         {
             await engine.DeleteExecutionAsync(http.Tenant(), ExecutionId(id), http.RequestAborted);
+            // The files its steps wrote go with it now, not at the next retention round.
+            await files.DeleteFilesOfDeletedExecutionsAsync(http.RequestAborted);
             return TypedResults.NoContent();
         }).RequireRole(Role.Admin);
         group.MapGet("/{id}/steps", Steps).RequireRole(Role.Viewer).Bodies(response: "StepRuns");

@@ -137,7 +137,7 @@ internal static class Workflows
 
     /// <summary>With <c>delete_history=true</c> the workflow's finished executions go too, with everything they own
     /// (executions still going are left to finish).</summary>
-    internal static async Task<IResult> Delete(HttpContext http, string id, IWorkflowStore store, ChorusEngine engine)
+    internal static async Task<IResult> Delete(HttpContext http, string id, IWorkflowStore store, ChorusEngine engine, Files.FileRetention files)
     {
         var deleteHistory = http.Request.Query["delete_history"].ToString() switch
         {
@@ -149,7 +149,10 @@ internal static class Workflows
         if (!await store.DeleteWorkflowAsync(http.Tenant(), workflowId, http.RequestAborted))
             throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {id} does not exist.");
         if (deleteHistory)
+        {
             await engine.DeleteWorkflowHistoryAsync(http.Tenant(), workflowId, http.RequestAborted);
+            await files.DeleteFilesOfDeletedExecutionsAsync(http.RequestAborted);
+        }
         return TypedResults.NoContent();
     }
 

@@ -7,7 +7,7 @@ namespace Chorus.Server.Email;
 /// <summary>Builds the MIME message of an email step.</summary>
 internal static class EmailMessages
 {
-    public static MimeMessage Build(EmailRequest email, string messageId, DateTimeOffset date)
+    public static MimeMessage Build(EmailRequest email, string messageId, DateTimeOffset date, IReadOnlyList<AttachedFile>? attachments = null)
     {
         var message = new MimeMessage();
         message.From.Add(email.From);
@@ -19,7 +19,15 @@ internal static class EmailMessages
         message.Subject = email.Subject;
         message.MessageId = messageId;
         message.Date = date;
-        message.Body = new BodyBuilder { TextBody = email.Body, HtmlBody = email.Html }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = email.Body, HtmlBody = email.Html };
+        foreach (var file in attachments ?? [])
+        {
+            // Base64 for every file, text too: other encodings turn a text part's line breaks into CRLF on the way,
+            // and an attached file arrives byte for byte as it is stored.
+            if (body.Attachments.Add(file.Name, file.Content, ContentType.Parse(file.ContentType)) is MimePart part)
+                part.ContentTransferEncoding = ContentEncoding.Base64;
+        }
+        message.Body = body.ToMessageBody();
         return message;
     }
 
@@ -37,6 +45,9 @@ internal static class EmailMessages
             .AppendJoin(',', email.Cc.Select(a => a.Address)).Append('\n')
             .AppendJoin(',', email.Bcc.Select(a => a.Address)).Append('\n')
             .Append(email.Subject).Append('\n').Append(email.Body).Append('\n').Append(email.Html);
+        // Only messages with attachments add them, so the ids of messages without any stay what they were.
+        if (email.Attachments.Count > 0)
+            identity.Append('\n').AppendJoin(',', email.Attachments.Select(a => $"{a.FileId:N}:{a.Name}"));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToString())))[..32];
         return $"{hash}.chorus@{Domain(email.From.Address)}";
     }

@@ -18,6 +18,8 @@ internal sealed record EmailRequest
     public required string Subject { get; init; }
     public string? Body { get; init; }
     public string? Html { get; init; }
+    /// <summary>Files of the tenant's store to attach.</summary>
+    public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
     public required TimeSpan Timeout { get; init; }
     /// <summary>The step named its own server (<c>config.smtp</c>) rather than using the operator's.</summary>
     public required bool StepServer { get; init; }
@@ -25,7 +27,7 @@ internal sealed record EmailRequest
     public IEnumerable<MailboxAddress> Recipients => To.Concat(Cc).Concat(Bcc);
 }
 
-/// <summary>The email step's config: <c>{to, cc, bcc, subject, body, html, from, reply_to, timeout, smtp}</c>.
+/// <summary>The email step's config: <c>{to, cc, bcc, subject, body, html, from, reply_to, timeout, smtp, attachments}</c>.
 /// Literal values are checked when the workflow is saved; templated ones once rendered, when the step runs.</summary>
 internal static class EmailStepConfig
 {
@@ -60,6 +62,8 @@ internal static class EmailStepConfig
             foreach (var issue in ValidateSmtp(smtp))
                 yield return issue;
         }
+        foreach (var issue in EmailAttachments.Validate(config["attachments"]))
+            yield return issue;
     }
 
     private static IEnumerable<StepConfigIssue> ValidateSmtp(JsonNode smtp)
@@ -112,6 +116,7 @@ internal static class EmailStepConfig
                 Subject = Text(config, "subject") ?? throw new StepConfigurationException("config.subject is required."),
                 Body = Text(config, "body"),
                 Html = Text(config, "html"),
+                Attachments = EmailAttachments.Read(config["attachments"]),
                 Timeout = config["timeout"] is { } t
                     ? Seconds(t) is { } s ? TimeSpan.FromSeconds(s) : throw new StepConfigurationException($"config.timeout must be a number of seconds from 1 to {MaxTimeoutSeconds}.")
                     : DefaultTimeout,

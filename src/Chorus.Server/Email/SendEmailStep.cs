@@ -6,14 +6,16 @@ namespace Chorus.Server.Email;
 
 /// <summary>The <c>sendEmail</c> step, also the <c>send_email</c> action: sends one message through the server's
 /// SMTP server (SMTP_*) or the step's own <c>config.smtp</c>, whose credentials usually come from the tenant's
-/// secrets. Output <c>{message_id, accepted, to, subject}</c>. A workflow that sends email saves even where no SMTP
+/// secrets, with files of the tenant's store as attachments. Output <c>{message_id, accepted, to, subject, attachments}</c>. A workflow that sends email saves even where no SMTP
 /// server is configured yet (it can be configured later, or per step); the step then fails without retries, saying so.</summary>
-internal sealed class SendEmailStep(SmtpSettings? server) : IStepHandler
+internal sealed class SendEmailStep(SmtpSettings? server, Files.TenantFiles? files = null) : IStepHandler
 {
     public const string StepType = "sendEmail";
 
     public string Type => StepType;
 
+    /// <summary>Where attachments are read from; null where there is no file store (<c>chorus run</c>).</summary>
+    private Files.TenantFiles? Files { get; } = files;
 
     public StepDescription Describe() => SendEmailStepDescription.Value;
 
@@ -23,7 +25,10 @@ internal sealed class SendEmailStep(SmtpSettings? server) : IStepHandler
     {
         var email = EmailStepConfig.Read(context.Config, server);
         var messageId = EmailMessages.MessageId(context.Tenant.Value, context.ExecutionId, context.Step.Id, email);
-        var message = EmailMessages.Build(email, messageId, context.Services.Time.GetUtcNow());
+        var (attached, missing) = await EmailAttachments.LoadAsync(email.Attachments, Files, context.Tenant, cancellationToken).ConfigureAwait(false);
+        if (missing is not null)
+            return missing;
+        var message = EmailMessages.Build(email, messageId, context.Services.Time.GetUtcNow(), attached);
         var policy = email.StepServer ? context.Services.Http : null;
         var failure = await SmtpSender.SendAsync(email.Smtp, message, email.Timeout, context.Services.Time, policy, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
@@ -39,6 +44,7 @@ internal sealed class SendEmailStep(SmtpSettings? server) : IStepHandler
             ["accepted"] = new JsonArray([.. accepted.Select(a => JsonValue.Create(a))]),
             ["to"] = new JsonArray([.. email.To.Select(a => JsonValue.Create(a.ToString()))]),
             ["subject"] = email.Subject,
+            ["attachments"] = new JsonArray([.. attached!.Select(a => JsonValue.Create(a.Name))]),
         });
     }
 }

@@ -24,12 +24,15 @@ internal static class SendEmailStepDescription
               "timeout": {"type": ["number", "string"], "description": "Seconds, 1 to 600; default 30."},
               "smtp": {"type": "object", "required": ["host"], "description": "The step's own server, replacing the server's whole.", "properties": {
                 "host": {"type": "string"}, "port": {"type": ["integer", "string"]}, "tls": {"type": "string"},
-                "username": {"type": "string"}, "password": {"type": "string"}, "from": {"type": "string"}}}}}
+                "username": {"type": "string"}, "password": {"type": "string"}, "from": {"type": "string"}}},
+              "attachments": {"type": "array", "maxItems": 20, "description": "Files of the tenant's store, 25 MiB in all.", "items": {"type": "object", "required": ["file_id"], "additionalProperties": false, "properties": {
+                "file_id": {"description": "A file id, a {\"$file\": ...} reference, or a placeholder that gives one."}, "name": {"type": "string"}}}}}}
             """)!,
         OutputSchema = (JsonObject)JsonNode.Parse("""
             {"type": "object", "required": ["message_id", "accepted", "to", "subject"], "properties": {
               "message_id": {"type": "string"}, "accepted": {"type": "array", "items": {"type": "string"}},
-              "to": {"type": "array", "items": {"type": "string"}}, "subject": {"type": "string"}}}
+              "to": {"type": "array", "items": {"type": "string"}}, "subject": {"type": "string"},
+              "attachments": {"type": "array", "items": {"type": "string"}, "description": "The attached files' names."}}}
             """)!,
     };
 }

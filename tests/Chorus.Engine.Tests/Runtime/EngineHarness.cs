@@ -47,7 +47,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>Leases are long so that skipping time never hands a running step to another claim.</summary>
     /// <param name="engineStore">Wraps the store the engine writes through (fault injection); reads stay direct.</param>
     public static async Task<EngineHarness> StartAsync(Func<EngineOptions, EngineOptions>? configure = null,
-        Func<SqliteStore, IEngineStore>? engineStore = null)
+        Func<SqliteStore, IEngineStore>? engineStore = null, Action<IServiceCollection>? services = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "chorus-engine-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -67,6 +67,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             .Register(gate));
         if (engineStore is not null)
             builder.Services.AddSingleton(engineStore(store));
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new EngineHarness(dir, host, store, clock, calls, blocker, gate);

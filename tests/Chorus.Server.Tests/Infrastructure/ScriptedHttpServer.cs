@@ -35,7 +35,10 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
     /// <summary>The requests received, in order.</summary>
     public ConcurrentQueue<Request> Requests { get; } = new();
 
-    public sealed record Reply(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null);
+    /// <summary>What the fake answers: <paramref name="Bytes"/>, when given, is the body as is (a binary file), else
+    /// <paramref name="Body"/> in UTF-8.</summary>
+    public sealed record Reply(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null,
+        byte[]? Bytes = null);
 
     public void Enqueue(Reply reply) => _replies.Enqueue(reply);
 
@@ -64,7 +67,7 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
             var (method, path, headers, body) = await ReadRequestAsync(stream);
             Requests.Enqueue(new Request(method, path, headers, body, DateTimeOffset.UtcNow));
             var reply = _replies.TryDequeue(out var next) ? next : new Reply(500, """{"error": "The fake has no reply scripted."}""");
-            var bytes = Encoding.UTF8.GetBytes(reply.Body);
+            var bytes = reply.Bytes ?? Encoding.UTF8.GetBytes(reply.Body);
             var head = new StringBuilder($"HTTP/1.1 {reply.Status} X\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n");
             foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())
                 head.Append(name).Append(": ").Append(value).Append("\r\n");
