@@ -20,5 +20,6 @@ internal sealed class StoreSql(SqlDialect dialect)
     public RetentionRows Retention { get; } = new(dialect);
     public EventRelayRows EventRelays { get; } = new(dialect);
     public LlmTokenUsageRows LlmTokens { get; } = new(dialect);
+    public CollectionRows Collections { get; } = new(dialect);
     public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
 }
