@@ -3,6 +3,7 @@ using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Brokers;
+using Chorus.Server.Collections;
 using Chorus.Server.Compat;
 using Chorus.Server.Email;
 using Chorus.Server.Hosting;
@@ -80,7 +81,8 @@ public static class ChorusServer
         // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
         // disposes of it.
         var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp).AddLlm(options.Llm, store)
-            .AddSms(options.Sms).AddPublishStep();
+            .AddSms(options.Sms).AddPublishStep().AddCollections(options.Collections, store);
+        builder.Services.AddSingleton<ICollectionStore>(store);
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
@@ -121,6 +123,7 @@ public static class ChorusServer
         app.MapApiKeys();
         app.MapTiers();
         app.MapSecrets();
+        app.MapCollections();
         app.MapWebhooks();
         app.MapBrokerTriggers();
         app.MapRealtime();

@@ -61,6 +61,9 @@ public sealed record ServerOptions
     /// unless they name their own.</summary>
     public Sms.SmsSettings Sms { get; init; } = new();
 
+    /// <summary>COLLECTION_MAX_RECORDS, COLLECTION_MAX_COLLECTIONS: the caps on tenants' collections (saveRecords).</summary>
+    public Collections.CollectionSettings Collections { get; init; } = new();
+
     /// <summary>SECRETS_KEY: the base64 of the 32-byte AES key tenants' secrets are encrypted with. Without it the
     /// server generates one in <see cref="SecretsKeyFilePath"/>.</summary>
     public byte[]? SecretsKey { get; init; }
@@ -104,6 +107,7 @@ public sealed record ServerOptions
             Smtp = Email.SmtpSettings.FromEnvironment(read),
             Llm = global::Chorus.Server.Llm.LlmSettings.FromEnvironment(read),
             Sms = global::Chorus.Server.Sms.SmsSettings.FromEnvironment(read),
+            Collections = global::Chorus.Server.Collections.CollectionSettings.FromEnvironment(read),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),
