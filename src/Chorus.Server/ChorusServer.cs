@@ -8,6 +8,7 @@ using Chorus.Server.Compat;
 using Chorus.Server.Email;
 using Chorus.Server.Hosting;
 using Chorus.Server.Llm;
+using Chorus.Server.Mysql;
 using Chorus.Server.Sms;
 using Chorus.Server.Realtime;
 using Chorus.Server.RedisEvents;
@@ -81,7 +82,8 @@ public static class ChorusServer
         // The store was opened above, so that a bad DATABASE_URL stops the process with its reason; the host
         // disposes of it.
         var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp).AddLlm(options.Llm, store)
-            .AddSms(options.Sms).AddPublishStep().AddCollections(options.Collections, store);
+            .AddSms(options.Sms).AddPublishStep().AddCollections(options.Collections, store)
+            .AddMysql(options.Mysql);
         builder.Services.AddSingleton<ICollectionStore>(store);
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
