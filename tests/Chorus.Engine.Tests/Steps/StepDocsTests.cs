@@ -22,7 +22,7 @@ public sealed partial class StepDocsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     /// <summary>Step types the server adds to the built-in ones; their pages are tested with the server.</summary>
-    private static readonly string[] ServerTypes = ["llm", "sendSMS"];
+    private static readonly string[] ServerTypes = ["llm", "sendSMS", "saveRecords", "fetchData", "mysql"];
 
     public static TheoryData<string> Types => [.. BuiltInSteps.CreateRegistry().Types];
 

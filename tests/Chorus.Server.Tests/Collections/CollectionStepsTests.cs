@@ -219,6 +219,50 @@ public sealed class CollectionStepsTests : IAsyncLifetime
         }
     }
 
+    private static List<JsonNode> JsonBlocks(string type)
+    {
+        var page = File.ReadAllText(Path.Combine(Telemetry.DashboardTests.RepositoryRoot(), "docs", "steps", type + ".md")).ReplaceLineEndings("\n");
+        return [.. System.Text.RegularExpressions.Regex.Matches(page, @"^```json\n(.*?)^```", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => JsonNode.Parse(m.Groups[1].Value)!)];
+    }
+
+    [Fact]
+    public async Task TheSaveRecordsPage_Example_GivesTheOutputItStates_AndASecondRunReplaces()
+    {
+        var blocks = JsonBlocks("saveRecords");
+        var tenant = ApiCalls.NewTenant();
+        var workflowId = await Client.CreateWorkflow(tenant, new JsonObject { ["name"] = "documented", ["steps"] = new JsonArray(blocks[0].DeepClone()) });
+        var input = JsonNode.Parse("""{"customers": [{"email": "ada@example.org", "name": "Ada", "plan": "pro"}, {"email": "grace@example.org", "name": "Grace", "plan": "free"}]}""");
+
+        var first = await EmailTestSupport.RunExistingAsync(Client, tenant, workflowId, input);
+        var again = await EmailTestSupport.RunExistingAsync(Client, tenant, workflowId, JsonNode.Parse("""{"customers": [{"email": "ada@example.org", "name": "Ada", "plan": "team"}]}"""));
+
+        Assert.True(JsonNode.DeepEquals(blocks[1], first.Output("save_customers")), first.Output("save_customers")?.ToJsonString());
+        Assert.Equal((0, 1), ((int)again.Output("save_customers")!["inserted"]!, (int)again.Output("save_customers")!["updated"]!));
+    }
+
+    [Fact]
+    public async Task TheFetchDataPage_Example_ReadsTheRecordsItStates()
+    {
+        var step = JsonBlocks("fetchData")[0];
+        var tenant = ApiCalls.NewTenant();
+        var orders = JsonNode.Parse("""
+            [{"ref": "A-1", "status": "paid", "total": 120, "customer": {"country": "FR"}}, {"ref": "A-2", "status": "paid", "total": 80, "customer": {"country": "DE"}},
+             {"ref": "A-3", "status": "open", "total": 300, "customer": {"country": "FR"}}, {"ref": "A-4", "status": "paid", "total": 250, "customer": {"country": "DE"}},
+             {"ref": "A-5", "status": "paid", "total": 100, "customer": {"country": "US"}}]
+            """);
+        var workflow = Workflow(Step("save", "saveRecords", """{"collection": "orders", "records": "{{ $.input.orders }}", "key": "ref"}""", next: (string)step["id"]!),
+            step.ToJsonString());
+
+        var run = await EmailTestSupport.RunAsync(Client, tenant, workflow, new JsonObject { ["orders"] = orders, ["min_total"] = 100 });
+
+        var output = run.Output("big_orders")!;
+        Assert.Equal(["A-4", "A-1"], output["records"]!.AsArray().Select(r => (string)r!["id"]!));
+        Assert.True(JsonNode.DeepEquals(orders![3], output["records"]![0]!["data"]));
+        Assert.Equal((2, 2L), ((int)output["count"]!, (long)output["total"]!));
+        Assert.Null(output["next_cursor"]);
+    }
+
     private sealed class ServerStepServices : IStepServices
     {
         public TimeProvider Time => TimeProvider.System;
