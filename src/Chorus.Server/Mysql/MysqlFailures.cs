@@ -7,9 +7,10 @@ namespace Chorus.Server.Mysql;
 /// an unreachable, busy or interrupted server is.</summary>
 internal static class MysqlFailures
 {
-    public static StepResult.Failed? Of(MySqlException ex, string where, MysqlStepConfig step)
+    /// <param name="password">The connection's password: taken out of the server's message should it ever quote it.</param>
+    public static StepResult.Failed? Of(MySqlException ex, string where, MysqlStepConfig step, string? password)
     {
-        var reason = Brief(ex.Message);
+        var reason = Brief(password is { Length: > 0 } ? ex.Message.Replace(password, "[secret]", StringComparison.Ordinal) : ex.Message);
         return ex.ErrorCode switch
         {
             MySqlErrorCode.CannotExecuteInReadOnlyTransaction => new("mysql_read_only",

@@ -26,10 +26,9 @@ internal sealed class MysqlStep(MysqlSettings server, ISecretResolver secrets) :
     public async Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
     {
         var step = MysqlStepConfig.Read(context.Config);
-        var builder = await ConnectionAsync(step, context, cancellationToken).ConfigureAwait(false);
-        if (builder is StepResult refused)
-            return refused;
-        var connectionString = (MySqlConnectionStringBuilder)builder;
+        var (connectionString, refused) = await ConnectionAsync(step, context, cancellationToken).ConfigureAwait(false);
+        if (connectionString is null)
+            return refused!;
         var where = step.Connection is null ? "the server's MySQL database" : $"the MySQL database of secret '{step.Connection}'";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(step.TimeoutSeconds));
@@ -43,7 +42,7 @@ internal sealed class MysqlStep(MysqlSettings server, ISecretResolver secrets) :
             context.Log("info", $"mysql ran on {where}: {Summary(result)}");
             return StepResult.Done(result);
         }
-        catch (MySqlException ex) when (!cancellationToken.IsCancellationRequested && MysqlFailures.Of(ex, where, step) is { } failed)
+        catch (MySqlException ex) when (!cancellationToken.IsCancellationRequested && MysqlFailures.Of(ex, where, step, connectionString.Password) is { } failed)
         {
             context.Log("warning", $"mysql on {where} failed: {failed.Message}");
             return failed;
@@ -91,8 +90,9 @@ internal sealed class MysqlStep(MysqlSettings server, ISecretResolver secrets) :
         }
     }
 
-    /// <summary>The connection string, from the tenant's secret or the server's setting; or the step's failure.</summary>
-    private async Task<object> ConnectionAsync(MysqlStepConfig step, StepExecutionContext context, CancellationToken ct)
+    /// <summary>The connection string, from the tenant's secret or the server's setting; or why the step fails.</summary>
+    private async Task<(MySqlConnectionStringBuilder? Builder, StepResult.Failed? Refused)> ConnectionAsync(MysqlStepConfig step,
+        StepExecutionContext context, CancellationToken ct)
     {
         MySqlConnectionStringBuilder builder;
         if (step.Connection is null)
@@ -116,11 +116,11 @@ internal sealed class MysqlStep(MysqlSettings server, ISecretResolver secrets) :
             }
             catch (OutboundHttpException refused)
             {
-                return new StepResult.Failed(refused.Code, refused.Message.Replace("outbound HTTP policy", "outbound policy", StringComparison.Ordinal), Retryable: false);
+                return (null, new StepResult.Failed(refused.Code, refused.Message.Replace("outbound HTTP policy", "outbound policy", StringComparison.Ordinal), Retryable: false));
             }
             catch (SocketException)
             {
-                return new StepResult.Failed("mysql_unavailable", $"The host of the MySQL database of secret '{step.Connection}' could not be resolved.");
+                return (null, new StepResult.Failed("mysql_unavailable", $"The host of the MySQL database of secret '{step.Connection}' could not be resolved."));
             }
         }
         builder.ConnectionTimeout = (uint)Math.Min(step.TimeoutSeconds, 15);
@@ -129,7 +129,7 @@ internal sealed class MysqlStep(MysqlSettings server, ISecretResolver secrets) :
         builder.ConnectionReset = true;
         builder.AllowUserVariables = false;
         builder.AllowLoadLocalInfile = false;
-        return builder;
+        return (builder, null);
     }
 
     private static string Summary(JsonObject result) => result["rows"] is JsonArray rows

@@ -20,6 +20,8 @@ public sealed class CollectionStepsTests : IAsyncLifetime
     public async Task InitializeAsync() => _server = await ChorusTestServer.StartAsync(configure: o => o with
     {
         Collections = new CollectionSettings { MaxRecordsPerCollection = 5, MaxCollectionsPerTenant = 3 },
+        // Small enough that a page of a few large records passes it.
+        Engine = o.Engine with { Limits = o.Engine.Limits with { MaxStepOutputBytes = 150_000 } },
     });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -203,6 +205,23 @@ public sealed class CollectionStepsTests : IAsyncLifetime
         Assert.Contains("a record takes at most 65,536", tooBig.Ended.Str("error.message"));
         Assert.Contains("at most 1,000 records at once", tooMany.Ended.Str("error.message"));
         (await Client.Get("/api/collections/big", tenant)).ExpectError(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task APageLargerThanAStepsOutputMayBe_FailsTheFetch_AsStepOutputTooLarge()
+    {
+        var tenant = ApiCalls.NewTenant();
+        var saveId = await Client.CreateWorkflow(tenant, Workflow(Step("save", "saveRecords", """{"collection": "blobs", "records": "{{ $.input.row }}"}""")));
+        for (var i = 0; i < 3; i++)
+            Assert.Equal("completed", (await EmailTestSupport.RunExistingAsync(Client, tenant, saveId,
+                new JsonObject { ["row"] = new JsonObject { ["blob"] = new string((char)('a' + i), 60_000) } })).Status);
+
+        var fetch = await EmailTestSupport.RunAsync(Client, tenant, Workflow(Step("read", "fetchData", """{"collection": "blobs"}""")));
+        var smaller = await EmailTestSupport.RunAsync(Client, tenant, Workflow(Step("read", "fetchData", """{"collection": "blobs", "limit": 2}""")));
+
+        Assert.Equal("step_output_too_large", fetch.Ended.Str("error.code"));
+        Assert.Equal("completed", smaller.Status);
+        Assert.Equal(3, (int)smaller.Output("read")!["total"]!);
     }
 
     [Fact]
