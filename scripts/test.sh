@@ -46,6 +46,11 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   echo "scripts/test.sh: installing rabbitmq-server" >&2
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server; } >&2 || echo "scripts/test.sh: rabbitmq-server could not be installed" >&2
 fi
+# The mysql step's tests start real MariaDB servers (Debian's mariadb-server) as child processes in temp folders.
+if [ ! -x /usr/sbin/mariadbd ] && [ ! -x /usr/sbin/mysqld ]; then
+  echo "scripts/test.sh: installing mariadb-server" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server; } >&2 || echo "scripts/test.sh: mariadb-server could not be installed" >&2
+fi
 
 # The dashboard test scrapes a running server with Debian's Prometheus and runs every panel's query.
 if [ ! -x /usr/bin/prometheus ]; then

@@ -3,11 +3,13 @@ using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Brokers;
+using Chorus.Server.Collections;
 using Chorus.Server.Compat;
 using Chorus.Server.Email;
 using Chorus.Server.Files;
 using Chorus.Server.Hosting;
 using Chorus.Server.Llm;
+using Chorus.Server.Mysql;
 using Chorus.Server.Sms;
 using Chorus.Server.Realtime;
 using Chorus.Server.RedisEvents;
@@ -83,7 +85,9 @@ public static class ChorusServer
         var files = new TenantFiles(store, options.Files, TimeProvider.System);
         builder.Services.AddFiles(files);
         var chorus = builder.Services.AddChorus(_ => options.Engine).UseStore(_ => store).AddEmail(options.Smtp, files).AddLlm(options.Llm, store)
-            .AddSms(options.Sms).AddFileSteps(files).AddPublishStep();
+            .AddSms(options.Sms).AddFileSteps(files).AddPublishStep().AddCollections(options.Collections, store)
+            .AddMysql(options.Mysql);
+        builder.Services.AddSingleton<ICollectionStore>(store);
         if (configureSteps is not null)
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
@@ -125,6 +129,7 @@ public static class ChorusServer
         app.MapTiers();
         app.MapSecrets();
         app.MapFiles();
+        app.MapCollections();
         app.MapWebhooks();
         app.MapBrokerTriggers();
         app.MapRealtime();

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
+using Chorus.Engine.Storage;
 using Chorus.Storage.Relational;
 using Npgsql;
 using NpgsqlTypes;
@@ -40,6 +41,34 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string AnyId(string column, string parameter) => $"{column} = ANY({parameter})";
 
+    public override string AnyText(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override string FieldIs(JsonKind kind, string path) => kind switch
+    {
+        JsonKind.Number => $"jsonb_typeof(data #> {path}) = 'number'",
+        JsonKind.String => $"jsonb_typeof(data #> {path}) = 'string'",
+        JsonKind.Boolean => $"jsonb_typeof(data #> {path}) = 'boolean'",
+        _ => $"COALESCE(jsonb_typeof(data #> {path}), 'null') = 'null'",
+    };
+
+    /// <summary>Numbers and booleans compare as jsonb (numerically, false before true); strings as text in byte order,
+    /// as SQLite's do, whatever the database's locale.</summary>
+    public override string FieldCompare(JsonKind kind, string op, string path, string value) => kind == JsonKind.String
+        ? $"(data #>> {path}) COLLATE \"C\" {op} {value}"
+        : $"data #> {path} {op} {value}";
+
+    public override string FieldContains(string path, string value) => $"strpos(data #>> {path}, {value}) > 0";
+
+    public override string FieldOrder(string path, string direction) =>
+        $"CASE jsonb_typeof(data #> {path}) WHEN 'number' THEN 1 WHEN 'string' THEN 2 WHEN 'boolean' THEN 3 ELSE 4 END {direction}, " +
+        $"CASE WHEN jsonb_typeof(data #> {path}) IN ('number', 'boolean') THEN data #> {path} END {direction}, " +
+        $"CASE WHEN jsonb_typeof(data #> {path}) = 'string' THEN data #>> {path} END COLLATE \"C\" {direction}";
+
+    /// <summary>A transaction-scoped advisory lock per tenant: two first writes to new collections cannot both pass the
+    /// cap on collections.</summary>
+    public override string? LockTenantCollections(string tenantParameter) =>
+        $"SELECT pg_advisory_xact_lock(hashtext('chorus.collections:' || {tenantParameter}))";
+
     public override DbParameter Parameter(string name, object? value) => value switch
     {
         // An untyped null lets the server infer the type from the column it is written to.
@@ -50,6 +79,10 @@ internal sealed class PostgresDialect : SqlDialect
         JsonNode n => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = n.ToJsonString() },
         // json keeps the text as written, jsonb normalises it.
         JsonText j => new NpgsqlParameter(name, j.Exact ? NpgsqlDbType.Json : NpgsqlDbType.Jsonb) { Value = (object?)j.Text ?? DBNull.Value },
+        string[] texts => new NpgsqlParameter<string[]>(name, texts),
+        FieldPath path => new NpgsqlParameter<string[]>(name, [.. path.Segments]),
+        FieldValue { Kind: JsonKind.String } v => new NpgsqlParameter<string>(name, v.Value!.GetValue<string>()),
+        FieldValue v => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = v.Value?.ToJsonString() ?? "null" },
         _ => new NpgsqlParameter(name, value),
     };
 

@@ -112,9 +112,10 @@ public abstract partial class RelationalStore : IWorkflowStore, IExecutionReader
     private Task<List<T>> ListAsync<T>(Statement statement, Func<DbDataReader, T> map, CancellationToken ct) =>
         WithConnectionAsync(c => ListAsync(c, statement, map, ct), ct);
 
-    private async Task<List<T>> ListAsync<T>(DbConnection connection, Statement statement, Func<DbDataReader, T> map, CancellationToken ct)
+    private async Task<List<T>> ListAsync<T>(DbConnection connection, Statement statement, Func<DbDataReader, T> map, CancellationToken ct,
+        DbTransaction? tx = null)
     {
-        await using var cmd = statement.ToCommand(connection, Sql.Dialect);
+        await using var cmd = statement.ToCommand(connection, Sql.Dialect, tx);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var items = new List<T>();
         while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -122,9 +123,9 @@ public abstract partial class RelationalStore : IWorkflowStore, IExecutionReader
         return items;
     }
 
-    private async Task<object?> ScalarAsync(DbConnection connection, Statement statement, CancellationToken ct)
+    private async Task<object?> ScalarAsync(DbConnection connection, Statement statement, CancellationToken ct, DbTransaction? tx = null)
     {
-        await using var cmd = statement.ToCommand(connection, Sql.Dialect);
+        await using var cmd = statement.ToCommand(connection, Sql.Dialect, tx);
         return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
     }
 

@@ -42,6 +42,31 @@ internal abstract class SqlDialect
     /// hint (written after the table's name and alias); empty where the planner needs none.</summary>
     public virtual string IndexedBy(string index) => "";
 
+    /// <summary>A condition that <paramref name="column"/> is one of the strings of <paramref name="parameter"/>, a
+    /// <c>string[]</c>.</summary>
+    public abstract string AnyText(string column, string parameter);
+
+    /// <summary>A condition that the field of the JSON <c>data</c> column at the <see cref="Chorus.Engine.Storage.FieldPath"/>
+    /// parameter <paramref name="path"/> holds a value of <paramref name="kind"/> (for <see cref="JsonKind.Null"/>: is
+    /// null or missing).</summary>
+    public abstract string FieldIs(JsonKind kind, string path);
+
+    /// <summary>A comparison (=, &lt;, &lt;=, &gt;, &gt;=) of the field at <paramref name="path"/>, known to hold a value of
+    /// <paramref name="kind"/>, with the <see cref="FieldValue"/> parameter <paramref name="value"/> of the same kind.
+    /// Strings compare by their bytes.</summary>
+    public abstract string FieldCompare(JsonKind kind, string op, string path, string value);
+
+    /// <summary>A condition that the string field at <paramref name="path"/> contains the text <paramref name="value"/>.</summary>
+    public abstract string FieldContains(string path, string value);
+
+    /// <summary>ORDER BY keys for the field at <paramref name="path"/>: numbers, then strings (by bytes), then booleans
+    /// (false first), then everything else; each key in <paramref name="direction"/>.</summary>
+    public abstract string FieldOrder(string path, string direction);
+
+    /// <summary>Serialises the writers that create collections for one tenant until the transaction ends; null where one
+    /// writer makes it needless.</summary>
+    public virtual string? LockTenantCollections(string tenantParameter) => null;
+
     /// <summary>A parameter of the statement, <paramref name="value"/> converted to what the column holds.</summary>
     public abstract DbParameter Parameter(string name, object? value);
 }
@@ -49,3 +74,15 @@ internal abstract class SqlDialect
 /// <summary>A JSON value given as text: how a parameter tells the store that its string is JSON. <paramref name="Exact"/>
 /// keeps the text as written (key order, spacing) where the store would otherwise normalise it.</summary>
 internal readonly record struct JsonText(string? Text, bool Exact = false);
+
+/// <summary>The JSON types a record condition compares within.</summary>
+internal enum JsonKind
+{
+    Number,
+    String,
+    Boolean,
+    Null,
+}
+
+/// <summary>A scalar JSON value as a parameter that a field of <see cref="Kind"/> is compared with.</summary>
+internal readonly record struct FieldValue(JsonKind Kind, System.Text.Json.Nodes.JsonNode? Value);

@@ -21,5 +21,6 @@ internal sealed class StoreSql(SqlDialect dialect)
     public EventRelayRows EventRelays { get; } = new(dialect);
     public LlmTokenUsageRows LlmTokens { get; } = new(dialect);
     public FileRows Files { get; } = new(dialect);
+    public CollectionRows Collections { get; } = new(dialect);
     public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
 }

@@ -10,7 +10,7 @@ namespace Chorus.Storage.Tests;
 /// subclasses it with a factory that returns a fresh, empty, migrated store per test.</summary>
 public abstract partial class StoreComplianceTests<TStore> : IAsyncLifetime
     where TStore : IWorkflowStore, IExecutionReader, IScheduleReader, IApiKeyStore, ITierStore, ISecretStore, IWebhookTriggerStore, IBrokerTriggerStore,
-        IEventRelayStore, ILlmTokenUsageStore, IFileStore,
+        IEventRelayStore, ILlmTokenUsageStore, IFileStore, ICollectionStore,
         IEngineStore, IAsyncDisposable
 {
     protected static readonly TenantId TenantA = new("tenant-a");

@@ -86,6 +86,22 @@ public sealed class OutboundHttp : IDisposable
         }
     }
 
+    /// <summary>An address of <paramref name="host"/> that the same policy allows, for a client library that opens its
+    /// own connections (a database driver a step's own connection string names): connecting to this address rather
+    /// than to the name leaves nothing to DNS rebinding. A refused host is an <see cref="OutboundHttpException"/> with
+    /// <c>http_target_refused</c>; an unknown one a SocketException.</summary>
+    public async ValueTask<IPAddress> AllowedAddressAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _connector.AllowedAddressAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OutboundTargetRefusedException refused)
+        {
+            throw Refused(refused.Host);
+        }
+    }
+
     private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage message, CancellationToken cancellationToken)
     {
         try

@@ -43,6 +43,11 @@ internal sealed class PolicyConnector(AddressPolicy policy, HostResolver resolve
         throw last!;
     }
 
+    /// <summary>The first address of <paramref name="host"/> the policy allows; no socket is opened.</summary>
+    public async ValueTask<IPAddress> AllowedAddressAsync(string host, CancellationToken cancellationToken) =>
+        (await ResolveAsync(host, cancellationToken).ConfigureAwait(false)).FirstOrDefault(a => policy.Allows(host, a))
+        ?? throw new OutboundTargetRefusedException(host);
+
     private async ValueTask<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))

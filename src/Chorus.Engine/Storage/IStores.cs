@@ -95,7 +95,7 @@ public interface IEngineStore
 
 /// <summary>Everything a server needs of one store: the embedded SQLite one or the PostgreSQL one.</summary>
 public interface IChorusStore : IWorkflowStore, IExecutionReader, IScheduleReader, IApiKeyStore, ITierStore, ISecretStore, IWebhookTriggerStore, IBrokerTriggerStore,
-    IEventRelayStore, ILlmTokenUsageStore, IFileStore, IEngineStore, IAsyncDisposable;
+    IEventRelayStore, ILlmTokenUsageStore, IFileStore, ICollectionStore, IEngineStore, IAsyncDisposable;
 
 /// <summary>How many executions hold a concurrency slot: in all, and of one tenant.</summary>
 public readonly record struct SlotHolders(int Total, int OfTenant);

@@ -63,6 +63,11 @@ public sealed record ServerOptions
 
     /// <summary>FILES_MAX_BYTES, FILES_DIR, PAYLOAD_OFFLOAD_BYTES: the tenants' file store.</summary>
     public Files.FileSettings Files { get; init; } = new();
+    /// <summary>COLLECTION_MAX_RECORDS, COLLECTION_MAX_COLLECTIONS: the caps on tenants' collections (saveRecords).</summary>
+    public Collections.CollectionSettings Collections { get; init; } = new();
+
+    /// <summary>MYSQL_URL or MYSQL_CONNECTION_STRING: the database mysql steps use unless they name their tenant's own.</summary>
+    public Mysql.MysqlSettings Mysql { get; init; } = new();
 
     /// <summary>SECRETS_KEY: the base64 of the 32-byte AES key tenants' secrets are encrypted with. Without it the
     /// server generates one in <see cref="SecretsKeyFilePath"/>.</summary>
@@ -108,6 +113,8 @@ public sealed record ServerOptions
             Llm = global::Chorus.Server.Llm.LlmSettings.FromEnvironment(read),
             Sms = global::Chorus.Server.Sms.SmsSettings.FromEnvironment(read),
             Files = global::Chorus.Server.Files.FileSettings.FromEnvironment(read),
+            Collections = global::Chorus.Server.Collections.CollectionSettings.FromEnvironment(read),
+            Mysql = global::Chorus.Server.Mysql.MysqlSettings.FromEnvironment(read),
             Engine = engine with
             {
                 MaxConcurrentWorkflows = Int(read, "MAX_CONCURRENT_WORKFLOWS", engine.MaxConcurrentWorkflows, 1, 1_000_000),
