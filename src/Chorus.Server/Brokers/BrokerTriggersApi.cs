@@ -5,6 +5,7 @@ using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Secrets;
 using Chorus.Server.Security;
+using Chorus.Server.Tiers;
 
 namespace Chorus.Server.Brokers;
 
@@ -19,22 +20,23 @@ internal static class BrokerTriggersApi
     public static void MapBrokerTriggers(this IEndpointRouteBuilder app, IBrokerAdapter adapter, string schema)
     {
         var group = app.MapGroup($"/api/workflows/{{id}}/{adapter.Kind}-triggers");
-        group.MapPost("/", (HttpContext http, string id, IBrokerTriggerStore store, WorkflowService workflows, SecretVault secrets, TimeProvider time) =>
-            CreateAsync(http, adapter, id, store, workflows, secrets, time)).RequireRole(Role.Admin).Bodies($"{schema}Request", schema, StatusCodes.Status201Created);
+        group.MapPost("/", (HttpContext http, string id, IBrokerTriggerStore store, WorkflowService workflows, SecretVault secrets, TierChecks tiers,
+            TimeProvider time) => CreateAsync(http, adapter, id, store, workflows, secrets, tiers, time)).RequireRole(Role.Admin).Bodies($"{schema}Request", schema, StatusCodes.Status201Created);
         group.MapGet("/", (HttpContext http, string id, IBrokerTriggerStore store, WorkflowService workflows) =>
             ListAsync(http, adapter, id, store, workflows)).RequireRole(Role.Viewer).Bodies(response: $"{schema}List");
         group.MapGet("/{triggerId}", async (HttpContext http, string id, string triggerId, IBrokerTriggerStore store, WorkflowService workflows) =>
             TypedResults.Json(Representation(adapter, await RequireAsync(http, adapter, id, triggerId, store, workflows)))).RequireRole(Role.Viewer).Bodies(response: schema);
         group.MapPatch("/{triggerId}", (HttpContext http, string id, string triggerId, IBrokerTriggerStore store, WorkflowService workflows, SecretVault secrets,
-            TimeProvider time) => UpdateAsync(http, adapter, id, triggerId, store, workflows, secrets, time)).RequireRole(Role.Admin).Bodies($"{schema}Request", schema);
+            TierChecks tiers, TimeProvider time) => UpdateAsync(http, adapter, id, triggerId, store, workflows, secrets, tiers, time)).RequireRole(Role.Admin).Bodies($"{schema}Request", schema);
         group.MapDelete("/{triggerId}", (HttpContext http, string id, string triggerId, IBrokerTriggerStore store, WorkflowService workflows) =>
             DeleteAsync(http, adapter, id, triggerId, store, workflows)).RequireRole(Role.Admin);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, IBrokerAdapter adapter, string id, IBrokerTriggerStore store, WorkflowService workflows,
-        SecretVault secrets, TimeProvider time)
+        SecretVault secrets, TierChecks tiers, TimeProvider time)
     {
         var tenant = http.Tenant();
+        await tiers.BrokerTriggersAsync(tenant, http.RequestAborted);
         var body = await http.ReadObjectAsync();
         var workflow = await workflows.RequireAsync(tenant, Workflows.WorkflowId(id), http.RequestAborted);
         var triggerId = Guid.CreateVersion7();
@@ -63,8 +65,10 @@ internal static class BrokerTriggersApi
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, IBrokerAdapter adapter, string id, string triggerId, IBrokerTriggerStore store,
-        WorkflowService workflows, SecretVault secrets, TimeProvider time)
+        WorkflowService workflows, SecretVault secrets, TierChecks tiers, TimeProvider time)
     {
+        // Listing, reading and deleting stay open, so a tenant moved to a tier without broker triggers can clean up.
+        await tiers.BrokerTriggersAsync(http.Tenant(), http.RequestAborted);
         var body = await http.ReadObjectAsync();
         var current = await RequireAsync(http, adapter, id, triggerId, store, workflows);
         var (settings, enabled) = BrokerTriggerSettings.Apply(current.Settings, body, adapter.Fields, creating: false);
