@@ -17,7 +17,17 @@ internal sealed partial class RedisEventSink(ConfigurationOptions redis, ILogger
     public async Task<string?> PublishAsync(IReadOnlyList<RelayedEvent> batch, CancellationToken ct)
     {
         // AbortOnConnectFail is off: this answers even while Redis is down, and the client reconnects by itself.
-        var connection = await (_connecting ??= ConnectAsync()).ConfigureAwait(false);
+        ConnectionMultiplexer connection;
+        try
+        {
+            connection = await (_connecting ??= ConnectAsync()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            // Not even a multiplexer (a host name that does not resolve): the next batch tries again.
+            _connecting = null;
+            return ex.Message;
+        }
         if (!connection.IsConnected)
             return "not connected";
         var subscriber = connection.GetSubscriber();

@@ -34,7 +34,6 @@ public sealed class BuiltInTierStepTypesTests(FreeTierServer server) : IClassFix
         Assert.Null(BuiltInTiers.All["enterprise"].StepTypes);
         Assert.DoesNotContain(BuiltInTiers.EnterpriseOnly, professional.Contains);
         Assert.Equal(BuiltInTiers.Professional.Count, BuiltInTiers.Professional.Distinct().Count());
-        // The decisions the README's tier table states.
         Assert.Contains("publish", professional);
         Assert.Contains("splitColumns", professional);
         Assert.Contains("subflow", professional);
@@ -42,6 +41,28 @@ public sealed class BuiltInTierStepTypesTests(FreeTierServer server) : IClassFix
         Assert.DoesNotContain("code", professional);
         Assert.DoesNotContain("llm", professional);
         Assert.DoesNotContain("sendSMS", professional);
+    }
+
+    [Fact]
+    public void TheReadmesTierTable_ListsTheStepTypesOfEachTier()
+    {
+        var readme = File.ReadAllText(ReadmePath());
+        var row = readme.Split('\n').Single(l => l.StartsWith("| step types (`step_types`) |", StringComparison.Ordinal));
+        var cells = row.Split('|', StringSplitOptions.TrimEntries)[2..5];
+        static List<string> Names(string cell) =>
+            cell[(cell.LastIndexOf('+') + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+
+        Assert.Equal(BuiltInTiers.Basic, Names(cells[0]));
+        Assert.Equal(BuiltInTiers.Professional.Except(BuiltInTiers.Basic), Names(cells[1]));
+        Assert.Equal(BuiltInTiers.EnterpriseOnly, Names(cells[2]));
+    }
+
+    private static string ReadmePath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Chorus.slnx")))
+                return Path.Combine(dir.FullName, "README.md");
+        throw new InvalidOperationException("The repository (Chorus.slnx) is not above " + AppContext.BaseDirectory);
     }
 
     [Fact]
