@@ -14,8 +14,11 @@ public sealed record RabbitMqTrigger : ChorusAnswer
     /// <summary>A name for people.</summary>
     public string? Name { get; init; }
 
-    /// <summary>Whether its consumers run.</summary>
+    /// <summary>Whether it is enabled.</summary>
     public bool Enabled { get; init; }
+
+    /// <summary>Whether the servers read its queue: enabled, and the tenant's tier includes broker triggers.</summary>
+    public bool Active { get; init; }
 
     /// <summary>The name of the tenant's secret holding the amqp:// URL (never the URL).</summary>
     public string? Secret { get; init; }

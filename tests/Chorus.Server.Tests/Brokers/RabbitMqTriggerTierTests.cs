@@ -44,6 +44,9 @@ public sealed class RabbitMqTriggerTierTests(RabbitMqFixture fixture) : IClassFi
         }
         var only = Assert.Single(list.Node("items")!.AsArray());
         Assert.Equal(_queue, (string?)only!["queue"]);
+        // Enabled, but not read while the tier has no broker triggers.
+        Assert.Equal(true, (bool?)only["enabled"]);
+        Assert.Equal(false, (bool?)only["active"]);
         // Deleting stays open, so the tenant can clean up.
         (await _client.Delete($"{RabbitMqTriggers.Of(workflowId)}/{triggerId}", _tenant)).Expect(HttpStatusCode.NoContent);
         var tiers = (await _client.Get("/api/tiers", _tenant)).Expect(HttpStatusCode.OK).Node("items")!.AsArray();
@@ -70,6 +73,8 @@ public sealed class RabbitMqTriggerTierTests(RabbitMqFixture fixture) : IClassFi
         Assert.Empty(await _rabbit.DrainAsync(_queue + ".dead"));
 
         await MoveToTierAsync("professional");
+        var shown = (await _client.Get(RabbitMqTriggers.Of(workflowId), _tenant)).Expect(HttpStatusCode.OK).Node("items")![0]!;
+        Assert.Equal(true, (bool?)shown["active"]);
         var executions = await _client.WaitForExecutionsAsync(_tenant, workflowId, 2);
         Assert.Equal(2, executions.Count);
         Assert.Contains(executions, e => (int?)e["input"]!["n"] == 2);

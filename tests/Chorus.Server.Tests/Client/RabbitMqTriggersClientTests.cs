@@ -49,10 +49,12 @@ public sealed class RabbitMqTriggersClientTests(RabbitMqFixture fixture) : IClas
         Assert.Equal("body", created.Input);
         Assert.Equal(_queue + ".dead", created.DeadLetterQueue);
         Assert.True(created.Enabled);
+        Assert.True(created.Active);
         Assert.NotNull(created.CreatedAt);
         Assert.Single(started);
         Assert.False(disabled.Enabled);
         Assert.False(shown.Enabled);
+        Assert.False(shown.Active);
         Assert.Equal(created.Id, Assert.Single(listed.Items).Id);
         Assert.Equal(1, listed.Total);
         foreach (var answer in new ChorusAnswer[] { created, disabled, shown, listed })

@@ -52,6 +52,8 @@ export interface RabbitMqTrigger {
   workflow_id: string;
   name?: string | null;
   enabled: boolean;
+  /** Enabled, and the tenant's tier includes broker triggers. */
+  active: boolean;
   secret: string;
   queue: string;
   exchange?: string | null;

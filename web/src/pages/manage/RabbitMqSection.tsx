@@ -63,7 +63,7 @@ export function RabbitMqSection({ id }: { id: string }) {
               <td><code>{t.secret}</code></td>
               <td>{t.prefetch}</td>
               <td><code>{t.dead_letter_queue}</code></td>
-              <td>{t.enabled ? "Enabled" : "Disabled"}</td>
+              <td>{!t.enabled ? "Disabled" : t.active ? "Enabled" : <span title="Its messages wait in the queue.">Paused: the tier has no broker triggers</span>}</td>
               <td className="row-actions">
                 <button type="button" className="link" aria-label={`${t.enabled ? "Disable" : "Enable"} RabbitMQ trigger ${label(t)}`}
                   onClick={() => act(() => updateRabbitMqTrigger(id, t.id, { enabled: !t.enabled }))}>
