@@ -13,6 +13,7 @@ var root = new RootCommand("chorus: serve Chorus, run workflow files embedded, a
     SecretsAndSchedulesCommands.Secrets(),
     SecretsAndSchedulesCommands.Schedules(),
     TriggersCommand.Create(),
+    RabbitMqTriggersCommand.Create(),
     ApiKeysCommand.Create(),
 };
 foreach (var command in BackupCommand.Create())

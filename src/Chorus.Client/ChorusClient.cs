@@ -28,6 +28,7 @@ public sealed class ChorusClient : IDisposable
         Executions = new ExecutionsClient(_connection);
         Schedules = new SchedulesClient(_connection);
         Webhooks = new WebhooksClient(_connection);
+        RabbitMqTriggers = new RabbitMqTriggersClient(_connection);
         ApiKeys = new ApiKeysClient(_connection);
         Secrets = new SecretsClient(_connection);
     }
@@ -50,6 +51,9 @@ public sealed class ChorusClient : IDisposable
 
     /// <summary>The workflows' webhook triggers.</summary>
     public WebhooksClient Webhooks { get; }
+
+    /// <summary>The workflows' RabbitMQ triggers.</summary>
+    public RabbitMqTriggersClient RabbitMqTriggers { get; }
 
     /// <summary>The tenant's API keys.</summary>
     public ApiKeysClient ApiKeys { get; }

@@ -92,6 +92,7 @@ public static class ChorusServer
             chorus.ConfigureSteps(configureSteps);
         builder.Services.AddRealtime();
         builder.Services.AddRedisEvents(options);
+        builder.Services.AddRabbitMqEvents(options);
         builder.Services.AddChorusSecurity(options, listenUrls);
         builder.Services.AddChorusRateLimits(options);
         builder.Services.AddSingleton<TierChecks>();

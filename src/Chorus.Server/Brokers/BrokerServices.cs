@@ -1,4 +1,5 @@
 using Chorus.Server.Brokers.RabbitMq;
+using Chorus.Server.EventRelays;
 
 namespace Chorus.Server.Brokers;
 
@@ -14,6 +15,10 @@ internal static class BrokerServices
         services.AddSingleton<RabbitMqPublisher>();
         return services;
     }
+
+    /// <summary>With EVENTS_RABBITMQ_URL set, relays every event to the RabbitMQ exchange; nothing otherwise.</summary>
+    public static IServiceCollection AddRabbitMqEvents(this IServiceCollection services, Hosting.ServerOptions options) =>
+        options.RabbitMqEvents is { } settings ? services.AddOutboxRelay(_ => new RabbitMqEventSink(settings)) : services;
 
     /// <summary>The <c>publish</c> step, created by the container (it reads the tenants' secrets).</summary>
     public static Chorus.Engine.Hosting.ChorusBuilder AddPublishStep(this Chorus.Engine.Hosting.ChorusBuilder chorus) => chorus.AddStep<PublishStep>();

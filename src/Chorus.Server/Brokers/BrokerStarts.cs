@@ -34,6 +34,17 @@ internal sealed class BrokerStarts(ChorusEngine engine, TierChecks tiers)
         {
             return new BrokerVerdict.Dead("not_json", $"The message body is not valid JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine}).");
         }
+        try
+        {
+            // The consumers of a tenant moved to a tier without broker triggers stop within a refresh; a message taken
+            // in between goes back to the queue, for when the tenant has them again.
+            if (!await tiers.AllowsBrokerTriggersAsync(trigger.Tenant, ct).ConfigureAwait(false))
+                return new BrokerVerdict.Retry($"{ErrorCodes.TierRestriction}: the tenant's tier does not include broker triggers");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new BrokerVerdict.Retry(ex.GetType().Name + ": " + ex.Message);
+        }
         var idempotency = Idempotency(trigger, message);
         var context = new JsonObject
         {

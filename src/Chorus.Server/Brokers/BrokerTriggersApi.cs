@@ -5,6 +5,7 @@ using Chorus.Engine.Storage;
 using Chorus.Server.Api;
 using Chorus.Server.Secrets;
 using Chorus.Server.Security;
+using Chorus.Server.Tiers;
 
 namespace Chorus.Server.Brokers;
 
@@ -19,22 +20,24 @@ internal static class BrokerTriggersApi
     public static void MapBrokerTriggers(this IEndpointRouteBuilder app, IBrokerAdapter adapter, string schema)
     {
         var group = app.MapGroup($"/api/workflows/{{id}}/{adapter.Kind}-triggers");
-        group.MapPost("/", (HttpContext http, string id, IBrokerTriggerStore store, WorkflowService workflows, SecretVault secrets, TimeProvider time) =>
-            CreateAsync(http, adapter, id, store, workflows, secrets, time)).RequireRole(Role.Admin).Bodies($"{schema}Request", schema, StatusCodes.Status201Created);
-        group.MapGet("/", (HttpContext http, string id, IBrokerTriggerStore store, WorkflowService workflows) =>
-            ListAsync(http, adapter, id, store, workflows)).RequireRole(Role.Viewer).Bodies(response: $"{schema}List");
-        group.MapGet("/{triggerId}", async (HttpContext http, string id, string triggerId, IBrokerTriggerStore store, WorkflowService workflows) =>
-            TypedResults.Json(Representation(adapter, await RequireAsync(http, adapter, id, triggerId, store, workflows)))).RequireRole(Role.Viewer).Bodies(response: schema);
+        group.MapPost("/", (HttpContext http, string id, IBrokerTriggerStore store, WorkflowService workflows, SecretVault secrets, TierChecks tiers,
+            TimeProvider time) => CreateAsync(http, adapter, id, store, workflows, secrets, tiers, time)).RequireRole(Role.Admin).Bodies($"{schema}Request", schema, StatusCodes.Status201Created);
+        group.MapGet("/", (HttpContext http, string id, IBrokerTriggerStore store, WorkflowService workflows, TierChecks tiers) =>
+            ListAsync(http, adapter, id, store, workflows, tiers)).RequireRole(Role.Viewer).Bodies(response: $"{schema}List");
+        group.MapGet("/{triggerId}", async (HttpContext http, string id, string triggerId, IBrokerTriggerStore store, WorkflowService workflows,
+            TierChecks tiers) => TypedResults.Json(Representation(adapter, await RequireAsync(http, adapter, id, triggerId, store, workflows),
+                await tiers.AllowsBrokerTriggersAsync(http.Tenant(), http.RequestAborted)))).RequireRole(Role.Viewer).Bodies(response: schema);
         group.MapPatch("/{triggerId}", (HttpContext http, string id, string triggerId, IBrokerTriggerStore store, WorkflowService workflows, SecretVault secrets,
-            TimeProvider time) => UpdateAsync(http, adapter, id, triggerId, store, workflows, secrets, time)).RequireRole(Role.Admin).Bodies($"{schema}Request", schema);
+            TierChecks tiers, TimeProvider time) => UpdateAsync(http, adapter, id, triggerId, store, workflows, secrets, tiers, time)).RequireRole(Role.Admin).Bodies($"{schema}Request", schema);
         group.MapDelete("/{triggerId}", (HttpContext http, string id, string triggerId, IBrokerTriggerStore store, WorkflowService workflows) =>
             DeleteAsync(http, adapter, id, triggerId, store, workflows)).RequireRole(Role.Admin);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, IBrokerAdapter adapter, string id, IBrokerTriggerStore store, WorkflowService workflows,
-        SecretVault secrets, TimeProvider time)
+        SecretVault secrets, TierChecks tiers, TimeProvider time)
     {
         var tenant = http.Tenant();
+        await tiers.BrokerTriggersAsync(tenant, http.RequestAborted);
         var body = await http.ReadObjectAsync();
         var workflow = await workflows.RequireAsync(tenant, Workflows.WorkflowId(id), http.RequestAborted);
         var triggerId = Guid.CreateVersion7();
@@ -52,19 +55,23 @@ internal static class BrokerTriggersApi
         };
         await store.CreateBrokerTriggerAsync(trigger, http.RequestAborted);
         http.Response.Headers.Location = $"/api/workflows/{workflow.Id}/{adapter.Kind}-triggers/{triggerId}";
-        return TypedResults.Json(Representation(adapter, trigger), statusCode: StatusCodes.Status201Created);
+        return TypedResults.Json(Representation(adapter, trigger, tierAllows: true), statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IBrokerAdapter adapter, string id, IBrokerTriggerStore store, WorkflowService workflows)
+    private static async Task<IResult> ListAsync(HttpContext http, IBrokerAdapter adapter, string id, IBrokerTriggerStore store, WorkflowService workflows,
+        TierChecks tiers)
     {
         var workflow = await workflows.RequireAsync(http.Tenant(), Workflows.WorkflowId(id), http.RequestAborted);
         var triggers = await store.ListBrokerTriggersAsync(http.Tenant(), workflow.Id, adapter.Kind, http.RequestAborted);
-        return TypedResults.Json(new JsonObject { ["items"] = Representations.Array(triggers, t => Representation(adapter, t)), ["total"] = triggers.Count });
+        var allowed = await tiers.AllowsBrokerTriggersAsync(http.Tenant(), http.RequestAborted);
+        return TypedResults.Json(new JsonObject { ["items"] = Representations.Array(triggers, t => Representation(adapter, t, allowed)), ["total"] = triggers.Count });
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, IBrokerAdapter adapter, string id, string triggerId, IBrokerTriggerStore store,
-        WorkflowService workflows, SecretVault secrets, TimeProvider time)
+        WorkflowService workflows, SecretVault secrets, TierChecks tiers, TimeProvider time)
     {
+        // Listing, reading and deleting stay open, so a tenant moved to a tier without broker triggers can clean up.
+        await tiers.BrokerTriggersAsync(http.Tenant(), http.RequestAborted);
         var body = await http.ReadObjectAsync();
         var current = await RequireAsync(http, adapter, id, triggerId, store, workflows);
         var (settings, enabled) = BrokerTriggerSettings.Apply(current.Settings, body, adapter.Fields, creating: false);
@@ -74,7 +81,7 @@ internal static class BrokerTriggersApi
         var updated = current with { Settings = settings, Enabled = enabled ?? current.Enabled, UpdatedAt = time.GetUtcNow() };
         if (!await store.UpdateBrokerTriggerAsync(updated, http.RequestAborted))
             throw NotFound(triggerId);
-        return TypedResults.Json(Representation(adapter, updated));
+        return TypedResults.Json(Representation(adapter, updated, tierAllows: true));
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, IBrokerAdapter adapter, string id, string triggerId, IBrokerTriggerStore store,
@@ -120,7 +127,9 @@ internal static class BrokerTriggersApi
 
     private static ChorusException NotFound(string triggerId) => new(ErrorCodes.NotFound, $"Trigger {triggerId} does not exist.");
 
-    private static JsonObject Representation(IBrokerAdapter adapter, BrokerTriggerRecord t)
+    /// <summary><c>active</c>: whether the servers read its queue, i.e. it is enabled and the tenant's tier includes broker
+    /// triggers (a tenant moved to a tier without them keeps its triggers, inactive).</summary>
+    private static JsonObject Representation(IBrokerAdapter adapter, BrokerTriggerRecord t, bool tierAllows)
     {
         var json = new JsonObject
         {
@@ -128,6 +137,7 @@ internal static class BrokerTriggersApi
             ["workflow_id"] = t.WorkflowId.ToString(),
             ["kind"] = t.Kind,
             ["enabled"] = t.Enabled,
+            ["active"] = t.Enabled && tierAllows,
         };
         foreach (var (name, value) in t.Settings)
             json[name] = value?.DeepClone();

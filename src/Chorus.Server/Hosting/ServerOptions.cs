@@ -49,6 +49,11 @@ public sealed record ServerOptions
     /// <summary>REDIS_URL: where every execution event is also published (redis://, rediss:// or
     /// StackExchange.Redis's host:port,password=…); null publishes nowhere.</summary>
     public string? RedisUrl { get; init; }
+
+    /// <summary>EVENTS_RABBITMQ_URL and EVENTS_RABBITMQ_EXCHANGE (chorus.events): the RabbitMQ topic exchange every event is
+    /// also published to; null publishes nowhere.</summary>
+    public Brokers.RabbitMq.RabbitMqEventsSettings? RabbitMqEvents { get; init; }
+
     /// <summary>SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM, SMTP_TLS: the SMTP server email steps send
     /// through unless a step names its own; null when SMTP_HOST is not set.</summary>
     public Email.SmtpSettings? Smtp { get; init; }
@@ -109,6 +114,7 @@ public sealed record ServerOptions
             RateLimitPerTenant = Int(read, "RATE_LIMIT_TENANT", defaults.RateLimitPerTenant, 0, 1_000_000),
             RateLimitPerCredential = Int(read, "RATE_LIMIT_CREDENTIAL", defaults.RateLimitPerCredential, 0, 1_000_000),
             RedisUrl = RedisUrlFrom(read("REDIS_URL")),
+            RabbitMqEvents = Brokers.RabbitMq.RabbitMqEventsSettings.FromEnvironment(read),
             Smtp = Email.SmtpSettings.FromEnvironment(read),
             Llm = global::Chorus.Server.Llm.LlmSettings.FromEnvironment(read),
             Sms = global::Chorus.Server.Sms.SmsSettings.FromEnvironment(read),

@@ -1,12 +1,9 @@
-using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Server.RedisEvents;
 
-/// <summary>The channels of an event and the message published on them: the event exactly as the WebSocket sends
-/// it, plus <c>event_id</c> (the same on every redelivery: subscribers dedupe on it), <c>sequence</c> (grows with
-/// the order of one execution's events) and <c>tenant_id</c>.</summary>
+/// <summary>The channels an event is published on; the message itself is <see cref="EventRelays.RelayedEventMessage"/>.</summary>
 internal static class RedisEventMessages
 {
     public static string ExecutionChannel(TenantId tenant, Guid executionId) => $"chorus:{tenant.Value}:execution:{executionId}";
@@ -22,14 +19,5 @@ internal static class RedisEventMessages
             yield return ExecutionChannel(tenant, execution);
         if (evt.WorkflowId is { } workflow)
             yield return WorkflowChannel(tenant, workflow);
-    }
-
-    public static string Message(RelayedEvent relayed)
-    {
-        var message = (JsonObject)relayed.Event.Payload.DeepClone();
-        message["event_id"] = relayed.Event.Id;
-        message["sequence"] = relayed.Sequence;
-        message["tenant_id"] = relayed.Event.Tenant.Value;
-        return message.ToJsonString();
     }
 }

@@ -1,3 +1,4 @@
+using Chorus.Server.EventRelays;
 using Chorus.Server.Hosting;
 
 namespace Chorus.Server.RedisEvents;
@@ -10,7 +11,6 @@ internal static class RedisEventsServices
         if (options.RedisUrl is not { } url)
             return services;
         var redis = RedisUrl.Parse(url);
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<RedisEventRelay>(sp, redis, TimeProvider.System));
-        return services;
+        return services.AddOutboxRelay(sp => ActivatorUtilities.CreateInstance<RedisEventSink>(sp, redis));
     }
 }

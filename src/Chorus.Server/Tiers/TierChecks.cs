@@ -55,6 +55,19 @@ internal sealed class TierChecks(TierCatalog catalog, IWorkflowStore workflows, 
         return limits.MaxBodyBytes;
     }
 
+    /// <summary>Before a broker trigger is created or changed: broker triggers at all.</summary>
+    public async Task BrokerTriggersAsync(TenantId tenant, CancellationToken ct)
+    {
+        var (tier, limits) = await catalog.OfTenantAsync(tenant, ct).ConfigureAwait(false);
+        if (!limits.BrokerTriggers)
+            throw Refused(tier, "broker_triggers", null, null, $"The {tier} tier does not include broker triggers.");
+    }
+
+    /// <summary>Whether the tenant's broker triggers may consume: a tenant moved to a tier without them keeps its
+    /// triggers, but they read nothing.</summary>
+    public async Task<bool> AllowsBrokerTriggersAsync(TenantId tenant, CancellationToken ct) =>
+        (await catalog.OfTenantAsync(tenant, ct).ConfigureAwait(false)).Limits.BrokerTriggers;
+
     /// <summary>Before an execution starts (test runs count too): the executions started since midnight UTC.</summary>
     public async Task ExecutionStartAsync(TenantId tenant, CancellationToken ct)
     {

@@ -23,6 +23,8 @@ public sealed record TierLimits
     /// <summary>The shortest time a schedule may leave between two runs.</summary>
     public int? MinScheduleIntervalSeconds { get; init; }
     public bool Webhooks { get; init; } = true;
+    /// <summary>Broker triggers (RabbitMQ): creating and changing them, and their consumers starting executions.</summary>
+    public bool BrokerTriggers { get; init; } = true;
     /// <summary>The largest request body the tenant may send; the server's MAX_BODY_BYTES still bounds it.</summary>
     public int? MaxBodyBytes { get; init; }
     /// <summary>The largest context an execution may grow to; the server's CONTEXT_MAX_BYTES still bounds it.</summary>
@@ -45,6 +47,7 @@ public sealed record TierLimits
         ["schedules"] = Schedules,
         ["min_schedule_interval_seconds"] = MinScheduleIntervalSeconds,
         ["webhooks"] = Webhooks,
+        ["broker_triggers"] = BrokerTriggers,
         ["max_body_bytes"] = MaxBodyBytes,
         ["max_context_bytes"] = MaxContextBytes,
     };
@@ -70,6 +73,7 @@ public sealed record TierLimits
             Schedules = Flag(json, "schedules"),
             MinScheduleIntervalSeconds = Count(json, "min_schedule_interval_seconds"),
             Webhooks = Flag(json, "webhooks"),
+            BrokerTriggers = Flag(json, "broker_triggers"),
             MaxBodyBytes = Count(json, "max_body_bytes"),
             MaxContextBytes = Count(json, "max_context_bytes"),
         };
@@ -78,7 +82,7 @@ public sealed record TierLimits
     private static readonly string[] Fields =
     [
         "max_workflows", "max_steps_per_workflow", "step_types", "max_concurrent_executions", "max_executions_per_day",
-        "history_days", "versioning", "max_execution_seconds", "detailed_logs", "schedules", "min_schedule_interval_seconds", "webhooks",
+        "history_days", "versioning", "max_execution_seconds", "detailed_logs", "schedules", "min_schedule_interval_seconds", "webhooks", "broker_triggers",
         "max_body_bytes", "max_context_bytes",
     ];
 

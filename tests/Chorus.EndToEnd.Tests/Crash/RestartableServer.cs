@@ -9,10 +9,13 @@ internal sealed class RestartableServer(IReadOnlyDictionary<string, string> envi
 
     public int Port { get; } = ServerProcess.FreePort();
 
+    /// <summary>The SQLite file every process of this server uses.</summary>
+    public string DatabasePath => Path.Combine(_dir, "chorus.db");
+
     public async Task<ServerProcess> StartAsync()
     {
         Directory.CreateDirectory(_dir);
-        var process = await ServerProcess.StartAsync(Port, Path.Combine(_dir, "chorus.db"), environment);
+        var process = await ServerProcess.StartAsync(Port, DatabasePath, environment);
         _processes.Add(process);
         return process;
     }

@@ -20,6 +20,16 @@ public sealed class RabbitMqClient(string url) : IAsyncDisposable
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
     }
 
+    /// <summary>Declares the topic exchange as the server's event relay does (durable), and a durable queue bound to it
+    /// with <paramref name="pattern"/>, so that the queue keeps every event routed to it from now on.</summary>
+    public async Task BindQueueAsync(string queue, string exchange, string pattern)
+    {
+        await using var channel = await ChannelAsync(confirms: false);
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, exchange, pattern);
+    }
+
     /// <summary>Publishes one persistent message to the default exchange and waits for the confirm; retries until it is
     /// confirmed or <paramref name="patience"/> runs out.</summary>
     public async Task PublishAsync(string queue, byte[] body, string? messageId = null, string contentType = "application/json",

@@ -46,3 +46,38 @@ export const updateWebhook = (id: string, webhookId: string, body: { enabled: bo
   api<WebhookTrigger>(`${base(id)}/webhooks/${webhookId}`, send("PATCH", body));
 export const rotateWebhook = (id: string, webhookId: string) => api<WebhookTrigger>(`${base(id)}/webhooks/${webhookId}/rotate`, send("POST"));
 export const deleteWebhook = (id: string, webhookId: string) => api<void>(`${base(id)}/webhooks/${webhookId}`, { method: "DELETE" });
+
+export interface RabbitMqTrigger {
+  id: string;
+  workflow_id: string;
+  name?: string | null;
+  enabled: boolean;
+  /** Enabled, and the tenant's tier includes broker triggers. */
+  active: boolean;
+  secret: string;
+  queue: string;
+  exchange?: string | null;
+  routing_key: string;
+  prefetch: number;
+  input: string;
+  dead_letter_queue: string;
+}
+
+export interface RabbitMqTriggerBody {
+  name?: string;
+  secret?: string;
+  queue?: string;
+  exchange?: string;
+  routing_key?: string;
+  prefetch?: number;
+  enabled?: boolean;
+}
+
+export const listRabbitMqTriggers = (id: string) => api<{ items: RabbitMqTrigger[] }>(`${base(id)}/rabbitmq-triggers`);
+export const createRabbitMqTrigger = (id: string, body: RabbitMqTriggerBody) =>
+  api<RabbitMqTrigger>(`${base(id)}/rabbitmq-triggers`, send("POST", body));
+export const updateRabbitMqTrigger = (id: string, triggerId: string, body: RabbitMqTriggerBody) =>
+  api<RabbitMqTrigger>(`${base(id)}/rabbitmq-triggers/${triggerId}`, send("PATCH", body));
+export const deleteRabbitMqTrigger = (id: string, triggerId: string) =>
+  api<void>(`${base(id)}/rabbitmq-triggers/${triggerId}`, { method: "DELETE" });
+export const listSecretNames = () => api<{ items: { name: string }[] }>(`/api/secrets`);

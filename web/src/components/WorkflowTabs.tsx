@@ -6,7 +6,7 @@ const tabs = [
   { key: "editor", label: "Editor", to: routes.editor },
   { key: "versions", label: "Versions", to: routes.versions },
   { key: "run", label: "Run", to: routes.run },
-  { key: "triggers", label: "Schedules & webhooks", to: routes.triggers },
+  { key: "triggers", label: "Schedules & triggers", to: routes.triggers },
   { key: "executions", label: "Executions", to: (id: string) => `${routes.executions}?workflow_id=${encodeURIComponent(id)}` },
 ] as const;
 
