@@ -14,9 +14,10 @@ namespace Chorus.Peers;
 /// not carried: the tracker checks order and once-only runs from the step number alone.</summary>
 internal sealed class HangfirePeer : IPeer
 {
-    // How often an idle worker asks the store for work (the packages' default is 15 s, which no one measuring
-    // latency would keep). PostgreSQL also gets LISTEN/NOTIFY wake-ups (EnableLongPolling).
-    private static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(50);
+    // How often an idle worker asks SQLite for work (the package's default is 15 s, which no one measuring latency
+    // would keep). On PostgreSQL a new job wakes the workers through LISTEN/NOTIFY (EnableLongPolling) and the
+    // default 15 s is only the fallback: there, polling every 50 ms or 1 s instead was 2 to 3 times slower.
+    private static readonly TimeSpan SqliteQueuePollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly JobStorage _storage;
     private readonly BackgroundJobClient _client;
@@ -37,9 +38,9 @@ internal sealed class HangfirePeer : IPeer
             .UseRecommendedSerializerSettings();
         JobStorage storage = store == Store.Postgres
             ? configuration.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(location),
-                new PostgreSqlStorageOptions { QueuePollInterval = QueuePollInterval, EnableLongPolling = true }).Entry
+                new PostgreSqlStorageOptions { EnableLongPolling = true }).Entry
             : configuration.UseSQLiteStorage(new SQLiteDbConnectionFactory(() => OpenSqlite(location)),
-                new SQLiteStorageOptions { QueuePollInterval = QueuePollInterval }).Entry;
+                new SQLiteStorageOptions { QueuePollInterval = SqliteQueuePollInterval }).Entry;
         return Task.FromResult(new HangfirePeer(storage));
     }
 
