@@ -3,13 +3,13 @@ namespace Chorus.Peers;
 internal enum Store { Sqlite, Postgres }
 
 /// <summary>The command line, shared by the comparison and the child processes it starts.</summary>
-internal sealed record BenchOptions(string[] Workloads, Store Store, int Runs, int N, int PeerN, string? Peer)
+internal sealed record BenchOptions(string[] Workloads, Store Store, int Runs, int N, int PeerN, int PeerRepeats, string? Peer)
 {
     /// <summary>Steps in every chain, as in bench/Chorus.Benchmarks' W2 and W3.</summary>
     public const int Steps = 10;
 
-    /// <summary>W2's measured chains, as bench/Chorus.Benchmarks' W2 (which has no option for it).</summary>
-    public const int Repeats = 200;
+    /// <summary>W2's measured chains in bench/Chorus.Benchmarks (which has no option for it).</summary>
+    public const int ChorusRepeats = 200;
 
     /// <summary>The PostgreSQL server to create throwaway databases on; the same default and variable as
     /// bench/Chorus.Benchmarks, and CHORUS_TEST_POSTGRES (what scripts/start-postgres.sh prints) when set.</summary>
@@ -31,6 +31,7 @@ internal sealed record BenchOptions(string[] Workloads, Store Store, int Runs, i
             int.Parse(Arg("--runs", "3")),
             int.Parse(Arg("--n", "1000")),
             int.Parse(Arg("--peer-n", Arg("--n", "1000"))),
+            int.Parse(Arg("--peer-repeats", BenchOptions.ChorusRepeats.ToString())),
             args.Contains("--peer") ? Arg("--peer", "") : null);
     }
 }
