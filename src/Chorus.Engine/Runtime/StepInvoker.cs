@@ -115,7 +115,7 @@ internal sealed class StepInvoker(
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("The output of step {StepId} of execution {ExecutionId} could not be stored: {Exception}", step.Id, execution.Id, ex.GetType().Name);
-            return new StepResult.Failed(ErrorCodes.WorkflowExecutionError, $"The output of step '{step.Id}' is larger than {threshold} bytes and could not be stored as a file.");
+            return new StepResult.Failed(ErrorCodes.WorkflowExecutionError, $"The output of step '{step.Id}' is larger than {threshold} bytes and could not be stored apart from the execution.");
         }
     }
 

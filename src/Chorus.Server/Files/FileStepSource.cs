@@ -29,8 +29,6 @@ internal static class FileStepSource
     public const string FileUnreadable = "file_unreadable";
     public const string FileFetchFailed = "file_fetch_failed";
 
-    public static readonly string[] Fields = ["file_id", "url"];
-
     /// <summary>Refusals at save: exactly one of file_id and url, each a placeholder or a well-formed literal.</summary>
     public static IEnumerable<StepConfigIssue> Validate(JsonObject config)
     {

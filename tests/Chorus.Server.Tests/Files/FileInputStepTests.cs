@@ -191,6 +191,21 @@ public sealed class FileInputStepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Url_WithASecret_SendsIt_ButNoAnswerShowsIt()
+    {
+        var tenant = ApiCalls.NewTenant();
+        const string value = "s3cr3t-file-key-9f2c";
+        (await Client.Post("/api/secrets", tenant, new JsonObject { ["name"] = "filekey", ["value"] = value })).Expect(HttpStatusCode.Created);
+        _web.Enqueue(new Reply(404, "no such export", "text/plain"));
+
+        var run = await RunAsync(tenant, "excelInput", $$$"""{"url": "{{{_web.Origin}}}/export.csv?key={{secrets.filekey}}"}""");
+
+        Assert.Equal("file_fetch_failed", run.Ended.Str("error.code"));
+        Assert.Contains(_web.Requests, r => r.Path.Contains(value, StringComparison.Ordinal));
+        Assert.DoesNotContain(value, run.Everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Url_OfAPrivateAddress_IsRefusedByTheDefaultPolicy()
     {
         await using var strict = await ChorusTestServer.StartAsync();
