@@ -12,7 +12,7 @@ namespace Chorus.Server.Brokers;
 /// <summary>Turns one message of a broker trigger into one execution of its workflow. The start is idempotent by the
 /// message: its id (else a hash of its body) is the key, so a redelivery, or the same message published again within
 /// the engine's idempotency window, answers the execution the first delivery started instead of starting another.</summary>
-internal sealed class BrokerStarts(ChorusEngine engine, TierChecks tiers)
+internal sealed class BrokerStarts(ChorusEngine engine, TierChecks tiers, TierQuotas quotas)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
@@ -34,17 +34,10 @@ internal sealed class BrokerStarts(ChorusEngine engine, TierChecks tiers)
         {
             return new BrokerVerdict.Dead("not_json", $"The message body is not valid JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine}).");
         }
-        try
-        {
-            // The consumers of a tenant moved to a tier without broker triggers stop within a refresh; a message taken
-            // in between goes back to the queue, for when the tenant has them again.
-            if (!await tiers.AllowsBrokerTriggersAsync(trigger.Tenant, ct).ConfigureAwait(false))
-                return new BrokerVerdict.Retry($"{ErrorCodes.TierRestriction}: the tenant's tier does not include broker triggers");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            return new BrokerVerdict.Retry(ex.GetType().Name + ": " + ex.Message);
-        }
+        // The consumers of a tenant moved to a tier without broker triggers stop within a refresh; a message taken in
+        // between goes back to the queue, for when the tenant has them again. The tiers in memory: no query per message.
+        if (!quotas.LimitsOf(trigger.Tenant).BrokerTriggers)
+            return new BrokerVerdict.Retry($"{ErrorCodes.TierRestriction}: the tenant's tier does not include broker triggers");
         var idempotency = Idempotency(trigger, message);
         var context = new JsonObject
         {

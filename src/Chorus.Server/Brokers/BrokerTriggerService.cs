@@ -9,7 +9,7 @@ namespace Chorus.Server.Brokers;
 /// changed, disabled or deleted (and as their secret changes), reading them again every <see cref="Refresh"/>. Every
 /// node of a cluster runs the same consumers on the same queues, and the broker shares the messages among them.</summary>
 internal sealed partial class BrokerTriggerService(IEnumerable<IBrokerAdapter> adapters, IBrokerTriggerStore store, SecretVault secrets,
-    BrokerStarts starts, Tiers.TierChecks tiers, ILogger<BrokerTriggerService> logger) : BackgroundService
+    BrokerStarts starts, Tiers.TierQuotas tiers, ILogger<BrokerTriggerService> logger) : BackgroundService
 {
     public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
 
@@ -47,19 +47,17 @@ internal sealed partial class BrokerTriggerService(IEnumerable<IBrokerAdapter> a
     private async Task ReconcileAsync(CancellationToken ct)
     {
         var wanted = new Dictionary<Guid, (BrokerTriggerRecord Trigger, IBrokerAdapter Adapter, string? Url)>();
-        var allowed = new Dictionary<Chorus.Engine.TenantId, bool>();
         foreach (var adapter in adapters)
             foreach (var trigger in await store.ListEnabledBrokerTriggersAsync(adapter.Kind, ct).ConfigureAwait(false))
             {
                 // A tenant whose tier has no broker triggers: its consumers stop and its messages wait in the queue.
-                if (!allowed.TryGetValue(trigger.Tenant, out var tierAllows))
+                if (!tiers.LimitsOf(trigger.Tenant).BrokerTriggers)
                 {
-                    allowed[trigger.Tenant] = tierAllows = await tiers.AllowsBrokerTriggersAsync(trigger.Tenant, ct).ConfigureAwait(false);
-                    if (!tierAllows && _running.ContainsKey(trigger.Id))
-                        LogTierStopped(trigger.Tenant.Value);
+                    if (_running.ContainsKey(trigger.Id))
+                        LogTierStopped(trigger.Id, trigger.Tenant.Value);
+                    continue;
                 }
-                if (tierAllows)
-                    wanted[trigger.Id] = (trigger, adapter, await ConnectionUrlAsync(trigger, ct).ConfigureAwait(false));
+                wanted[trigger.Id] = (trigger, adapter, await ConnectionUrlAsync(trigger, ct).ConfigureAwait(false));
             }
 
         foreach (var id in _running.Keys.Where(id => !wanted.ContainsKey(id)).ToList())
@@ -141,8 +139,8 @@ internal sealed partial class BrokerTriggerService(IEnumerable<IBrokerAdapter> a
     [LoggerMessage(Level = LogLevel.Warning, Message = "Broker trigger {TriggerId}: {Reason}")]
     private partial void LogBadSecret(Guid triggerId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker triggers of tenant {Tenant}: its tier does not include broker triggers; its consumers stop, and its messages wait in their queues")]
-    private partial void LogTierStopped(string tenant);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker trigger {TriggerId}: the tier of tenant {Tenant} does not include broker triggers; the consumer stops, and its messages wait in the queue")]
+    private partial void LogTierStopped(Guid triggerId, string tenant);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Broker triggers could not be read; trying again shortly")]
     private partial void LogReadFailed(Exception ex);
