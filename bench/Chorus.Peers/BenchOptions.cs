@@ -3,7 +3,9 @@ namespace Chorus.Peers;
 internal enum Store { Sqlite, Postgres }
 
 /// <summary>The command line, shared by the comparison and the child processes it starts.</summary>
-internal sealed record BenchOptions(string[] Workloads, Store Store, int Runs, int N, int PeerN, int PeerRepeats, string? Peer)
+/// <param name="PeerN">W3's n for each peer (--peer-n hangfire=100), when not <paramref name="N"/>.</param>
+/// <param name="PeerRepeats">W2's repeats for each peer (--peer-repeats hangfire=20), when not Chorus's 200.</param>
+internal sealed record BenchOptions(string[] Workloads, Store Store, int Runs, int N, PerPeer PeerN, PerPeer PeerRepeats, string? Peer)
 {
     /// <summary>Steps in every chain, as in bench/Chorus.Benchmarks' W2 and W3.</summary>
     public const int Steps = 10;
@@ -30,8 +32,21 @@ internal sealed record BenchOptions(string[] Workloads, Store Store, int Runs, i
             Enum.Parse<Store>(Arg("--store", "sqlite"), ignoreCase: true),
             int.Parse(Arg("--runs", "3")),
             int.Parse(Arg("--n", "1000")),
-            int.Parse(Arg("--peer-n", Arg("--n", "1000"))),
-            int.Parse(Arg("--peer-repeats", BenchOptions.ChorusRepeats.ToString())),
+            PerPeer.Parse(Arg("--peer-n", Arg("--n", "1000")), fallback: int.Parse(Arg("--n", "1000"))),
+            PerPeer.Parse(Arg("--peer-repeats", BenchOptions.ChorusRepeats.ToString()), fallback: BenchOptions.ChorusRepeats),
             args.Contains("--peer") ? Arg("--peer", "") : null);
     }
+}
+
+/// <summary>A number for every peer ("100"), or for some ("hangfire=100,wolverine=500", the others keep
+/// <paramref name="Default"/>).</summary>
+internal sealed record PerPeer(int Default, IReadOnlyDictionary<string, int> Named)
+{
+    public int For(string peer) => Named.TryGetValue(peer, out var value) ? value : Default;
+
+    public static PerPeer Parse(string text, int fallback = 0) => int.TryParse(text, out var all)
+        ? new PerPeer(all, new Dictionary<string, int>())
+        : new PerPeer(fallback, text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0].ToLowerInvariant(), pair => int.Parse(pair[1])));
 }

@@ -89,7 +89,7 @@ internal static class Comparison
 
     private static ProcessStartInfo Self(string peer, string workload, BenchOptions options)
     {
-        string[] arguments = ["--peer", peer, "--workloads", workload, "--n", options.PeerN.ToString(), "--peer-repeats", options.PeerRepeats.ToString(), "--store", options.Store.ToString().ToLowerInvariant()];
+        string[] arguments = ["--peer", peer, "--workloads", workload, "--n", options.PeerN.For(peer).ToString(), "--peer-repeats", options.PeerRepeats.For(peer).ToString(), "--store", options.Store.ToString().ToLowerInvariant()];
         var host = Environment.ProcessPath!;
         // Started as "dotnet Chorus.Peers.dll", or through the app host that dotnet run uses.
         return Path.GetFileNameWithoutExtension(host) == "dotnet"

@@ -17,14 +17,14 @@ internal static class PeerProcess
     public static async Task<string> RunAsync(string name, BenchOptions options)
     {
         var workload = options.Workloads.Single();
-        var chains = workload == "W2" ? options.PeerRepeats + WarmUpChains : options.N;
+        var chains = workload == "W2" ? options.PeerRepeats.For(name) + WarmUpChains : options.N;
         var tracker = ChainTracker.Current = new ChainTracker(chains, BenchOptions.Steps);
         var inMemory = name == "workflowcore";
         await using var database = inMemory ? null : await PeerDatabase.CreateAsync(options.Store);
         await using var peer = await StartPeerAsync(name, options.Store, database?.Location);
         var figures = workload switch
         {
-            "W2" => await LatencyAsync(peer, tracker, options.PeerRepeats),
+            "W2" => await LatencyAsync(peer, tracker, options.PeerRepeats.For(name)),
             "W3" => await ThroughputAsync(peer, tracker, options.N, options.Store),
             _ => throw new ArgumentException($"Unknown workload '{workload}'; known: W2, W3."),
         };
