@@ -15,11 +15,7 @@ public sealed partial class ReadmeCollectionsTests : IDisposable
     [Fact]
     public async Task TheCollectionsSection_RunsAsWritten_AndAnswersWhatItSays()
     {
-        var readme = await File.ReadAllTextAsync(Repository.File("README.md"));
-        var start = readme.IndexOf("\n## Collections\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "The README has no section \"## Collections\".");
-        var end = readme.IndexOf("\n## ", start + 5, StringComparison.Ordinal);
-        var script = Assert.Single(ShellBlock().Matches(readme[start..end])).Groups[1].Value;
+        var script = Assert.Single(await ReadmeSections.ShellBlocksAsync("Collections"));
         var stated = StatedAnswer().Matches(script).Select(m => m.Groups[1].Value.Trim()).ToList();
         Assert.Equal(4, stated.Count);
 
@@ -44,9 +40,6 @@ public sealed partial class ReadmeCollectionsTests : IDisposable
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(stated, lines);
     }
-
-    [GeneratedRegex("```sh\\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ShellBlock();
 
     [GeneratedRegex("^# → (.*)$", RegexOptions.Multiline)]
     private static partial Regex StatedAnswer();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Chorus.EndToEnd.Tests.Crash;
 using Chorus.Server.Tests.Infrastructure;
 
@@ -8,18 +7,14 @@ namespace Chorus.EndToEnd.Tests.Readme;
 /// <summary>The README's Files section, its commands run as written against a real server process: upload a CSV, read
 /// it with excelInput, write an XLSX with xlsxOutput, read the new file's metadata and download it.</summary>
 [Collection(Cluster.ServerProcessCollection.Name)]
-public sealed partial class ReadmeFilesTests : IDisposable
+public sealed class ReadmeFilesTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("chorus-readme-files-");
 
     [Fact]
     public async Task TheFilesSection_RunsAsWritten()
     {
-        var readme = await File.ReadAllTextAsync(Repository.File("README.md"));
-        var start = readme.IndexOf("\n## Files\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "The README has no section \"## Files\".");
-        var end = readme.IndexOf("\n## ", start + 5, StringComparison.Ordinal);
-        var script = Assert.Single(ShellBlock().Matches(readme[start..end])).Groups[1].Value;
+        var script = Assert.Single(await ReadmeSections.ShellBlocksAsync("Files"));
 
         var port = ServerProcess.FreePort();
         await using var server = await ServerProcess.StartAsync(port, Path.Combine(_dir.FullName, "chorus.db"));
@@ -43,9 +38,6 @@ public sealed partial class ReadmeFilesTests : IDisposable
         var workbook = await File.ReadAllBytesAsync(Path.Combine(_dir.FullName, "people.xlsx"));
         Assert.True(workbook.AsSpan().StartsWith("PK\u0003\u0004"u8), "people.xlsx is not an XLSX workbook");
     }
-
-    [GeneratedRegex("```sh\\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ShellBlock();
 
     public void Dispose() => _dir.Delete(recursive: true);
 }

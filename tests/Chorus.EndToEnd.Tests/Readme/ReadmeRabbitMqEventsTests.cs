@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Chorus.EndToEnd.Tests.Crash;
 using Chorus.Server.Tests.Infrastructure;
 
@@ -10,18 +9,14 @@ namespace Chorus.EndToEnd.Tests.Readme;
 /// broker (both started by the test on their own ports, in place of the section's first block, which starts the
 /// server with EVENTS_RABBITMQ_URL on the default ones).</summary>
 [Collection(Cluster.ServerProcessCollection.Name)]
-public sealed partial class ReadmeRabbitMqEventsTests : IDisposable
+public sealed class ReadmeRabbitMqEventsTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("chorus-readme-rabbitmq-events-");
 
     [Fact]
     public async Task TheRabbitMqEventsSection_RunsAsWritten()
     {
-        var readme = await File.ReadAllTextAsync(Repository.File("README.md"));
-        var start = readme.IndexOf("\n## RabbitMQ events\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "The README has no section \"## RabbitMQ events\".");
-        var end = readme.IndexOf("\n## ", start + 5, StringComparison.Ordinal);
-        var blocks = ShellBlock().Matches(readme[start..end]).Select(m => m.Groups[1].Value).ToList();
+        var blocks = await ReadmeSections.ShellBlocksAsync("RabbitMQ events");
         Assert.Contains("EVENTS_RABBITMQ_URL=amqp://guest:guest@localhost:5672/", blocks[0], StringComparison.Ordinal);
 
         await using var broker = await RabbitMqProcess.StartAsync();
@@ -55,9 +50,6 @@ public sealed partial class ReadmeRabbitMqEventsTests : IDisposable
         Assert.True(Guid.TryParse((string?)audited["finished"], out _), audited.ToJsonString());
         Assert.DoesNotContain("guest:guest", output, StringComparison.Ordinal);
     }
-
-    [GeneratedRegex("```sh\\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ShellBlock();
 
     public void Dispose() => _dir.Delete(recursive: true);
 }

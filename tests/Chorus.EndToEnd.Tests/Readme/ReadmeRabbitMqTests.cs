@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Chorus.EndToEnd.Tests.Crash;
 using Chorus.Server.Tests.Infrastructure;
 
@@ -8,18 +7,14 @@ namespace Chorus.EndToEnd.Tests.Readme;
 /// <summary>The README's RabbitMQ triggers section, run as written against a real server and a real broker (started
 /// by the test on its own ports, in place of the section's first block, which starts Debian's on the default ones).</summary>
 [Collection(Cluster.ServerProcessCollection.Name)]
-public sealed partial class ReadmeRabbitMqTests : IDisposable
+public sealed class ReadmeRabbitMqTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("chorus-readme-rabbitmq-");
 
     [Fact]
     public async Task TheRabbitMqSection_RunsAsWritten()
     {
-        var readme = await File.ReadAllTextAsync(Repository.File("README.md"));
-        var start = readme.IndexOf("\n## RabbitMQ triggers\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "The README has no section \"## RabbitMQ triggers\".");
-        var end = readme.IndexOf("\n## ", start + 5, StringComparison.Ordinal);
-        var blocks = ShellBlock().Matches(readme[start..end]).Select(m => m.Groups[1].Value).ToList();
+        var blocks = await ReadmeSections.ShellBlocksAsync("RabbitMQ triggers");
         Assert.Contains("rabbitmq-server -detached", blocks[0], StringComparison.Ordinal);
 
         await using var broker = await RabbitMqProcess.StartAsync();
@@ -51,9 +46,6 @@ public sealed partial class ReadmeRabbitMqTests : IDisposable
         Assert.Contains("{\"order\":42,\"message_id\":\"", compact, StringComparison.Ordinal);
         Assert.DoesNotContain("guest:guest", output, StringComparison.Ordinal);
     }
-
-    [GeneratedRegex("```sh\\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ShellBlock();
 
     public void Dispose() => _dir.Delete(recursive: true);
 }
