@@ -80,10 +80,11 @@ internal sealed class Workloads(StoreKind store, int nodes)
     }
 
     /// <summary>W2: one 10-step execution start to completion, repeated; median and p99 latency.</summary>
-    public async Task<Result> LatencyAsync(int repeats, int steps)
+    /// <param name="pure">W2p: built-in pure steps, which run inside the commit that decides them.</param>
+    public async Task<Result> LatencyAsync(int repeats, int steps, bool pure = false)
     {
         await using var harness = await Harness.StartAsync(store, fullSync: true, nodes);
-        var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
+        var workflow = await harness.CreateAsync(pure ? Workflows.PureSequence(steps) : Workflows.Sequence(steps));
         var samples = new List<double>(repeats);
         for (var i = 0; i < repeats + 5; i++)
         {
@@ -97,7 +98,7 @@ internal sealed class Workloads(StoreKind store, int nodes)
         samples.Sort();
         var median = samples[samples.Count / 2];
         var p99 = samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(samples.Count * 0.99) - 1)];
-        return new Result(Line("W2", true, $"n={repeats} steps={steps} median_ms={median:0.00} p99_ms={p99:0.00}"), median);
+        return new Result(Line(pure ? "W2p" : "W2", true, $"n={repeats} steps={steps} median_ms={median:0.00} p99_ms={p99:0.00}"), median);
     }
 
     /// <summary>W4: one execution fanning out to 100 parallel one-step branches, then a join.</summary>

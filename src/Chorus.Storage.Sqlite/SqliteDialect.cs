@@ -27,6 +27,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ByteOrder => "BINARY";
 
+    public override string WrittenOrderFirst => "rowid, ";
+
     /// <summary>SQLite has no arrays: the ids come as a JSON array of their text.</summary>
     public override string AnyId(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Hosting;
 using Chorus.Engine.Runtime;
+using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>Leases are long so that skipping time never hands a running step to another claim.</summary>
     /// <param name="engineStore">Wraps the store the engine writes through (fault injection); reads stay direct.</param>
     public static async Task<EngineHarness> StartAsync(Func<EngineOptions, EngineOptions>? configure = null,
-        Func<SqliteStore, IEngineStore>? engineStore = null, Action<IServiceCollection>? services = null)
+        Func<SqliteStore, IEngineStore>? engineStore = null, Action<IServiceCollection>? services = null, Action<StepRegistry>? steps = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "chorus-engine-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -60,11 +61,11 @@ internal sealed class EngineHarness : IAsyncDisposable
         options = configure?.Invoke(options) ?? options;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddChorus(_ => options).UseStore(store).ConfigureSteps(registry => registry
-            .Register(new CountingStep(calls))
-            .Register(new FlakyStep(calls))
-            .Register(blocker)
-            .Register(gate));
+        builder.Services.AddChorus(_ => options).UseStore(store).ConfigureSteps(registry =>
+        {
+            registry.Register(new CountingStep(calls)).Register(new FlakyStep(calls)).Register(blocker).Register(gate);
+            steps?.Invoke(registry);
+        });
         if (engineStore is not null)
             builder.Services.AddSingleton(engineStore(store));
         services?.Invoke(builder.Services);
