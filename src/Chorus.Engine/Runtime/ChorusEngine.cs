@@ -298,9 +298,8 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     /// <summary>Runs an operation in the committer: it commits with others, in its own savepoint.</summary>
     internal Task<T> CommitAsync<T>(Func<CommitScope, Task<T>> operation, CancellationToken ct) => _committer.RunAsync(operation, ct);
 
-    /// <summary>Runs an operation in the committer and hands back a copy of the execution it changed, taken on
-    /// the committer's thread before anything else can change the committer's own instance.</summary>
-    /// <summary>Runs an operation and answers a copy of its execution as committed, after the pure steps it scheduled.</summary>
+    /// <summary>Runs an operation in the committer, then the pure steps it scheduled, and hands back a copy of the
+    /// execution as it commits, taken on the committer's thread before anything else can change the committer's own instance.</summary>
     private Task<ExecutionRecord> ApplyAsync(Func<CommitScope, Task<ExecutionRecord>> operation, CancellationToken ct) =>
         _committer.RunAsync(async s =>
         {
