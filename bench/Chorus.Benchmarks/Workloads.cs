@@ -133,7 +133,15 @@ internal sealed class Workloads(StoreKind store, int nodes)
         var workflow = await harness.CreateAsync(Workflows.TimerWait());
         var oneStep = await harness.CreateAsync(Workflows.Sequence(1));
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
+        // At most MaxStartsInFlight at once, as a server's request limits would allow: 100,000 starts at once each
+        // read the workflow first and queue for PostgreSQL's connection pool until some time out.
+        using var inFlight = new SemaphoreSlim(MaxStartsInFlight);
+        await Task.WhenAll(Enumerable.Range(0, n).Select(async _ =>
+        {
+            await inFlight.WaitAsync();
+            try { await harness.StartAsync(workflow); }
+            finally { inFlight.Release(); }
+        }));
         var startedMs = clock.Elapsed.TotalMilliseconds;
         // Let the wait steps run and park on their timers.
         int waiting;
@@ -158,6 +166,8 @@ internal sealed class Workloads(StoreKind store, int nodes)
             rssMb,
             new Dictionary<string, double> { ["rss_mb"] = rssMb, ["heap_mb"] = heapMb, ["wall_ms"] = wall, ["restart_serving_ms"] = servingMs });
     }
+
+    private const int MaxStartsInFlight = 1000;
 
     /// <summary>This process's resident memory after a full collection (as MEM has always measured it, so figures
     /// from before compare), and the managed heap's live objects. After a restart in this process the resident
