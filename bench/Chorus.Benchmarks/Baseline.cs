@@ -38,17 +38,20 @@ internal sealed class Baseline(string path, JsonObject root)
         return $"# compare {workload} {setup} {string.Join(", ", parts)}";
     }
 
-    /// <summary>Puts this run's figures in place of the setup's, with when and under what load they were taken;
-    /// the other setups and the workloads this run did not run stay as they were.</summary>
+    /// <summary>Puts this run's figures of the workload in place of the setup's, with when and under what load they
+    /// were taken; the other setups and the workloads this run did not run stay as they were.</summary>
     public void Record(string setup, string workload, IReadOnlyDictionary<string, double> figures, string takenAt, string loadAverage)
     {
         var setups = root["setups"] as JsonObject ?? (JsonObject)(root["setups"] = new JsonObject());
         var entry = setups[setup] as JsonObject ?? (JsonObject)(setups[setup] = new JsonObject());
-        entry["taken_at"] = takenAt;
-        entry["load_average"] = loadAverage;
-        entry["os"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+        entry["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
         var workloads = entry["workloads"] as JsonObject ?? (JsonObject)(entry["workloads"] = new JsonObject());
-        workloads[workload] = new JsonObject(figures.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)Math.Round(f.Value, 3))));
+        var kept = new JsonObject(figures.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)Math.Round(f.Value, 3))))
+        {
+            ["taken_at"] = takenAt,
+            ["load_average"] = loadAverage,
+        };
+        workloads[workload] = kept;
     }
 
     public void Save() => File.WriteAllText(Path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
