@@ -8,22 +8,24 @@ namespace Chorus.Benchmarks;
 internal enum StoreKind { Sqlite, Postgres }
 
 /// <summary>A fresh, empty store per run, removed afterwards: a temp SQLite file, or a new database on the
-/// PostgreSQL server named by CHORUS_BENCH_POSTGRES (default: the one scripts/start-postgres.sh starts).</summary>
+/// PostgreSQL server named by CHORUS_BENCH_POSTGRES or else CHORUS_TEST_POSTGRES (default: the one scripts/start-postgres.sh starts).</summary>
 internal sealed class BenchStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _cleanUp;
+    private readonly bool _fullSync;
 
-    private BenchStore(StoreKind kind, IChorusStore store, string url, Func<ValueTask> cleanUp)
+    private BenchStore(StoreKind kind, IChorusStore store, string url, bool fullSync, Func<ValueTask> cleanUp)
     {
         Kind = kind;
         Store = store;
         Url = url;
+        _fullSync = fullSync;
         _cleanUp = cleanUp;
     }
 
     public StoreKind Kind { get; }
 
-    public IChorusStore Store { get; }
+    public IChorusStore Store { get; private set; }
 
     /// <summary>Where the data is: a file path or a PostgreSQL URL another node process can open.</summary>
     public string Url { get; }
@@ -34,15 +36,25 @@ internal sealed class BenchStore : IAsyncDisposable
         {
             var directory = Path.Combine(Path.GetTempPath(), "chorus-bench-" + Guid.NewGuid().ToString("N"));
             var file = Path.Combine(directory, "bench.db");
-            var sqlite = await SqliteStore.OpenAsync(file, fullSync);
-            return new BenchStore(kind, sqlite, file, () => { Directory.Delete(directory, recursive: true); return ValueTask.CompletedTask; });
+            return new BenchStore(kind, await OpenStoreAsync(kind, file, fullSync), file, fullSync, () => { Directory.Delete(directory, recursive: true); return ValueTask.CompletedTask; });
         }
-        var admin = Environment.GetEnvironmentVariable("CHORUS_BENCH_POSTGRES") ?? "postgres://postgres@127.0.0.1:55432/postgres";
+        var admin = Environment.GetEnvironmentVariable("CHORUS_BENCH_POSTGRES")
+            ?? Environment.GetEnvironmentVariable("CHORUS_TEST_POSTGRES") ?? "postgres://postgres@127.0.0.1:55432/postgres";
         var database = "chorus_bench_" + Guid.NewGuid().ToString("N");
         await RunAsync(admin, $"CREATE DATABASE {database}");
         var url = admin[..admin.LastIndexOf('/')] + "/" + database;
-        var postgres = await PostgresStore.OpenAsync(url);
-        return new BenchStore(kind, postgres, url, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")));
+        return new BenchStore(kind, await OpenStoreAsync(kind, url, fullSync), url, fullSync, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")));
+    }
+
+    private static async Task<IChorusStore> OpenStoreAsync(StoreKind kind, string url, bool fullSync) => kind == StoreKind.Sqlite
+        ? await SqliteStore.OpenAsync(url, fullSync)
+        : await PostgresStore.OpenAsync(url);
+
+    /// <summary>Closes the store and opens the same data again, as a restarted server process does.</summary>
+    public async Task ReopenAsync()
+    {
+        await Store.DisposeAsync();
+        Store = await OpenStoreAsync(Kind, Url, _fullSync);
     }
 
     private static async Task RunAsync(string url, string sql)

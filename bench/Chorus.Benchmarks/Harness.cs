@@ -19,9 +19,9 @@ internal sealed class Harness : IAsyncDisposable
     internal static readonly StepRegistry Registry = BuiltInSteps.CreateRegistry().Register(new IncrementStep());
 
     private readonly BenchStore _bench;
-    private readonly WorkflowService _workflows;
-    private readonly IHost? _host;
-    private readonly ChorusEngine? _engine;
+    private WorkflowService _workflows;
+    private IHost? _host;
+    private ChorusEngine? _engine;
     private readonly List<NodeProcess> _nodes = [];
     private IDisposable? _subscription;
     private readonly Lock _gate = new();
@@ -35,6 +35,8 @@ internal sealed class Harness : IAsyncDisposable
         _host = host;
         _engine = host?.Services.GetRequiredService<ChorusEngine>();
         _workflows = new WorkflowService(bench.Store, Registry, TimeProvider.System);
+        if (_engine is not null)
+            _subscription = _engine.Events.Subscribe(OnEvent);
     }
 
     /// <summary>An engine as the benchmarks run it: concurrency limits are lifted (the global one, and the tenant's
@@ -60,9 +62,7 @@ internal sealed class Harness : IAsyncDisposable
             await seed(bench);
         if (nodes == 1)
         {
-            var single = new Harness(bench, await StartEngineAsync(bench.Store, "bench-node-0"));
-            single._subscription = single._engine!.Events.Subscribe(single.OnEvent);
-            return single;
+            return new Harness(bench, await StartEngineAsync(bench.Store, "bench-node-0"));
         }
         var harness = new Harness(bench, host: null);
         for (var i = 0; i < nodes; i++)
@@ -97,6 +97,27 @@ internal sealed class Harness : IAsyncDisposable
         return new RetentionJob(engine, new SettingRetentionPolicy(options), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionJob>.Instance);
     }
+
+    /// <summary>Stops the engine and closes its store, then opens the same data and starts a new engine on it, as
+    /// a server process that restarts does; returns once the new engine is started (its start has run).</summary>
+    public async Task RestartAsync()
+    {
+        var old = _host ?? throw new InvalidOperationException("A restart is measured in this process: run it with one node.");
+        _subscription?.Dispose();
+        await old.StopAsync();
+        old.Dispose();
+        _host = null;
+        _engine = null;
+        await _bench.ReopenAsync();
+        _workflows = new WorkflowService(_bench.Store, Registry, TimeProvider.System);
+        _host = await StartEngineAsync(_bench.Store, "bench-node-0");
+        _engine = _host.Services.GetRequiredService<ChorusEngine>();
+        _subscription = _engine.Events.Subscribe(OnEvent);
+    }
+
+    /// <summary>The first page of the tenant's executions, as <c>GET /api/executions</c> reads it.</summary>
+    public Task ListExecutionsAsync() =>
+        _bench.Store.ListExecutionsAsync(TenantId.Default, new ExecutionQuery(), CancellationToken.None);
 
     public async Task<Guid> CreateAsync(JsonObject definition) =>
         (await _workflows.CreateAsync(TenantId.Default, definition)).Workflow.Id;
@@ -198,6 +219,9 @@ internal sealed class Harness : IAsyncDisposable
 /// <summary>CPU seconds at one moment; subtract two to get what a run used.</summary>
 internal sealed record CpuSample(double Self, double[] Nodes, double Postgres)
 {
+    /// <summary>CPU seconds of every process of a run since <paramref name="start"/>: engines, driver and PostgreSQL.</summary>
+    public double TotalSince(CpuSample start) => Self + Nodes.Sum() + Postgres - (start.Self + start.Nodes.Sum() + start.Postgres);
+
     public string Since(CpuSample start)
     {
         var nodes = Nodes.Select((n, i) => n - start.Nodes[i]).ToArray();

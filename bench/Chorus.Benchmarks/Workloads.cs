@@ -5,7 +5,9 @@ namespace Chorus.Benchmarks;
 /// <summary>The workloads of DESIGN.md. Each returns one result line; the caller takes the median of runs.</summary>
 internal sealed class Workloads(StoreKind store, int nodes)
 {
-    public sealed record Result(string Line, double SortKey);
+    /// <param name="Figures">The run's figures by name, which a baseline keeps and compares
+    /// (<see cref="Baseline"/>).</param>
+    public sealed record Result(string Line, double SortKey, IReadOnlyDictionary<string, double> Figures);
 
     /// <summary>W1 (synchronous=NORMAL) and W3 (synchronous=FULL): start n executions of a 10-step sequence at
     /// once and wait until all complete.</summary>
@@ -19,9 +21,12 @@ internal sealed class Workloads(StoreKind store, int nodes)
         await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         var wall = clock.Elapsed.TotalMilliseconds;
+        var used = harness.SampleCpu();
+        var stepsPerSecond = n * steps / (wall / 1000);
+        var cpuMsPerStep = used.TotalSince(cpu) * 1000 / (n * steps);
         return new Result(
-            Line(name, fullSync, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={n * steps / (wall / 1000):0} {harness.SampleCpu().Since(cpu)}"),
-            wall);
+            Line(name, fullSync, $"n={n} steps={steps} wall_ms={wall:0} wf_per_s={n / (wall / 1000):0.0} steps_per_s={stepsPerSecond:0} {used.Since(cpu)} cpu_ms_per_step={cpuMsPerStep:0.000}"),
+            wall, new Dictionary<string, double> { ["steps_per_s"] = stepsPerSecond, ["cpu_ms_per_step"] = cpuMsPerStep });
     }
 
     /// <summary>W3P: W3 on a database holding old history (<paramref name="history"/>, seeded before the engine starts),
@@ -58,7 +63,8 @@ internal sealed class Workloads(StoreKind store, int nodes)
                 $"{(timedOut ? $"timed_out=1 completed={completed} " : "")}{used} old_executions={before.Executions} old_step_runs={before.StepRuns} " +
                 $"pruned_executions={pruned} pruned_step_runs={before.StepRuns - after.StepRuns} pruned_executions_per_s={pruned / (wall / 1000):0} " +
                 $"left_executions={after.Executions} left_step_runs={after.StepRuns} db_mb_before={sizeBefore:0} db_mb_after={sizeAfter:0}"),
-            timedOut ? double.MaxValue : wall);
+            timedOut ? double.MaxValue : wall,
+            new Dictionary<string, double> { ["steps_per_s"] = completed * steps / (wall / 1000), ["pruned_executions_per_s"] = pruned / (wall / 1000) });
     }
 
     /// <summary>Pruning rounds, each until nothing old is left (or it is stopped), a second apart, as the hosted
@@ -98,7 +104,8 @@ internal sealed class Workloads(StoreKind store, int nodes)
         samples.Sort();
         var median = samples[samples.Count / 2];
         var p99 = samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(samples.Count * 0.99) - 1)];
-        return new Result(Line(pure ? "W2p" : "W2", true, $"n={repeats} steps={steps} median_ms={median:0.00} p99_ms={p99:0.00}"), median);
+        return new Result(Line(pure ? "W2p" : "W2", true, $"n={repeats} steps={steps} median_ms={median:0.00} p99_ms={p99:0.00}"), median,
+            new Dictionary<string, double> { ["median_ms"] = median, ["p99_ms"] = p99 });
     }
 
     /// <summary>W4: one execution fanning out to 100 parallel one-step branches, then a join.</summary>
@@ -114,25 +121,65 @@ internal sealed class Workloads(StoreKind store, int nodes)
         await harness.StartAsync(workflow);
         await done.WaitAsync(TimeSpan.FromMinutes(1));
         var wall = clock.Elapsed.TotalMilliseconds;
-        return new Result(Line("W4", true, $"n=1 branches={branches} wall_ms={wall:0.0}"), wall);
+        return new Result(Line("W4", true, $"n=1 branches={branches} wall_ms={wall:0.0}"), wall, new Dictionary<string, double> { ["wall_ms"] = wall });
     }
 
-    /// <summary>MEM: n executions each waiting on a one-hour timer; the process's resident memory afterwards.</summary>
-    public async Task<Result> TimersAsync(int n)
+    /// <summary>MEM: n executions each waiting on a one-hour timer; the process's resident memory once they all wait
+    /// (or after <paramref name="wait"/>, with how many did). Then a restart: the engine stops, its store is closed
+    /// and opened again, and a new engine starts on it; measured until the API's list of executions answers and until
+    /// a fresh one-step execution has completed, and the resident memory after it.</summary>
+    public async Task<Result> TimersAsync(int n, TimeSpan wait)
     {
         await using var harness = await Harness.StartAsync(store, fullSync: true, nodes);
         var workflow = await harness.CreateAsync(Workflows.TimerWait());
+        var oneStep = await harness.CreateAsync(Workflows.Sequence(1));
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
+        // At most MaxStartsInFlight at once, as a server's request limits would allow: 100,000 starts at once each
+        // read the workflow first and queue for PostgreSQL's connection pool until some time out.
+        using var inFlight = new SemaphoreSlim(MaxStartsInFlight);
+        await Task.WhenAll(Enumerable.Range(0, n).Select(async _ =>
+        {
+            await inFlight.WaitAsync();
+            try { await harness.StartAsync(workflow); }
+            finally { inFlight.Release(); }
+        }));
+        var startedMs = clock.Elapsed.TotalMilliseconds;
         // Let the wait steps run and park on their timers.
-        while (await harness.CountWaitingAsync() < n && clock.Elapsed < TimeSpan.FromMinutes(5))
+        int waiting;
+        while ((waiting = await harness.CountWaitingAsync()) < n && clock.Elapsed < wait)
             await Task.Delay(500);
+        var wall = clock.Elapsed.TotalMilliseconds;
+        var (rssMb, heapMb) = MemoryMb();
+
+        var restart = Stopwatch.StartNew();
+        await harness.RestartAsync();
+        var engineStartedMs = restart.Elapsed.TotalMilliseconds;
+        await harness.ListExecutionsAsync();
+        var apiMs = restart.Elapsed.TotalMilliseconds;
+        var done = harness.ExpectCompletions(1);
+        await harness.StartAsync(oneStep);
+        await done.WaitAsync(TimeSpan.FromMinutes(5));
+        var servingMs = restart.Elapsed.TotalMilliseconds;
+        var (rssAfterRestartMb, heapAfterRestartMb) = MemoryMb();
+        return new Result(
+            Line("MEM", true, $"n={n} waiting={waiting} rss_mb={rssMb:0} heap_mb={heapMb:0} started_ms={startedMs:0} wall_ms={wall:0} " +
+                $"restart_engine_ms={engineStartedMs:0} restart_api_ms={apiMs:0} restart_serving_ms={servingMs:0} rss_after_restart_mb={rssAfterRestartMb:0} heap_after_restart_mb={heapAfterRestartMb:0}"),
+            rssMb,
+            new Dictionary<string, double> { ["rss_mb"] = rssMb, ["heap_mb"] = heapMb, ["wall_ms"] = wall, ["restart_serving_ms"] = servingMs });
+    }
+
+    private const int MaxStartsInFlight = 1000;
+
+    /// <summary>This process's resident memory after a full collection (as MEM has always measured it, so figures
+    /// from before compare), and the managed heap's live objects. After a restart in this process the resident
+    /// memory still holds what the collector kept from the first engine's peak, so the heap says more then.</summary>
+    private static (double Rss, double Heap) MemoryMb()
+    {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         using var self = Process.GetCurrentProcess();
         self.Refresh();
-        var rssMb = self.WorkingSet64 / (1024.0 * 1024.0);
-        return new Result(Line("MEM", true, $"n={n} waiting_on_timers rss_mb={rssMb:0} wall_ms={clock.Elapsed.TotalMilliseconds:0}"), rssMb);
+        return (self.WorkingSet64 / (1024.0 * 1024.0), GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0));
     }
 
     // The project runs with invariant globalization, so numbers print with a '.' everywhere.

@@ -36,6 +36,9 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     // Only a store with one writer (the embedded one) lets this process trust what it wrote last across commits.
     private readonly ExecutionCache? _cache = store.Capabilities.SingleWriter ? new ExecutionCache() : null;
 
+    /// <summary>How many executions the committer holds in memory between commits (none on a shared store).</summary>
+    internal int CachedExecutions => _cache?.Count ?? 0;
+
     private readonly Channel<PendingOperation> _queue = Channel.CreateUnbounded<PendingOperation>(
         new UnboundedChannelOptions { SingleReader = Lanes(store, options) == 1 });
 
@@ -168,7 +171,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         {
             foreach (var record in scope.AfterCommit)
                 record();
-            cache.ForgetEnded(scope.Touched);
+            cache.ForgetResting(scope.Touched);
             if (scope.StoreWorkDue is { } due)
                 OnStoreWork?.Invoke(due);
             foreach (var evt in scope.Events)

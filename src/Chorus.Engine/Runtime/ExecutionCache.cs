@@ -12,6 +12,9 @@ internal sealed class ExecutionCache
     private const int MaxEntries = 50_000;
     private readonly Dictionary<Guid, ExecutionRecord> _executions = [];
 
+    /// <summary>How many executions are held now.</summary>
+    public int Count => _executions.Count;
+
     public bool TryGet(Guid id, out ExecutionRecord execution) => _executions.TryGetValue(id, out execution!);
 
     public void Put(ExecutionRecord execution)
@@ -27,11 +30,14 @@ internal sealed class ExecutionCache
             _executions.Remove(id);
     }
 
-    /// <summary>Ended executions are rarely touched again: keep the cache to the ones still going.</summary>
-    public void ForgetEnded(IEnumerable<Guid> ids)
+    /// <summary>Keeps only the executions whose next change is imminent: one with a step scheduled or running comes
+    /// back within moments with that step's result. An ended execution is rarely touched again, and one resting
+    /// (waiting on a timer, an event or a child, pending, paused with nothing to run) may rest for hours: kept, a
+    /// hundred thousand of them would hold their parsed contexts in memory for nothing.</summary>
+    public void ForgetResting(IEnumerable<Guid> ids)
     {
         foreach (var id in ids)
-            if (_executions.TryGetValue(id, out var e) && e.IsTerminal)
+            if (_executions.TryGetValue(id, out var e) && (e.IsTerminal || !e.State.HasRunnableSteps))
                 _executions.Remove(id);
     }
 

@@ -37,7 +37,7 @@ public sealed class CommitterTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_OperationFailsAfterChangingAnExecution_NextOperationSeesTheCommittedState()
     {
-        var execution = NewExecution();
+        var execution = Cached();
         await _committer.RunAsync(async s => { await s.InsertExecutionAsync(execution); return true; });
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => _committer.RunAsync<bool>(async s =>
@@ -58,7 +58,7 @@ public sealed class CommitterTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_CachedExecution_IsNotVisibleToAnotherTenant()
     {
-        var execution = NewExecution();
+        var execution = Cached();
         await _committer.RunAsync(async s => { await s.InsertExecutionAsync(execution); return true; });
 
         var seen = await _committer.RunAsync(s => s.GetExecutionAsync(new TenantId("t2"), execution.Id));
@@ -69,7 +69,7 @@ public sealed class CommitterTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_ChangeCommitted_NextOperationSeesIt()
     {
-        var execution = NewExecution();
+        var execution = Cached();
         await _committer.RunAsync(async s => { await s.InsertExecutionAsync(execution); return true; });
 
         await _committer.RunAsync(async s =>
@@ -83,6 +83,53 @@ public sealed class CommitterTests : IAsyncLifetime
 
         Assert.Equal(1, seen!.Context["step"]!.GetValue<int>());
         Assert.Equal(1, (await _store.GetExecutionAsync(Tenant, execution.Id, CancellationToken.None))!.Context["step"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task RunAsync_ExecutionLeftWaitingOnATimer_IsNotKeptInMemory()
+    {
+        var waiting = NewExecution(ExecutionStatus.Waiting, ("wait", StepStatus.Waiting));
+        var running = Cached();
+
+        await _committer.RunAsync(async s => { await s.InsertExecutionAsync(waiting); return true; });
+        var afterWaiting = _committer.CachedExecutions;
+        await _committer.RunAsync(async s => { await s.InsertExecutionAsync(running); return true; });
+
+        Assert.Equal(0, afterWaiting);
+        Assert.Equal(1, _committer.CachedExecutions); // the one about to run its next step stays
+        var seen = await _committer.RunAsync(s => s.GetExecutionAsync(Tenant, waiting.Id));
+        Assert.Equal(StepStatus.Waiting, seen!.State.Steps["wait"].Status); // read back from the store when it is next changed
+    }
+
+    [Fact]
+    public async Task RunAsync_ExecutionThatEnded_IsNotKeptInMemory()
+    {
+        var execution = NewExecution(ExecutionStatus.Running, ("only", StepStatus.Running));
+        await _committer.RunAsync(async s => { await s.InsertExecutionAsync(execution); return true; });
+        var whileRunning = _committer.CachedExecutions;
+
+        await _committer.RunAsync(async s =>
+        {
+            var e = (await s.GetExecutionAsync(Tenant, execution.Id))!;
+            e.State.Steps["only"].Status = StepStatus.Completed;
+            e.Status = ExecutionStatus.Completed;
+            await s.UpdateExecutionAsync(e);
+            return true;
+        });
+
+        Assert.Equal(1, whileRunning);
+        Assert.Equal(0, _committer.CachedExecutions);
+    }
+
+    /// <summary>An execution with a step about to run, which the committer keeps in memory.</summary>
+    private static ExecutionRecord Cached() => NewExecution(ExecutionStatus.Running, ("next", StepStatus.Scheduled));
+
+    private static ExecutionRecord NewExecution(ExecutionStatus status, (string Id, StepStatus Status) step)
+    {
+        var execution = NewExecution();
+        execution.Status = status;
+        execution.State.Steps[step.Id] = new StepState { Status = step.Status };
+        return execution;
     }
 
     private static ExecutionRecord NewExecution() => new()

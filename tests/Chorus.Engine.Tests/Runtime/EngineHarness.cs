@@ -47,10 +47,12 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>Leases are long so that skipping time never hands a running step to another claim.</summary>
     /// <param name="engineStore">Wraps the store the engine writes through (fault injection); reads stay direct.</param>
+    /// <param name="directory">The directory of an earlier harness's database, to start on its data (a restart).</param>
     public static async Task<EngineHarness> StartAsync(Func<EngineOptions, EngineOptions>? configure = null,
-        Func<SqliteStore, IEngineStore>? engineStore = null, Action<IServiceCollection>? services = null, Action<StepRegistry>? steps = null)
+        Func<SqliteStore, IEngineStore>? engineStore = null, Action<IServiceCollection>? services = null, string? directory = null,
+        Action<StepRegistry>? steps = null)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "chorus-engine-" + Guid.NewGuid().ToString("N"));
+        var dir = directory ?? Path.Combine(Path.GetTempPath(), "chorus-engine-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var store = await SqliteStore.OpenAsync(Path.Combine(dir, "chorus.db"), fullSync: false);
         var clock = new FakeTimeProvider(Start);
@@ -136,7 +138,21 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>Gives the engine a moment of real time to do something it should not do.</summary>
     public static Task QuietPeriodAsync() => Task.Delay(300);
 
+    /// <summary>Stops this engine and closes its store, then starts a new engine on the same database, as a
+    /// restarted process does (its clock starts again at <see cref="Start"/>). This harness is then disposed.</summary>
+    public async Task<EngineHarness> RestartAsync(Func<SqliteStore, IEngineStore>? engineStore = null)
+    {
+        await StopAsync();
+        return await StartAsync(engineStore: engineStore, directory: _dir);
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task StopAsync()
     {
         // The engine's grace period runs on the manual clock: skip it if steps are still running.
         var stop = Engine.DisposeAsync().AsTask();
@@ -146,6 +162,5 @@ internal sealed class EngineHarness : IAsyncDisposable
         await _host.StopAsync();
         _host.Dispose();
         await Store.DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }

@@ -5,7 +5,8 @@ namespace Chorus.Engine.Tests.Runtime;
 
 /// <summary>The real store, watched and with one fault injected: every step run saved for an execution of the
 /// poisoned workflow throws, so each commit of that execution's step results fails while every other write goes
-/// through; and it records the most executions any one transaction cancelled.</summary>
+/// through; and it records the most executions any one transaction cancelled, and every execution the engine read
+/// or claimed work of.</summary>
 internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? poisonedWorkflow = null) : IEngineStore
 {
     private readonly ConcurrentDictionary<Guid, bool> _poisoned = new();
@@ -14,6 +15,9 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
 
     /// <summary>The most executions one committed transaction wrote as cancelled.</summary>
     public int MostCancelledInOneTransaction => Volatile.Read(ref _mostCancelled);
+
+    /// <summary>Every execution the engine read for change, or claimed a work item of, through this store.</summary>
+    public ConcurrentDictionary<Guid, bool> ExecutionsRead { get; } = new();
 
     /// <summary>How many writes the fault refused.</summary>
     public int Faults => Volatile.Read(ref _faults);
@@ -65,7 +69,14 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         }
 
         public ValueTask DisposeAsync() => tx.DisposeAsync();
-        public Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) => tx.GetExecutionAsync(tenant, id);
+        public async Task<ExecutionRecord?> GetExecutionAsync(TenantId tenant, Guid id) => Read(await tx.GetExecutionAsync(tenant, id));
+
+        private ExecutionRecord? Read(ExecutionRecord? execution)
+        {
+            if (execution is not null)
+                store.ExecutionsRead[execution.Id] = true;
+            return execution;
+        }
 
         public Task InsertExecutionAsync(ExecutionRecord execution)
         {
@@ -81,10 +92,10 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         }
 
         public Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant) => tx.CountSlotHoldersAsync(tenant);
-        public Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) => tx.GetOldestAdmissiblePendingAsync(caps);
+        public async Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) => Read(await tx.GetOldestAdmissiblePendingAsync(caps));
         public Task SetSearchAttributesAsync(TenantId tenant, Guid executionId, IReadOnlyDictionary<string, string> values) => tx.SetSearchAttributesAsync(tenant, executionId, values);
         public Task<int> CountWorkflowSlotHoldersAsync(TenantId tenant, Guid workflowId) => tx.CountWorkflowSlotHoldersAsync(tenant, workflowId);
-        public Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId) => tx.GetOldestAwaitingWorkflowSlotAsync(tenant, workflowId);
+        public async Task<ExecutionRecord?> GetOldestAwaitingWorkflowSlotAsync(TenantId tenant, Guid workflowId) => Read(await tx.GetOldestAwaitingWorkflowSlotAsync(tenant, workflowId));
         public Task<IReadOnlyList<(TenantId Tenant, Guid WorkflowId)>> GetWorkflowsAwaitingSlotsAsync(int max) => tx.GetWorkflowsAwaitingSlotsAsync(max);
         public Task<IdempotencyRecord?> GetIdempotencyKeyAsync(TenantId tenant, string key, DateTimeOffset notBefore) => tx.GetIdempotencyKeyAsync(tenant, key, notBefore);
         public Task<bool> TryInsertIdempotencyKeyAsync(IdempotencyRecord record, DateTimeOffset notBefore) => tx.TryInsertIdempotencyKeyAsync(record, notBefore);
@@ -101,11 +112,18 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         public Task<WorkflowVersionRecord?> GetVersionAsync(TenantId tenant, Guid workflowId, int number) => tx.GetVersionAsync(tenant, workflowId, number);
         public Task<long> InsertWorkItemAsync(WorkItem item) => tx.InsertWorkItemAsync(item);
         public Task<bool> CompleteWorkItemAsync(long id, long fence) => tx.CompleteWorkItemAsync(id, fence);
-        public Task<ExecutionRecord?> CompleteWorkItemAndGetExecutionAsync(WorkItem item) => tx.CompleteWorkItemAndGetExecutionAsync(item);
+        public async Task<ExecutionRecord?> CompleteWorkItemAndGetExecutionAsync(WorkItem item) => Read(await tx.CompleteWorkItemAndGetExecutionAsync(item));
         public Task DeleteWorkItemsAsync(TenantId tenant, Guid executionId) => tx.DeleteWorkItemsAsync(tenant, executionId);
         public Task SetSuspendedAsync(TenantId tenant, Guid executionId, bool suspended) => tx.SetSuspendedAsync(tenant, executionId, suspended);
         public Task<bool> ReleaseHeldAsync(TenantId tenant, Guid executionId) => tx.ReleaseHeldAsync(tenant, executionId);
-        public Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease) => tx.ClaimAsync(owner, max, now, lease);
+        public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease)
+        {
+            var items = await tx.ClaimAsync(owner, max, now, lease);
+            foreach (var item in items)
+                store.ExecutionsRead[item.ExecutionId] = true;
+            return items;
+        }
+
         public Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until) => tx.ExtendLeaseAsync(id, fence, until);
         public Task<DateTimeOffset?> NextDueAsync() => tx.NextDueAsync();
         public Task ReleaseLeasesNotOwnedByAsync(string owner) => tx.ReleaseLeasesNotOwnedByAsync(owner);
