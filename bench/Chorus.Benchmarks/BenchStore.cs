@@ -13,13 +13,21 @@ internal sealed class BenchStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _cleanUp;
 
-    private BenchStore(StoreKind kind, IChorusStore store, string url, Func<ValueTask> cleanUp)
+    private BenchStore(StoreKind kind, IChorusStore store, string url, Func<ValueTask> cleanUp, string adminUrl = "", string database = "")
     {
         Kind = kind;
         Store = store;
         Url = url;
         _cleanUp = cleanUp;
+        AdminUrl = adminUrl;
+        Database = database;
     }
+
+    /// <summary>PostgreSQL: the server's own database, where the bench creates and drops its databases.</summary>
+    public string AdminUrl { get; }
+
+    /// <summary>PostgreSQL: the name of this run's database.</summary>
+    public string Database { get; }
 
     public StoreKind Kind { get; }
 
@@ -28,7 +36,9 @@ internal sealed class BenchStore : IAsyncDisposable
     /// <summary>Where the data is: a file path or a PostgreSQL URL another node process can open.</summary>
     public string Url { get; }
 
-    public static async Task<BenchStore> OpenAsync(StoreKind kind, bool fullSync)
+    /// <param name="stats">PostgreSQL: pg_stat_statements tracks the statements of this database (for --stats); the
+    /// server must load it (scripts/start-postgres.sh does, tracking nothing until a database asks).</param>
+    public static async Task<BenchStore> OpenAsync(StoreKind kind, bool fullSync, bool stats = false)
     {
         if (kind == StoreKind.Sqlite)
         {
@@ -40,9 +50,14 @@ internal sealed class BenchStore : IAsyncDisposable
         var admin = Environment.GetEnvironmentVariable("CHORUS_BENCH_POSTGRES") ?? "postgres://postgres@127.0.0.1:55432/postgres";
         var database = "chorus_bench_" + Guid.NewGuid().ToString("N");
         await RunAsync(admin, $"CREATE DATABASE {database}");
+        if (stats)
+        {
+            await RunAsync(admin, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            await RunAsync(admin, $"ALTER DATABASE {database} SET pg_stat_statements.track = 'top'");
+        }
         var url = admin[..admin.LastIndexOf('/')] + "/" + database;
         var postgres = await PostgresStore.OpenAsync(url);
-        return new BenchStore(kind, postgres, url, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")));
+        return new BenchStore(kind, postgres, url, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")), admin, database);
     }
 
     private static async Task RunAsync(string url, string sql)

@@ -53,9 +53,10 @@ internal sealed class Harness : IAsyncDisposable
     }
 
     /// <param name="seed">Fills the fresh store before any engine runs on it (W3P's old history).</param>
-    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes, Func<BenchStore, Task>? seed = null)
+    /// <param name="stats">The store keeps the statistics --stats reports (see <see cref="StoreStats"/>).</param>
+    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes, Func<BenchStore, Task>? seed = null, bool stats = false)
     {
-        var bench = await BenchStore.OpenAsync(kind, fullSync);
+        var bench = await BenchStore.OpenAsync(kind, fullSync, stats);
         if (seed is not null)
             await seed(bench);
         if (nodes == 1)

@@ -1,6 +1,6 @@
 using Chorus.Benchmarks;
 
-// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres] [--nodes N (postgres)]
+// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres] [--nodes N (postgres)] [--stats]
 // W3P (W3 while 1,000,000 old step runs are pruned), W3H (the same old history, not pruned): --workloads W3,W3H,W3P [--old 100000] [--wait 600]
 if (Array.IndexOf(args, "--node") >= 0)
 {
@@ -18,7 +18,8 @@ var oldExecutions = int.Parse(Arg("--old", "100000")); // W3P/W3H: old execution
 var wait = TimeSpan.FromSeconds(int.Parse(Arg("--wait", "600"))); // W3P/W3H: a run still going then is reported as it stands
 if (nodes > 1 && store != StoreKind.Postgres)
     throw new ArgumentException("Several nodes need a shared store: add --store postgres.");
-var bench = new Workloads(store, nodes);
+// --stats: W1 and W3 also print, on stderr, the store's statements, rows and WAL bytes per step (StoreStats).
+var bench = new Workloads(store, nodes, stats: Array.IndexOf(args, "--stats") >= 0);
 
 Console.WriteLine($"# {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; median of {runs} runs");
 foreach (var workload in workloads)
