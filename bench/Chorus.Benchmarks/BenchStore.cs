@@ -29,6 +29,10 @@ internal sealed class BenchStore : IAsyncDisposable
     /// <summary>PostgreSQL: the name of this run's database.</summary>
     public string Database { get; }
 
+    /// <summary>PostgreSQL on this machine: the server's main process, whose children are its backends (null when the
+    /// server runs elsewhere: its CPU time is then not measured).</summary>
+    public int? PostmasterPid { get; private init; }
+
     public StoreKind Kind { get; }
 
     public IChorusStore Store { get; }
@@ -57,7 +61,22 @@ internal sealed class BenchStore : IAsyncDisposable
         }
         var url = admin[..admin.LastIndexOf('/')] + "/" + database;
         var postgres = await PostgresStore.OpenAsync(url);
-        return new BenchStore(kind, postgres, url, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")), admin, database);
+        return new BenchStore(kind, postgres, url, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")), admin, database)
+        {
+            PostmasterPid = await PostmasterPidAsync(admin),
+        };
+    }
+
+    private static async Task<int?> PostmasterPidAsync(string url)
+    {
+        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(url));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var backend = $"/proc/{await command.ExecuteScalarAsync()}";
+        // A backend of a server on another machine may share its pid with some process here: check that it is one.
+        return File.Exists(Path.Combine(backend, "comm")) && File.ReadAllText(Path.Combine(backend, "comm")).Trim() == "postgres"
+            ? Harness.ParentOf(backend)
+            : null;
     }
 
     private static async Task RunAsync(string url, string sql)
