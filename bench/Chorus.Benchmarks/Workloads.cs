@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Chorus.Benchmarks;
 
 /// <summary>The workloads of DESIGN.md. Each returns one result line; the caller takes the median of runs.</summary>
-internal sealed class Workloads(StoreKind store, int nodes)
+/// <param name="stats">W1 and W3 also report what the store did per step (<see cref="StoreStats"/>), on stderr.</param>
+internal sealed class Workloads(StoreKind store, int nodes, bool stats = false)
 {
     /// <param name="Figures">The run's figures by name, which a baseline keeps and compares
     /// (<see cref="Baseline"/>).</param>
@@ -13,15 +14,18 @@ internal sealed class Workloads(StoreKind store, int nodes)
     /// once and wait until all complete.</summary>
     public async Task<Result> ManyAsync(string name, bool fullSync, int n, int steps)
     {
-        await using var harness = await Harness.StartAsync(store, fullSync, nodes);
+        await using var harness = await Harness.StartAsync(store, fullSync, nodes, stats: stats);
         var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
         var done = harness.ExpectCompletions(n);
+        var storeStats = stats ? await StoreStats.StartAsync(harness.Bench) : null;
         var cpu = harness.SampleCpu();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         var wall = clock.Elapsed.TotalMilliseconds;
         var used = harness.SampleCpu();
+        if (storeStats is not null)
+            Console.Error.Write(await storeStats.StopAsync(n * steps));
         var stepsPerSecond = n * steps / (wall / 1000);
         var cpuMsPerStep = used.TotalSince(cpu) * 1000 / (n * steps);
         return new Result(

@@ -43,6 +43,10 @@ internal abstract class SqlDialect
     /// <paramref name="parameter"/> (escaped with a backslash), ignoring the case of ASCII letters.</summary>
     public abstract string JsonLike(string column, string parameter);
 
+    /// <summary>A condition that <paramref name="column"/> holds the value of <paramref name="parameter"/>, both
+    /// possibly null (null equals null).</summary>
+    public abstract string SameValue(string column, string parameter);
+
     /// <summary>Tells the planner to read a table through <paramref name="index"/>, where the store takes such a
     /// hint (written after the table's name and alias); empty where the planner needs none.</summary>
     public virtual string IndexedBy(string index) => "";

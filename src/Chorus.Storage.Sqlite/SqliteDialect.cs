@@ -33,6 +33,8 @@ internal sealed class SqliteDialect : SqlDialect
     public override string AnyId(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
 
     /// <summary>SQLite's LIKE ignores the case of ASCII letters already; the JSON is stored as text.</summary>
+    public override string SameValue(string column, string parameter) => $"{column} IS {parameter}";
+
     public override string JsonLike(string column, string parameter) => $"{column} LIKE {parameter} ESCAPE '\\'";
 
     public override string IndexedBy(string index) => $"INDEXED BY {index}";
