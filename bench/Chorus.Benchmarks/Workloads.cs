@@ -129,7 +129,7 @@ internal sealed class Workloads(StoreKind store, int nodes, bool stats = false)
     }
 
     /// <summary>MEM: n executions each waiting on a one-hour timer; the process's resident memory once they all wait
-    /// (or after <paramref name="wait"/>, with how many did). Then a restart: the engine stops, its store is closed
+    /// (or <paramref name="wait"/> after the last start, with how many did). Then a restart: the engine stops, its store is closed
     /// and opened again, and a new engine starts on it; measured until the API's list of executions answers and until
     /// a fresh one-step execution has completed, and the resident memory after it.</summary>
     public async Task<Result> TimersAsync(int n, TimeSpan wait)
@@ -148,9 +148,10 @@ internal sealed class Workloads(StoreKind store, int nodes, bool stats = false)
             finally { inFlight.Release(); }
         }));
         var startedMs = clock.Elapsed.TotalMilliseconds;
-        // Let the wait steps run and park on their timers.
+        // Let the wait steps run and park on their timers, for up to `wait` after the last start.
+        var parking = Stopwatch.StartNew();
         int waiting;
-        while ((waiting = await harness.CountWaitingAsync()) < n && clock.Elapsed < wait)
+        while ((waiting = await harness.CountWaitingAsync()) < n && parking.Elapsed < wait)
             await Task.Delay(500);
         var wall = clock.Elapsed.TotalMilliseconds;
         var (rssMb, heapMb) = MemoryMb();
