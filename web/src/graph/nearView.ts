@@ -1,5 +1,5 @@
 import { useStore, type Edge, type Node, type ReactFlowState } from "@xyflow/react";
-import { useEffect, useMemo, useState } from "react";
+import { startTransition, useEffect, useMemo, useState } from "react";
 import { afterPaint } from "./afterPaint";
 import { nodeHeight, nodeWidth } from "./layout";
 
@@ -19,7 +19,8 @@ export function useNodesNearView<N extends Node, E extends Edge>(nodes: N[], edg
   const [stage, setStage] = useState<"none" | "view" | "margin">("none");
   useEffect(() => {
     if (!enabled || stage === "margin") return;
-    return afterPaint(() => setStage(stage === "none" ? "view" : "margin"));
+    // In a transition: the canvas's render that picks the nodes can yield, and React Flow takes them in a task of its own.
+    return afterPaint(() => startTransition(() => setStage(stage === "none" ? "view" : "margin")));
   }, [enabled, stage]);
   const area = useStore((s) => (enabled && stage !== "none" ? areaKey(s, pane, stage === "margin") : ""));
   return useMemo(() => {
