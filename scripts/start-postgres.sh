@@ -38,8 +38,9 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
     || { cat "$dir/initdb.log" >&2; exit 1; }
 fi
 # fsync stays on: the tests prove durability, so the server must not lie about it.
+# pg_stat_statements is loaded but tracks nothing: the benchmark's --stats turns it on for its own database only.
 as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >&2 \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=none" start >&2 \
   || { cat "$dir/server.log" >&2; exit 1; }
 ready || { echo "start-postgres: the server started but does not answer on port $port" >&2; cat "$dir/server.log" >&2; exit 1; }
 echo "$url"

@@ -14,14 +14,26 @@ internal sealed class BenchStore : IAsyncDisposable
     private readonly Func<ValueTask> _cleanUp;
     private readonly bool _fullSync;
 
-    private BenchStore(StoreKind kind, IChorusStore store, string url, bool fullSync, Func<ValueTask> cleanUp)
+    private BenchStore(StoreKind kind, IChorusStore store, string url, bool fullSync, Func<ValueTask> cleanUp, string adminUrl = "", string database = "")
     {
         Kind = kind;
         Store = store;
         Url = url;
         _fullSync = fullSync;
         _cleanUp = cleanUp;
+        AdminUrl = adminUrl;
+        Database = database;
     }
+
+    /// <summary>PostgreSQL: the server's own database, where the bench creates and drops its databases.</summary>
+    public string AdminUrl { get; }
+
+    /// <summary>PostgreSQL: the name of this run's database.</summary>
+    public string Database { get; }
+
+    /// <summary>PostgreSQL on this machine: the server's main process, whose children are its backends (null when the
+    /// server runs elsewhere: its CPU time is then not measured).</summary>
+    public int? PostmasterPid { get; private init; }
 
     public StoreKind Kind { get; }
 
@@ -30,7 +42,9 @@ internal sealed class BenchStore : IAsyncDisposable
     /// <summary>Where the data is: a file path or a PostgreSQL URL another node process can open.</summary>
     public string Url { get; }
 
-    public static async Task<BenchStore> OpenAsync(StoreKind kind, bool fullSync)
+    /// <param name="stats">PostgreSQL: pg_stat_statements tracks the statements of this database (for --stats); the
+    /// server must load it (scripts/start-postgres.sh does, tracking nothing until a database asks).</param>
+    public static async Task<BenchStore> OpenAsync(StoreKind kind, bool fullSync, bool stats = false)
     {
         if (kind == StoreKind.Sqlite)
         {
@@ -42,8 +56,16 @@ internal sealed class BenchStore : IAsyncDisposable
             ?? Environment.GetEnvironmentVariable("CHORUS_TEST_POSTGRES") ?? "postgres://postgres@127.0.0.1:55432/postgres";
         var database = "chorus_bench_" + Guid.NewGuid().ToString("N");
         await RunAsync(admin, $"CREATE DATABASE {database}");
+        if (stats)
+        {
+            await RunAsync(admin, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            await RunAsync(admin, $"ALTER DATABASE {database} SET pg_stat_statements.track = 'top'");
+        }
         var url = admin[..admin.LastIndexOf('/')] + "/" + database;
-        return new BenchStore(kind, await OpenStoreAsync(kind, url, fullSync), url, fullSync, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")));
+        return new BenchStore(kind, await OpenStoreAsync(kind, url, fullSync), url, fullSync, () => new ValueTask(RunAsync(admin, $"DROP DATABASE {database} WITH (FORCE)")), admin, database)
+        {
+            PostmasterPid = await PostmasterPidAsync(admin),
+        };
     }
 
     private static async Task<IChorusStore> OpenStoreAsync(StoreKind kind, string url, bool fullSync) => kind == StoreKind.Sqlite
@@ -55,6 +77,18 @@ internal sealed class BenchStore : IAsyncDisposable
     {
         await Store.DisposeAsync();
         Store = await OpenStoreAsync(Kind, Url, _fullSync);
+    }
+
+    private static async Task<int?> PostmasterPidAsync(string url)
+    {
+        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(url));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var backend = $"/proc/{await command.ExecuteScalarAsync()}";
+        // A backend of a server on another machine may share its pid with some process here: check that it is one.
+        return File.Exists(Path.Combine(backend, "comm")) && File.ReadAllText(Path.Combine(backend, "comm")).Trim() == "postgres"
+            ? Harness.ParentOf(backend)
+            : null;
     }
 
     private static async Task RunAsync(string url, string sql)

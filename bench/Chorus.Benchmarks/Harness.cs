@@ -55,9 +55,10 @@ internal sealed class Harness : IAsyncDisposable
     }
 
     /// <param name="seed">Fills the fresh store before any engine runs on it (W3P's old history).</param>
-    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes, Func<BenchStore, Task>? seed = null)
+    /// <param name="stats">The store keeps the statistics --stats reports (see <see cref="StoreStats"/>).</param>
+    public static async Task<Harness> StartAsync(StoreKind kind, bool fullSync, int nodes, Func<BenchStore, Task>? seed = null, bool stats = false)
     {
-        var bench = await BenchStore.OpenAsync(kind, fullSync);
+        var bench = await BenchStore.OpenAsync(kind, fullSync, stats);
         if (seed is not null)
             await seed(bench);
         if (nodes == 1)
@@ -158,18 +159,19 @@ internal sealed class Harness : IAsyncDisposable
     {
         using var self = Process.GetCurrentProcess();
         return new CpuSample(self.TotalProcessorTime.TotalSeconds, _nodes.Select(n => n.CpuSeconds).ToArray(),
-            _bench.Kind == StoreKind.Postgres ? PostgresCpuSeconds() : 0);
+            _bench.PostmasterPid is { } postmaster ? PostgresCpuSeconds(postmaster) : 0);
     }
 
-    // Found by the command name in /proc, since a backend's process name is its status line ("postgres: ...").
-    private static double PostgresCpuSeconds()
+    // The server's processes are its postmaster and the postmaster's children (backends, WAL writer, checkpointer...):
+    // on a machine where other PostgreSQL servers run (other checkouts' tests), their time is not this bench's.
+    private static double PostgresCpuSeconds(int postmaster)
     {
         var total = 0.0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
             if (int.TryParse(Path.GetFileName(directory), out var pid))
                 try
                 {
-                    if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "postgres")
+                    if (pid != postmaster && ParentOf(directory) != postmaster)
                         continue;
                     using var process = Process.GetProcessById(pid);
                     total += process.TotalProcessorTime.TotalSeconds;
@@ -180,6 +182,12 @@ internal sealed class Harness : IAsyncDisposable
                 }
         return total;
     }
+
+    /// <summary>The PPid line of /proc/PID/status.</summary>
+    internal static int? ParentOf(string procDirectory) =>
+        File.ReadLines(Path.Combine(procDirectory, "status")).FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal)) is { } line
+            ? int.Parse(line["PPid:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     public const string CompletedEvent = "workflow_execution_completed";
 

@@ -1,6 +1,6 @@
 using Chorus.Benchmarks;
 
-// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres] [--nodes N (postgres)]
+// dotnet run -c Release --project bench/Chorus.Benchmarks -- --workloads W1,W2,W2p,W3,W4,MEM [--runs 3] [--n 1000] [--store sqlite|postgres] [--nodes N (postgres)] [--stats]
 // W3P (W3 while 1,000,000 old step runs are pruned), W3H (the same old history, not pruned): --workloads W3,W3H,W3P [--old 100000] [--wait 600]
 // MEM: --timers N executions waiting on timers (default 10,000; --wait 600 s at most for them all to wait), then a restart.
 // --compare [FILE]: after each workload, its change against the baseline (default bench/baseline.json);
@@ -24,7 +24,8 @@ var saveTo = PathArg("--save-baseline") is { } savePath ? Baseline.Load(savePath
 var setup = store.ToString().ToLowerInvariant() + (nodes > 1 ? $"-{nodes}-nodes" : "");
 if (nodes > 1 && store != StoreKind.Postgres)
     throw new ArgumentException("Several nodes need a shared store: add --store postgres.");
-var bench = new Workloads(store, nodes);
+// --stats: W1 and W3 also print, on stderr, the store's statements, rows and WAL bytes per step (StoreStats).
+var bench = new Workloads(store, nodes, stats: Array.IndexOf(args, "--stats") >= 0);
 
 Console.WriteLine($"# {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; median of {runs} runs");
 foreach (var workload in workloads)
@@ -33,6 +34,7 @@ foreach (var workload in workloads)
     {
         "W1" => () => bench.ManyAsync("W1", fullSync: false, n, steps: 10),
         "W2" => () => bench.LatencyAsync(repeats: 200, steps: 10),
+        "W2P" => () => bench.LatencyAsync(repeats: 200, steps: 10, pure: true),
         "W3" => () => bench.ManyAsync("W3", fullSync: true, n, steps: 10),
         "W3P" or "W3H" when nodes > 1 => throw new ArgumentException($"{workload} prunes in this process: run it with one node."),
         "W3P" or "W3H" => () => bench.ManyWhilePruningAsync(workload.ToUpperInvariant(), prune: workload.Equals("W3P", StringComparison.OrdinalIgnoreCase),
@@ -40,7 +42,7 @@ foreach (var workload in workloads)
         "W4" => () => bench.FanOutAsync(branches: 100),
         "MEM" when nodes > 1 => throw new ArgumentException("MEM measures one process: run it with one node."),
         "MEM" => () => bench.TimersAsync(timers, wait),
-        _ => throw new ArgumentException($"Unknown workload '{workload}'; known: W1, W2, W3, W3H, W3P, W4, MEM."),
+        _ => throw new ArgumentException($"Unknown workload '{workload}'; known: W1, W2, W2p, W3, W3H, W3P, W4, MEM."),
     };
     // Memory is measured once: a process's RSS after a previous run says nothing about the next.
     var results = new List<Workloads.Result>();

@@ -19,6 +19,26 @@ internal static class Workflows
         return new JsonObject { ["name"] = $"sequence-{steps}", ["status"] = "active", ["steps"] = list };
     }
 
+    /// <summary>W2p: a sequence of <paramref name="steps"/> built-in pure steps, each adding one to the counter as the
+    /// increment step does (addField with an expression), which the engine runs inside the commit that decides them.</summary>
+    public static JsonObject PureSequence(int steps)
+    {
+        var list = new JsonArray();
+        for (var i = 1; i <= steps; i++)
+        {
+            var step = new JsonObject
+            {
+                ["id"] = $"p{i}",
+                ["type"] = "addField",
+                ["config"] = new JsonObject { ["field"] = "counter", ["value"] = "{{ variables.counter + 1 }}" },
+            };
+            if (i < steps)
+                step["next"] = $"p{i + 1}";
+            list.Add(step);
+        }
+        return new JsonObject { ["name"] = $"pure-sequence-{steps}", ["status"] = "active", ["steps"] = list };
+    }
+
     /// <summary>A parallel step fanning out to <paramref name="branches"/> one-step branches, then a join.</summary>
     public static JsonObject FanOut(int branches)
     {

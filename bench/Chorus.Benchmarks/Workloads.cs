@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Chorus.Benchmarks;
 
 /// <summary>The workloads of DESIGN.md. Each returns one result line; the caller takes the median of runs.</summary>
-internal sealed class Workloads(StoreKind store, int nodes)
+/// <param name="stats">W1 and W3 also report what the store did per step (<see cref="StoreStats"/>), on stderr.</param>
+internal sealed class Workloads(StoreKind store, int nodes, bool stats = false)
 {
     /// <param name="Figures">The run's figures by name, which a baseline keeps and compares
     /// (<see cref="Baseline"/>).</param>
@@ -13,15 +14,18 @@ internal sealed class Workloads(StoreKind store, int nodes)
     /// once and wait until all complete.</summary>
     public async Task<Result> ManyAsync(string name, bool fullSync, int n, int steps)
     {
-        await using var harness = await Harness.StartAsync(store, fullSync, nodes);
+        await using var harness = await Harness.StartAsync(store, fullSync, nodes, stats: stats);
         var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
         var done = harness.ExpectCompletions(n);
+        var storeStats = stats ? await StoreStats.StartAsync(harness.Bench) : null;
         var cpu = harness.SampleCpu();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, n).Select(_ => harness.StartAsync(workflow)));
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         var wall = clock.Elapsed.TotalMilliseconds;
         var used = harness.SampleCpu();
+        if (storeStats is not null)
+            Console.Error.Write(await storeStats.StopAsync(n * steps));
         var stepsPerSecond = n * steps / (wall / 1000);
         var cpuMsPerStep = used.TotalSince(cpu) * 1000 / (n * steps);
         return new Result(
@@ -86,10 +90,11 @@ internal sealed class Workloads(StoreKind store, int nodes)
     }
 
     /// <summary>W2: one 10-step execution start to completion, repeated; median and p99 latency.</summary>
-    public async Task<Result> LatencyAsync(int repeats, int steps)
+    /// <param name="pure">W2p: built-in pure steps, which run inside the commit that decides them.</param>
+    public async Task<Result> LatencyAsync(int repeats, int steps, bool pure = false)
     {
         await using var harness = await Harness.StartAsync(store, fullSync: true, nodes);
-        var workflow = await harness.CreateAsync(Workflows.Sequence(steps));
+        var workflow = await harness.CreateAsync(pure ? Workflows.PureSequence(steps) : Workflows.Sequence(steps));
         var samples = new List<double>(repeats);
         for (var i = 0; i < repeats + 5; i++)
         {
@@ -103,7 +108,7 @@ internal sealed class Workloads(StoreKind store, int nodes)
         samples.Sort();
         var median = samples[samples.Count / 2];
         var p99 = samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(samples.Count * 0.99) - 1)];
-        return new Result(Line("W2", true, $"n={repeats} steps={steps} median_ms={median:0.00} p99_ms={p99:0.00}"), median,
+        return new Result(Line(pure ? "W2p" : "W2", true, $"n={repeats} steps={steps} median_ms={median:0.00} p99_ms={p99:0.00}"), median,
             new Dictionary<string, double> { ["median_ms"] = median, ["p99_ms"] = p99 });
     }
 

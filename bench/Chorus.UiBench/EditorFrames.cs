@@ -22,8 +22,9 @@ internal static class EditorFrames
         })();
         """;
 
-    /// <summary><paramref name="profile"/>: where to write the page load's CPU profile, whose busiest functions go to stderr.</summary>
-    public static async Task<WsLatency.Result> RunAsync(int steps, string page, string? profile = null)
+    /// <summary><paramref name="profile"/>: where to write the page load's CPU profile, whose busiest functions go to stderr;
+    /// <paramref name="trace"/>: where to write its Chrome trace, whose long tasks go to stderr.</summary>
+    public static async Task<WsLatency.Result> RunAsync(int steps, string page, string? profile = null, string? trace = null)
     {
         await using var server = await BenchServer.StartAsync();
         var tenant = "editor-bench";
@@ -41,6 +42,7 @@ internal static class EditorFrames
         var url = page == "overview" ? $"/ui/workflows/{id}" : $"/ui/workflows/{id}/edit";
         var lines = new List<string>();
         var profiler = profile is null ? null : await CpuProfile.StartAsync(tab);
+        var tracer = trace is null ? null : await LoadTrace.StartAsync(tab);
         var load = await PhaseAsync(tab, async () =>
         {
             await tab.GotoAsync(url);
@@ -48,6 +50,8 @@ internal static class EditorFrames
         });
         if (profiler is not null)
             Console.Error.WriteLine($"  page load profile: {profile}\n{await profiler.StopAsync(profile!)}");
+        if (tracer is not null)
+            Console.Error.WriteLine($"  page load trace: {trace}\n{await tracer.StopAsync(trace!)}");
         var nodes = await tab.Locator(".react-flow__node").CountAsync();
         lines.Add(load.Line("load"));
 

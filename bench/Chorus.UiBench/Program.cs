@@ -4,6 +4,7 @@ using Chorus.UiBench;
 //   dotnet run -c Release --project bench/Chorus.UiBench -- --workloads WS,SIZE,EDITOR [--runs 3]
 //   WS:     --clients 1000 --tenants 4 --executions 5 (per tenant) --steps 20 --step-seconds 0.2 [--burst: all executions in step]
 //   EDITOR: --steps 300 --page editor|overview [--profile load.cpuprofile: the page load's JavaScript CPU profile]
+//           [--trace load.json: the page load's Chrome trace, its long tasks broken down]
 //   SHOTS:  --out docs/screenshots [--only sign-in,workflows,...]   (scripts/screenshots.sh)
 var workloads = Arg("--workloads", "WS,SIZE,EDITOR").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var repository = Repository();
@@ -16,7 +17,8 @@ foreach (var workload in workloads)
         "WS" => () => WsLatency.RunAsync(new WsLatency.Options(Int("--clients", 1000), Int("--tenants", 4), Int("--executions", 5), Int("--steps", 20),
             double.Parse(Arg("--step-seconds", "0.2"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--burst"))),
         "SIZE" => async () => new WsLatency.Result(0, await FirstLoadSize.RunAsync(repository)),
-        "EDITOR" => () => EditorFrames.RunAsync(Int("--steps", 300), Arg("--page", "editor"), Arg("--profile", "") is { Length: > 0 } p ? Path.GetFullPath(p) : null),
+        "EDITOR" => () => EditorFrames.RunAsync(Int("--steps", 300), Arg("--page", "editor"), Arg("--profile", "") is { Length: > 0 } p ? Path.GetFullPath(p) : null,
+            Arg("--trace", "") is { Length: > 0 } t ? Path.GetFullPath(t) : null),
         "SHOTS" => async () => new WsLatency.Result(0, await Screenshots.RunAsync(repository,
             Path.GetFullPath(Arg("--out", Path.Combine(repository, "docs", "screenshots"))), Arg("--only", "") is { Length: > 0 } only ? only : null)),
         _ => throw new ArgumentException($"Unknown workload '{workload}'; known: WS, SIZE, EDITOR, SHOTS."),

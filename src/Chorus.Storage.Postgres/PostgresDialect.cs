@@ -37,6 +37,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ByteOrder => "\"C\"";
 
+    public override string SameValue(string column, string parameter) => $"{column} IS NOT DISTINCT FROM {parameter}";
+
     public override string JsonLike(string column, string parameter) => $"{column}::text ILIKE {parameter} ESCAPE '\\'";
 
     public override string AnyId(string column, string parameter) => $"{column} = ANY({parameter})";

@@ -20,9 +20,9 @@ internal sealed class AppendOnlyTables(SqlDialect d)
     public string Logs { get; } = d.Table("execution_logs");
     public string Events { get; } = d.Table("events");
 
-    /// <summary>In byte order of the step id, the same on both stores whatever the database's locale.</summary>
+    /// <summary>By start, then in byte order of the step id, the same on both stores whatever the database's locale.</summary>
     public Statement StepRunsOf(TenantId tenant, Guid executionId) => new Statement(d.Sql(
-            $"SELECT * FROM {StepRuns} WHERE tenant_id = @tenant AND execution_id = @id ORDER BY started_at, step_id COLLATE {d.ByteOrder}, attempt"))
+            $"SELECT * FROM {StepRuns} WHERE tenant_id = @tenant AND execution_id = @id ORDER BY started_at, {d.WrittenOrderFirst}step_id COLLATE {d.ByteOrder}, attempt"))
         .With("@tenant", tenant).With("@id", executionId);
 
     public Statement LogsOf(TenantId tenant, Guid executionId) =>

@@ -24,6 +24,16 @@ internal sealed class ExecutionRows(SqlDialect d)
         "output = @output, error = @error, current_step = @current, started_at = @started, completed_at = @completed, deadline_at = @deadline, " +
         "awaits_workflow_slot = @awaits_slot WHERE tenant_id = @tenant AND id = @id");
 
+    /// <summary>The update of a step that changed none of the indexed columns: it sets only the columns no index
+    /// names (nor any partial index's condition), and changes nothing when one of those indexed columns differs from
+    /// the record, which then needs <see cref="Update"/>. The columns it leaves out are compared instead, in the
+    /// WHERE clause, which costs no index upkeep. For SQLite, which rewrites the entry of every index whose columns
+    /// or condition a SET names, whether or not the value changed (PostgreSQL compares the values).</summary>
+    public string UpdateUnlessIndexedChange { get; } = d.Sql($"UPDATE {d.Table("executions")} SET context = @context, state = @state, " +
+        "output = @output, error = @error, current_step = @current WHERE tenant_id = @tenant AND id = @id AND status = @status " +
+        $"AND {d.SameValue("started_at", "@started")} AND {d.SameValue("completed_at", "@completed")} AND {d.SameValue("deadline_at", "@deadline")} " +
+        "AND awaits_workflow_slot = @awaits_slot");
+
     public string Select { get; } = $"SELECT {ColumnList} FROM {d.Table("executions")}";
 
     /// <summary>Holds one of the MAX_CONCURRENT_WORKFLOWS slots: the statuses <see cref="ExecutionStatusExtensions.HoldsSlot"/>

@@ -35,7 +35,7 @@ internal abstract partial class RelationalTransaction(StoreSql sql) : IEngineTra
 
     public Task InsertExecutionAsync(ExecutionRecord execution) => WriteAsync(ExecutionRows.Bind(new Statement(Sql.Executions.Insert), execution));
 
-    public Task UpdateExecutionAsync(ExecutionRecord execution) => WriteAsync(ExecutionRows.Bind(new Statement(Sql.Executions.Update), execution));
+    public virtual Task UpdateExecutionAsync(ExecutionRecord execution) => WriteAsync(ExecutionRows.Bind(new Statement(Sql.Executions.Update), execution));
 
     public abstract Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant);
 

@@ -30,6 +30,11 @@ internal abstract class SqlDialect
     /// <summary>The collation that orders text by its bytes, whatever the database's locale.</summary>
     public abstract string ByteOrder { get; }
 
+    /// <summary>Orders step runs that started in the same instant of the store's clock by the order they were written
+    /// ("rowid, " on SQLite, which keeps times to the millisecond: the pure steps of one commit often share one); empty
+    /// where the store has no such column.</summary>
+    public virtual string WrittenOrderFirst => "";
+
     /// <summary>A condition that <paramref name="column"/> is one of the ids of <paramref name="parameter"/>, a
     /// <c>Guid[]</c>: one statement whatever the number of ids, so a store prepares it once.</summary>
     public abstract string AnyId(string column, string parameter);
@@ -37,6 +42,10 @@ internal abstract class SqlDialect
     /// <summary>A condition that the JSON <paramref name="column"/>, as text, matches the LIKE pattern of
     /// <paramref name="parameter"/> (escaped with a backslash), ignoring the case of ASCII letters.</summary>
     public abstract string JsonLike(string column, string parameter);
+
+    /// <summary>A condition that <paramref name="column"/> holds the value of <paramref name="parameter"/>, both
+    /// possibly null (null equals null).</summary>
+    public abstract string SameValue(string column, string parameter);
 
     /// <summary>Tells the planner to read a table through <paramref name="index"/>, where the store takes such a
     /// hint (written after the table's name and alias); empty where the planner needs none.</summary>

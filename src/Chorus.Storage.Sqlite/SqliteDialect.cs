@@ -27,10 +27,14 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ByteOrder => "BINARY";
 
+    public override string WrittenOrderFirst => "rowid, ";
+
     /// <summary>SQLite has no arrays: the ids come as a JSON array of their text.</summary>
     public override string AnyId(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
 
     /// <summary>SQLite's LIKE ignores the case of ASCII letters already; the JSON is stored as text.</summary>
+    public override string SameValue(string column, string parameter) => $"{column} IS {parameter}";
+
     public override string JsonLike(string column, string parameter) => $"{column} LIKE {parameter} ESCAPE '\\'";
 
     public override string IndexedBy(string index) => $"INDEXED BY {index}";

@@ -115,6 +115,16 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     public override Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) =>
         FirstOrDefaultAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", caps.Default).With("@caps", caps.Exceptions), ExecutionRows.Map);
 
+    /// <summary>Most updates are a step's: a new context and state, the same status and times. SQLite rewrites the
+    /// entry of every index whose columns or condition an UPDATE's SET names, changed or not (seven indexes of the
+    /// executions table name the status), so such an update first tries the statement that sets only the columns no
+    /// index names; when an indexed column did change, it matches no row and the full update runs.</summary>
+    public override async Task UpdateExecutionAsync(ExecutionRecord execution)
+    {
+        if (await ExecuteAsync(ExecutionRows.Bind(new Statement(Executions.UpdateUnlessIndexedChange), execution)).ConfigureAwait(false) == 0)
+            await ExecuteAsync(ExecutionRows.Bind(new Statement(Executions.Update), execution)).ConfigureAwait(false);
+    }
+
     public override async Task<long> InsertWorkItemAsync(WorkItem item) =>
         (long)(await Command(Sql.WorkItems.Insert(item, Sql.WorkItems.InsertReturningId)).ExecuteScalarAsync().ConfigureAwait(false))!;
 

@@ -24,6 +24,9 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
 
     public string Path { get; private init; } = "";
 
+    /// <summary>The single writer connection, for the benchmark's statement trace (bench/Chorus.Benchmarks --stats).</summary>
+    internal SqliteConnection Writer => _writer;
+
     /// <summary>Opens (creating if needed) and migrates the database file.</summary>
     /// <param name="fullSync">synchronous=FULL: every commit reaches the disk before it is acknowledged. Turning
     /// it off (NORMAL) keeps the database consistent but may lose the last commits on power loss.</param>

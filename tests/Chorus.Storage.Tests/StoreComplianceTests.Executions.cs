@@ -113,6 +113,61 @@ public abstract partial class StoreComplianceTests<TStore>
         AssertSameExecution(execution, await Store.GetExecutionAsync(TenantA, execution.Id, Ct));
     }
 
+    /// <summary>A step's update (same status and times, a new context and state) takes the store's cheaper path on
+    /// SQLite; what it changed must be read back, and the indexes that name the status must still find the row.</summary>
+    [Fact]
+    public async Task UpdateExecutionAsync_OnlyContextAndStateChanged_AreReadBack_AndTheRowStaysInItsIndexes()
+    {
+        var execution = Execution(TenantA);
+        execution.StartedAt = T0.AddSeconds(1);
+        await InsertAsync(execution);
+        for (var step = 1; step <= 3; step++)
+        {
+            execution.Context = new JsonObject { ["input"] = new JsonObject(), ["counter"] = step };
+            execution.State = new ExecutionState { LastCompleted = $"s{step}" };
+            execution.State.Steps[$"s{step}"] = new StepState { Status = StepStatus.Completed, Attempt = 1 };
+            execution.CurrentStep = $"s{step + 1}";
+            execution.Output = new JsonObject { ["counter"] = step };
+            await InTxAsync(tx => tx.UpdateExecutionAsync(execution));
+            AssertSameExecution(execution, await Store.GetExecutionAsync(TenantA, execution.Id, Ct));
+        }
+        Assert.Equal(new SlotHolders(1, 1), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantA)));
+        var running = await Store.ListExecutionsAsync(TenantA, new ExecutionQuery { Status = ExecutionStatus.Running }, Ct);
+        Assert.Equal([execution.Id], running.Items.Select(e => e.Id));
+    }
+
+    /// <summary>Each column an index names, changed alone (to and from null where it may be null), with the context
+    /// changed too: none of these changes may be lost to the update that leaves indexed columns alone.</summary>
+    [Fact]
+    public async Task UpdateExecutionAsync_OneIndexedFieldChangedAtATime_IsReadBack()
+    {
+        var execution = Execution(TenantA, status: ExecutionStatus.Pending);
+        await InsertAsync(execution);
+        var n = 0;
+        async Task UpdateAndCheck(Action<ExecutionRecord> change)
+        {
+            change(execution);
+            execution.Context = new JsonObject { ["input"] = new JsonObject(), ["n"] = ++n };
+            await InTxAsync(tx => tx.UpdateExecutionAsync(execution));
+            var read = await Store.GetExecutionAsync(TenantA, execution.Id, Ct);
+            AssertSameExecution(execution, read);
+            Assert.Equal(execution.AwaitsWorkflowSlot, read!.AwaitsWorkflowSlot);
+        }
+
+        await UpdateAndCheck(e => e.AwaitsWorkflowSlot = true);
+        await UpdateAndCheck(e => e.AwaitsWorkflowSlot = false);
+        await UpdateAndCheck(e => e.Status = ExecutionStatus.Running);
+        await UpdateAndCheck(e => e.StartedAt = T0.AddSeconds(1));
+        await UpdateAndCheck(e => e.DeadlineAt = T0.AddHours(1));
+        await UpdateAndCheck(e => e.DeadlineAt = T0.AddHours(2));
+        await UpdateAndCheck(e => e.DeadlineAt = null);
+        await UpdateAndCheck(e => e.StartedAt = null);
+        await UpdateAndCheck(e => e.CompletedAt = T0.AddMinutes(1));
+        await UpdateAndCheck(e => e.CompletedAt = null);
+        await UpdateAndCheck(e => e.Status = ExecutionStatus.Completed);
+        Assert.Equal(new SlotHolders(0, 0), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantA)));
+    }
+
     [Fact]
     public async Task GetExecutionAsync_UnknownId_ReturnsNull() =>
         Assert.Null(await Store.GetExecutionAsync(TenantA, Guid.NewGuid(), Ct));

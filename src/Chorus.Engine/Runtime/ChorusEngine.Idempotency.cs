@@ -71,6 +71,7 @@ public sealed partial class ChorusEngine
                     };
                     if (!await s.Tx.TryInsertIdempotencyKeyAsync(key, now - IdempotencyWindow).ConfigureAwait(false))
                         throw new IdempotencyKeyTaken();
+                    await _commands.RunPureStepsAsync(s).ConfigureAwait(false);
                     return new StartOutcome(execution.Copy(), Replayed: false);
                 }, ct).ConfigureAwait(false);
             }

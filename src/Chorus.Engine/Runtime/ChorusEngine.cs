@@ -48,12 +48,13 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         Registry = registry;
         var signal = new WorkSignal();
         _committer = new Committer(store, Events, options, _time, loggers.CreateLogger<Committer>());
-        _commands = new ExecutionCommands(_graphs, options, _time, quotas ?? new NoTenantQuotas());
-        ScheduleCommands = new ScheduleCommands(_commands, _graphs, _time, loggers.CreateLogger<ScheduleCommands>());
         // Built from the options unless given, so no engine calls out without the outbound policy.
         _ownHttp = http is null ? new OutboundHttp(options.OutboundHttp) : null;
         var services = new StepServices(_time, http ?? _ownHttp!, registry);
         var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>(), secrets, payloads);
+        _commands = new ExecutionCommands(_graphs, options, _time, quotas ?? new NoTenantQuotas(), invoker);
+        _committer.RunPureSteps = _commands.RunPureStepsAsync;
+        ScheduleCommands = new ScheduleCommands(_commands, _graphs, _time, loggers.CreateLogger<ScheduleCommands>());
         _worker = new Worker(_committer, _commands, ScheduleCommands, invoker, signal, options, _time, loggers.CreateLogger<Worker>());
         _committer.OnLocalWork = _worker.EnqueueLocal;
         _committer.LocalCapacity = () => _worker.FreeCapacity;
@@ -297,10 +298,15 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     /// <summary>Runs an operation in the committer: it commits with others, in its own savepoint.</summary>
     internal Task<T> CommitAsync<T>(Func<CommitScope, Task<T>> operation, CancellationToken ct) => _committer.RunAsync(operation, ct);
 
-    /// <summary>Runs an operation in the committer and hands back a copy of the execution it changed, taken on
-    /// the committer's thread before anything else can change the committer's own instance.</summary>
+    /// <summary>Runs an operation in the committer, then the pure steps it scheduled, and hands back a copy of the
+    /// execution as it commits, taken on the committer's thread before anything else can change the committer's own instance.</summary>
     private Task<ExecutionRecord> ApplyAsync(Func<CommitScope, Task<ExecutionRecord>> operation, CancellationToken ct) =>
-        _committer.RunAsync(async s => (await operation(s).ConfigureAwait(false)).Copy(), ct);
+        _committer.RunAsync(async s =>
+        {
+            var execution = await operation(s).ConfigureAwait(false);
+            await _commands.RunPureStepsAsync(s).ConfigureAwait(false);
+            return execution.Copy();
+        }, ct);
 
     private sealed record StepServices(TimeProvider Time, OutboundHttp Http, StepRegistry Registry) : IStepServices;
 }

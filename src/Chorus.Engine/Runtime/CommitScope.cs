@@ -21,6 +21,12 @@ internal sealed class CommitScope(IEngineTransaction tx, string node, TimeProvid
             StoreWorkDue = due;
     }
 
+    /// <summary>Pure steps this operation scheduled, to run before it commits (<see cref="ExecutionCommands.RunPureStepsAsync"/>).</summary>
+    public Queue<(ExecutionRecord Execution, string StepId)> PureSteps { get; } = new();
+
+    /// <summary>How many pure steps this operation ran.</summary>
+    public int PureStepsRun { get; set; }
+
     /// <summary>What to do once the transaction committed (metrics): a rolled-back operation never runs them.</summary>
     public List<Action> AfterCommit { get; } = [];
 

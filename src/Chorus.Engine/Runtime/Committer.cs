@@ -24,6 +24,9 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
     private LocalBudget? Budget { get; set; }
 
+    /// <summary>Runs the pure steps an operation scheduled, inside its savepoint, before the commit.</summary>
+    public Func<CommitScope, Task>? RunPureSteps { get; set; }
+
     /// <summary>Told of every storage fault (full disk, read-only or unreachable database) a commit met.</summary>
     public Action<StorageFault>? OnStorageFault { get; set; }
 
@@ -121,6 +124,8 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                 try
                 {
                     var result = await op.Work(scope).ConfigureAwait(false);
+                    if (scope.PureSteps.Count > 0 && RunPureSteps is { } runPure)
+                        await runPure(scope).ConfigureAwait(false);
                     await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
                     succeeded.Add((op, result, scope));
                 }

@@ -33,7 +33,16 @@ internal sealed partial class ExecutionCommands
             return false; // a duplicate delivery of work already decided
 
         var graph = await GraphOf(s, execution).ConfigureAwait(false);
-        var step = graph.Step(item.Step);
+        await ApplyResultAsync(s, execution, graph, graph.Step(item.Step), state, outcome).ConfigureAwait(false);
+        await s.UpdateExecutionAsync(execution).ConfigureAwait(false);
+        s.Remember(execution);
+        return true;
+    }
+
+    /// <summary>What an attempt's outcome changes in its execution (held for change by this operation): the step's run,
+    /// its logs and events, the next steps scheduled or the execution ended. The caller writes the execution.</summary>
+    private async Task ApplyResultAsync(CommitScope s, ExecutionRecord execution, WorkflowGraph graph, StepDefinition step, StepState state, StepOutcome outcome)
+    {
         var now = time.GetUtcNow();
         execution.State.LoopIterations += outcome.LoopIterations;
         var result = CheckResult(step, outcome.Result) ?? outcome.Result;
@@ -59,9 +68,6 @@ internal sealed partial class ExecutionCommands
                 break;
         }
         await RecordSearchAttributesAsync(s, execution, graph).ConfigureAwait(false);
-        await s.UpdateExecutionAsync(execution).ConfigureAwait(false);
-        s.Remember(execution);
-        return true;
     }
 
     private async Task CompleteStepAsync(CommitScope s, ExecutionRecord e, WorkflowGraph graph, StepDefinition step, StepState state,

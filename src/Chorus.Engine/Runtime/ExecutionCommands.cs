@@ -8,7 +8,8 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>Every change to an execution, each run by the <see cref="Committer"/> inside its transaction: read
 /// the execution, apply the change, write the execution, its next work items and its events together.</summary>
-internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions options, TimeProvider time, ITenantQuotas quotas)
+/// <param name="pure">Runs pure steps inside the commit that decided them; null runs every step from a work item.</param>
+internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions options, TimeProvider time, ITenantQuotas quotas, StepInvoker? pure = null)
 {
     public sealed record StartRequest
     {
@@ -150,22 +151,66 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
             await AddRunAsync(s, execution, stepId, now).ConfigureAwait(false);
     }
 
-    /// <summary>Queues a run of the step's current attempt, due now.</summary>
-    private static async Task AddRunAsync(CommitScope s, ExecutionRecord execution, string stepId, DateTimeOffset now)
+    /// <summary>Queues a run of the step's current attempt, due now: for a pure step, to run before this operation
+    /// commits (<see cref="RunPureStepsAsync"/>); for any other, as a work item.</summary>
+    private async Task AddRunAsync(CommitScope s, ExecutionRecord execution, string stepId, DateTimeOffset now)
     {
-        var state = execution.State.Steps[stepId];
-        await s.AddWorkAsync(new WorkItem
+        execution.CurrentStep = stepId;
+        if (pure is not null && execution is { Mode: ExecutionMode.Automatic, Status: ExecutionStatus.Running or ExecutionStatus.Waiting }
+            && s.PureSteps.Count + s.PureStepsRun < MaxPureStepsPerOperation && pure.IsPure((await GraphOf(s, execution).ConfigureAwait(false)).Step(stepId)))
+        {
+            s.PureSteps.Enqueue((execution, stepId));
+            return;
+        }
+        await AddRunItemAsync(s, execution, stepId, now).ConfigureAwait(false);
+    }
+
+    private static Task AddRunItemAsync(CommitScope s, ExecutionRecord execution, string stepId, DateTimeOffset now) =>
+        s.AddWorkAsync(new WorkItem
         {
             Tenant = execution.Tenant,
             ExecutionId = execution.Id,
             StepId = stepId,
             Kind = WorkItemKind.Run,
-            Attempt = state.Attempt,
+            Attempt = execution.State.Steps[stepId].Attempt,
             DueAt = now,
             Held = execution.Mode == ExecutionMode.Manual,
             Suspended = execution.Status == ExecutionStatus.Paused,
-        }).ConfigureAwait(false);
-        execution.CurrentStep = stepId;
+        });
+
+    /// <summary>Pure steps one operation runs at most; the rest go to work items, so a loop made only of pure steps
+    /// goes on over several commits instead of holding this one.</summary>
+    internal const int MaxPureStepsPerOperation = 100;
+
+    /// <summary>Runs the pure steps the operation scheduled, and those they schedule in turn, each recorded as if it had
+    /// run from a work item (step run, logs, events), all in the operation's commit: a chain of them costs no commit
+    /// of its own. Runs after the operation, so its own events come first.</summary>
+    public async Task RunPureStepsAsync(CommitScope s)
+    {
+        var changed = new List<ExecutionRecord>();
+        while (s.PureSteps.TryDequeue(out var next))
+        {
+            var (e, stepId) = next;
+            // An earlier pure step may have failed the execution, or a decision replaced this attempt.
+            if (e.IsTerminal || !e.State.Steps.TryGetValue(stepId, out var state) || state.Status != StepStatus.Scheduled)
+                continue;
+            s.PureStepsRun++;
+            var graph = await GraphOf(s, e).ConfigureAwait(false);
+            var step = graph.Step(stepId);
+            if (await pure!.RunPureAsync(e, graph, step, state.Attempt).ConfigureAwait(false) is not { } outcome)
+            {
+                await AddRunItemAsync(s, e, stepId, time.GetUtcNow()).ConfigureAwait(false);
+                continue;
+            }
+            await ApplyResultAsync(s, e, graph, step, state, outcome).ConfigureAwait(false);
+            if (!changed.Contains(e))
+                changed.Add(e);
+        }
+        foreach (var e in changed)
+        {
+            await s.UpdateExecutionAsync(e).ConfigureAwait(false);
+            s.Remember(e);
+        }
     }
 
     /// <summary>Why an execution must wait as pending, or null when it may start: its workflow has as many executions

@@ -50,32 +50,9 @@ internal sealed class StepInvoker(
             return SecretsFailed(item, step, startedAt, new StepResult.Failed(ErrorCodes.WorkflowExecutionError,
                 $"The secrets of step '{step.Id}' could not be read.", Retryable: true));
         }
-        var context = new StepExecutionContext
-        {
-            Tenant = execution.Tenant,
-            ExecutionId = execution.Id,
-            WorkflowId = execution.WorkflowId,
-            Step = step,
-            Attempt = item.Attempt,
-            Data = execution.Context(),
-            Predecessors = graph.Predecessors(step.Id),
-            Services = services,
-            IsTest = execution.IsTest,
-            Limits = options.Limits,
-            Loops = new LoopBudget(execution.LoopIterations, options.Limits.MaxLoopIterations),
-            Secrets = secrets,
-        };
-        StepResult result;
-        using (var span = EngineTracing.StartAttempt(execution.TraceParent, step.Type, step.Id, item.Attempt, execution.Id))
-        using (logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["ExecutionId"] = execution.Id, ["StepId"] = step.Id, ["TraceId"] = span?.TraceId.ToHexString(),
-        }))
-        {
-            result = await InvokeAsync(context, heartbeat, ct).ConfigureAwait(false);
-            if (result is StepResult.Failed failed)
-                EngineTracing.Failed(span, failed.Code, failed.Message);
-        }
+        var context = NewContext(execution.Tenant, execution.Id, execution.WorkflowId, execution.IsTest, execution.Context(),
+            execution.LoopIterations, graph, step, item.Attempt, secrets);
+        var result = await InvokeTracedAsync(context, execution.TraceParent, heartbeat, ct).ConfigureAwait(false);
         if (secrets is null)
         {
             return new ExecutionCommands.StepOutcome
@@ -99,6 +76,66 @@ internal sealed class StepInvoker(
             Logs = secrets.Redact(context.Logs),
             LoopIterations = context.Loops.Taken,
         };
+    }
+
+    /// <summary>Whether a step may run inside the commit that decided it: its handler declares it pure (no side effect,
+    /// nothing waited for) and its config reads no secret, whose lookup is a read of its own.</summary>
+    public bool IsPure(StepDefinition step) =>
+        registry.TryGet(step.Type, out var handler) && handler.IsPure(step) && StepSecrets.Referenced(step.Config).Count == 0;
+
+    /// <summary>Runs an attempt of a pure step on the execution as the committer holds it, inside its commit.
+    /// Null when the output is too large to keep in the context: the offload writes a file of its own, so that
+    /// step runs from a work item instead (being pure, running it again changes nothing).</summary>
+    public async Task<ExecutionCommands.StepOutcome?> RunPureAsync(ExecutionRecord execution, WorkflowGraph graph, StepDefinition step, int attempt)
+    {
+        var startedAt = time.GetUtcNow();
+        var context = NewContext(execution.Tenant, execution.Id, execution.WorkflowId, execution.IsTest, (JsonObject)execution.Context.DeepClone(),
+            execution.State.LoopIterations, graph, step, attempt, secrets: null);
+        var result = await InvokeTracedAsync(context, execution.State.TraceParent, heartbeat: null, CancellationToken.None).ConfigureAwait(false);
+        if (payloads is { ThresholdBytes: > 0 and var threshold } && result is StepResult.Completed { Output: { } output }
+            && JsonBudget.Of(output, threshold, options.Limits.MaxJsonDepth).Verdict == JsonBudget.Verdict.TooLarge)
+            return null;
+        return new ExecutionCommands.StepOutcome
+        {
+            Item = new WorkItem { Tenant = execution.Tenant, ExecutionId = execution.Id, StepId = step.Id, Kind = WorkItemKind.Run, Attempt = attempt, DueAt = startedAt },
+            Result = result,
+            StartedAt = startedAt,
+            Input = SafeConfig(context),
+            Logs = context.Logs,
+            LoopIterations = context.Loops.Taken,
+        };
+    }
+
+    private StepExecutionContext NewContext(TenantId tenant, Guid executionId, Guid workflowId, bool isTest, JsonObject data,
+        long loopIterations, WorkflowGraph graph, StepDefinition step, int attempt, StepSecrets? secrets) => new()
+    {
+        Tenant = tenant,
+        ExecutionId = executionId,
+        WorkflowId = workflowId,
+        Step = step,
+        Attempt = attempt,
+        Data = data,
+        Predecessors = graph.Predecessors(step.Id),
+        Services = services,
+        IsTest = isTest,
+        Limits = options.Limits,
+        Loops = new LoopBudget(loopIterations, options.Limits.MaxLoopIterations),
+        Secrets = secrets,
+    };
+
+    /// <summary>One attempt in its trace span and log scope.</summary>
+    private async Task<StepResult> InvokeTracedAsync(StepExecutionContext context, string? traceParent, Func<Task<bool>>? heartbeat, CancellationToken ct)
+    {
+        var step = context.Step;
+        using var span = EngineTracing.StartAttempt(traceParent, step.Type, step.Id, context.Attempt, context.ExecutionId);
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["ExecutionId"] = context.ExecutionId, ["StepId"] = step.Id, ["TraceId"] = span?.TraceId.ToHexString(),
+        });
+        var result = await InvokeAsync(context, heartbeat, ct).ConfigureAwait(false);
+        if (result is StepResult.Failed failed)
+            EngineTracing.Failed(span, failed.Code, failed.Message);
+        return result;
     }
 
     /// <summary>A completed output over the offload threshold, handed to the application to keep elsewhere; the result
@@ -139,7 +176,8 @@ internal sealed class StepInvoker(
         return ExecutionSnapshot.Of(e);
     }
 
-    private async Task<StepResult> InvokeAsync(StepExecutionContext context, Func<Task<bool>> heartbeat, CancellationToken ct)
+    /// <param name="heartbeat">Renews the attempt's lease; null for an attempt run inside a commit, which holds no lease.</param>
+    private async Task<StepResult> InvokeAsync(StepExecutionContext context, Func<Task<bool>>? heartbeat, CancellationToken ct)
     {
         if (!registry.TryGet(context.Step.Type, out var handler))
         {
@@ -156,7 +194,7 @@ internal sealed class StepInvoker(
                 $"Step '{context.Step.Id}' has a timeout of {timeout.TotalSeconds:0} s; at most {DurationLimits.Describe(DurationLimits.MaxStepTimeout)}.", Retryable: false);
         using var timeoutCts = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
-        using var heartbeats = KeepLeaseAsync(heartbeat, linked);
+        using var heartbeats = heartbeat is null ? null : KeepLeaseAsync(heartbeat, linked);
         try
         {
             return await handler.ExecuteAsync(context, linked.Token).ConfigureAwait(false);

@@ -25,6 +25,9 @@ internal sealed class ActionStep(StepRegistry registry) : IStepHandler
     private static string Known(StepRegistry registry) => string.Join(", ", KnownActions(registry));
     private static readonly IReadOnlyList<string> Levels = ["debug", "info", "warning", "error"];
 
+    /// <summary>Logging and setting a variable only change the execution; every other action calls out.</summary>
+    public bool IsPure(StepDefinition step) => StepJson.String(step.Config, "action") is "log_message" or "set_variable";
+
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
     {
         var config = context.Config;

@@ -7,6 +7,8 @@ internal sealed class CommentStep : IStepHandler
 {
     public string Type => "comment";
 
+    public bool IsPure(StepDefinition step) => true;
+
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken) =>
         Task.FromResult<StepResult>(StepResult.Done());
 

@@ -11,6 +11,8 @@ internal sealed class ConditionStep : IStepHandler
 {
     public string Type => "condition";
 
+    public bool IsPure(StepDefinition step) => true;
+
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
     {
         var raw = context.Step.Config;

@@ -13,6 +13,12 @@ public interface IStepHandler
 
     Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken);
 
+    /// <summary>True when running this step has no effect outside the execution and waits for nothing (it only reads
+    /// the context and returns an output), and it finishes in microseconds. The engine then runs it inside the commit
+    /// that decided it, so a chain of such steps costs one commit instead of one each; it is still recorded as a step
+    /// run with its events. False (the default) for anything that calls out, writes elsewhere, waits or may run long.</summary>
+    bool IsPure(StepDefinition step) => false;
+
     /// <summary>Problems in a step's config found when the definition is saved.</summary>
     IEnumerable<StepConfigIssue> ValidateConfig(StepDefinition step) => [];
 

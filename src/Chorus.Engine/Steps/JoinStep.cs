@@ -9,6 +9,8 @@ internal sealed class JoinStep : IStepHandler
 {
     public string Type => "join";
 
+    public bool IsPure(StepDefinition step) => true;
+
     private static readonly string[] Modes = ["by_step", "merge"];
 
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)

@@ -9,6 +9,8 @@ internal sealed class OutputStep : IStepHandler
 {
     public string Type => "output";
 
+    public bool IsPure(StepDefinition step) => true;
+
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
     {
         var config = context.Config;

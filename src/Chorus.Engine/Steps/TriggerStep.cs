@@ -7,6 +7,8 @@ internal sealed class TriggerStep : IStepHandler
 {
     public string Type => "trigger";
 
+    public bool IsPure(StepDefinition step) => true;
+
     public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken) =>
         Task.FromResult<StepResult>(StepResult.Done(context.Data["input"]?.DeepClone()));
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Hosting;
 using Chorus.Engine.Runtime;
+using Chorus.Engine.Steps;
 using Chorus.Engine.Storage;
 using Chorus.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +49,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <param name="engineStore">Wraps the store the engine writes through (fault injection); reads stay direct.</param>
     /// <param name="directory">The directory of an earlier harness's database, to start on its data (a restart).</param>
     public static async Task<EngineHarness> StartAsync(Func<EngineOptions, EngineOptions>? configure = null,
-        Func<SqliteStore, IEngineStore>? engineStore = null, Action<IServiceCollection>? services = null, string? directory = null)
+        Func<SqliteStore, IEngineStore>? engineStore = null, Action<IServiceCollection>? services = null, string? directory = null,
+        Action<StepRegistry>? steps = null)
     {
         var dir = directory ?? Path.Combine(Path.GetTempPath(), "chorus-engine-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -61,11 +63,11 @@ internal sealed class EngineHarness : IAsyncDisposable
         options = configure?.Invoke(options) ?? options;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddChorus(_ => options).UseStore(store).ConfigureSteps(registry => registry
-            .Register(new CountingStep(calls))
-            .Register(new FlakyStep(calls))
-            .Register(blocker)
-            .Register(gate));
+        builder.Services.AddChorus(_ => options).UseStore(store).ConfigureSteps(registry =>
+        {
+            registry.Register(new CountingStep(calls)).Register(new FlakyStep(calls)).Register(blocker).Register(gate);
+            steps?.Invoke(registry);
+        });
         if (engineStore is not null)
             builder.Services.AddSingleton(engineStore(store));
         services?.Invoke(builder.Services);

@@ -17,11 +17,13 @@ const delay = 400;
 
 /** Checks the definition and the selected step on the server, 400 ms after the last change. */
 export function useValidation(definition: WorkflowDefinition | null, selected: StepDefinition | null): Validation {
-  const [state, setState] = useState<Validation>({ errors: [], stepErrors: [], warnings: [], checking: false });
+  // A definition is checked as soon as it is there: starting as "checking" spares the editor a second render while
+  // it opens (the same state is no change).
+  const [state, setState] = useState<Validation>({ errors: [], stepErrors: [], warnings: [], checking: definition !== null });
   useEffect(() => {
     if (!definition) return;
     const abort = new AbortController();
-    setState((s) => ({ ...s, checking: true }));
+    setState((s) => (s.checking ? s : { ...s, checking: true }));
     const timer = window.setTimeout(async () => {
       try {
         const ids = definition.steps.map((s) => s.id);

@@ -1,15 +1,31 @@
 import { useStore, type Edge, type Node, type ReactFlowState } from "@xyflow/react";
-import { useMemo } from "react";
+import { startTransition, useEffect, useMemo, useState } from "react";
+import { afterPaint } from "./afterPaint";
 import { nodeHeight, nodeWidth } from "./layout";
 
+/** The pane's size in pixels. */
+export interface PaneSize { width: number; height: number }
+
 /** A large graph gives React Flow only the nodes near the view: its own culling (onlyRenderVisibleElements) still
- * keeps every node in its store and walks all of them at each change, which on a 300-step workflow makes the first
+ * keeps every node in its store and walks all of them at each change, which on a 300-step graph makes the first
  * draw one long task. Near the view means within one view's size of it, plus the ends of every route leaving that
- * area (so the route is drawn) and the nodes in `keep` (the selection, which Delete and drags act on). */
-export function useNodesNearView<N extends Node, E extends Edge>(nodes: N[], edges: E[], enabled: boolean, keep: ReadonlySet<string>) {
-  const area = useStore((s) => (enabled ? areaKey(s) : ""));
+ * area (so the route is drawn) and the nodes in `keep` (the selection, which Delete and drags act on).
+ * A graph that opens hands them over in three steps, each after the browser has drawn a frame: none (React Flow sets
+ * up its pane alone), then the nodes in the view itself, then the margin; done at once, they made one task of over
+ * 100 ms while the editor opened.
+ * `pane` stands in for React Flow's own measure of its pane until it has one, so that the area does not move when
+ * that measure arrives. */
+export function useNodesNearView<N extends Node, E extends Edge>(nodes: N[], edges: E[], enabled: boolean, keep: ReadonlySet<string>, pane: PaneSize) {
+  const [stage, setStage] = useState<"none" | "view" | "margin">("none");
+  useEffect(() => {
+    if (!enabled || stage === "margin") return;
+    // In a transition: the canvas's render that picks the nodes can yield, and React Flow takes them in a task of its own.
+    return afterPaint(() => startTransition(() => setStage(stage === "none" ? "view" : "margin")));
+  }, [enabled, stage]);
+  const area = useStore((s) => (enabled && stage !== "none" ? areaKey(s, pane, stage === "margin") : ""));
   return useMemo(() => {
     if (!enabled) return { nodes, edges };
+    if (!area) return nothing;
     const [x1, y1, x2, y2] = area.split(" ").map(Number);
     const inArea = (n: Node) => {
       const width = (n.style?.width as number | undefined) ?? nodeWidth, height = (n.style?.height as number | undefined) ?? nodeHeight;
@@ -26,14 +42,20 @@ export function useNodesNearView<N extends Node, E extends Edge>(nodes: N[], edg
   }, [nodes, edges, enabled, area, keep]);
 }
 
+const nothing = { nodes: [], edges: [] };
+
 /** The area around the view, "x1 y1 x2 y2" in the graph's coordinates. It moves in steps of half a view and its
- * zoom in quarter octaves, so that panning and zooming change it, and React Flow's nodes, only now and then. */
-function areaKey(s: ReactFlowState): string {
+ * zoom in quarter octaves, so that panning and zooming change it, and React Flow's nodes, only now and then.
+ * Without the margin it is the view itself. */
+function areaKey(s: ReactFlowState, pane: PaneSize, withMargin: boolean): string {
   const [tx, ty, zoom] = s.transform;
+  if (!withMargin) {
+    const x = -tx / zoom, y = -ty / zoom;
+    return `${x} ${y} ${x + (s.width || pane.width) / zoom} ${y + (s.height || pane.height) / zoom}`;
+  }
   const octave = Math.round(Math.log2(zoom) * 4) / 4;
   const scale = 2 ** octave;
-  // Before React Flow has measured its pane, a window's size stands in.
-  const width = (s.width || 1280) / scale, height = (s.height || 800) / scale;
+  const width = (s.width || pane.width) / scale, height = (s.height || pane.height) / scale;
   const left = Math.floor(-tx / zoom / (width / 2)) * (width / 2), top = Math.floor(-ty / zoom / (height / 2)) * (height / 2);
   return `${left - width} ${top - height} ${left + 2 * width} ${top + 2 * height}`;
 }

@@ -1,5 +1,5 @@
-import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { ReactFlowProvider, type ReactFlowInstance } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { listAvailableSteps, loadDefinition, saveDefinition, type AvailableStep } from "../api/editor";
 import { WorkflowTabs } from "../components/WorkflowTabs";
 import type { StepDefinition, WorkflowDefinition } from "../graph/definition";
@@ -61,7 +61,9 @@ function Editor({ id, initial, layout, version: initialVersion, types }: EditorP
   const [version, setVersion] = useState(initialVersion);
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
   const [selection, setSelection] = useState<string[]>([]);
-  const flow = useReactFlow();
+  // The graph's view, to move it (find, auto-layout); set when the graph is ready. Held in a ref, where
+  // useReactFlow() would render the whole editor again at that moment, while it opens.
+  const flow = useRef<ReactFlowInstance | null>(null);
   const dirty = JSON.stringify(definition) !== saved;
   useLeaveWarning(dirty);
 
@@ -73,11 +75,14 @@ function Editor({ id, initial, layout, version: initialVersion, types }: EditorP
     return result;
   }, [definition, layout]);
 
-  const ids = definition.steps.map((s) => s.id);
-  const liveSelection = selection.filter((s) => ids.includes(s));
+  // The same arrays while the definition and the selection stay: the graph rebuilds its nodes when they change.
+  const ids = useMemo(() => definition.steps.map((s) => s.id), [definition]);
+  const liveSelection = useMemo(() => selection.filter((s) => ids.includes(s)), [selection, ids]);
   const selected: StepDefinition | null = liveSelection.length === 1 ? definition.steps.find((s) => s.id === liveSelection[0]) ?? null : null;
   const validation = useValidation(definition, selected);
-  const nodeErrors = useMemo(() => errorsByStep(validation), [validation]);
+  // The same messages stay the same object, so that a check that changed nothing does not rebuild the graph's nodes.
+  const nodeErrorsKey = JSON.stringify(errorsByStep(validation));
+  const nodeErrors = useMemo(() => JSON.parse(nodeErrorsKey) as Record<string, string[]>, [nodeErrorsKey]);
 
   const edit = history.set;
   const add = (type: string, at?: { x: number; y: number }) => {
@@ -122,7 +127,7 @@ function Editor({ id, initial, layout, version: initialVersion, types }: EditorP
     const bare = { ...definition, steps: definition.steps.map(({ position: _, ...s }) => s as StepDefinition) };
     void layoutStepsAsync(bare).then((laidOut) => {
       edit((d) => setPositions(d, laidOut));
-      window.setTimeout(() => flow.fitView(openingView(definition)), 50);
+      window.setTimeout(() => void flow.current?.fitView(openingView(definition)), 50);
     });
   };
   const find = (query: string) => {
@@ -132,7 +137,7 @@ function Editor({ id, initial, layout, version: initialVersion, types }: EditorP
     if (!step) { setStatus({ text: `No step matches "${query}".`, error: true }); return; }
     setSelection([step.id]);
     const p = positions[step.id];
-    void flow.setCenter(p.x + 110, p.y + 36, { zoom: 1, duration: 200 });
+    void flow.current?.setCenter(p.x + 110, p.y + 36, { zoom: 1, duration: 200 });
     setStatus({ text: `Found ${step.id}.` });
   };
 
@@ -156,7 +161,7 @@ function Editor({ id, initial, layout, version: initialVersion, types }: EditorP
       <div className="editor-body">
         <Palette steps={types} onAdd={(type) => add(type)} />
         <Canvas
-          definition={definition} positions={positions} errors={nodeErrors} selection={liveSelection}
+          definition={definition} positions={positions} errors={nodeErrors} selection={liveSelection} flow={flow}
           onSelect={setSelection}
           onMove={(moved) => edit((d) => setPositions(d, moved))}
           onConnect={(source, handle, target) => edit((d) => connect(d, source, handle, target))}
