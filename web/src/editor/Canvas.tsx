@@ -146,13 +146,7 @@ function Graph({ definition, positions, errors, selection, flow, onSelect, onMov
 
   const onNodesChange = (changes: NodeChange[]) => {
     const kept = changes.filter((c) => c.type !== "remove" && c.type !== "select");
-    if (kept.length) {
-      const apply = () => setNodes((ns) => applyNodeChanges(kept, ns));
-      // Sizes React Flow measured (as nodes first show) arrive in the middle of a frame and are already in its store:
-      // keeping them here (every node walked, React Flow handed the list again) can wait for a task that may yield.
-      if (kept.every((c) => c.type === "dimensions")) startTransition(apply);
-      else apply();
-    }
+    if (kept.length) setNodes((ns) => applyNodeChanges(kept, ns));
     // A drag ends, or the arrow keys moved the focused step: the definition takes the new positions.
     const moved: Positions = {};
     for (const c of changes) if (c.type === "position" && !c.dragging && c.position && positions[c.id] && !same(c.position, positions[c.id])) moved[c.id] = c.position;
