@@ -114,8 +114,21 @@ internal sealed class PostgresEngineTransaction(NpgsqlConnection connection, Eng
 
     private static ExecutionRows Executions => PostgresDialect.Statements.Executions;
 
-    internal static readonly string CountSlotHoldersSql =
-        $"SELECT COUNT(*), COUNT(*) FILTER (WHERE tenant_id = @tenant) FROM workflow.instances WHERE {Executions.HoldsASlot}";
+    /// <summary>Triggers append each change of a tenant's count of slot holders to slot_holder_changes (migration
+    /// slot_holder_counts): the counts are their sums. The rows and tenants counted tell when to fold them.</summary>
+    internal const string CountSlotHoldersSql =
+        "SELECT COALESCE(SUM(holders), 0), COALESCE(SUM(holders) FILTER (WHERE tenant_id = @tenant), 0), COUNT(*), COUNT(DISTINCT tenant_id) " +
+        "FROM workflow.slot_holder_changes";
+
+    /// <summary>Replaces the changes with one row per tenant holding slots. Runs under the admission lock, so no
+    /// other fold runs beside it; changes that transactions commit meanwhile are not seen by the DELETE and stay.</summary>
+    internal const string FoldSlotHolderChangesSql =
+        "WITH folded AS (DELETE FROM workflow.slot_holder_changes RETURNING tenant_id, holders) " +
+        "INSERT INTO workflow.slot_holder_changes (tenant_id, holders) SELECT tenant_id, SUM(holders) FROM folded GROUP BY tenant_id HAVING SUM(holders) <> 0";
+
+    /// <summary>How many rows of changes beyond one per tenant a count reads before it folds them: a fold costs a
+    /// write per row, so folding at every start would cost more than the reads it saves.</summary>
+    internal const int UnfoldedChangesAllowed = 200;
 
     /// <summary>The oldest pending execution of a tenant under its cap, found in two ways so that neither a long
     /// queue of one tenant nor many tenants makes it dear: first among the oldest pending executions (the head of
@@ -126,7 +139,7 @@ internal sealed class PostgresEngineTransaction(NpgsqlConnection connection, Eng
     /// with empty columns, and the next look passes over it (@skipped).</summary>
     internal static readonly string OldestAdmissiblePendingSql =
         "WITH RECURSIVE " +
-        $"full_tenants AS (SELECT tenant_id FROM workflow.instances WHERE {Executions.HoldsASlot} GROUP BY tenant_id HAVING COUNT(*) >= COALESCE((@caps::jsonb ->> tenant_id)::int, @cap)), " +
+        "full_tenants AS (SELECT tenant_id FROM workflow.slot_holder_changes GROUP BY tenant_id HAVING SUM(holders) >= COALESCE((@caps::jsonb ->> tenant_id)::int, @cap)), " +
         $"head AS (SELECT tenant_id, id, created_at FROM workflow.instances WHERE {Executions.InAdmissionQueue()} AND id <> ALL(@skipped) " +
         $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
         "queued_tenants(t) AS (" +
@@ -156,14 +169,18 @@ internal sealed class PostgresEngineTransaction(NpgsqlConnection connection, Eng
     /// <summary>Takes the admission lock first: it serialises the decisions to admit an execution across commit lanes
     /// and nodes until this transaction ends, and the count, a statement of its own, sees what the previous
     /// holder committed. Without it two transactions each counted a free slot and both filled it. (A DO block,
-    /// because a queued statement must not return rows.) Both counts come from one pass over the slot holders'
-    /// index, so counting the tenant's costs no round trip and no scan more than the global count did.</summary>
+    /// because a queued statement must not return rows.) When the changes read hold many rows per tenant, a fold
+    /// is queued to go with the transaction's next round trip.</summary>
     public override async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant)
     {
         _pipeline.Queue(Raw($"DO $$ BEGIN PERFORM pg_advisory_xact_lock({AdmissionLockKey}); END $$"));
         var rows = await QueryAsync(new Statement(CountSlotHoldersSql).With("@tenant", tenant),
-            r => new SlotHolders(Columns.Int(r.GetValue(0)), Columns.Int(r.GetValue(1)))).ConfigureAwait(false);
-        return rows[0];
+            r => (Counts: new SlotHolders(Columns.Int(r.GetValue(0)), Columns.Int(r.GetValue(1))), Rows: Columns.Int(r.GetValue(2)), Tenants: Columns.Int(r.GetValue(3))))
+            .ConfigureAwait(false);
+        var (counts, changes, tenants) = rows[0];
+        if (changes > tenants + UnfoldedChangesAllowed)
+            _pipeline.Queue(Raw(FoldSlotHolderChangesSql));
+        return counts;
     }
 
     /// <summary>Takes the admission lock first, as <see cref="CountSlotHoldersAsync"/> does, so that two transactions

@@ -36,13 +36,6 @@ internal sealed class ExecutionRows(SqlDialect d)
 
     public string Select { get; } = $"SELECT {ColumnList} FROM {d.Table("executions")}";
 
-    /// <summary>Holds one of the MAX_CONCURRENT_WORKFLOWS slots: the statuses <see cref="ExecutionStatusExtensions.HoldsSlot"/>
-    /// names, of a top-level execution that is not a test. Word for word the condition of the partial indexes of the
-    /// slot holders (migration tenant_admission): SQLite uses a partial index only for a query that repeats it.</summary>
-    public string HoldsASlot { get; } =
-        $"status IN ({string.Join(", ", Enum.GetValues<ExecutionStatus>().Where(s => s.HoldsSlot()).Select(s => $"'{s.ToWire()}'"))}) " +
-        $"AND {d.IsFalse("is_test")} AND parent_id IS NULL";
-
     /// <summary>Pending in admission's queue: not awaiting a slot of its workflow's own limit. Word for word the
     /// condition of the pending indexes (migration workflow_concurrency); <paramref name="alias"/> names the table.</summary>
     public string InAdmissionQueue(string alias = "") => $"{alias}status = 'pending' AND {d.IsFalse(alias + "awaits_workflow_slot")}";

@@ -71,11 +71,13 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
 
     private static ExecutionRows Executions => SqliteDialect.Statements.Executions;
 
-    // INDEXED BY: without statistics SQLite prefers the status index, which reads every slot holder's row (and
-    // every pending one passed over); naming the partial indexes also makes a query that cannot use them an error.
-    internal static readonly string CountSlotHoldersSql =
-        $"SELECT COUNT(*), COALESCE(SUM(tenant_id = $tenant), 0) FROM executions INDEXED BY ix_executions_slot_holders WHERE {Executions.HoldsASlot}";
+    /// <summary>Triggers keep each tenant's count of slot holders in slot_holders (migration slot_holder_counts), so
+    /// both counts read one row per tenant, however many executions hold slots.</summary>
+    internal const string CountSlotHoldersSql =
+        "SELECT COALESCE(SUM(holders), 0), COALESCE(SUM(CASE WHEN tenant_id = $tenant THEN holders END), 0) FROM slot_holders";
 
+    // INDEXED BY: without statistics SQLite prefers the status index, which reads every pending row passed over;
+    // naming the partial indexes also makes a query that cannot use them an error.
     /// <summary>The oldest pending execution of a tenant under its cap, found in two ways so that neither a long
     /// queue of one tenant nor many tenants makes it dear: first among the oldest pending executions (the head of
     /// the queue: when one of them may start, the oldest such is the answer), else the oldest of each queued
@@ -83,8 +85,7 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     /// nothing, so a tenant at its cap with thousands queued costs the head and a seek, not its whole queue.</summary>
     internal static readonly string OldestAdmissiblePendingSql =
         "WITH RECURSIVE " +
-        $"full_tenants AS (SELECT tenant_id FROM executions INDEXED BY ix_executions_slot_holders WHERE {Executions.HoldsASlot} " +
-        "  GROUP BY tenant_id HAVING COUNT(*) >= COALESCE(json_extract($caps, '$.' || json_quote(tenant_id)), $cap)), " +
+        "full_tenants AS (SELECT tenant_id FROM slot_holders WHERE holders >= COALESCE(json_extract($caps, '$.' || json_quote(tenant_id)), $cap)), " +
         $"head AS (SELECT tenant_id, id, created_at FROM executions INDEXED BY ix_executions_pending WHERE {Executions.InAdmissionQueue()} " +
         $"  ORDER BY created_at, id LIMIT {AdmissionQueueHead.ToString(CultureInfo.InvariantCulture)}), " +
         "queued_tenants(t) AS (" +
@@ -104,13 +105,12 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     /// <summary>How many of the oldest pending executions admission looks at before it looks tenant by tenant.</summary>
     internal const int AdmissionQueueHead = 256;
 
-    /// <summary>One pass over the slot holders' index gives both counts: no dearer than the global count alone.</summary>
     public override async Task<SlotHolders> CountSlotHoldersAsync(TenantId tenant) =>
         (await QueryAsync(new Statement(CountSlotHoldersSql).With("@tenant", tenant), r => new SlotHolders(r.GetInt32(0), r.GetInt32(1)))
             .ConfigureAwait(false))[0];
 
     /// <summary>Walks the pending executions oldest first, passing over those of tenants at their cap; the tenants
-    /// at their cap come from the slot holders' index (at most MAX_CONCURRENT_WORKFLOWS entries), and the walk reads
+    /// at their cap come from the slot holders' counts (one row per tenant), and the walk reads
     /// only the pending index until it finds one to admit.</summary>
     public override Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) =>
         FirstOrDefaultAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", caps.Default).With("@caps", caps.Exceptions), ExecutionRows.Map);

@@ -53,6 +53,46 @@ public abstract partial class StoreComplianceTests<TStore>
     }
 
     [Fact]
+    public async Task CountSlotHoldersAsync_FollowsEveryChange_AndNotARolledBackOne()
+    {
+        // The counts are kept as executions change, not counted from them: every way a row changes must move them.
+        var execution = Execution(TenantA, status: ExecutionStatus.Pending);
+        var other = Execution(TenantA, status: ExecutionStatus.Running);
+        await InsertAsync(execution, other, Execution(TenantB, status: ExecutionStatus.Waiting));
+        Task<SlotHolders> CountAsync() => InTxAsync(tx => tx.CountSlotHoldersAsync(TenantA));
+        Assert.Equal(new SlotHolders(2, 1), await CountAsync());
+
+        var steps = new (ExecutionStatus Status, SlotHolders Expected)[]
+        {
+            (ExecutionStatus.Running, new(3, 2)), (ExecutionStatus.Waiting, new(3, 2)), (ExecutionStatus.Paused, new(3, 2)),
+            (ExecutionStatus.Running, new(3, 2)), (ExecutionStatus.Completed, new(2, 1)), (ExecutionStatus.Running, new(3, 2)),
+            (ExecutionStatus.Failed, new(2, 1)),
+        };
+        foreach (var (status, expected) in steps)
+        {
+            execution.Status = status;
+            await InTxAsync(tx => tx.UpdateExecutionAsync(execution));
+            Assert.Equal(expected, await CountAsync());
+        }
+
+        await using (var abandoned = await Store.BeginAsync(None))
+        {
+            other.Status = ExecutionStatus.Cancelled;
+            await abandoned.UpdateExecutionAsync(other);
+            await abandoned.InsertExecutionAsync(Execution(TenantA, status: ExecutionStatus.Running));
+            Assert.Equal(new SlotHolders(2, 1), await abandoned.CountSlotHoldersAsync(TenantA));
+        }
+        Assert.Equal(new SlotHolders(2, 1), await CountAsync());
+
+        other.Status = ExecutionStatus.Completed;
+        await InTxAsync(tx => tx.UpdateExecutionAsync(other));
+        Assert.Equal(new SlotHolders(1, 0), await CountAsync());
+        Assert.Equal(1, await InTxAsync(tx => tx.DeleteExecutionFamilyAsync(TenantA, other.Id)));
+        Assert.Equal(new SlotHolders(1, 0), await CountAsync());
+        Assert.Equal(new SlotHolders(1, 1), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantB)));
+    }
+
+    [Fact]
     public async Task GetOldestAdmissiblePendingAsync_SeveralPending_ReturnsTheEarliestCreated()
     {
         var oldest = Execution(TenantB, status: ExecutionStatus.Pending, createdAt: T0.AddMinutes(1));

@@ -160,23 +160,42 @@ public sealed class PostgresStoreComplianceTests : StoreComplianceTests<Postgres
     }
 
     [Fact]
-    public async Task CountSlotHoldersAsync_OfATenant_UsesTheSlotHoldersIndex()
+    public async Task CountSlotHoldersAsync_ManyChanges_FoldsThemIntoOneRowPerTenant()
     {
-        // The planner would scan the table this small: forbidding it shows the index fits the query's condition.
-        var plan = await ExplainAsync(PostgresEngineTransaction.CountSlotHoldersSql.Replace("@tenant", "'tenant-a'", StringComparison.Ordinal));
+        // Each execution that starts and ends appends two changes; admission folds them so a count stays cheap.
+        var executions = Enumerable.Range(0, PostgresEngineTransaction.UnfoldedChangesAllowed + 50)
+            .Select(i => Execution(i % 2 == 0 ? TenantA : TenantB, status: ExecutionStatus.Running)).ToArray();
+        await InsertAsync(executions);
+        foreach (var execution in executions.Skip(10))
+        {
+            execution.Status = ExecutionStatus.Completed;
+            await InTxAsync(tx => tx.UpdateExecutionAsync(execution));
+        }
+        Assert.True(await CountChangeRowsAsync() > PostgresEngineTransaction.UnfoldedChangesAllowed);
 
-        Assert.Contains("ix_instances_slot_holders_by_tenant", plan);
+        Assert.Equal(new SlotHolders(10, 5), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantA)));
+
+        Assert.Equal(2, await CountChangeRowsAsync());
+        Assert.Equal(new SlotHolders(10, 5), await InTxAsync(tx => tx.CountSlotHoldersAsync(TenantB)));
+    }
+
+    private async Task<long> CountChangeRowsAsync()
+    {
+        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(_databases.FirstUrl) + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT COUNT(*) FROM workflow.slot_holder_changes", connection);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     [Fact]
-    public async Task GetOldestAdmissiblePendingAsync_UsesThePendingAndSlotHoldersIndexes()
+    public async Task GetOldestAdmissiblePendingAsync_UsesThePendingIndexes()
     {
         var plan = await ExplainAsync(PostgresEngineTransaction.OldestAdmissiblePendingSql
             .Replace("@caps", "'{}'", StringComparison.Ordinal).Replace("@cap", "2", StringComparison.Ordinal).Replace("@skipped", "'{}'::uuid[]", StringComparison.Ordinal));
 
         Assert.Contains("ix_instances_pending ", plan);
         Assert.Contains("ix_instances_pending_by_tenant", plan);
-        Assert.Contains("ix_instances_slot_holders_by_tenant", plan);
+        Assert.Contains("slot_holder_changes", plan);
     }
 
     private async Task<string> ExplainAsync(string sql)

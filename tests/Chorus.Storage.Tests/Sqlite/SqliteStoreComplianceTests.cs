@@ -91,11 +91,12 @@ public sealed class SqliteStoreComplianceTests : StoreComplianceTests<SqliteStor
         var count = await PlanAsync(connection, SqliteEngineTransaction.CountSlotHoldersSql);
         var oldest = await PlanAsync(connection, SqliteEngineTransaction.OldestAdmissiblePendingSql);
 
-        Assert.Contains("ix_executions_slot_holders", count);
-        Assert.DoesNotContain("SCAN executions\n", count + "\n");
+        // The counts read the per-tenant counts the triggers keep, never the executions.
+        Assert.Contains("slot_holders", count);
+        Assert.DoesNotContain("executions", count);
         Assert.Contains("ix_executions_pending", oldest);
         Assert.Contains("ix_executions_pending_by_tenant", oldest);
-        Assert.Contains("ix_executions_slot_holders", oldest);
+        Assert.Contains("SCAN slot_holders", oldest);
     }
 
     private static async Task<string> PlanAsync(SqliteConnection connection, string sql)
