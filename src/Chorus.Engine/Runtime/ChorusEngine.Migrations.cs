@@ -100,7 +100,7 @@ public sealed partial class ChorusEngine
         _ = await _workflows.GetWorkflowAsync(tenant, workflowId, ct).ConfigureAwait(false)
             ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {workflowId} does not exist.");
         var version = await _workflows.GetVersionAsync(tenant, workflowId, toVersion, ct).ConfigureAwait(false)
-            ?? throw new ChorusException(ErrorCodes.NotFound, $"Workflow {workflowId} has no version {toVersion}.",
+            ?? throw new ChorusException(ErrorCodes.InvalidInput, $"Workflow {workflowId} has no version {toVersion}.",
                 new JsonObject { ["field"] = "to_version" });
         var graph = await _graphs.GetAsync(tenant, workflowId, toVersion, () => Task.FromResult<WorkflowVersionRecord?>(version)).ConfigureAwait(false);
         foreach (var (from, to) in mapping)
