@@ -8,12 +8,12 @@ namespace Chorus.Server.Tests.Migrations;
 internal static class MigrationScenarios
 {
     /// <summary>Version 1: waits for event "go", then outputs version 1; version 2 outputs version 2 after the same wait.</summary>
-    public static JsonObject EventWait(int version) => Definitions.Parse($$$"""
+    public static JsonObject EventWait(int version) => Definitions.Parse("""
         {"name": "event wait", "steps": [
           {"id": "hold", "type": "wait", "config": {"event": "go"}, "next": "done"},
-          {"id": "done", "type": "output", "config": {"value": {"version": {{{version}}}, "got": "{{hold.n}}"}}}
+          {"id": "done", "type": "output", "config": {"value": {"version": __VERSION__, "got": "{{hold.n}}"}}}
         ]}
-        """);
+        """.Replace("__VERSION__", version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public static string MigrationsOf(string workflow) => $"/api/workflows/{workflow}/migrations";
 
