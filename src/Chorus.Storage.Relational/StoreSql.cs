@@ -22,5 +22,6 @@ internal sealed class StoreSql(SqlDialect dialect)
     public LlmTokenUsageRows LlmTokens { get; } = new(dialect);
     public FileRows Files { get; } = new(dialect);
     public CollectionRows Collections { get; } = new(dialect);
+    public MigrationRows Migrations { get; } = new(dialect);
     public string SchemaMigrations { get; } = dialect.Table("schema_migrations");
 }

@@ -27,7 +27,7 @@ public sealed partial class ApiDocumentTests(ServerFixture fixture) : IClassFixt
     [
         "POST /api/executions/{id}/pause", "POST /api/executions/{id}/resume", "POST /api/executions/{id}/cancel",
         "POST /api/executions/{id}/advance", "POST /api/workflows/{id}/versions/{number}/revert",
-        "POST /api/workflows/{id}/webhooks/{webhookId}/rotate",
+        "POST /api/workflows/{id}/webhooks/{webhookId}/rotate", "POST /api/workflows/{id}/migrations/{migrationId}/rollback",
     ];
 
     private async Task<JsonObject> DocumentAsync()

@@ -40,6 +40,14 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
                 await Expect(page.GetByTestId("version-row")).ToHaveCountAsync(3);
                 await Expect(page.GetByTestId("step-diff").First).ToBeVisibleAsync();
             }),
+        new("migrations", SignedIn: true,
+            async (server, tenant) => $"/ui/workflows/{await VersionsTests.CreateWithThreeVersionsAsync(tenant, server)}/migrations",
+            async page =>
+            {
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Migrate executions" })).ToBeVisibleAsync();
+                await Expect(page.GetByLabel("Move onto")).ToBeVisibleAsync();
+                await Expect(page.GetByText("No migration yet.")).ToBeVisibleAsync();
+            }),
         new("editor", SignedIn: true,
             async (server, tenant) => $"/ui/workflows/{await VersionsTests.CreateWithThreeVersionsAsync(tenant, server)}/edit",
             async page =>

@@ -12,6 +12,7 @@ const WorkflowDetailPage = lazy(() => import("./pages/WorkflowDetailPage"));
 const NewWorkflowPage = lazy(() => import("./pages/NewWorkflowPage"));
 const EditorPage = lazy(() => import("./pages/EditorPage"));
 const VersionsPage = lazy(() => import("./pages/VersionsPage"));
+const MigrationsPage = lazy(() => import("./pages/MigrationsPage"));
 const RunPage = lazy(() => import("./pages/RunPage"));
 const TriggersPage = lazy(() => import("./pages/TriggersPage"));
 const ExecutionsPage = lazy(() => import("./pages/ExecutionsPage"));
@@ -25,6 +26,7 @@ function Page({ route, tenant }: { route: Route; tenant: string | null }) {
     case "workflow": return <WorkflowDetailPage id={route.id} />;
     case "editor": return <EditorPage id={route.id} />;
     case "versions": return <VersionsPage id={route.id} />;
+    case "migrations": return <MigrationsPage id={route.id} />;
     case "run": return <RunPage id={route.id} />;
     case "triggers": return <TriggersPage id={route.id} />;
     case "executions": return <ExecutionsPage />;

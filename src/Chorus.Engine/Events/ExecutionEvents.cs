@@ -10,6 +10,7 @@ internal static class ExecutionEvents
     public const string StepCompleted = "workflow_step_completed";
     public const string Error = "workflow_execution_error";
     public const string Completed = "workflow_execution_completed";
+    public const string Migrated = "execution.migrated";
 
     public static EventRecord ExecutionUpdate(ExecutionRecord e, DateTimeOffset now, string? stepName, string message) =>
         Create(Update, e, now, new JsonObject
@@ -48,6 +49,17 @@ internal static class ExecutionEvents
             ["completed_at"] = e.CompletedAt?.ToString("O"),
             ["duration_ms"] = e.StartedAt is { } s && e.CompletedAt is { } c ? (long)(c - s).TotalMilliseconds : null,
             ["output"] = e.Output?.DeepClone(),
+        });
+
+    /// <summary>The execution moved onto another version of its workflow (or back, by a rollback).</summary>
+    public static EventRecord ExecutionMigrated(ExecutionRecord e, DateTimeOffset now, Guid migrationId, int from, IReadOnlyList<(string From, string To)> mapping, bool rollback) =>
+        Create(Migrated, e, now, new JsonObject
+        {
+            ["migration_id"] = migrationId.ToString(),
+            ["from_version"] = from,
+            ["to_version"] = e.WorkflowVersion,
+            ["rollback"] = rollback,
+            ["mapping"] = new JsonArray(mapping.Select(m => (JsonNode?)new JsonObject { ["from_step"] = m.From, ["to_step"] = m.To }).ToArray()),
         });
 
     private static EventRecord Create(string type, ExecutionRecord e, DateTimeOffset now, JsonObject fields)

@@ -33,7 +33,14 @@ internal sealed partial class ExecutionCommands
             return false; // a duplicate delivery of work already decided
 
         var graph = await GraphOf(s, execution).ConfigureAwait(false);
-        await ApplyResultAsync(s, execution, graph, graph.Step(item.Step), state, outcome).ConfigureAwait(false);
+        var stepId = item.Step;
+        if (execution.State.PendingMigration is not null)
+        {
+            // The execution moves before the result is applied, so the steps after this one are the new version's.
+            graph = await ApplyPendingMigrationAsync(s, execution, graph).ConfigureAwait(false);
+            stepId = execution.State.Steps.First(p => ReferenceEquals(p.Value, state)).Key;
+        }
+        await ApplyResultAsync(s, execution, graph, graph.Step(stepId), state, outcome).ConfigureAwait(false);
         await s.UpdateExecutionAsync(execution).ConfigureAwait(false);
         s.Remember(execution);
         return true;

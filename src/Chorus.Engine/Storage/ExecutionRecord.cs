@@ -16,7 +16,8 @@ public sealed class ExecutionRecord
     public required TenantId Tenant { get; init; }
     public required Guid Id { get; init; }
     public required Guid WorkflowId { get; init; }
-    public required int WorkflowVersion { get; init; }
+    /// <summary>The version the execution runs; only a migration changes it (<see cref="MoveToVersion"/>).</summary>
+    public required int WorkflowVersion { get => _workflowVersion; init => _workflowVersion = value; }
     public required ExecutionStatus Status { get; set; }
     public required ExecutionMode Mode { get; init; }
     public JsonNode? Input { get; init; }
@@ -39,6 +40,10 @@ public sealed class ExecutionRecord
     public bool AwaitsWorkflowSlot { get; set; }
 
     public bool IsTerminal => Status.IsTerminal();
+
+    private int _workflowVersion;
+
+    internal void MoveToVersion(int version) => _workflowVersion = version;
 
     /// <summary>A deep copy: the committer keeps changing its own instance, so callers get their own.</summary>
     internal ExecutionRecord Copy() => new()

@@ -51,6 +51,12 @@ public sealed class ExecutionState
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, string>? SearchAttributes { get; internal set; }
 
+    /// <summary>A migration that waits for the step attempts in flight to commit: the last of them moves the execution.</summary>
+    [JsonInclude]
+    [JsonPropertyName("pending_migration")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PendingMigration? PendingMigration { get; internal set; }
+
     internal bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
 
     internal bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);
@@ -106,6 +112,22 @@ public sealed class StepState
 
     [JsonPropertyName("started_at")]
     public DateTimeOffset? StartedAt { get; internal set; }
+}
+
+/// <summary>The migration an execution waits to apply, with the request's step mapping.</summary>
+public sealed class PendingMigration
+{
+    [JsonInclude]
+    [JsonPropertyName("migration_id")]
+    public Guid MigrationId { get; internal set; }
+
+    [JsonInclude]
+    [JsonPropertyName("to_version")]
+    public int ToVersion { get; internal set; }
+
+    [JsonInclude]
+    [JsonPropertyName("mapping")]
+    public Dictionary<string, string> Mapping { get; internal set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Kept with each child so that starting a grandchild needs no walk up the chain: the depth (a root is

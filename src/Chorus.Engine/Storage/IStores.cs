@@ -166,6 +166,22 @@ public interface IEngineTransaction : IAsyncDisposable
     Task<DateTimeOffset?> NextDueAsync();
     Task ReleaseLeasesNotOwnedByAsync(string owner);
 
+    /// <summary>Moves the execution onto another version of its workflow (a migration); nothing else changes.</summary>
+    Task SetExecutionVersionAsync(TenantId tenant, Guid executionId, int version);
+    /// <summary>How many of the execution's work items a worker holds the lease of (a step attempt in flight).</summary>
+    Task<int> CountLeasedWorkItemsAsync(TenantId tenant, Guid executionId);
+    /// <summary>Points the execution's run and resume items of step <paramref name="from"/> at step <paramref name="to"/>.</summary>
+    Task RenameWorkItemStepAsync(TenantId tenant, Guid executionId, string from, string to);
+    Task InsertMigrationAsync(MigrationRecord migration);
+    Task<MigrationRecord?> GetMigrationAsync(TenantId tenant, Guid id);
+    /// <summary>The workflow's migrations, newest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<MigrationRecord>> ListMigrationsAsync(TenantId tenant, Guid workflowId, int max);
+    Task MarkMigrationRolledBackAsync(TenantId tenant, Guid id, DateTimeOffset at);
+    Task InsertMigrationMoveAsync(MigrationMove move);
+    /// <summary>The executions the migration moved, in the order they moved.</summary>
+    Task<IReadOnlyList<MigrationMove>> GetMigrationMovesAsync(TenantId tenant, Guid migrationId);
+    Task MarkMoveRolledBackAsync(TenantId tenant, Guid migrationId, Guid executionId, DateTimeOffset at);
+
     Task InsertScheduleAsync(ScheduleRecord schedule);
     /// <summary>Reads a schedule for change: on a shared store its row stays locked until the transaction ends,
     /// which is what keeps two nodes from firing one occurrence twice.</summary>

@@ -35,6 +35,7 @@ internal static class Workflows
         group.MapPost("/{id}/execute", WorkflowExecutions.Execute).RequireRole(Role.Member).Bodies("ExecuteRequest", "Execution", StatusCodes.Status202Accepted);
         group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute).RequireRole(Role.Member).Bodies("ExecuteRequest", "Execution");
         group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow).RequireRole(Role.Viewer).Bodies(response: "ExecutionPage");
+        group.MapWorkflowMigrations();
     }
 
     private static readonly string[] OtherMethods = [HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];

@@ -58,6 +58,17 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         private readonly HashSet<Guid> _cancelled = [];
 
         public Task AnnounceWorkAsync(DateTimeOffset due) => tx.AnnounceWorkAsync(due);
+        public Task SetExecutionVersionAsync(TenantId tenant, Guid executionId, int version) => tx.SetExecutionVersionAsync(tenant, executionId, version);
+        public Task<int> CountLeasedWorkItemsAsync(TenantId tenant, Guid executionId) => tx.CountLeasedWorkItemsAsync(tenant, executionId);
+        public Task RenameWorkItemStepAsync(TenantId tenant, Guid executionId, string from, string to) => tx.RenameWorkItemStepAsync(tenant, executionId, from, to);
+        public Task InsertMigrationAsync(MigrationRecord migration) => tx.InsertMigrationAsync(migration);
+        public Task<MigrationRecord?> GetMigrationAsync(TenantId tenant, Guid id) => tx.GetMigrationAsync(tenant, id);
+        public Task<IReadOnlyList<MigrationRecord>> ListMigrationsAsync(TenantId tenant, Guid workflowId, int max) => tx.ListMigrationsAsync(tenant, workflowId, max);
+        public Task MarkMigrationRolledBackAsync(TenantId tenant, Guid id, DateTimeOffset at) => tx.MarkMigrationRolledBackAsync(tenant, id, at);
+        public Task InsertMigrationMoveAsync(MigrationMove move) => tx.InsertMigrationMoveAsync(move);
+        public Task<IReadOnlyList<MigrationMove>> GetMigrationMovesAsync(TenantId tenant, Guid migrationId) => tx.GetMigrationMovesAsync(tenant, migrationId);
+        public Task MarkMoveRolledBackAsync(TenantId tenant, Guid migrationId, Guid executionId, DateTimeOffset at) =>
+            tx.MarkMoveRolledBackAsync(tenant, migrationId, executionId, at);
         public Task AnnounceEventsAsync(IReadOnlyList<long> ids) => tx.AnnounceEventsAsync(ids);
         public Task SavepointAsync(string name) => tx.SavepointAsync(name);
         public Task RollbackToSavepointAsync(string name) => tx.RollbackToSavepointAsync(name);

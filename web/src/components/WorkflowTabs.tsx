@@ -5,6 +5,7 @@ const tabs = [
   { key: "workflow", label: "Overview", to: routes.workflow },
   { key: "editor", label: "Editor", to: routes.editor },
   { key: "versions", label: "Versions", to: routes.versions },
+  { key: "migrations", label: "Migrations", to: routes.migrations },
   { key: "run", label: "Run", to: routes.run },
   { key: "triggers", label: "Schedules & triggers", to: routes.triggers },
   { key: "executions", label: "Executions", to: (id: string) => `${routes.executions}?workflow_id=${encodeURIComponent(id)}` },

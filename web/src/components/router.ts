@@ -10,6 +10,7 @@ export const routes = {
   workflow: w,
   editor: (id: string) => `${w(id)}/edit`,
   versions: (id: string) => `${w(id)}/versions`,
+  migrations: (id: string) => `${w(id)}/migrations`,
   run: (id: string) => `${w(id)}/run`,
   triggers: (id: string) => `${w(id)}/triggers`,
   executions: "/ui/executions",
@@ -20,7 +21,7 @@ export const routes = {
 /** Which page a path shows, with its parameters; null for an unknown path. */
 export type Route =
   | { page: "workflows" | "newWorkflow" | "executions" | "usage" }
-  | { page: "workflow" | "editor" | "versions" | "run" | "triggers"; id: string }
+  | { page: "workflow" | "editor" | "versions" | "migrations" | "run" | "triggers"; id: string }
   | { page: "execution"; id: string };
 
 export function matchRoute(path: string): Route | null {
@@ -31,11 +32,11 @@ export function matchRoute(path: string): Route | null {
     [routes.usage]: { page: "usage" },
   };
   if (fixed[path]) return fixed[path];
-  const workflow = path.match(/^\/ui\/workflows\/([^/]+)(?:\/(edit|versions|run|triggers))?$/);
+  const workflow = path.match(/^\/ui\/workflows\/([^/]+)(?:\/(edit|versions|migrations|run|triggers))?$/);
   if (workflow) {
     const id = decodeURIComponent(workflow[1]);
     const tab = workflow[2];
-    const page = tab === "edit" ? "editor" : ((tab ?? "workflow") as "workflow" | "versions" | "run" | "triggers");
+    const page = tab === "edit" ? "editor" : ((tab ?? "workflow") as "workflow" | "versions" | "migrations" | "run" | "triggers");
     return { page, id };
   }
   const execution = path.match(/^\/ui\/executions\/([^/]+)$/);

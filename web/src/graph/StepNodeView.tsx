@@ -4,7 +4,7 @@ import type { StepNode } from "./flow";
 /** A step on the graph: its name, type and, in an execution or a diff, its state or change. The top handle takes
  * incoming routes; the bottom one is for next, branches and conditions, the right one for on_error. */
 export function StepNodeView({ data, selected }: NodeProps<StepNode>) {
-  const { step, start, state, change, errors, editable } = data;
+  const { step, start, state, change, badge, errors, editable } = data;
   const classes = ["step-node", state && `state-${state}`, change && `change-${change}`, errors?.length && "has-errors", selected && "selected"]
     .filter(Boolean)
     .join(" ");
@@ -20,6 +20,7 @@ export function StepNodeView({ data, selected }: NodeProps<StepNode>) {
         {state && <span className={`step-state state-${state}`}>{state}</span>}
         {change && <span className="step-state">{change}</span>}
       </div>
+      {badge && <div className="step-badge" data-testid="step-badge">{badge}</div>}
       {errors && errors.length > 0 && (
         <div className="step-errors" role="alert" title={errors.join("\n")}>
           {errors[0]}

@@ -17,13 +17,15 @@ export interface WorkflowGraphProps {
   states?: Record<string, string>;
   /** Step id → how a diff changed it. */
   changes?: Record<string, "added" | "changed" | "removed">;
+  /** Step id → a short note shown on the step. */
+  badges?: Record<string, string>;
   selectedStep?: string | null;
   onSelectStep?: (id: string | null) => void;
   height?: number | string;
 }
 
 /** A read-only drawing of a definition: the execution view, the version diff and test runs colour its steps. */
-export function WorkflowGraph({ definition, states, changes, selectedStep, onSelectStep, height = 480 }: WorkflowGraphProps) {
+export function WorkflowGraph({ definition, states, changes, badges, selectedStep, onSelectStep, height = 480 }: WorkflowGraphProps) {
   const positions = useLayout(definition);
   const large = definition.steps.length >= renderOnlyVisibleFrom;
   // A live execution changes one step's state at a time: only that node re-renders.
@@ -32,11 +34,11 @@ export function WorkflowGraph({ definition, states, changes, selectedStep, onSel
     if (!positions) return previous.current;
     const flow = toFlow(definition, positions);
     for (const node of flow.nodes) {
-      node.data = { ...node.data, state: states?.[node.id], change: changes?.[node.id] };
+      node.data = { ...node.data, state: states?.[node.id], change: changes?.[node.id], badge: badges?.[node.id] };
       node.selected = node.id === selectedStep;
     }
     return (previous.current = { nodes: reuseUnchanged(previous.current.nodes, flow.nodes), edges: reuseUnchanged(previous.current.edges, flow.edges) });
-  }, [definition, positions, states, changes, selectedStep]);
+  }, [definition, positions, states, changes, badges, selectedStep]);
   if (!positions)
     return (
       <div className="graph" style={{ height }} data-testid="workflow-graph">

@@ -11,6 +11,8 @@ export interface StepNodeData extends Record<string, unknown> {
   state?: string;
   change?: "added" | "changed" | "removed";
   errors?: string[];
+  /** A short note on the step, such as how many executions a migration moves onto it. */
+  badge?: string;
   /** In the editor: condition steps get a third handle, "default", for config.default. */
   editable?: boolean;
 }
