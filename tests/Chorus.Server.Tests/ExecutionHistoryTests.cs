@@ -28,22 +28,39 @@ public sealed class ExecutionHistoryTests : IAsyncLifetime
             await _server.DisposeAsync();
     }
 
-    private JsonObject Branchy() => Definitions.Parse($$"""
+    /// <summary>A condition, two variables written, parallel branches (one an http call) joined, optionally a wait for an
+    /// event, a foreach, the variable written again, an output.</summary>
+    private JsonObject Branchy(bool wait = false)
+    {
+        var definition = Definitions.Parse($$$"""
         {"name": "branchy", "status": "active", "steps": [
           {"id": "check", "type": "condition", "config": {"field": "kind", "operator": "equals", "value": "vip"}, "next_steps": ["vip", "regular"]},
           {"id": "vip", "type": "action", "config": {"action": "set_variable", "name": "tier", "value": "gold"}, "next": "fan"},
           {"id": "regular", "type": "action", "config": {"action": "set_variable", "name": "tier", "value": "basic"}, "next": "fan"},
           {"id": "fan", "type": "parallel", "next_steps": ["left", "right"]},
           {"id": "left", "type": "addField", "config": {"field": "side", "value": "L"}, "next": "merge"},
-          {"id": "right", "type": "http", "retry": {"max_attempts": 1}, "config": {"url": "{{_api.Origin}}/score"}, "next": "merge"},
+          {"id": "right", "type": "http", "retry": {"max_attempts": 1}, "config": {"url": "{{{_api.Origin}}}/score"}, "next": "merge"},
           {"id": "merge", "type": "join", "next": "hold"},
           {"id": "hold", "type": "wait", "config": {"event": "go"}, "next": "each"},
           {"id": "each", "type": "foreach", "config": {"items_expression": "$.input.names",
-            "step": {"type": "output", "config": {"value": {"name": "{{item}}"}}}}, "next": "bump"},
+            "step": {"type": "output", "config": {"value": {"name": "{{item}}"} } } }, "next": "bump"},
           {"id": "bump", "type": "action", "config": {"action": "set_variable", "name": "tier", "value": "platinum"}, "next": "out"},
-          {"id": "out", "type": "output", "config": {"value": {"tier": "{{variables.tier}}", "score": "{{right.body.score}}"}}}
+          {"id": "out", "type": "output", "config": {"value": {"tier": "{{variables.tier}}", "score": "{{right.body.score}}"} } }
         ]}
         """);
+        if (!wait)
+        {
+            var steps = definition["steps"]!.AsArray();
+            steps.Remove(steps.Single(st => (string?)st!["id"] == "hold"));
+            steps.Single(st => (string?)st!["id"] == "merge")!["next"] = "each";
+        }
+        return definition;
+    }
+
+    /// <summary>Runs the workflow as a test execution until it ends or waits, with the context the engine holds then.</summary>
+    private async Task<ApiResponse> TestExecute(string workflow) =>
+        (await Client.Post($"/api/workflows/{workflow}/test-execute", _tenant, new JsonObject { ["input"] = Input(), ["debug_mode"] = true }))
+            .Expect(HttpStatusCode.OK);
 
     private static JsonObject Input() => new() { ["kind"] = "vip", ["names"] = new JsonArray("ann", "ben") };
 
@@ -53,54 +70,81 @@ public sealed class ExecutionHistoryTests : IAsyncLifetime
         (await Client.Get($"/api/executions/{id}/history/{point}", _tenant)).Expect(HttpStatusCode.OK).Node("context")!.AsObject();
 
     [Fact]
-    public async Task History_RebuildsAfterEveryPoint_TheContextTheEngineHeld_ThroughBranchesParallelJoinWaitAndForeach()
+    public async Task History_RebuildsAfterEveryPoint_TheContextTheEngineHeld_ThroughBranchesParallelJoinAndForeach()
     {
         ScriptScore(7);
         var workflow = await Client.CreateWorkflow(_tenant, Branchy());
-        var id = await Client.Execute(_tenant, workflow, Input());
-        var waiting = await Client.WaitForStatus(_tenant, id, "waiting");
+        var run = await TestExecute(workflow);
+        var id = run.Str("id")!;
+        Assert.Equal("completed", run.Str("status"));
+        var engineContext = run.Node("context")!.AsObject();
 
-        // While it waits, the last point is where the engine stands now.
-        var points = (await Client.Get($"/api/executions/{id}/history", _tenant)).Expect(HttpStatusCode.OK).Node("points")!.AsArray();
-        Assert.Equal("waiting", points[^1]!["status"]!.GetValue<string>());
-        Assert.Equal("hold", points[^1]!["step_id"]!.GetValue<string>());
-        Assert.True(JsonNode.DeepEquals(waiting.Node("context"), await ContextAt(id, points.Count - 1)),
-            $"{waiting.Node("context")} vs {await ContextAt(id, points.Count - 1)}");
-
-        (await Client.Post($"/api/executions/{id}/events", _tenant, new JsonObject { ["name"] = "go", ["data"] = new JsonObject { ["ok"] = true } }))
-            .Expect(HttpStatusCode.Accepted);
-        var done = await Client.WaitForCompletion(_tenant, id);
         var history = (await Client.Get($"/api/executions/{id}/history", _tenant)).Expect(HttpStatusCode.OK);
-        points = history.Node("points")!.AsArray();
+        var points = history.Node("points")!.AsArray();
 
         Assert.Equal("completed", history.Str("status"));
         Assert.Equal("start", points[0]!["kind"]!.GetValue<string>());
-        // One point per committed run, in commit order: the skipped branch never ran; the join came after both branches.
+        // One point per committed run, in commit order: the branch not taken never ran; the join came after both branches.
         var steps = points.Skip(1).Select(p => p!["step_id"]!.GetValue<string>()).ToList();
         Assert.Equal(["check", "vip", "fan"], steps.Take(3));
         Assert.Equal(["left", "right"], steps.Skip(3).Take(2).Order());
-        Assert.Equal(["merge", "hold", "each", "bump", "out"], steps.Skip(5));
+        Assert.Equal(["merge", "each", "bump", "out"], steps.Skip(5));
         Assert.Equal(points.Count - 1, points[^1]!["index"]!.GetValue<int>());
         Assert.Equal("completed", points[^1]!["status"]!.GetValue<string>());
-        Assert.All(points.Skip(1).SkipLast(1), p => Assert.Equal("running", p!["status"]!.GetValue<string>()));
-        Assert.True(JsonNode.DeepEquals(done.Node("context"), await ContextAt(id, points.Count - 1)));
+        Assert.All(points.SkipLast(1), p => Assert.Equal("running", p!["status"]!.GetValue<string>()));
+        var last = await ContextAt(id, points.Count - 1);
+        Assert.True(JsonNode.DeepEquals(engineContext, last), $"{engineContext} vs {last}");
 
-        // Each point adds exactly what its step committed to the one before: its output (and a variable written).
+        // Each point adds what its step committed to the one before it: its output under its id, a variable it wrote.
         for (var i = 1; i < points.Count; i++)
         {
             var before = await ContextAt(id, i - 1);
             var after = await ContextAt(id, i);
             var stepId = points[i]!["step_id"]!.GetValue<string>();
             Assert.False(before.ContainsKey(stepId), $"{stepId} is in the context before its point");
-            Assert.True(JsonNode.DeepEquals(done.Node("context")![stepId], after[stepId]), $"{stepId}: {after[stepId]}");
+            Assert.True(JsonNode.DeepEquals(engineContext[stepId], after[stepId]), $"{stepId}: {after[stepId]}");
+            after.Remove(stepId);
+            before.Remove("variables");
+            after.Remove("variables");
+            Assert.True(JsonNode.DeepEquals(before, after), $"point {i} changed more than {stepId}: {before} vs {after}");
         }
-        var afterVip = await ContextAt(id, steps.IndexOf("vip") + 1);
-        Assert.Equal("gold", afterVip["variables"]!["tier"]!.GetValue<string>());
         Assert.Null((await ContextAt(id, steps.IndexOf("vip")))["variables"]!["tier"]);
+        Assert.Equal("gold", (await ContextAt(id, steps.IndexOf("vip") + 1))["variables"]!["tier"]!.GetValue<string>());
         var point = (await Client.Get($"/api/executions/{id}/history/{steps.IndexOf("bump") + 1}", _tenant)).Expect(HttpStatusCode.OK);
         Assert.Equal("platinum", point.Str("variables.tier"));
         Assert.Equal("bump", point.Str("step_id"));
         Assert.Equal("completed", point.Str("kind"));
+        Assert.Equal("running", point.Str("status"));
+    }
+
+    [Fact]
+    public async Task History_OfAWaitingExecution_EndsAtTheContextTheEngineHoldsWhileItWaits_AndGoesOnAfter()
+    {
+        ScriptScore(7);
+        var workflow = await Client.CreateWorkflow(_tenant, Branchy(wait: true));
+        var run = await TestExecute(workflow);
+        var id = run.Str("id")!;
+        Assert.Equal("waiting", run.Str("status"));
+
+        var points = (await Client.Get($"/api/executions/{id}/history", _tenant)).Expect(HttpStatusCode.OK).Node("points")!.AsArray();
+        Assert.Equal("waiting", points[^1]!["kind"]!.GetValue<string>());
+        Assert.Equal("waiting", points[^1]!["status"]!.GetValue<string>());
+        Assert.Equal("hold", points[^1]!["step_id"]!.GetValue<string>());
+        var waitingContext = await ContextAt(id, points.Count - 1);
+        Assert.True(JsonNode.DeepEquals(run.Node("context"), waitingContext), $"{run.Node("context")} vs {waitingContext}");
+
+        (await Client.Post($"/api/executions/{id}/events", _tenant, new JsonObject { ["name"] = "go", ["data"] = new JsonObject { ["ok"] = true } }))
+            .Expect(HttpStatusCode.Accepted);
+        var done = await Client.WaitForCompletion(_tenant, id);
+        var after = (await Client.Get($"/api/executions/{id}/history", _tenant)).Expect(HttpStatusCode.OK).Node("points")!.AsArray();
+
+        // The wait's point became its completion, later in the commit order; the variables match the execution's.
+        var steps = after.Skip(1).Select(p => p!["step_id"]!.GetValue<string>()).ToList();
+        Assert.Equal(["merge", "hold", "each", "bump", "out"], steps.Skip(5));
+        var final = await ContextAt(id, after.Count - 1);
+        Assert.True(JsonNode.DeepEquals(done.Node("variables"), final["variables"]));
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["ok"] = true }, final["hold"]));
+        Assert.True(JsonNode.DeepEquals(done.Node("output"), final["out"]));
     }
 
     [Fact]
@@ -109,8 +153,6 @@ public sealed class ExecutionHistoryTests : IAsyncLifetime
         ScriptScore(7);
         var workflow = await Client.CreateWorkflow(_tenant, Branchy());
         var id = await Client.Execute(_tenant, workflow, Input());
-        await Client.WaitForStatus(_tenant, id, "waiting");
-        (await Client.Post($"/api/executions/{id}/events", _tenant, new JsonObject { ["name"] = "go" })).Expect(HttpStatusCode.Accepted);
         await Client.WaitForCompletion(_tenant, id);
         var steps = (await Client.Get($"/api/executions/{id}/history", _tenant)).Node("points")!.AsArray()
             .Skip(1).Select(p => p!["step_id"]!.GetValue<string>()).ToList();
@@ -138,11 +180,11 @@ public sealed class ExecutionHistoryTests : IAsyncLifetime
         Assert.Equal("running", back.Str("status.to"));
     }
 
-    private JsonObject Scoring() => Definitions.Parse($$"""
+    private JsonObject Scoring() => Definitions.Parse($$$"""
         {"name": "scoring", "status": "active", "steps": [
           {"id": "prepare", "type": "addField", "config": {"field": "who", "value": "{{variables.name}}"}, "next": "score"},
-          {"id": "score", "type": "http", "retry": {"max_attempts": 1}, "config": {"url": "{{_api.Origin}}/score"}, "next": "out"},
-          {"id": "out", "type": "output", "config": {"value": {"who": "{{prepare.who}}", "score": "{{score.body.score}}"}}}
+          {"id": "score", "type": "http", "retry": {"max_attempts": 1}, "config": {"url": "{{{_api.Origin}}}/score"}, "next": "out"},
+          {"id": "out", "type": "output", "config": {"value": {"who": "{{prepare.who}}", "score": "{{score.body.score}}"} }}
         ]}
         """);
 
