@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Outbound;
+using Chorus.Server.Hosting;
 using Chorus.Server.Security;
 using Chorus.Server.Tests.Infrastructure;
 
@@ -10,7 +11,7 @@ namespace Chorus.Server.Tests;
 /// context the engine held there (through a condition, parallel branches, a join, a foreach, variables written twice
 /// and a wait); the diff between two points; a re-run from a point with an http step given its recorded response or
 /// run live against a local server that counts its calls; and every bad or foreign request refused.</summary>
-public sealed class ExecutionHistoryTests : IAsyncLifetime
+public class ExecutionHistoryTests : IAsyncLifetime
 {
     private readonly string _tenant = ApiCalls.NewTenant();
     private readonly ScriptedHttpServer _api = new();
@@ -18,10 +19,14 @@ public sealed class ExecutionHistoryTests : IAsyncLifetime
 
     private HttpClient Client => _server!.Client;
 
-    public async Task InitializeAsync() => _server = await ChorusTestServer.StartAsync(
-        configure: o => o with { Engine = o.Engine with { OutboundHttp = new OutboundHttpOptions { AllowPrivate = true } } });
+    public async Task InitializeAsync() => _server = await StartServerAsync(
+        o => o with { Engine = o.Engine with { OutboundHttp = new OutboundHttpOptions { AllowPrivate = true } } });
 
-    public async Task DisposeAsync()
+    /// <summary>On SQLite here; <see cref="Storage.ExecutionHistoryOnPostgresTests"/> runs every test on PostgreSQL.</summary>
+    protected virtual Task<ChorusTestServer> StartServerAsync(Func<ServerOptions, ServerOptions> configure) =>
+        ChorusTestServer.StartAsync(configure: configure);
+
+    public virtual async Task DisposeAsync()
     {
         await _api.DisposeAsync();
         if (_server is not null)

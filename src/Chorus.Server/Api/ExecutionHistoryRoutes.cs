@@ -4,6 +4,7 @@ using Chorus.Engine;
 using Chorus.Engine.History;
 using Chorus.Engine.Runtime;
 using Chorus.Server.Security;
+using Chorus.Server.Tiers;
 
 namespace Chorus.Server.Api;
 
@@ -58,7 +59,7 @@ internal static class ExecutionHistoryRoutes
         return TypedResults.Json(json);
     }
 
-    /// <summary>Starts the re-run (202); <c>?wait=30s</c> waits for its end as a start does.</summary>
+    /// <summary>Starts the re-run (202); <c>?wait=30s</c> waits for its end as a start does (200 once it ended).</summary>
     private static async Task<IResult> Rerun(HttpContext http, string id, string point, ChorusEngine engine)
     {
         var wait = WaitParameter.Of(http);
@@ -66,6 +67,8 @@ internal static class ExecutionHistoryRoutes
         var live = body.OptionalBool("live", fallback: false);
         var index = PointNumber(point, "point");
         var originalId = Executions.ExecutionId(id);
+        // A re-run is a new execution: it counts toward the tier's daily executions as a test run does.
+        await http.RequestServices.GetRequiredService<TierChecks>().ExecutionStartAsync(http.Tenant(), http.RequestAborted);
         var execution = await engine.RerunFromPointAsync(http.Tenant(), originalId, index, live, http.RequestAborted);
         if (wait is { } timeout)
             execution = await engine.WaitForAsync(execution.Tenant, execution.Id, e => e.IsTerminal, timeout, http.RequestAborted);
