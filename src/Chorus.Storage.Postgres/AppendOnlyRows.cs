@@ -14,13 +14,14 @@ internal sealed class AppendOnlyRows
 {
     private static AppendOnlyTables Tables => PostgresDialect.Statements.AppendOnly;
 
-    private readonly List<(long Position, StepRunRecord Run, string? Input, string? Output, string? Error)> _stepRuns = [];
+    private readonly List<(long Position, StepRunRecord Run, string? Input, string? Output, string? Error, string? Variables, string? Next)> _stepRuns = [];
     private readonly List<(long Position, LogRecord Log, string? Data)> _logs = [];
     private readonly List<(long Position, long Id, EventRecord Event, string Payload)> _events = [];
 
     // JSON is written out when the row is made: the nodes may change afterwards.
     public void Add(long position, StepRunRecord run) =>
-        _stepRuns.Add((position, run, run.Input?.ToJsonString(), run.Output?.ToJsonString(), run.Error?.ToJsonString()));
+        _stepRuns.Add((position, run, run.Input?.ToJsonString(), run.Output?.ToJsonString(), run.Error?.ToJsonString(),
+            run.Variables?.ToJsonString(), run.Next?.ToJsonString()));
 
     public void Add(long position, LogRecord log) => _logs.Add((position, log, log.Data?.ToJsonString()));
 
@@ -56,10 +57,11 @@ internal sealed class AppendOnlyRows
         var runs = _stepRuns.GroupBy(r => (r.Run.ExecutionId, r.Run.StepId, r.Run.Attempt)).Select(g => g.Last()).ToList();
         return new NpgsqlBatchCommand(
                 $"INSERT INTO {Tables.StepRuns} ({string.Join(", ", AppendOnlyTables.StepRunColumns)}) " +
-                "SELECT * FROM unnest(@tenant, @execution, @step, @attempt, @name, @type, @status, @input, @output, @error, @started, @finished) " +
+                "SELECT * FROM unnest(@tenant, @execution, @step, @attempt, @name, @type, @status, @input, @output, @error, @started, @finished, @seq, @variables, @next, @status_after) " +
                 "ON CONFLICT (execution_id, step_id, attempt) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, step_name = EXCLUDED.step_name, " +
                 "step_type = EXCLUDED.step_type, status = EXCLUDED.status, input = EXCLUDED.input, output = EXCLUDED.output, error = EXCLUDED.error, " +
-                "started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at")
+                "started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, seq = EXCLUDED.seq, variables = EXCLUDED.variables, " +
+                "next_steps = EXCLUDED.next_steps, status_after = EXCLUDED.status_after")
             .WithArray("@tenant", NpgsqlDbType.Text, runs.Select(r => r.Run.Tenant.Value).ToArray())
             .WithArray("@execution", NpgsqlDbType.Uuid, runs.Select(r => r.Run.ExecutionId).ToArray())
             .WithArray("@step", NpgsqlDbType.Text, runs.Select(r => r.Run.StepId).ToArray())
@@ -71,7 +73,11 @@ internal sealed class AppendOnlyRows
             .WithArray("@output", NpgsqlDbType.Jsonb, runs.Select(r => r.Output).ToArray())
             .WithArray("@error", NpgsqlDbType.Jsonb, runs.Select(r => r.Error).ToArray())
             .WithArray("@started", NpgsqlDbType.TimestampTz, runs.Select(r => r.Run.StartedAt.ToUniversalTime()).ToArray())
-            .WithArray("@finished", NpgsqlDbType.TimestampTz, runs.Select(r => r.Run.FinishedAt?.ToUniversalTime()).ToArray());
+            .WithArray("@finished", NpgsqlDbType.TimestampTz, runs.Select(r => r.Run.FinishedAt?.ToUniversalTime()).ToArray())
+            .WithArray("@seq", NpgsqlDbType.Bigint, runs.Select(r => r.Run.Sequence).ToArray())
+            .WithArray("@variables", NpgsqlDbType.Jsonb, runs.Select(r => r.Variables).ToArray())
+            .WithArray("@next", NpgsqlDbType.Jsonb, runs.Select(r => r.Next).ToArray())
+            .WithArray("@status_after", NpgsqlDbType.Text, runs.Select(r => r.Run.StatusAfter).ToArray());
     }
 
     private NpgsqlBatchCommand LogsStatement() => new NpgsqlBatchCommand(

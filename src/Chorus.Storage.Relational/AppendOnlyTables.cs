@@ -10,7 +10,8 @@ namespace Chorus.Storage.Relational;
 internal sealed class AppendOnlyTables(SqlDialect d)
 {
     public static readonly string[] StepRunColumns =
-        ["tenant_id", "execution_id", "step_id", "attempt", "step_name", "step_type", "status", "input", "output", "error", "started_at", "finished_at"];
+        ["tenant_id", "execution_id", "step_id", "attempt", "step_name", "step_type", "status", "input", "output", "error", "started_at", "finished_at",
+            "seq", "variables", "next_steps", "status_after"];
 
     public static readonly string[] LogColumns = ["tenant_id", "execution_id", "step_id", "level", "message", "data", "at"];
 
@@ -46,6 +47,10 @@ internal sealed class AppendOnlyTables(SqlDialect d)
         Error = r.Json("error") as JsonObject,
         StartedAt = r.Time("started_at"),
         FinishedAt = r.OptionalTime("finished_at"),
+        Sequence = r.OptionalLong("seq"),
+        Variables = r.Json("variables") as JsonObject,
+        Next = r.Json("next_steps") as JsonArray,
+        StatusAfter = r.Text("status_after"),
     };
 
     public static LogRecord MapLog(DbDataReader r) => new()

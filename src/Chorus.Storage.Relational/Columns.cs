@@ -17,6 +17,12 @@ internal static class Columns
 
     public static long Long(this DbDataReader r, string column) => Convert.ToInt64(r.GetValue(r.GetOrdinal(column)), CultureInfo.InvariantCulture);
 
+    public static long? OptionalLong(this DbDataReader r, string column)
+    {
+        var i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
+    }
+
     public static int Int(this DbDataReader r, string column) => Convert.ToInt32(r.GetValue(r.GetOrdinal(column)), CultureInfo.InvariantCulture);
 
     public static bool Bool(this DbDataReader r, string column) => r.GetBoolean(r.GetOrdinal(column));

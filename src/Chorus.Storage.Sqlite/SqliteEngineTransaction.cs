@@ -131,7 +131,7 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     public override Task SaveStepRunAsync(StepRunRecord run)
     {
         buffers.StepRuns.Add(run.Tenant, run.ExecutionId, run.StepId, run.Attempt, run.StepName, run.StepType, run.Status,
-            run.Input, run.Output, run.Error, run.StartedAt, run.FinishedAt);
+            run.Input, run.Output, run.Error, run.StartedAt, run.FinishedAt, run.Sequence, run.Variables, run.Next, run.StatusAfter);
         return Task.CompletedTask;
     }
 

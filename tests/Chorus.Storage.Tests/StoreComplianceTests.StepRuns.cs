@@ -60,6 +60,31 @@ public abstract partial class StoreComplianceTests<TStore>
     }
 
     [Fact]
+    public async Task SaveStepRunAsync_HistoryFields_RoundTrip_AndAReplacedRunTakesTheNewOnes()
+    {
+        var id = Guid.NewGuid();
+        await InTxAsync(tx => tx.SaveStepRunAsync(StepRun(id, "pick", 1, T0, "waiting") with { Sequence = 3, StatusAfter = "waiting" }));
+        var bare = Assert.Single(await Store.GetStepRunsAsync(TenantA, id, Ct));
+        Assert.Equal((3L, "waiting"), (bare.Sequence, bare.StatusAfter));
+        Assert.Null(bare.Variables);
+        Assert.Null(bare.Next);
+
+        var completed = StepRun(id, "pick", 1, T0, "completed") with
+        {
+            Sequence = 7,
+            Variables = new JsonObject { ["tier"] = "gold", ["limits"] = new JsonObject { ["max"] = 3 } },
+            Next = new JsonArray("left", "right"),
+            StatusAfter = "completed",
+        };
+        await InTxAsync(tx => tx.SaveStepRunAsync(completed));
+
+        var read = Assert.Single(await Store.GetStepRunsAsync(TenantA, id, Ct));
+        Assert.Equal((7L, "completed"), (read.Sequence, read.StatusAfter));
+        AssertJson(completed.Variables, read.Variables);
+        AssertJson(completed.Next, read.Next);
+    }
+
+    [Fact]
     public async Task SaveStepRunAsync_SameExecutionStepAndAttempt_ReplacesTheRun()
     {
         var id = Guid.NewGuid();

@@ -21,6 +21,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     private readonly Committer _committer;
     private readonly ExecutionCommands _commands;
     private readonly Worker _worker;
+    private readonly StepInvoker _invoker;
     private readonly NodeGauges _gauges;
     private readonly EngineOptions _options;
     private readonly TimeProvider _time;
@@ -52,6 +53,7 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         _ownHttp = http is null ? new OutboundHttp(options.OutboundHttp) : null;
         var services = new StepServices(_time, http ?? _ownHttp!, registry);
         var invoker = new StepInvoker(reader, workflows, _graphs, registry, services, options, _time, loggers.CreateLogger<StepInvoker>(), secrets, payloads);
+        _invoker = invoker;
         _commands = new ExecutionCommands(_graphs, options, _time, quotas ?? new NoTenantQuotas(), invoker);
         _committer.RunPureSteps = _commands.RunPureStepsAsync;
         ScheduleCommands = new ScheduleCommands(_commands, _graphs, _time, loggers.CreateLogger<ScheduleCommands>());

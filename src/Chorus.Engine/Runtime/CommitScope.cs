@@ -152,10 +152,14 @@ internal sealed class LocalBudget(Func<int> freeCapacity)
 /// <summary>What a step needs of its execution, with the context as text: each step parses its own copy,
 /// since JSON nodes must not be shared between threads.</summary>
 internal sealed record ExecutionSnapshot(TenantId Tenant, Guid Id, Guid WorkflowId, int WorkflowVersion, bool IsTest, string ContextJson,
-    long LoopIterations = 0, string? TraceParent = null)
+    long LoopIterations = 0, string? TraceParent = null, string? StubsJson = null)
 {
     public static ExecutionSnapshot Of(ExecutionRecord e) =>
-        new(e.Tenant, e.Id, e.WorkflowId, e.WorkflowVersion, e.IsTest, e.Context.ToJsonString(), e.State.LoopIterations, e.State.TraceParent);
+        new(e.Tenant, e.Id, e.WorkflowId, e.WorkflowVersion, e.IsTest, e.Context.ToJsonString(), e.State.LoopIterations, e.State.TraceParent,
+            e.State.Stubs is null ? null : new JsonObject(e.State.Stubs.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value.DeepClone()))).ToJsonString());
 
     public JsonObject Context() => StoredJson.Parse(ContextJson)!.AsObject();
+
+    /// <summary>The recorded result a re-run gives back for the step instead of running it; null to run it.</summary>
+    public JsonObject? Stub(string stepId) => StubsJson is null ? null : StoredJson.Parse(StubsJson)![stepId]?.DeepClone() as JsonObject;
 }

@@ -78,8 +78,12 @@ internal sealed partial class ExecutionCommands
             DueAt = dueAt, Payload = payload, Suspended = e.Status == ExecutionStatus.Paused,
         });
 
+    /// <summary>Saves a step run once the commit has decided everything else about it, so that it records what history
+    /// and replay need and nothing else tells: its place in the commit order, the variables it wrote, where the
+    /// execution went on from it, and the execution's status afterwards.</summary>
     private static Task SaveRunAsync(CommitScope s, ExecutionRecord e, StepDefinition step, int attempt, string status,
-        JsonNode? input, JsonNode? output, JsonObject? error, DateTimeOffset startedAt, DateTimeOffset? finishedAt)
+        JsonNode? input, JsonNode? output, JsonObject? error, DateTimeOffset startedAt, DateTimeOffset? finishedAt,
+        IReadOnlyDictionary<string, JsonNode?>? variables = null, IReadOnlyList<string>? next = null)
     {
         if (finishedAt is { } finished)
             s.AfterCommit.Add(() => EngineMetrics.StepFinished(step.Type, status, finished - startedAt));
@@ -88,6 +92,10 @@ internal sealed partial class ExecutionCommands
             Tenant = e.Tenant, ExecutionId = e.Id, StepId = step.Id, StepName = step.Name, StepType = step.Type,
             Attempt = attempt, Status = status, Input = input?.DeepClone(), Output = output?.DeepClone(),
             Error = error?.DeepClone() as JsonObject, StartedAt = startedAt, FinishedAt = finishedAt,
+            Sequence = ++e.State.RunsSaved,
+            Variables = variables is { Count: > 0 } ? new JsonObject(variables.Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone()))) : null,
+            Next = next is null ? null : new JsonArray([.. next.Select(n => JsonValue.Create(n))]),
+            StatusAfter = e.Status.ToWire(),
         });
     }
 
@@ -96,6 +104,16 @@ internal sealed partial class ExecutionCommands
     {
         var started = await StartAsync(s, request).ConfigureAwait(false);
         await Log(s, original, null, "info", $"Run again from the start as execution {started.Id} (version {started.WorkflowVersion}).").ConfigureAwait(false);
+        return started;
+    }
+
+    /// <summary>Starts a re-run from a point of <paramref name="original"/>'s history and notes it in both logs, in one commit.</summary>
+    public async Task<ExecutionRecord> RerunFromPointAsync(CommitScope s, StartRequest request, ExecutionRecord original, int point, bool live)
+    {
+        var started = await StartAsync(s, request).ConfigureAwait(false);
+        var how = live ? "running every step after it live" : "giving recorded results for steps with effects";
+        await Log(s, started, null, "info", $"Re-run of execution {original.Id} from point {point} of its history, {how}.").ConfigureAwait(false);
+        await Log(s, original, null, "info", $"Re-run from point {point} of its history as test execution {started.Id}.").ConfigureAwait(false);
         return started;
     }
 

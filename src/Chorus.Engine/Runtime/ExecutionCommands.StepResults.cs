@@ -90,13 +90,13 @@ internal sealed partial class ExecutionCommands
         e.State.LastCompleted = step.Id;
         var decisions = Decider.OnStepSucceeded(graph, e.State, step.Id, done.ChosenNext);
         ApplyTo(e.State, decisions);
-        await SaveRunAsync(s, e, step, state.Attempt, "completed", input, done.Output, null, startedAt, now).ConfigureAwait(false);
         await Log(s, e, step.Id, "info", $"Step '{step.Name}' completed in {(long)(now - startedAt).TotalMilliseconds} ms" +
             DescribeNext(decisions)).ConfigureAwait(false);
         await ScheduleAsync(s, e, decisions, now).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.StepDone(e, now, step.Id, step.Name, done.Output,
             (long)(now - startedAt).TotalMilliseconds, FirstScheduled(decisions))).ConfigureAwait(false);
         await SettleAsync(s, e, graph, now, step.Name).ConfigureAwait(false);
+        await SaveRunAsync(s, e, step, state.Attempt, "completed", input, done.Output, null, startedAt, now, done.Variables, done.ChosenNext).ConfigureAwait(false);
     }
 
     /// <summary>Writes the output and variables into the context; returns how to put back what was replaced,
@@ -146,7 +146,7 @@ internal sealed partial class ExecutionCommands
         StepResult.Failed failed, DateTimeOffset startedAt, JsonNode? input, DateTimeOffset now)
     {
         var error = StepError(step, failed);
-        await SaveRunAsync(s, e, step, state.Attempt, "failed", input, null, error, startedAt, now).ConfigureAwait(false);
+        var attempt = state.Attempt; // a retry's decision moves the state on to the next attempt
         var decisions = Decider.OnStepFailed(graph, e.State, e.Id, step, state, failed.Retryable, options.StepRetryLimit);
         ApplyTo(e.State, decisions);
         if (decisions[0] is { Kind: DecisionKind.RetryStep } retry)
@@ -154,18 +154,22 @@ internal sealed partial class ExecutionCommands
             await AddRetryAsync(s, e, retry, now).ConfigureAwait(false);
             await Log(s, e, step.Id, "warning",
                 $"Attempt {retry.Attempt - 1} failed ({failed.Code}: {failed.Message}); attempt {retry.Attempt} in {retry.Delay.TotalMilliseconds:0} ms").ConfigureAwait(false);
+            await SaveRunAsync(s, e, step, attempt, "failed", input, null, error, startedAt, now).ConfigureAwait(false);
             return;
         }
         await Log(s, e, step.Id, "error", $"Step failed: {failed.Message}").ConfigureAwait(false);
         if (decisions[0].Kind == DecisionKind.FailExecution)
         {
             await FailExecutionAsync(s, e, error, now).ConfigureAwait(false);
+            await SaveRunAsync(s, e, step, attempt, "failed", input, null, error, startedAt, now).ConfigureAwait(false);
             return;
         }
         // The on_error route reads the failure where a completed step leaves its output.
         e.Context[step.Id] = new JsonObject { ["error"] = error.DeepClone() };
         await ScheduleAsync(s, e, decisions, now).ConfigureAwait(false);
         await SettleAsync(s, e, graph, now, step.Name).ConfigureAwait(false);
+        await SaveRunAsync(s, e, step, attempt, "failed", input, null, error, startedAt, now,
+            next: [graph.ErrorSuccessor(step.Id)!]).ConfigureAwait(false);
     }
 
     private async Task WaitStepAsync(CommitScope s, ExecutionRecord e, StepDefinition step, StepState state, StepResult result,
@@ -193,10 +197,10 @@ internal sealed partial class ExecutionCommands
                 state.Child = childRecord.Id;
                 break;
         }
-        await SaveRunAsync(s, e, step, state.Attempt, "waiting", input, null, null, startedAt, null).ConfigureAwait(false);
         e.CurrentStep = step.Id;
         if (e.Status == ExecutionStatus.Running && !e.State.HasRunnableSteps)
             e.Status = ExecutionStatus.Waiting;
+        await SaveRunAsync(s, e, step, state.Attempt, "waiting", input, null, null, startedAt, null).ConfigureAwait(false);
         await Log(s, e, step.Id, "info", $"Step '{step.Name}' is waiting for {DescribeWait(result)}").ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionUpdate(e, now, step.Name, $"Waiting for {DescribeWait(result)}")).ConfigureAwait(false);
     }

@@ -27,6 +27,8 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
         public SubflowLineage? Lineage { get; init; }
         /// <summary>Written as <see cref="ExecutionStatus.Created"/>, to start when <see cref="StartCreatedAsync"/> is called.</summary>
         public bool Deferred { get; init; }
+        /// <summary>A re-run's recorded results by step id (<see cref="History.StepStub"/>); null for any other start.</summary>
+        public Dictionary<string, JsonObject>? Stubs { get; init; }
     }
 
     public async Task<ExecutionRecord> StartAsync(CommitScope s, StartRequest request)
@@ -48,7 +50,7 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
                 // Seed 002 templates read the input as variables ("{{variables.email}}").
                 ["variables"] = input is JsonObject ? input.DeepClone() : new JsonObject(),
             },
-            State = new ExecutionState { Lineage = request.Lineage },
+            State = new ExecutionState { Lineage = request.Lineage, Stubs = request.Stubs },
             IsTest = request.IsTest,
             ParentExecutionId = request.ParentExecutionId,
             ParentStepId = request.ParentStepId,
@@ -157,7 +159,8 @@ internal sealed partial class ExecutionCommands(GraphCache graphs, EngineOptions
     {
         execution.CurrentStep = stepId;
         if (pure is not null && execution is { Mode: ExecutionMode.Automatic, Status: ExecutionStatus.Running or ExecutionStatus.Waiting }
-            && s.PureSteps.Count + s.PureStepsRun < MaxPureStepsPerOperation && pure.IsPure((await GraphOf(s, execution).ConfigureAwait(false)).Step(stepId)))
+            && s.PureSteps.Count + s.PureStepsRun < MaxPureStepsPerOperation
+            && (StepInvoker.IsStubbed(execution, stepId) || pure.IsPure((await GraphOf(s, execution).ConfigureAwait(false)).Step(stepId))))
         {
             s.PureSteps.Enqueue((execution, stepId));
             return;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Expressions;
+using Chorus.Engine.History;
 using Chorus.Engine.Steps;
 using Chorus.Engine.Steps.Remote;
 using Chorus.Engine.Storage;
@@ -34,6 +35,8 @@ internal sealed class StepInvoker(
             () => workflows.GetVersionAsync(execution.Tenant, execution.WorkflowId, execution.WorkflowVersion, ct)).ConfigureAwait(false);
         var step = graph.Step(item.Step);
         var startedAt = time.GetUtcNow();
+        if (execution.Stub(step.Id) is { } stub)
+            return Stubbed(item, stub, startedAt);
         StepSecrets? secrets;
         try
         {
@@ -89,6 +92,9 @@ internal sealed class StepInvoker(
     public async Task<ExecutionCommands.StepOutcome?> RunPureAsync(ExecutionRecord execution, WorkflowGraph graph, StepDefinition step, int attempt)
     {
         var startedAt = time.GetUtcNow();
+        var item = new WorkItem { Tenant = execution.Tenant, ExecutionId = execution.Id, StepId = step.Id, Kind = WorkItemKind.Run, Attempt = attempt, DueAt = startedAt };
+        if (execution.State.Stubs?.GetValueOrDefault(step.Id) is { } stub)
+            return Stubbed(item, (JsonObject)stub.DeepClone(), startedAt);
         var context = NewContext(execution.Tenant, execution.Id, execution.WorkflowId, execution.IsTest, (JsonObject)execution.Context.DeepClone(),
             execution.State.LoopIterations, graph, step, attempt, secrets: null);
         var result = await InvokeTracedAsync(context, execution.State.TraceParent, heartbeat: null, CancellationToken.None).ConfigureAwait(false);
@@ -97,7 +103,7 @@ internal sealed class StepInvoker(
             return null;
         return new ExecutionCommands.StepOutcome
         {
-            Item = new WorkItem { Tenant = execution.Tenant, ExecutionId = execution.Id, StepId = step.Id, Kind = WorkItemKind.Run, Attempt = attempt, DueAt = startedAt },
+            Item = item,
             Result = result,
             StartedAt = startedAt,
             Input = SafeConfig(context),
@@ -105,6 +111,20 @@ internal sealed class StepInvoker(
             LoopIterations = context.Loops.Taken,
         };
     }
+
+    /// <summary>The outcome of a step a re-run gives its recorded result for: the handler does not run, so nothing
+    /// outside the execution sees it.</summary>
+    private static ExecutionCommands.StepOutcome Stubbed(WorkItem item, JsonObject stub, DateTimeOffset startedAt) => new()
+    {
+        Item = item,
+        Result = StepStub.Result(stub),
+        StartedAt = startedAt,
+        Input = stub["input"]?.DeepClone(),
+        Logs = [new StepLogEntry("info", StepStub.LogMessage, null)],
+    };
+
+    /// <summary>Whether a re-run gives the step's recorded result instead of running it.</summary>
+    public static bool IsStubbed(ExecutionRecord execution, string stepId) => execution.State.Stubs?.ContainsKey(stepId) == true;
 
     private StepExecutionContext NewContext(TenantId tenant, Guid executionId, Guid workflowId, bool isTest, JsonObject data,
         long loopIterations, WorkflowGraph graph, StepDefinition step, int attempt, StepSecrets? secrets) => new()

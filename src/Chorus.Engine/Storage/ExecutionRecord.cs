@@ -66,7 +66,19 @@ public static class ExecutionStatusExtensions
     public static bool HoldsSlot(this ExecutionStatus status) =>
         status is ExecutionStatus.Running or ExecutionStatus.Waiting or ExecutionStatus.Paused;
 
-    public static string ToWire(this ExecutionStatus status) => status.ToString().ToLowerInvariant();
+    /// <summary>Every step run records the status after it: constants, not an enum name lowered on each call.</summary>
+    public static string ToWire(this ExecutionStatus status) => status switch
+    {
+        ExecutionStatus.Pending => "pending",
+        ExecutionStatus.Running => "running",
+        ExecutionStatus.Waiting => "waiting",
+        ExecutionStatus.Paused => "paused",
+        ExecutionStatus.Completed => "completed",
+        ExecutionStatus.Failed => "failed",
+        ExecutionStatus.Cancelled => "cancelled",
+        ExecutionStatus.Created => "created",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 
     public static bool TryParseWire(string? text, out ExecutionStatus status) =>
         Enum.TryParse(text, ignoreCase: true, out status) && !int.TryParse(text, out _);

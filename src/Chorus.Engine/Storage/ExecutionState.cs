@@ -57,6 +57,19 @@ public sealed class ExecutionState
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PendingMigration? PendingMigration { get; internal set; }
 
+    /// <summary>How many step runs the execution has saved, so each save gets the next sequence number.</summary>
+    [JsonInclude]
+    [JsonPropertyName("runs_saved")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long RunsSaved { get; internal set; }
+
+    /// <summary>For a re-run from a point of another execution's history: the recorded result each step gives instead
+    /// of running (<see cref="Runtime.StepStub"/>), by step id; null for every other execution.</summary>
+    [JsonInclude]
+    [JsonPropertyName("stubs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, System.Text.Json.Nodes.JsonObject>? Stubs { get; internal set; }
+
     internal bool HasActiveSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting);
 
     internal bool HasRunnableSteps => Steps.Values.Any(s => s.Status is StepStatus.Scheduled or StepStatus.Running);

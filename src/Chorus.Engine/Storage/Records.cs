@@ -46,6 +46,16 @@ public sealed record StepRunRecord
     public JsonObject? Error { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>Where this save falls among its execution's step run saves (1, 2, ...): the order the engine committed
+    /// them in, which start times cannot tell for parallel branches. Null for runs saved before it was recorded.</summary>
+    public long? Sequence { get; init; }
+    /// <summary>The values the step wrote into <c>$.variables</c>; null when it wrote none.</summary>
+    public JsonObject? Variables { get; init; }
+    /// <summary>Where the engine went on from this run when not to every successor: the successors a completed
+    /// condition chose, or the <c>on_error</c> route a failed run took. Null otherwise.</summary>
+    public JsonArray? Next { get; init; }
+    /// <summary>The execution's status right after this save was committed (running, waiting, completed, failed ...).</summary>
+    public string? StatusAfter { get; init; }
     public long? DurationMs => FinishedAt is { } f ? (long)(f - StartedAt).TotalMilliseconds : null;
 }
 

@@ -31,6 +31,7 @@ internal static class Executions
         group.MapGet("/{id}/steps", Steps).RequireRole(Role.Viewer).Bodies(response: "StepRuns");
         group.MapGet("/{id}/logs", Logs).RequireRole(Role.Viewer).Bodies(response: "Logs");
         group.MapGet("/{id}/export", ExecutionExport.ExportAsync).RequireRole(Role.Viewer).Bodies(response: "ExecutionExport");
+        group.MapExecutionHistory();
         group.MapPost("/{id}/pause", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.PauseAsync)).RequireRole(Role.Member).Bodies(response: "Execution");
         group.MapPost("/{id}/resume", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.ResumeAsync)).RequireRole(Role.Member).Bodies(response: "Execution");
         group.MapPost("/{id}/cancel", (HttpContext http, string id, ChorusEngine engine) => Apply(http, id, engine.CancelAsync)).RequireRole(Role.Member).Bodies(response: "Execution");

@@ -80,6 +80,29 @@ export const executeWorkflow = (workflowId: string, input: unknown, mode: "autom
 export const testExecuteWorkflow = (workflowId: string, input: unknown) =>
   api<TestRun>(`${workflowPath(workflowId)}/test-execute`, json({ input }));
 
+/** One point of an execution's history: its start, a committed step run, or an end no run shows. */
+export interface HistoryPoint {
+  index: number;
+  kind: string;
+  step_id: string | null;
+  step_name: string | null;
+  attempt: number | null;
+  at: string;
+  status: string;
+}
+
+/** A point with the context and variables right after it. */
+export interface HistoryPointState extends HistoryPoint {
+  context: Record<string, unknown>;
+  variables: unknown;
+}
+
+export const getHistory = (id: string) => api<{ points: HistoryPoint[] }>(`${path(id)}/history`).then((r) => r.points);
+export const getHistoryPoint = (id: string, point: number) => api<HistoryPointState>(`${path(id)}/history/${point}`);
+/** A new test execution from that point with that context; steps with effects give their recorded results unless live. */
+export const rerunFromPoint = (id: string, point: number, live: boolean) =>
+  api<Execution>(`${path(id)}/history/${point}/rerun`, json({ live }));
+
 /** The definition an execution runs (its pinned version). */
 export const getWorkflowVersion = (workflowId: string, version: number) =>
   api<{ number: number; definition: Record<string, unknown> }>(`${workflowPath(workflowId)}/versions/${version}`);

@@ -6,6 +6,7 @@ import { EventForm, ManualInputForms } from "../execution/InputForms";
 import { LogList } from "../execution/LogList";
 import { NoStepSelected, StepPanel } from "../execution/StepPanel";
 import { isTerminal, runsByStep, stepStates } from "../execution/stepStates";
+import { HistorySlider } from "../execution/HistorySlider";
 import { Timeline } from "../execution/Timeline";
 import { useExecution } from "../execution/useExecution";
 import { useNow } from "../execution/useNow";
@@ -14,7 +15,7 @@ import "../execution/execution.css";
 import "./ExecutionPage.css";
 
 /** The live view of one execution: its graph coloured by step state, the operator's controls, the step details,
- * a timeline of the attempts and the logs, all kept current over the WebSocket. */
+ * a timeline of the attempts with a slider over the history (the context after each point), and the logs, all kept current over the WebSocket. */
 export default function ExecutionPage({ id }: { id: string }) {
   const view = useExecution(id);
   const { execution, runs, logs, definition } = view;
@@ -61,6 +62,8 @@ export default function ExecutionPage({ id }: { id: string }) {
       )}
       <h2>Timeline</h2>
       <Timeline runs={runs} startedAt={execution.started_at} endedAt={execution.completed_at} now={now} />
+      <HistorySlider executionId={execution.id}
+        version={`${execution.status}:${runs.map((r) => `${r.step_id}.${r.attempt}.${r.status}`).join(",")}`} />
       <div className="execution-lower">
         <div>
           <h2>Logs</h2>
