@@ -12,7 +12,8 @@ public sealed class MigrationCrashTests : IAsyncLifetime
 {
     private const int Executions = 600;
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(90);
-    private readonly RestartableServer _server = new(new Dictionary<string, string>());
+    // Every execution must hold a slot to wait for its event, so the limits are set above their number.
+    private readonly RestartableServer _server = new(new Dictionary<string, string> { ["MAX_CONCURRENT_WORKFLOWS"] = "1000", ["TENANT_SLOT_SHARE"] = "1" });
 
     public Task InitializeAsync() => Task.CompletedTask;
 
