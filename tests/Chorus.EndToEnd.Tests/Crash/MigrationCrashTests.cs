@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Chorus.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Chorus.EndToEnd.Tests.Crash;
 
@@ -8,7 +9,7 @@ namespace Chorus.EndToEnd.Tests.Crash;
 /// execution is wholly on one version, moved exactly when the migration recorded its move, and running the migration
 /// again moves the rest, which then finish on the new version.</summary>
 [Collection(Cluster.ServerProcessCollection.Name)]
-public sealed class MigrationCrashTests : IAsyncLifetime
+public sealed class MigrationCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Executions = 600;
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(90);
@@ -66,6 +67,7 @@ public sealed class MigrationCrashTests : IAsyncLifetime
         }
         // Whole batches of 50: a move is committed with its batch or not at all.
         Assert.Equal(0, recorded.Count % 50);
+        output.WriteLine($"The kill left {recorded.Count} of {Executions} executions moved.");
 
         var rerun = await api.PostAsync($"/api/workflows/{workflow}/migrations", new JsonObject { ["to_version"] = 2, ["filter"] = new JsonObject { ["version"] = 1 } });
         Assert.Equal(Executions - recorded.Count, rerun["moved"]!.GetValue<int>());
