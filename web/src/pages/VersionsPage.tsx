@@ -5,12 +5,13 @@ import { getWorkflow } from "../api/workflows";
 import { WorkflowTabs } from "../components/WorkflowTabs";
 import { compareDefinitions, type VersionDiff } from "../versions/diff";
 import { VersionDiffView } from "../versions/VersionDiffView";
+import { MigrationPanel } from "../versions/MigrationPanel";
 import { VersionHistory } from "../versions/VersionHistory";
 import "./VersionsPage.css";
 
 const messageOf = (e: unknown) => (e instanceof ApiError ? e.message : "The server cannot be reached.");
 
-/** A workflow's saved versions: who saved each and when, a diff of any two, and revert. */
+/** A workflow's saved versions: who saved each and when, moving executions onto one, a diff of any two, and revert. */
 export default function VersionsPage({ id }: { id: string }) {
   const [name, setName] = useState<string | null>(null);
   const [list, setList] = useState<VersionList | null>(null);
@@ -88,6 +89,8 @@ export default function VersionsPage({ id }: { id: string }) {
       {list && (
         <>
           <VersionHistory list={list} confirming={confirming} busy={busy} onAskRevert={setConfirming} onRevert={revert} />
+          <h2>Migrate executions</h2>
+          <MigrationPanel id={id} versions={numbers} current={list.current_version} />
           <h2>Compare</h2>
           {numbers.length < 2 ? (
             <p className="muted">There is only one version so far; save a change to compare versions.</p>
