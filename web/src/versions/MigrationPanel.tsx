@@ -24,6 +24,7 @@ export function MigrationPanel({ id, versions, current }: { id: string; versions
   const [mappingText, setMappingText] = useState("");
   const [plan, setPlan] = useState<MigrationPlanAnswer | null>(null);
   const [outcome, setOutcome] = useState<MigrationOutcome | null>(null);
+  const [rolledBack, setRolledBack] = useState<MigrationOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -43,6 +44,7 @@ export function MigrationPanel({ id, versions, current }: { id: string; versions
   const showPlan = () => run(async () => {
     if (typeof mapping === "string") throw new ApiError(400, "invalid_input", mapping);
     setOutcome(null);
+    setRolledBack(null);
     setPlan(await planMigration(id, target, mapping));
   });
   const apply = () => run(async () => {
@@ -51,7 +53,9 @@ export function MigrationPanel({ id, versions, current }: { id: string; versions
     setPlan(null);
   });
   const rollback = () => run(async () => {
-    if (outcome) setOutcome(await rollbackMigration(id, outcome.migration_id));
+    if (!outcome) return;
+    setRolledBack(await rollbackMigration(id, outcome.migration_id));
+    setOutcome(null);
   });
 
   return (
@@ -95,6 +99,11 @@ export function MigrationPanel({ id, versions, current }: { id: string; versions
         <p role="status">
           {outcome.moved} moved, {outcome.pending} waiting for a running step, {outcome.skipped} skipped.{" "}
           <button type="button" className="secondary" disabled={busy} onClick={rollback}>Roll back</button>
+        </p>
+      )}
+      {rolledBack && (
+        <p role="status">
+          Rolled back: {rolledBack.moved} moved back, {rolledBack.skipped} stayed (a step ran on the new version since the move).
         </p>
       )}
     </div>
