@@ -43,11 +43,12 @@ public sealed class ExecutionsClient
     public Task<Execution> AdvanceAsync(string id, CancellationToken cancellationToken = default) => OperateAsync(id, "advance", null, cancellationToken);
 
     /// <summary>Goes on from the failed step, in the same execution; or with <paramref name="fromStart"/> runs the ended
-    /// execution again as a new one (see <see cref="Execution.RetryOf"/>) with the same input, on the version it ran or
-    /// with <paramref name="latestVersion"/> the workflow's current one.</summary>
+    /// execution again as a new one (see <see cref="Execution.RetryOf"/>) with the same input. Either runs on the version
+    /// it ran or, with <paramref name="latestVersion"/>, the workflow's current one (from the failed step, the execution
+    /// moves there first by a migration's rules).</summary>
     public Task<Execution> RetryAsync(string id, bool fromStart = false, bool latestVersion = false, CancellationToken cancellationToken = default)
     {
-        // Without a body the server goes on from the failed step; a version without fromStart is its to refuse.
+        // Without a body the server goes on from the failed step on the version the execution ran.
         var body = fromStart || latestVersion
             ? new JsonObject { ["from"] = fromStart ? "start" : "failed_step", ["version"] = latestVersion ? "latest" : "same" }
             : null;

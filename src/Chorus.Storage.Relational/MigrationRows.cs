@@ -55,9 +55,10 @@ internal sealed class MigrationRows(SqlDialect d)
         new Statement(_setVersion).With("@tenant", tenant).With("@id", executionId).With("@version", version);
 
     // Any lease counts, expired or not: a worker whose lease ran out may still be about to commit until another
-    // claim bumps the fence, and a lease released at start has no expiry.
-    private readonly string _leased = d.Sql($"SELECT COUNT(*) FROM {d.Table("work_items")} " +
-        "WHERE execution_id = @execution AND tenant_id = @tenant AND lease_expires_at IS NOT NULL");
+    // claim bumps the fence, and a lease released at start has no expiry. Every item of the execution is read for
+    // change, so a claim on another node (which skips locked rows) cannot lease one until the move has committed.
+    private readonly string _leased = d.Sql($"SELECT lease_expires_at FROM {d.Table("work_items")} " +
+        $"WHERE execution_id = @execution AND tenant_id = @tenant{d.ForUpdate}");
 
     public Statement Leased(TenantId tenant, Guid executionId) => new Statement(_leased).With("@execution", executionId).With("@tenant", tenant);
 

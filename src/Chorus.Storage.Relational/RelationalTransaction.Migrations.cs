@@ -9,7 +9,7 @@ internal abstract partial class RelationalTransaction
         WriteAsync(Sql.Migrations.SetVersion(tenant, executionId, version));
 
     public async Task<int> CountLeasedWorkItemsAsync(TenantId tenant, Guid executionId) =>
-        (await QueryAsync(Sql.Migrations.Leased(tenant, executionId), r => Columns.Int(r.GetValue(0))).ConfigureAwait(false))[0];
+        (await QueryAsync(Sql.Migrations.Leased(tenant, executionId), r => r.OptionalTime(0)).ConfigureAwait(false)).Count(expiry => expiry is not null);
 
     public Task RenameWorkItemStepAsync(TenantId tenant, Guid executionId, string from, string to) =>
         WriteAsync(Sql.Migrations.RenameStep(tenant, executionId, from, to));

@@ -128,7 +128,7 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RetryFromTheStart_IsRefused_ForARunningExecution_AnUnknownChoice_OrTheLatestVersionFromTheFailedStep()
+    public async Task RetryFromTheStart_IsRefused_ForARunningExecution_AnUnknownChoice_OrAMappingWithoutTheLatestVersion()
     {
         var waiting = await Client.Execute(_tenant, await Client.CreateWorkflow(_tenant, Definitions.WaitForEvent("never")));
         await Client.WaitForStatus(_tenant, waiting, "waiting");
@@ -140,13 +140,50 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Equal("waiting", running.Str("error.details.status"));
         var from = (await Client.Post($"/api/executions/{failed}/retry", _tenant, new JsonObject { ["from"] = "middle" })).ExpectError(HttpStatusCode.BadRequest, "invalid_input");
         Assert.Equal("from", from.Str("error.details.field"));
-        var version = (await Client.Post($"/api/executions/{failed}/retry", _tenant, new JsonObject { ["version"] = "latest" })).ExpectError(HttpStatusCode.BadRequest, "invalid_input");
+        var version = (await Client.Post($"/api/executions/{failed}/retry", _tenant, new JsonObject { ["version"] = "newest" })).ExpectError(HttpStatusCode.BadRequest, "invalid_input");
         Assert.Equal("version", version.Str("error.details.field"));
+        var mapping = (await Client.Post($"/api/executions/{failed}/retry", _tenant, new JsonObject { ["from"] = "start", ["mapping"] = new JsonObject() }))
+            .ExpectError(HttpStatusCode.BadRequest, "invalid_input");
+        Assert.Equal("mapping", mapping.Str("error.details.field"));
         (await Client.Post($"/api/executions/{failed}/retry", ApiCalls.NewTenant(), new JsonObject { ["from"] = "start" })).ExpectError(HttpStatusCode.NotFound, "execution_not_found");
 
         // None of that changed anything: the failed execution is still failed, and no other execution started.
         Assert.Equal("failed", (await Client.Get($"/api/executions/{failed}", _tenant)).Str("status"));
         Assert.Equal(2, (await Client.Get("/api/executions", _tenant)).Node("items")!.AsArray().Count);
         Assert.Equal(1, _attempts);
+    }
+
+    [Fact]
+    public async Task RetryFromTheFailedStep_OnTheLatestVersion_MovesItThereByTheMigrationRules()
+    {
+        var workflowId = await Client.CreateWorkflow(_tenant, FlakyAfter("v1"));
+        var id = await Client.Execute(_tenant, workflowId, new JsonObject { ["order"] = "A-1" });
+        await Client.WaitForStatus(_tenant, id, "failed");
+        var renamed = Definitions.Parse("""
+            {"name": "renamed", "input_schema": {"type": "object", "required": ["order"]}, "steps": [
+              {"id": "first", "type": "addField", "config": {"field": "label", "value": "v2"}, "next": "steady"},
+              {"id": "steady", "type": "flaky", "retry": {"max_attempts": 1}}
+            ]}
+            """);
+        (await Client.Put($"/api/workflows/{workflowId}", _tenant, renamed)).Expect(HttpStatusCode.OK);
+
+        // Its failed step "shaky" is not in version 2: refused, and nothing changes, until the mapping names its new id.
+        var refused = (await Client.Post($"/api/executions/{id}/retry", _tenant, new JsonObject { ["version"] = "latest" })).ExpectError(HttpStatusCode.Conflict, "conflict");
+        Assert.Equal("step_removed", refused.Str("error.details.reason"));
+        Assert.Equal(1, (await Client.Get($"/api/executions/{id}", _tenant)).Node("workflow_version")!.GetValue<int>());
+        var retried = (await Client.Post($"/api/executions/{id}/retry", _tenant, new JsonObject
+        {
+            ["version"] = "latest", ["mapping"] = new JsonObject { ["shaky"] = "steady" },
+        })).Expect(HttpStatusCode.OK);
+        Assert.Equal(2, retried.Node("workflow_version")!.GetValue<int>());
+        await Client.WaitForStatus(_tenant, id, "failed");
+        (await Client.Post($"/api/executions/{id}/retry", _tenant, new JsonObject { ["version"] = "latest" })).Expect(HttpStatusCode.OK);
+        var done = await Client.WaitForCompletion(_tenant, id);
+
+        Assert.Equal(3, done.Node("output.attempts")!.GetValue<int>());
+        // The step before the failed one ran once, on version 1: a retry goes on from the failed step.
+        Assert.Equal("v1", done.Str("variables.label"));
+        var runs = (await Client.Get($"/api/executions/{id}/steps", _tenant)).Node("items")!.AsArray();
+        Assert.Equal(2, runs.Count(r => r!["step_id"]!.GetValue<string>() == "steady"));
     }
 }

@@ -52,10 +52,10 @@ internal static class ExecutionEvents
         });
 
     /// <summary>The execution moved onto another version of its workflow (or back, by a rollback).</summary>
-    public static EventRecord ExecutionMigrated(ExecutionRecord e, DateTimeOffset now, Guid migrationId, int from, IReadOnlyList<(string From, string To)> mapping, bool rollback) =>
+    public static EventRecord ExecutionMigrated(ExecutionRecord e, DateTimeOffset now, Guid? migrationId, int from, IReadOnlyList<(string From, string To)> mapping, bool rollback) =>
         Create(Migrated, e, now, new JsonObject
         {
-            ["migration_id"] = migrationId.ToString(),
+            ["migration_id"] = migrationId?.ToString(),
             ["from_version"] = from,
             ["to_version"] = e.WorkflowVersion,
             ["rollback"] = rollback,

@@ -226,6 +226,12 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
     public Task<ExecutionRecord> RetryAsync(TenantId tenant, Guid id, CancellationToken ct = default) =>
         ApplyAsync(s => _commands.RetryAsync(s, tenant, id), ct);
 
+    /// <summary>Goes on from the failed step as <see cref="RetryAsync"/> does, on the workflow's current version: the
+    /// execution moves there first by the rules of a migration (<see cref="MigrateAsync"/>), its failed steps mapped by
+    /// id or by <paramref name="mapping"/>; one that cannot move is a conflict naming the reason.</summary>
+    public Task<ExecutionRecord> RetryOnLatestAsync(TenantId tenant, Guid id, IReadOnlyDictionary<string, string> mapping, CancellationToken ct = default) =>
+        ApplyAsync(s => _commands.RetryOnLatestAsync(s, tenant, id, mapping), ct);
+
     /// <summary>The event's data becomes the waiting step's output, so it is held to the same JSON budget.</summary>
     public Task<ExecutionRecord> SendEventAsync(TenantId tenant, Guid id, string name, JsonNode? data, CancellationToken ct = default)
     {

@@ -118,7 +118,7 @@ internal sealed partial class ExecutionCommands
     /// <summary>Renames the steps the plan maps onto other ids (in the state and in the work items), pins the target
     /// version, and records the move: a move row (not for a rollback), a log line and an event. The caller writes
     /// the execution.</summary>
-    private async Task MoveAsync(CommitScope s, ExecutionRecord e, MigrationPlan plan, Guid migrationId, bool rollback)
+    private async Task MoveAsync(CommitScope s, ExecutionRecord e, MigrationPlan plan, Guid? migrationId, bool rollback)
     {
         var now = time.GetUtcNow();
         var renamed = plan.Mapping.Where(m => m.FromStep != m.ToStep).ToList();
@@ -141,20 +141,45 @@ internal sealed partial class ExecutionCommands
         var from = e.WorkflowVersion;
         e.MoveToVersion(plan.ToVersion);
         await s.Tx.SetExecutionVersionAsync(e.Tenant, e.Id, plan.ToVersion).ConfigureAwait(false);
-        if (!rollback)
+        if (!rollback && migrationId is { } recorded)
             await s.Tx.InsertMigrationMoveAsync(new MigrationMove
             {
-                Tenant = e.Tenant, MigrationId = migrationId, ExecutionId = e.Id, FromVersion = from, Renamed = renames,
+                Tenant = e.Tenant, MigrationId = recorded, ExecutionId = e.Id, FromVersion = from, Renamed = renames,
                 Progress = MigrationPlanner.Progress(e.State), MovedAt = now,
             }).ConfigureAwait(false);
-        var message = rollback
-            ? $"Execution moved back from version {from} to version {plan.ToVersion} (rollback of migration {migrationId})"
-            : $"Execution migrated from version {from} to version {plan.ToVersion} (migration {migrationId})";
+        var message = (rollback, migrationId) switch
+        {
+            (true, _) => $"Execution moved back from version {from} to version {plan.ToVersion} (rollback of migration {migrationId})",
+            (false, null) => $"Execution migrated from version {from} to version {plan.ToVersion} (retry on the latest version)",
+            _ => $"Execution migrated from version {from} to version {plan.ToVersion} (migration {migrationId})",
+        };
         if (renamed.Count > 0)
             message += "; steps renamed: " + string.Join(", ", renamed.Select(m => $"{m.FromStep} -> {m.ToStep}"));
         await Log(s, e, null, "info", message).ConfigureAwait(false);
         await s.AddEventAsync(ExecutionEvents.ExecutionMigrated(e, now, migrationId, from,
             plan.Mapping.Select(m => (m.FromStep, m.ToStep)).ToList(), rollback)).ConfigureAwait(false);
+    }
+
+    /// <summary>Retries a failed execution from its failed steps on the workflow's current version: the failed steps
+    /// map onto it by the migration's rules (same id, or <paramref name="mapping"/>), and a plan that cannot move is a
+    /// conflict naming its reason. On the version it runs already, this is a plain retry.</summary>
+    public async Task<ExecutionRecord> RetryOnLatestAsync(CommitScope s, TenantId tenant, Guid id, IReadOnlyDictionary<string, string> mapping)
+    {
+        var e = await RequireAsync(s, tenant, id).ConfigureAwait(false);
+        if (e.Status != ExecutionStatus.Failed)
+            throw Conflict(e, "retry");
+        var workflow = await s.Tx.GetWorkflowAsync(tenant, e.WorkflowId).ConfigureAwait(false)
+            ?? throw new ChorusException(ErrorCodes.WorkflowNotFound, $"Workflow {e.WorkflowId} no longer exists.");
+        if (workflow.CurrentVersion != e.WorkflowVersion)
+        {
+            var plan = MigrationPlanner.Plan(e, await GraphOf(s, e).ConfigureAwait(false),
+                await VersionGraph(s, e, workflow.CurrentVersion).ConfigureAwait(false), workflow.CurrentVersion, mapping, retrying: true);
+            if (!plan.Movable)
+                throw new ChorusException(ErrorCodes.Conflict, $"Cannot retry on version {workflow.CurrentVersion}: {plan.Message}",
+                    new System.Text.Json.Nodes.JsonObject { ["reason"] = plan.Reason, ["status"] = e.Status.ToWire() });
+            await MoveAsync(s, e, plan, migrationId: null, rollback: false).ConfigureAwait(false);
+        }
+        return await RetryAsync(s, tenant, id).ConfigureAwait(false);
     }
 
     private static string Parked(string stepId) => "\u0001migrating\u0001" + stepId;

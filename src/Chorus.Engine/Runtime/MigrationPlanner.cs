@@ -7,18 +7,23 @@ namespace Chorus.Engine.Runtime;
 /// transaction) cannot disagree.</summary>
 internal static class MigrationPlanner
 {
-    public static MigrationPlan Plan(ExecutionRecord e, WorkflowGraph from, WorkflowGraph to, int toVersion, IReadOnlyDictionary<string, string> mapping)
+    /// <param name="retrying">Plans a failed execution's retry on another version: the steps it is at are the failed
+    /// steps a retry runs again (as <c>RetryAsync</c> picks them), and they may change type, since they run anew.</param>
+    public static MigrationPlan Plan(ExecutionRecord e, WorkflowGraph from, WorkflowGraph to, int toVersion, IReadOnlyDictionary<string, string> mapping,
+        bool retrying = false)
     {
         MigrationPlan No(string reason, string message, IReadOnlyList<StepMapping>? steps = null) => new()
         {
             ExecutionId = e.Id, FromVersion = e.WorkflowVersion, ToVersion = toVersion, Movable = false, Reason = reason, Message = message,
             Mapping = steps ?? [],
         };
-        if (e.IsTerminal)
+        if (e.IsTerminal && !retrying)
             return No(MigrationReasons.Ended, $"The execution is {e.Status.ToWire()}; only executions under way move.");
         if (e.WorkflowVersion == toVersion)
             return No(MigrationReasons.SameVersion, $"The execution runs version {toVersion} already.");
-        var active = e.State.Steps.Where(p => p.Value.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting)
+        var active = e.State.Steps.Where(p => retrying
+                ? p.Value.Status == StepStatus.Failed && !e.Context.ContainsKey(p.Key)
+                : p.Value.Status is StepStatus.Scheduled or StepStatus.Running or StepStatus.Waiting)
             .OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         var steps = active.Select(p => new StepMapping(p.Key, mapping.GetValueOrDefault(p.Key) ?? p.Key)).ToList();
         foreach (var (step, (_, state)) in steps.Zip(active))
@@ -28,9 +33,9 @@ internal static class MigrationPlanner
                     ? $"The execution is at step '{step.FromStep}', which version {toVersion} does not have; map it onto one of its steps."
                     : $"Step '{step.FromStep}' is mapped onto '{step.ToStep}', which version {toVersion} does not have.", steps);
             var oldType = from.Contains(step.FromStep) ? from.Step(step.FromStep).Type : null;
-            // A scheduled step has not started: it may run as another type. One running or waiting holds a result
+            // A scheduled step has not started (nor will a failed one that a retry runs again): it may run as another type. One running or waiting holds a result
             // or a wait of its own type, which a step of another type could not take.
-            if (state.Status != StepStatus.Scheduled && oldType != to.Step(step.ToStep).Type)
+            if (state.Status is not (StepStatus.Scheduled or StepStatus.Failed) && oldType != to.Step(step.ToStep).Type)
                 return No(MigrationReasons.StepTypeChanged,
                     $"Step '{step.FromStep}' ({oldType}) is {state.Status.ToString().ToLowerInvariant()}, and '{step.ToStep}' is a {to.Step(step.ToStep).Type} step on version {toVersion}.", steps);
             if (state.Child is not null && step.ToStep != step.FromStep)

@@ -168,7 +168,8 @@ public interface IEngineTransaction : IAsyncDisposable
 
     /// <summary>Moves the execution onto another version of its workflow (a migration); nothing else changes.</summary>
     Task SetExecutionVersionAsync(TenantId tenant, Guid executionId, int version);
-    /// <summary>How many of the execution's work items a worker holds the lease of (a step attempt in flight).</summary>
+    /// <summary>How many of the execution's work items a worker holds the lease of (a step attempt in flight). The
+    /// items are read for change: on a shared store no other node can lease one of them until this transaction ends.</summary>
     Task<int> CountLeasedWorkItemsAsync(TenantId tenant, Guid executionId);
     /// <summary>Points the execution's run and resume items of step <paramref name="from"/> at step <paramref name="to"/>.</summary>
     Task RenameWorkItemStepAsync(TenantId tenant, Guid executionId, string from, string to);

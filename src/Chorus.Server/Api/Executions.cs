@@ -139,12 +139,16 @@ internal static class Executions
             throw new ChorusException(ErrorCodes.InvalidInput, "'from' is \"failed_step\" (the default) or \"start\".", new JsonObject { ["field"] = "from" });
         if (version is not ("same" or "latest"))
             throw new ChorusException(ErrorCodes.InvalidInput, "'version' is \"same\" (the default) or \"latest\".", new JsonObject { ["field"] = "version" });
+        if (body["mapping"] is not null && (from, version) != ("failed_step", "latest"))
+            throw new ChorusException(ErrorCodes.InvalidInput, "'mapping' goes with \"version\": \"latest\" from the failed step.", new JsonObject { ["field"] = "mapping" });
         if (from == "failed_step")
         {
+            // On the latest version the execution first moves there by a migration's rules (see WorkflowMigrations).
             if (version == "latest")
-                throw new ChorusException(ErrorCodes.InvalidInput,
-                    "Going on from the failed step keeps the version the execution ran; to run the latest version, retry with \"from\": \"start\".",
-                    new JsonObject { ["field"] = "version" });
+            {
+                var mapping = WorkflowMigrations.Mapping(body["mapping"]);
+                return await Apply(http, id, (tenant, executionId, ct) => engine.RetryOnLatestAsync(tenant, executionId, mapping, ct));
+            }
             return await Apply(http, id, engine.RetryAsync);
         }
         var rerun = await engine.RerunAsync(http.Tenant(), ExecutionId(id), latestVersion: version == "latest", http.RequestAborted);

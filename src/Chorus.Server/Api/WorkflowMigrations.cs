@@ -185,7 +185,7 @@ internal static class WorkflowMigrations
         _ => throw Invalid(field, $"'{field}' must be a string or an array of strings."),
     };
 
-    private static Dictionary<string, string> Mapping(JsonNode? node)
+    internal static Dictionary<string, string> Mapping(JsonNode? node)
     {
         if (node is null)
             return [];

@@ -46,6 +46,14 @@ internal sealed class ChorusApi(int port, string tenant = "default") : IDisposab
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    public async Task<JsonObject> PutAsync(string path, JsonObject body)
+    {
+        using var response = await _http.PutAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PUT {path} failed: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
     public async Task<JsonObject> GetAsync(string path)
     {
         using var response = await _http.GetAsync(path);

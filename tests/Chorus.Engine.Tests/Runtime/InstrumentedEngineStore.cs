@@ -7,7 +7,7 @@ namespace Chorus.Engine.Tests.Runtime;
 /// poisoned workflow throws, so each commit of that execution's step results fails while every other write goes
 /// through; and it records the most executions any one transaction cancelled, and every execution the engine read
 /// or claimed work of.</summary>
-internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? poisonedWorkflow = null) : IEngineStore
+internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? poisonedWorkflow = null, Func<Guid, bool>? failMoveOf = null) : IEngineStore
 {
     private readonly ConcurrentDictionary<Guid, bool> _poisoned = new();
     private int _faults;
@@ -30,6 +30,8 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         inner.ListenForEventsAsync(onEvent, wanted, ct);
 
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct) => new Transaction(await inner.BeginAsync(ct), this);
+
+    private bool FailsMove(Guid executionId) => failMoveOf?.Invoke(executionId) == true;
 
     private void Poison(ExecutionRecord execution)
     {
@@ -58,7 +60,10 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
         private readonly HashSet<Guid> _cancelled = [];
 
         public Task AnnounceWorkAsync(DateTimeOffset due) => tx.AnnounceWorkAsync(due);
-        public Task SetExecutionVersionAsync(TenantId tenant, Guid executionId, int version) => tx.SetExecutionVersionAsync(tenant, executionId, version);
+        /// <summary>Fails when <c>failMoveOf</c> says so: a migration that crashes in the middle of its batch.</summary>
+        public Task SetExecutionVersionAsync(TenantId tenant, Guid executionId, int version) => store.FailsMove(executionId)
+            ? throw new InvalidOperationException($"Injected fault: the move of execution {executionId} fails.")
+            : tx.SetExecutionVersionAsync(tenant, executionId, version);
         public Task<int> CountLeasedWorkItemsAsync(TenantId tenant, Guid executionId) => tx.CountLeasedWorkItemsAsync(tenant, executionId);
         public Task RenameWorkItemStepAsync(TenantId tenant, Guid executionId, string from, string to) => tx.RenameWorkItemStepAsync(tenant, executionId, from, to);
         public Task InsertMigrationAsync(MigrationRecord migration) => tx.InsertMigrationAsync(migration);
