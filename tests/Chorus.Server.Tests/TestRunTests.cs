@@ -44,7 +44,7 @@ public sealed class TestRunTests : IAsyncLifetime
           "name": "long flow",
           "steps": [
             {"id": "cool_off", "type": "wait", "config": {"duration": "2d"}, "next": "charge"},
-            {"id": "charge", "type": "flaky", "retry": {"max_attempts": 3, "initial_interval": "1h", "backoff_coefficient": 2, "jitter": 0}, "next": "done"},
+            {"id": "charge", "type": "flaky", "retry": {"max_attempts": 3, "initial_interval": "1h", "backoff_coefficient": 2, "max_interval": "2h", "jitter": 0}, "next": "done"},
             {"id": "done", "type": "output", "config": {"value": {"attempts": "{{charge.attempts}}"}}}
           ]
         }

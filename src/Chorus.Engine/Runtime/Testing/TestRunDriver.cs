@@ -53,18 +53,15 @@ internal sealed class TestRunDriver(TenantId tenant, Guid executionId, TestRunOp
         return await JumpAsync(s, look, pending, now).ConfigureAwait(false);
     }
 
-    /// <summary>Moves the clock to the earliest timer and brings every timer due by then forward to now. The
-    /// execution's time limit only fires when nothing else is left: a run waiting for an event it was not given
-    /// stops there and says so, rather than timing out.</summary>
+    /// <summary>Moves the clock to the earliest timer and brings every timer due by then forward to now. When only the
+    /// execution's time limit is left and a step waits for an event or input the run was not given, the run stops
+    /// there and says what it waits for, rather than time out.</summary>
     private async Task<TestRunLook> JumpAsync(CommitScope s, TestRunLook look, List<WorkItem> pending, DateTimeOffset now)
     {
-        var timers = pending.Where(i => i.Kind != WorkItemKind.Deadline).ToList();
-        if (timers.Count == 0 && look.Waits.Count == 0)
-            timers = pending;
-        if (timers.Count == 0)
+        if (pending.Count == 0 || (look.Waits.Count > 0 && pending.All(i => i.Kind == WorkItemKind.Deadline)))
             return look;
         DateTimeOffset VirtualDue(WorkItem i) => i.DueAt + _offsetWhenSeen[i.Id];
-        var offset = Max(Clock.Offset, timers.Min(VirtualDue) - now);
+        var offset = Max(Clock.Offset, pending.Min(VirtualDue) - now);
         foreach (var item in pending.Where(i => VirtualDue(i) <= now + offset))
         {
             // A fence that moved means the item was claimed or ended since the look: look again.
