@@ -60,13 +60,17 @@ public sealed partial class ChorusEngine
         if (run.TimedOut)
             differences.Add(new TestDifference("run", null, null, "The run did not end in time; it was still " + e.Status.ToWire() + "."));
         if (expect.Status is { } status && status != e.Status.ToWire())
-            differences.Add(new TestDifference("status", status, e.Status.ToWire(), $"status is {e.Status.ToWire()}, expected {status}."));
+            differences.Add(new TestDifference("status", status, e.Status.ToWire(), $"status is {e.Status.ToWire()}{WaitsFor(run)}, expected {status}."));
         if (expect.ChecksOutput)
             differences.AddRange(OutputMatch.Differences(expect.Output, e.Output));
         if (expect.Path is { } want && !want.SequenceEqual(path))
             differences.Add(new TestDifference("path", Json(want), Json(path), $"path is [{string.Join(", ", path)}], expected [{string.Join(", ", want)}]."));
         return differences;
     }
+
+    /// <summary>What a waiting run waits for and the test case did not give, in words.</summary>
+    private static string WaitsFor(TestRunResult run) => run.WaitingFor.Count == 0 ? ""
+        : " (waiting for " + string.Join(", ", run.WaitingFor.Select(w => w.Kind == "event" ? $"event '{w.Name}' at step '{w.StepId}'" : $"input at step '{w.StepId}'")) + ")";
 
     private static JsonArray Json(IEnumerable<string> ids) => new(ids.Select(id => (JsonNode?)id).ToArray());
 }
