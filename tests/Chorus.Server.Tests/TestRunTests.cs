@@ -156,7 +156,7 @@ public sealed class TestRunTests : IAsyncLifetime
         Assert.Equal("completed", trace.Str("status"));
         Assert.Equal("approve", trace.Str("output.decision"));
         Assert.Equal(42, trace.Node("output.amount")!.GetValue<int>());
-        Assert.Empty(trace.Node("waiting_for")!.AsArray());
+        Assert.Empty(trace.Node("missing")!.AsArray());
         Assert.Empty(trace.Node("unused_events")!.AsArray());
         Assert.Empty(trace.Node("unused_inputs")!.AsArray());
         Assert.InRange(Between(Step(trace, "grace"), "virtual_started_at", "virtual_finished_at"), TimeSpan.FromDays(1), TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
@@ -178,7 +178,7 @@ public sealed class TestRunTests : IAsyncLifetime
 
         Assert.Equal("waiting", trace.Str("status"));
         Assert.False(trace.Node("timed_out")!.GetValue<bool>());
-        var waits = trace.Node("waiting_for")!.AsArray();
+        var waits = trace.Node("missing")!.AsArray();
         Assert.Single(waits);
         Assert.Equal("paid", waits[0]!["step_id"]!.GetValue<string>());
         Assert.Equal("event", waits[0]!["kind"]!.GetValue<string>());

@@ -20,7 +20,8 @@ internal static class TestRunAnswers
             ["started_at"] = Representations.Iso(e.StartedAt is { } s ? clock.ToVirtual(s) : null),
             ["completed_at"] = Representations.Iso(e.CompletedAt is { } c ? clock.ToVirtual(c) : null),
         };
-        json["waiting_for"] = new JsonArray(result.WaitingFor.Select(w => (JsonNode?)new JsonObject
+        // Not waiting_for, which every execution has for all its waiting steps: these are the ones the run was not given.
+        json["missing"] = new JsonArray(result.WaitingFor.Select(w => (JsonNode?)new JsonObject
         {
             ["execution_id"] = w.ExecutionId.ToString(),
             ["step_id"] = w.StepId,

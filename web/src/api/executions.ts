@@ -51,7 +51,8 @@ export interface TestRun extends Execution {
   steps: (StepRun & { virtual_started_at?: string | null; virtual_finished_at?: string | null })[];
   /** Present when the run skipped time or was given events or inputs. */
   virtual_time?: { skipped_ms: number; jumps: number; started_at: string | null; completed_at: string | null };
-  waiting_for?: { execution_id: string; step_id: string; kind: "event" | "manual_input"; name: string }[];
+  /** What the run still waits for that it was not given. */
+  missing?: { execution_id: string; step_id: string; kind: "event" | "manual_input"; name: string }[];
 }
 
 /** How one test case a workflow carries ran (POST /api/workflows/{id}/tests). */

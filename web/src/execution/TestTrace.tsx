@@ -31,9 +31,9 @@ export function TestTrace({ run, definition }: { run: TestRun; definition: Workf
           Skipped {formatSpan(run.virtual_time.skipped_ms)} of waiting ({run.virtual_time.jumps} timers fired at once).
         </p>
       )}
-      {run.waiting_for && run.waiting_for.length > 0 && (
+      {run.missing && run.missing.length > 0 && (
         <p role="status">
-          Waiting for {run.waiting_for.map((w) => (w.kind === "event" ? `event “${w.name}” at step ${w.step_id}` : `input at step ${w.step_id}`)).join(", ")}.
+          Waiting for {run.missing.map((w) => (w.kind === "event" ? `event “${w.name}” at step ${w.step_id}` : `input at step ${w.step_id}`)).join(", ")}.
         </p>
       )}
       {run.timed_out && <p className="error" role="alert">The test run did not end within its time limit; this is its state so far.</p>}
