@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Runtime;
-using Chorus.Engine.Runtime.Testing;
 using Chorus.Engine.Storage;
 using Microsoft.Extensions.DependencyInjection;
 

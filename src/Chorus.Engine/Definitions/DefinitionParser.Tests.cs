@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Chorus.Engine.Runtime.Testing;
 
 namespace Chorus.Engine.Definitions;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Chorus.Engine.Runtime.Testing;
 
 namespace Chorus.Engine.Definitions;
 
@@ -27,3 +26,6 @@ public sealed record TestExpectation
     /// <summary>The step ids the run went through, in order (a retried step counts once).</summary>
     public IReadOnlyList<string>? Path { get; init; }
 }
+
+/// <summary>An event a test run hands to the step waiting for one of its name.</summary>
+public sealed record TestEvent(string Name, JsonNode? Payload);

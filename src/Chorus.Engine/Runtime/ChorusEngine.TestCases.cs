@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Definitions;
-using Chorus.Engine.Runtime.Testing;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Runtime;

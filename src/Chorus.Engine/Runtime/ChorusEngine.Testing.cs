@@ -1,4 +1,3 @@
-using Chorus.Engine.Runtime.Testing;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Engine.Runtime;

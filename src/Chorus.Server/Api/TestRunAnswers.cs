@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Chorus.Engine.Runtime.Testing;
+using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
 
 namespace Chorus.Server.Api;

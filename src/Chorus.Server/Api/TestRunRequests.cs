@@ -1,6 +1,7 @@
+using Chorus.Engine.Definitions;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
-using Chorus.Engine.Runtime.Testing;
+using Chorus.Engine.Runtime;
 
 namespace Chorus.Server.Api;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
 using Chorus.Engine.Runtime;
-using Chorus.Engine.Runtime.Testing;
 using Chorus.Engine.Storage;
 using Chorus.Server.Tiers;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Runtime;
-using Chorus.Engine.Runtime.Testing;
 using Chorus.Engine.Storage;
 using Chorus.Server.Tiers;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Chorus.Engine.Runtime.Testing;
+namespace Chorus.Engine.Runtime;
 
 /// <summary>Compares an expected output with the actual one: an expected object is a subset (each of its fields must
 /// match, others are free), an array must have as many items each matching, anything else must be equal.</summary>

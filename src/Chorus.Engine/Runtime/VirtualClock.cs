@@ -1,4 +1,4 @@
-namespace Chorus.Engine.Runtime.Testing;
+namespace Chorus.Engine.Runtime;
 
 /// <summary>A time-skipping test run's clock: virtual time is real time plus an offset that grows each time the run
 /// jumps to its next timer. The jumps are kept with the real moment they happened, so any real timestamp of the run

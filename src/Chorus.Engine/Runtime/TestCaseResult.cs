@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Chorus.Engine.Storage;
 
-namespace Chorus.Engine.Runtime.Testing;
+namespace Chorus.Engine.Runtime;
 
 /// <summary>How one test case of a workflow ran: passed when <see cref="Differences"/> is empty.</summary>
 public sealed record TestCaseResult

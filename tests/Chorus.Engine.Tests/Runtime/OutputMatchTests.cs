@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Chorus.Engine.Runtime.Testing;
+using Chorus.Engine.Runtime;
 
-namespace Chorus.Engine.Tests.Runtime.Testing;
+namespace Chorus.Engine.Tests.Runtime;
 
 public sealed class OutputMatchTests
 {

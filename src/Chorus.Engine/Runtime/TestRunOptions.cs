@@ -1,7 +1,8 @@
+using Chorus.Engine.Definitions;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Storage;
 
-namespace Chorus.Engine.Runtime.Testing;
+namespace Chorus.Engine.Runtime;
 
 /// <summary>How a test run is driven beyond its input: with <see cref="SkipTime"/> its timers (waits, retry
 /// backoff, the execution's time limit) fire as soon as nothing else can run, on a virtual clock; the events and
@@ -16,8 +17,6 @@ public sealed record TestRunOptions
     /// <summary>Manual input by step id, submitted when that step waits for it.</summary>
     public IReadOnlyDictionary<string, JsonNode?> Inputs { get; init; } = new Dictionary<string, JsonNode?>();
 }
-
-public sealed record TestEvent(string Name, JsonNode? Payload);
 
 /// <summary>A step the execution still waits on that the test run was given nothing for. <see cref="Kind"/> is
 /// <c>event</c> (<see cref="Name"/> is the event's name) or <c>manual_input</c> (it is the step id).</summary>

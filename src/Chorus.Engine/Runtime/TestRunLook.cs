@@ -1,6 +1,6 @@
 using Chorus.Engine.Storage;
 
-namespace Chorus.Engine.Runtime.Testing;
+namespace Chorus.Engine.Runtime;
 
 /// <summary>What one look at a test run's execution tree found, taken in one transaction of the committer so that the
 /// decision to jump the clock rests on a consistent picture.</summary>

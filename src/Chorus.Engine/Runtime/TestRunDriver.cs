@@ -1,7 +1,8 @@
+using Chorus.Engine.Definitions;
 using System.Text.Json.Nodes;
 using Chorus.Engine.Storage;
 
-namespace Chorus.Engine.Runtime.Testing;
+namespace Chorus.Engine.Runtime;
 
 /// <summary>Drives one test run: delivers the events and inputs it was given when a step waits for them, and, when
 /// skipping time, brings the execution's next timer forward whenever nothing else of it can run. Only that
