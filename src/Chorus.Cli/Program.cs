@@ -6,6 +6,7 @@ var root = new RootCommand("chorus: serve Chorus, run workflow files embedded, a
 {
     ServeCommand.Create(),
     RunCommand.Create(),
+    TestCommand.Create(),
     WorkflowsCommand.Create(),
     ExecutionsCommand.Create(),
     TokenCommand.Create(),

@@ -88,6 +88,12 @@ internal abstract partial class RelationalTransaction(StoreSql sql) : IEngineTra
 
     public Task ReleaseLeasesNotOwnedByAsync(string owner) => WriteAsync(Sql.WorkItems.ReleaseLeasesNotOwnedBy(owner));
 
+    public async Task<IReadOnlyList<WorkItem>> GetWorkItemsAsync(TenantId tenant, Guid executionId) =>
+        await QueryAsync(Sql.WorkItems.OfExecution(tenant, executionId), WorkItemRows.MapClaimed).ConfigureAwait(false);
+
+    public async Task<bool> RescheduleWorkItemAsync(long id, long fence, DateTimeOffset due) =>
+        await ExecuteAsync(Sql.WorkItems.Reschedule(id, fence, due)).ConfigureAwait(false) > 0;
+
     public Task InsertScheduleAsync(ScheduleRecord schedule) => WriteAsync(ScheduleRows.Bind(new Statement(Sql.Schedules.Insert), schedule));
 
     public Task<ScheduleRecord?> GetScheduleAsync(TenantId tenant, Guid id) =>

@@ -74,6 +74,15 @@ internal sealed class WorkItemRows(SqlDialect d)
     /// <summary>How many items are due and unleased, and the due time of the oldest (for the queue gauges).</summary>
     public Statement QueueSample(DateTimeOffset now) => new Statement(_queueSample).With("@now", now);
 
+    private readonly string _ofExecution = d.Sql($"SELECT {ClaimedColumns} FROM {d.Table("work_items")} " +
+        "WHERE execution_id = @execution AND tenant_id = @tenant ORDER BY due_at, id");
+
+    public Statement OfExecution(TenantId tenant, Guid executionId) => new Statement(_ofExecution).With("@execution", executionId).With("@tenant", tenant);
+
+    private readonly string _reschedule = d.Sql($"UPDATE {d.Table("work_items")} SET due_at = @due WHERE id = @id AND fence = @fence");
+
+    public Statement Reschedule(long id, long fence, DateTimeOffset due) => new Statement(_reschedule).With("@due", due).With("@id", id).With("@fence", fence);
+
     private readonly string _releaseLeases =
         d.Sql($"UPDATE {d.Table("work_items")} SET lease_expires_at = NULL, fence = fence + 1 WHERE lease_owner IS NOT NULL AND lease_owner <> @owner");
 

@@ -153,6 +153,8 @@ public sealed class TenancyTests(ServerFixture server) : IClassFixture<ServerFix
         ("GET", "/api/workflows/{wf}/diff?from=1&to=2", null),
         ("POST", "/api/workflows/{wf}/execute", "{}"),
         ("POST", "/api/workflows/{wf}/test-execute", "{}"),
+        ("POST", "/api/workflows/{wf}/test-execute", """{"skip_time": true}"""),
+        ("POST", "/api/workflows/{wf}/tests", "{}"),
         ("GET", "/api/workflows/{wf}/executions", null),
         ("POST", "/api/executions", """{"workflow_id": "{wf}"}"""),
         ("GET", "/api/executions/{ex}", null),

@@ -328,6 +328,40 @@ public sealed class ExecutionViewTests : IClassFixture<BrowserFixture>
     }
 
     [Fact]
+    public async Task ATestRunSkippingTime_AndTheWorkflowsTestCases_ShowSkippedTimeAndGreenOrRed()
+    {
+        var tenant = WebUiServer.NewTenant();
+        var workflow = JsonNode.Parse("""
+            {"name": "Cool off", "status": "active",
+             "steps": [
+               {"id": "hold", "type": "wait", "config": {"duration": "2d"}, "next": "done"},
+               {"id": "done", "type": "output", "config": {"value": {"ok": true}}}
+             ],
+             "tests": [
+               {"name": "ends ok", "expect": {"status": "completed", "output": {"ok": true}}},
+               {"name": "expects the wrong output", "expect": {"output": {"ok": false}}}
+             ]}
+            """)!.AsObject();
+        var id = await browser.Server.CreateWorkflowAsync(tenant, workflow);
+        var page = await OpenAsync(tenant, $"/ui/workflows/{id}/run");
+
+        await page.GetByLabel("Skip time in the test run").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test run" }).ClickAsync();
+        var trace = page.GetByTestId("test-trace");
+        await Expect(trace.GetByTestId("test-status")).ToHaveTextAsync("completed");
+        await Expect(trace.GetByTestId("skipped-time")).ToContainTextAsync("Skipped 2 d");
+
+        var cases = page.GetByTestId("test-cases");
+        await Expect(cases.GetByTestId("test-case")).ToHaveCountAsync(2);
+        await Expect(cases.GetByTestId("test-case").First).ToContainTextAsync("not run");
+        await cases.GetByRole(AriaRole.Button, new() { Name = "Run test cases" }).ClickAsync();
+        await Expect(cases.GetByTestId("test-summary")).ToHaveTextAsync("1 passed, 1 failed");
+        await Expect(cases.GetByTestId("test-case").First).ToContainTextAsync("passed");
+        await Expect(cases.GetByTestId("test-case").Last).ToContainTextAsync("failed");
+        await Expect(cases.GetByTestId("test-case").Last).ToContainTextAsync("output.ok is true, expected false.");
+    }
+
+    [Fact]
     public async Task AnEndedExecution_IsRunAgain_ExportedAndDeleted_FromItsPage()
     {
         var tenant = WebUiServer.NewTenant();

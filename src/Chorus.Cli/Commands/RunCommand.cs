@@ -2,22 +2,16 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Chorus.Engine;
 using Chorus.Engine.Definitions;
-using Chorus.Engine.Hosting;
-using Chorus.Engine.Outbound;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
-using Chorus.Server.Email;
-using Chorus.Server.Hosting;
-using Chorus.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Chorus.Cli.Commands;
 
 /// <summary><c>chorus run FILE</c>: runs a workflow file in this process, without a server, and prints its output.</summary>
 internal static class RunCommand
 {
-    private sealed record Request(FileInfo File, string? Input, FileInfo? InputFile, string? Db, double? Timeout);
+    private sealed record Request(FileInfo File, string? Input, FileInfo? InputFile, string? Db, double? Timeout, bool SkipTime);
 
     public static Command Create()
     {
@@ -26,16 +20,17 @@ internal static class RunCommand
         var inputFile = new Option<FileInfo?>("--input-file") { Description = "Read the execution's input from a JSON file." };
         var db = new Option<string?>("--db") { Description = "SQLite file to keep the run in (default: a temporary file, deleted afterwards)." };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds to wait before cancelling the execution (exit 1). Default: no limit." };
+        var skipTime = new Option<bool>("--skip-time") { Description = "Run as a test run whose waits, retry backoff and time limit fire at once on a virtual clock." };
         var command = new Command("run", "Run a workflow file embedded (no server) with live progress on stderr and the output JSON on stdout. "
             + "Exit codes: 0 completed, 1 failed/cancelled/timed out, 2 usage error or invalid definition, 3 waiting for an event or input.")
         {
-            file, input, inputFile, db, timeout,
+            file, input, inputFile, db, timeout, skipTime,
         };
         command.SetAction(async (parse, ct) =>
         {
             try
             {
-                var request = new Request(parse.GetValue(file)!, parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(db), parse.GetValue(timeout));
+                var request = new Request(parse.GetValue(file)!, parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(db), parse.GetValue(timeout), parse.GetValue(skipTime));
                 return await RunAsync(request, ct);
             }
             catch (CliException ex)
@@ -57,35 +52,8 @@ internal static class RunCommand
         // The file is run as it is, whatever status its author saved it with.
         definition["status"] = "active";
 
-        var temporary = request.Db is null;
-        var path = request.Db ?? Path.Combine(Path.GetTempPath(), $"chorus-run-{Guid.NewGuid():N}.db");
-        try
-        {
-            // The same outbound HTTP policy as the server, from the same variables: loopback and private targets
-            // are refused unless HTTP_ALLOW_PRIVATE or HTTP_ALLOW_HOSTS say otherwise.
-            var outbound = Read(ServerOptions.OutboundHttpFrom);
-            // Steps of the steps services in STEPS_SVC_URL run remotely, as on the server.
-            var remote = Read(ServerOptions.RemoteStepsFrom);
-            var smtp = Read(SmtpSettings.FromEnvironment);
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Services.AddChorus(o => o with { OutboundHttp = outbound, RemoteSteps = remote }).UseSqlite(path, fullSync: !temporary).AddEmail(smtp);
-            using var host = builder.Build();
-            await host.StartAsync(ct);
-            try
-            {
-                return await RunInHostAsync(host.Services, definition, input, request.Timeout, ct);
-            }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None);
-            }
-        }
-        finally
-        {
-            if (temporary)
-                foreach (var suffix in new[] { "", "-wal", "-shm" })
-                    File.Delete(path + suffix);
-        }
+        return await EmbeddedEngine.RunAsync(request.Db,
+            services => RunInHostAsync(services, definition, input, request.Timeout, request.SkipTime, ct), ct);
     }
 
     private static JsonNode? ReadInput(Request request)
@@ -97,7 +65,8 @@ internal static class RunCommand
         return request.InputFile is null ? null : Terminal.ReadJsonFile(request.InputFile.FullName, "input file");
     }
 
-    private static async Task<int> RunInHostAsync(IServiceProvider services, JsonObject definition, JsonNode? input, double? timeoutSeconds, CancellationToken ct)
+    private static async Task<int> RunInHostAsync(IServiceProvider services, JsonObject definition, JsonNode? input, double? timeoutSeconds,
+        bool skipTime, CancellationToken ct)
     {
         var tenant = TenantId.Default;
         WorkflowRecord workflow;
@@ -118,7 +87,8 @@ internal static class RunCommand
         ExecutionRecord started;
         try
         {
-            started = await engine.StartExecutionAsync(tenant, workflow.Id, input, ct: ct);
+            // A time-skipping run is a test run: its timers move, and nothing else's.
+            started = await engine.StartExecutionAsync(tenant, workflow.Id, input, isTest: skipTime, ct: ct);
         }
         catch (ChorusException ex) when (ex.Code == ErrorCodes.InvalidInput)
         {
@@ -130,7 +100,13 @@ internal static class RunCommand
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            return Report(await watcher.WatchAsync(started.Id, linked.Token));
+            // The driver fires the timers while the watcher shows the steps; both stop where the execution settles.
+            var driving = skipTime
+                ? engine.RunTestAsync(tenant, started.Id, new TestRunOptions { SkipTime = true }, Timeout.InfiniteTimeSpan, linked.Token)
+                : Task.CompletedTask;
+            var settled = await watcher.WatchAsync(started.Id, linked.Token);
+            await driving;
+            return Report(settled);
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
@@ -146,19 +122,6 @@ internal static class RunCommand
                 ? $"{ErrorCodes.Timeout}: the execution did not finish within {timeoutSeconds} s and was cancelled."
                 : "cancelled: the run was interrupted and the execution cancelled.");
             return ExitCodes.Failed;
-        }
-    }
-
-    /// <summary>Settings from the same variables as the server's (SMTP_*, HTTP_*, STEPS_SVC_*); a bad one is a usage error.</summary>
-    private static T Read<T>(Func<Func<string, string?>, T> settings)
-    {
-        try
-        {
-            return settings(Environment.GetEnvironmentVariable);
-        }
-        catch (OptionsException ex)
-        {
-            throw new CliException(ex.Message, ExitCodes.Usage);
         }
     }
 

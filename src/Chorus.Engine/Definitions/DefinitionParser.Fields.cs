@@ -14,7 +14,7 @@ internal static partial class DefinitionParser
     private static readonly HashSet<string> WorkflowFields =
     [
         "name", "description", "version", "status", "input_schema", "start_at", "timeout", "max_concurrent_executions", "search_attributes",
-        "steps",
+        "steps", "tests",
         "id", "current_version", "created_at", "updated_at", .. EditorFields,
     ];
 

@@ -58,6 +58,7 @@ internal static partial class DefinitionParser
         var concurrencyLimit = ReadConcurrencyLimit(root, at, errors);
         var searchAttributes = ReadSearchAttributes(root, at, errors);
         var steps = ReadSteps(root, errors);
+        var tests = ReadTests(root, errors);
 
         return new WorkflowDefinition
         {
@@ -71,6 +72,7 @@ internal static partial class DefinitionParser
             MaxConcurrentExecutions = concurrencyLimit,
             SearchAttributes = searchAttributes,
             Steps = steps,
+            Tests = tests,
         };
     }
 

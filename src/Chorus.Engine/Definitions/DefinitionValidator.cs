@@ -16,6 +16,7 @@ internal static partial class DefinitionValidator
         CheckCycles(definition, byId, errors);
         CheckSchema(definition, errors);
         CheckDurations(definition, errors);
+        CheckTests(definition, byId, errors);
         foreach (var step in definition.Steps)
             steps.Check(step, errors);
         // A handler may check the same thing the validator does (e.g. a condition's operator).

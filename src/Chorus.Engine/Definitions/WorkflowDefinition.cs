@@ -22,6 +22,8 @@ public sealed record WorkflowDefinition
     /// its value (kept when it is a string, number or boolean).</summary>
     public IReadOnlyDictionary<string, string> SearchAttributes { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
+    /// <summary>The test cases the workflow carries, run by <c>POST /api/workflows/{id}/tests</c> and <c>chorus test</c>.</summary>
+    public IReadOnlyList<WorkflowTestCase> Tests { get; init; } = [];
 }
 
 public sealed record StepDefinition

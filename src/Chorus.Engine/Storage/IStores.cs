@@ -165,6 +165,12 @@ public interface IEngineTransaction : IAsyncDisposable
     Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until);
     Task<DateTimeOffset?> NextDueAsync();
     Task ReleaseLeasesNotOwnedByAsync(string owner);
+    /// <summary>Every work item of one execution, leased or not, oldest due first (a time-skipping test run reads
+    /// them to tell whether the execution has anything runnable and when its next timer falls due).</summary>
+    Task<IReadOnlyList<WorkItem>> GetWorkItemsAsync(TenantId tenant, Guid executionId);
+    /// <summary>Moves an unleased item's due time (a time-skipping test run brings a timer forward); false when the
+    /// item was leased or completed since it was read (its fence moved on).</summary>
+    Task<bool> RescheduleWorkItemAsync(long id, long fence, DateTimeOffset due);
 
     /// <summary>Moves the execution onto another version of its workflow (a migration); nothing else changes.</summary>
     Task SetExecutionVersionAsync(TenantId tenant, Guid executionId, int version);

@@ -97,7 +97,9 @@ internal static class WorkflowExecutions
     }
 
     /// <summary>Seed 003: runs the workflow now, whatever its status, and answers with the full trace. Test runs
-    /// are kept apart from production history (left out of execution lists).</summary>
+    /// are kept apart from production history (left out of execution lists). With <c>skip_time</c>, <c>events</c> or
+    /// <c>inputs</c> the run is driven (<see cref="ChorusEngine.RunTestAsync"/>): timers fire at once on a virtual
+    /// clock, and what it waits for is handed to it, so a long or approval flow is tested in one call.</summary>
     public static async Task<IResult> TestExecute(HttpContext http, string id, ChorusEngine engine, IExecutionReader reader)
     {
         var body = await http.ReadObjectAsync(allowEmpty: true);
@@ -109,6 +111,7 @@ internal static class WorkflowExecutions
                 ? TimeSpan.FromSeconds(seconds)
                 : throw new ChorusException(ErrorCodes.InvalidInput, $"timeout_seconds must be a number from 0 to {MaxTestTimeout.TotalSeconds}.", new JsonObject { ["field"] = "timeout_seconds" });
         }
+        var driven = TestRunRequests.Asked(body) ? TestRunRequests.Read(body) : null;
         var tenant = http.Tenant();
         var workflowId = Workflows.WorkflowId(id);
         var idempotency = IdempotencyKeys.From(http, "test-execute", workflowId, body);
@@ -117,11 +120,21 @@ internal static class WorkflowExecutions
             ExecutionMode.Automatic, isTest: true, idempotency, http.RequestAborted);
         if (replayed)
             IdempotencyKeys.MarkReplayed(http);
-        var execution = await engine.WaitForAsync(tenant, started.Id,
-            e => e.IsTerminal || e.Status is ExecutionStatus.Waiting or ExecutionStatus.Paused, timeout, http.RequestAborted);
+        TestRunResult? result = null;
+        ExecutionRecord execution;
+        if (driven is not null)
+            execution = (result = await engine.RunTestAsync(tenant, started.Id, driven, timeout, http.RequestAborted)).Execution;
+        else
+            execution = await engine.WaitForAsync(tenant, started.Id,
+                e => e.IsTerminal || e.Status is ExecutionStatus.Waiting or ExecutionStatus.Paused, timeout, http.RequestAborted);
         var json = Representations.Execution(execution);
-        json["timed_out"] = !execution.IsTerminal && execution.Status != ExecutionStatus.Waiting;
-        json["steps"] = Representations.Array(await reader.GetStepRunsAsync(tenant, execution.Id, http.RequestAborted), Representations.StepRun);
+        json["timed_out"] = result?.TimedOut ?? (!execution.IsTerminal && execution.Status != ExecutionStatus.Waiting);
+        var runs = await reader.GetStepRunsAsync(tenant, execution.Id, http.RequestAborted);
+        json["steps"] = result is null
+            ? Representations.Array(runs, Representations.StepRun)
+            : Representations.Array(runs, r => TestRunAnswers.StepRun(r, result.Clock));
+        if (result is not null)
+            TestRunAnswers.Add(json, result, driven!);
         if (debug)
         {
             json["context"] = execution.Context.DeepClone();

@@ -33,7 +33,8 @@ internal static class Workflows
         group.MapPost("/{id}/versions/{number:int}/revert", Revert).RequireRole(Role.Admin).Bodies(response: "Workflow");
         group.MapGet("/{id}/diff", Diff).RequireRole(Role.Viewer).Bodies(response: "VersionDiff");
         group.MapPost("/{id}/execute", WorkflowExecutions.Execute).RequireRole(Role.Member).Bodies("ExecuteRequest", "Execution", StatusCodes.Status202Accepted);
-        group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute).RequireRole(Role.Member).Bodies("ExecuteRequest", "Execution");
+        group.MapPost("/{id}/test-execute", WorkflowExecutions.TestExecute).RequireRole(Role.Member).Bodies("TestExecuteRequest", "TestRun");
+        group.MapPost("/{id}/tests", WorkflowTests.Run).RequireRole(Role.Member).Bodies("TestsRequest", "TestReport");
         group.MapGet("/{id}/executions", WorkflowExecutions.ListForWorkflow).RequireRole(Role.Viewer).Bodies(response: "ExecutionPage");
         group.MapWorkflowMigrations();
     }

@@ -142,6 +142,8 @@ internal sealed class InstrumentedEngineStore(IEngineStore inner, Func<Guid?>? p
 
         public Task<bool> ExtendLeaseAsync(long id, long fence, DateTimeOffset until) => tx.ExtendLeaseAsync(id, fence, until);
         public Task<DateTimeOffset?> NextDueAsync() => tx.NextDueAsync();
+        public Task<IReadOnlyList<WorkItem>> GetWorkItemsAsync(TenantId tenant, Guid executionId) => tx.GetWorkItemsAsync(tenant, executionId);
+        public Task<bool> RescheduleWorkItemAsync(long id, long fence, DateTimeOffset due) => tx.RescheduleWorkItemAsync(id, fence, due);
         public Task ReleaseLeasesNotOwnedByAsync(string owner) => tx.ReleaseLeasesNotOwnedByAsync(owner);
         public Task InsertScheduleAsync(ScheduleRecord schedule) => tx.InsertScheduleAsync(schedule);
         public Task<ScheduleRecord?> GetScheduleAsync(TenantId tenant, Guid id) => tx.GetScheduleAsync(tenant, id);

@@ -165,6 +165,7 @@ public sealed class RouteRoleTests(ServerFixture fixture) : IClassFixture<Server
             ["member deletes schedule"] = await _client.SendAs(HttpMethod.Delete, $"{schedules}/{ids.Schedule}", member, _tenant),
             ["viewer execute"] = await _client.SendAs(HttpMethod.Post, $"/api/workflows/{ids.Workflow}/execute", viewer, _tenant, new JsonObject()),
             ["viewer test-execute"] = await _client.SendAs(HttpMethod.Post, $"/api/workflows/{ids.Workflow}/test-execute", viewer, _tenant, new JsonObject()),
+            ["viewer runs test cases"] = await _client.SendAs(HttpMethod.Post, $"/api/workflows/{ids.Workflow}/tests", viewer, _tenant, new JsonObject()),
             ["viewer start"] = await _client.SendAs(HttpMethod.Post, "/api/executions", viewer, _tenant, new JsonObject { ["workflow_id"] = ids.Workflow }),
             ["viewer cancel"] = await _client.SendAs(HttpMethod.Post, $"/api/executions/{ids.Execution}/cancel", viewer, _tenant),
             ["viewer pause"] = await _client.SendAs(HttpMethod.Post, $"/api/executions/{ids.Execution}/pause", viewer, _tenant),

@@ -48,7 +48,27 @@ export interface LogLine {
 /** test-execute's answer: the execution with its whole trace. */
 export interface TestRun extends Execution {
   timed_out: boolean;
-  steps: StepRun[];
+  steps: (StepRun & { virtual_started_at?: string | null; virtual_finished_at?: string | null })[];
+  /** Present when the run skipped time or was given events or inputs. */
+  virtual_time?: { skipped_ms: number; jumps: number; started_at: string | null; completed_at: string | null };
+  /** What the run still waits for that it was not given. */
+  missing?: { execution_id: string; step_id: string; kind: "event" | "manual_input"; name: string }[];
+}
+
+/** How one test case a workflow carries ran (POST /api/workflows/{id}/tests). */
+export interface TestCaseResult {
+  name: string;
+  passed: boolean;
+  execution_id: string | null;
+  status: string | null;
+  differences: { field: string; message: string }[];
+}
+
+export interface TestReport {
+  passed: boolean;
+  total: number;
+  failed: number;
+  cases: TestCaseResult[];
 }
 
 const path = (id: string) => `/api/executions/${encodeURIComponent(id)}`;
@@ -77,8 +97,9 @@ export const submitInput = (id: string, stepId: string, data: unknown) =>
 const workflowPath = (id: string) => `/api/workflows/${encodeURIComponent(id)}`;
 export const executeWorkflow = (workflowId: string, input: unknown, mode: "automatic" | "manual") =>
   api<Execution>(`${workflowPath(workflowId)}/execute`, json({ input, mode }));
-export const testExecuteWorkflow = (workflowId: string, input: unknown) =>
-  api<TestRun>(`${workflowPath(workflowId)}/test-execute`, json({ input }));
+export const testExecuteWorkflow = (workflowId: string, input: unknown, skipTime = false) =>
+  api<TestRun>(`${workflowPath(workflowId)}/test-execute`, json(skipTime ? { input, skip_time: true } : { input }));
+export const runWorkflowTests = (workflowId: string) => api<TestReport>(`${workflowPath(workflowId)}/tests`, json({}));
 
 /** One point of an execution's history: its start, a committed step run, or an end no run shows. */
 export interface HistoryPoint {

@@ -26,6 +26,16 @@ export function TestTrace({ run, definition }: { run: TestRun; definition: Workf
           {run.duration_ms !== null && `${formatDuration(run.duration_ms)} · `}<Link to={routes.execution(run.id)}>open the execution</Link>
         </span>
       </div>
+      {run.virtual_time && run.virtual_time.skipped_ms > 0 && (
+        <p className="muted" data-testid="skipped-time">
+          Skipped {formatSpan(run.virtual_time.skipped_ms)} of waiting ({run.virtual_time.jumps} timers fired at once).
+        </p>
+      )}
+      {run.missing && run.missing.length > 0 && (
+        <p role="status">
+          Waiting for {run.missing.map((w) => (w.kind === "event" ? `event “${w.name}” at step ${w.step_id}` : `input at step ${w.step_id}`)).join(", ")}.
+        </p>
+      )}
       {run.timed_out && <p className="error" role="alert">The test run did not end within its time limit; this is its state so far.</p>}
       {run.error?.message && <p className="error" role="alert">{run.error.message}</p>}
       <div className="execution-main">
@@ -55,4 +65,12 @@ export function TestTrace({ run, definition }: { run: TestRun; definition: Workf
       )}
     </section>
   );
+}
+
+/** A skipped span in days, hours and minutes: a test run may skip weeks, which minutes alone would hide. */
+function formatSpan(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const parts = [[Math.floor(minutes / 1440), "d"], [Math.floor((minutes % 1440) / 60), "h"], [minutes % 60, "min"]] as const;
+  const shown = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`);
+  return shown.length > 0 ? shown.join(" ") : formatDuration(ms);
 }

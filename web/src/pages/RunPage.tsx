@@ -6,6 +6,7 @@ import { navigate, routes } from "../components/router";
 import { JsonField, SchemaForm, type JsonSchema } from "../components/SchemaForm";
 import { WorkflowTabs } from "../components/WorkflowTabs";
 import { fieldErrors } from "../execution/stepStates";
+import { TestCases } from "../execution/TestCases";
 import { TestTrace } from "../execution/TestTrace";
 import type { WorkflowDefinition } from "../graph/definition";
 import "../execution/execution.css";
@@ -26,6 +27,7 @@ export default function RunPage({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [trace, setTrace] = useState<TestRun | null>(null);
+  const [skipTime, setSkipTime] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -38,6 +40,7 @@ export default function RunPage({ id }: { id: string }) {
   }, [id]);
 
   const schema = (workflow?.input_schema ?? null) as JsonSchema | null;
+  const testNames = ((workflow as { tests?: { name: string }[] } | null)?.tests ?? []).map((t) => t.name);
   const fail = (e: unknown) => {
     if (e instanceof ApiError) {
       setError(e.message);
@@ -55,7 +58,7 @@ export default function RunPage({ id }: { id: string }) {
         navigate(routes.execution(execution.id));
         return;
       }
-      setTrace(await testExecuteWorkflow(id, input ?? null));
+      setTrace(await testExecuteWorkflow(id, input ?? null, skipTime));
     } catch (e) {
       fail(e);
     } finally {
@@ -112,9 +115,14 @@ export default function RunPage({ id }: { id: string }) {
                 {busy === "test" ? "Testing…" : "Test run"}
               </button>
             </div>
+            <label>
+              <input type="checkbox" name="skip_time" checked={skipTime} onChange={(e) => setSkipTime(e.target.checked)} />
+              Skip time in the test run (waits, retry backoff and the time limit fire at once)
+            </label>
             <p className="hint muted">A test run runs now, in automatic mode, and is kept out of the executions list.</p>
           </form>
           {trace && <TestTrace run={trace} definition={workflow} />}
+          {testNames.length > 0 && <TestCases workflowId={id} names={testNames} />}
         </>
       )}
     </section>
