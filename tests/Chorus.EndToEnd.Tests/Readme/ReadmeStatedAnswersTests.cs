@@ -5,19 +5,23 @@ using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.EndToEnd.Tests.Readme;
 
-/// <summary>The README's Testing workflows section, run as written against a real server process: every answer its
-/// comments state (the lines "# → …") is the answer the server gives.</summary>
+/// <summary>README sections whose one shell block states its answers in comments (the lines "# → …"), each run as
+/// written against a real server process: every answer stated is the answer the server gives.</summary>
 [Collection(Cluster.ServerProcessCollection.Name)]
-public sealed partial class ReadmeTestingTests : IDisposable
+public sealed partial class ReadmeStatedAnswersTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("chorus-readme-testing-");
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("chorus-readme-section-");
 
-    [Fact]
-    public async Task TheTestingSection_RunsAsWritten_AndAnswersWhatItSays()
+    [Theory]
+    [InlineData("Collections", 4)]
+    [InlineData("Migrating executions", 4)]
+    [InlineData("Replay and time travel", 7)]
+    [InlineData("Testing workflows", 3)]
+    public async Task TheSection_RunsAsWritten_AndAnswersWhatItSays(string heading, int statedAnswers)
     {
-        var script = Assert.Single(await ReadmeSections.ShellBlocksAsync("Testing workflows"));
+        var script = Assert.Single(await ReadmeSections.ShellBlocksAsync(heading));
         var stated = StatedAnswer().Matches(script).Select(m => m.Groups[1].Value.Trim()).ToList();
-        Assert.Equal(3, stated.Count);
+        Assert.Equal(statedAnswers, stated.Count);
 
         var port = ServerProcess.FreePort();
         await using var server = await ServerProcess.StartAsync(port, Path.Combine(_dir.FullName, "chorus.db"));
