@@ -35,7 +35,7 @@ internal static class ExecutionBulk
         };
         var (ids, matched) = (body["ids"], body["filter"]) switch
         {
-            (JsonNode list, null) => Ids(list),
+            (JsonNode list, null) => Named(list),
             (null, JsonObject filter) => await MatchingAsync(http, reader, filter),
             (null, null) => throw Invalid("ids", "Name the executions: 'ids' (an array of execution ids) or 'filter' (the list's filters)."),
             (null, _) => throw Invalid("filter", "'filter' must be an object of the list's filters."),
@@ -67,21 +67,6 @@ internal static class ExecutionBulk
         });
     }
 
-    private static (List<Guid> Ids, int Matched) Ids(JsonNode list)
-    {
-        if (list is not JsonArray array || array.Count == 0 || array.Count > MaxExecutions)
-            throw Invalid("ids", $"'ids' must be an array of 1 to {MaxExecutions} execution ids.");
-        var ids = new List<Guid>();
-        for (var i = 0; i < array.Count; i++)
-        {
-            if (array[i] is not JsonValue v || !v.TryGetValue<string>(out var text) || !Guid.TryParse(text, out var id))
-                throw Invalid($"ids[{i}]", $"'ids[{i}]' must be an execution id (a UUID).");
-            if (!ids.Contains(id))
-                ids.Add(id);
-        }
-        return (ids, ids.Count);
-    }
-
     private static async Task<(List<Guid> Ids, int Matched)> MatchingAsync(HttpContext http, IExecutionReader reader, JsonObject filter)
     {
         Unknown(filter, FilterFields, "A bulk filter has only");
@@ -110,6 +95,13 @@ internal static class ExecutionBulk
         if (unknown.Count > 0)
             throw new ChorusException(ErrorCodes.InvalidInput, $"{what} {string.Join(", ", fields)}.",
                 new JsonObject { ["fields"] = new JsonArray(unknown.Select(k => (JsonNode?)k).ToArray()) });
+    }
+
+    /// <summary>The executions named by id: each one named is matched.</summary>
+    private static (List<Guid> Ids, int Matched) Named(JsonNode list)
+    {
+        var ids = RequestReading.ExecutionIds(list, "ids", MaxExecutions);
+        return (ids, ids.Count);
     }
 
     private static ChorusException Invalid(string field, string message) => new(ErrorCodes.InvalidInput, message, new JsonObject { ["field"] = field });

@@ -53,6 +53,26 @@ internal static class RequestReading
     public static Guid RouteId(string text, string code, string what) =>
         Guid.TryParse(text, out var id) ? id : throw new ChorusException(code, $"{what} '{Trim(text)}' does not exist (ids are UUIDs).");
 
+    /// <summary>A list of 1 to <paramref name="max"/> execution ids (UUIDs) at <paramref name="field"/>, without repeats,
+    /// in the order given.</summary>
+    public static List<Guid> ExecutionIds(JsonNode list, string field, int max)
+    {
+        if (list is not JsonArray array || array.Count == 0 || array.Count > max)
+            throw InvalidField(field, $"'{field}' must be an array of 1 to {max} execution ids.");
+        var ids = new List<Guid>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue v || !v.TryGetValue<string>(out var text) || !Guid.TryParse(text, out var id))
+                throw InvalidField($"{field}[{i}]", $"'{field}[{i}]' must be an execution id (a UUID).");
+            if (!ids.Contains(id))
+                ids.Add(id);
+        }
+        return ids;
+    }
+
+    private static ChorusException InvalidField(string field, string message) =>
+        new(ErrorCodes.InvalidInput, message, new JsonObject { ["field"] = field });
+
     public static string? OptionalString(this JsonObject body, string name)
     {
         var node = body[name];

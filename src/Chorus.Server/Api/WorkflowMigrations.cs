@@ -120,7 +120,7 @@ internal static class WorkflowMigrations
         {
             if (filter.Count > 1)
                 throw Invalid("filter.ids", "'filter.ids' names the executions; it does not combine with other filters.");
-            return (Ids(list), false);
+            return (RequestReading.ExecutionIds(list, "filter.ids", MaxExecutions), false);
         }
         var statuses = StringsOf(filter["status"], "filter.status").Select(s => ExecutionStatusExtensions.TryParseWire(s, out var status)
             ? status : throw Invalid("filter.status", $"'{s}' is not an execution status.")).ToList();
@@ -159,21 +159,6 @@ internal static class WorkflowMigrations
             if (page.Items.Count < MaxExecutions || offset + MaxExecutions >= page.Total)
                 return (ids, false);
         }
-    }
-
-    private static List<Guid> Ids(JsonNode list)
-    {
-        if (list is not JsonArray array || array.Count == 0 || array.Count > MaxExecutions)
-            throw Invalid("filter.ids", $"'filter.ids' must be an array of 1 to {MaxExecutions} execution ids.");
-        var ids = new List<Guid>();
-        for (var i = 0; i < array.Count; i++)
-        {
-            if (array[i] is not JsonValue v || !v.TryGetValue<string>(out var text) || !Guid.TryParse(text, out var id))
-                throw Invalid($"filter.ids[{i}]", $"'filter.ids[{i}]' must be an execution id (a UUID).");
-            if (!ids.Contains(id))
-                ids.Add(id);
-        }
-        return ids;
     }
 
     /// <summary>A status filter is one status or an array of them.</summary>
