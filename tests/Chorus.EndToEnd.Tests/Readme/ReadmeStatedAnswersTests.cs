@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Chorus.EndToEnd.Tests.Crash;
-using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.EndToEnd.Tests.Readme;
 
@@ -23,25 +20,10 @@ public sealed partial class ReadmeStatedAnswersTests : IDisposable
         var stated = StatedAnswer().Matches(script).Select(m => m.Groups[1].Value.Trim()).ToList();
         Assert.Equal(statedAnswers, stated.Count);
 
-        var port = ServerProcess.FreePort();
-        await using var server = await ServerProcess.StartAsync(port, Path.Combine(_dir.FullName, "chorus.db"));
-        var info = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script.Replace("localhost:8000", $"localhost:{port}", StringComparison.Ordinal)])
-        {
-            WorkingDirectory = _dir.FullName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["TOKEN"] = TestTokens.For("default");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout;
+        var run = await ReadmeScript.RunAgainstServerAsync(script, _dir);
 
-        Assert.True(process.ExitCode == 0, $"The README's commands failed (exit {process.ExitCode}):\n{output}\n{await stderr}\n--- server ---\n{server.Tail}");
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(run.ExitCode == 0, $"The README's commands failed (exit {run.ExitCode}):\n{run.Stdout}\n{run.Stderr}\n--- server ---\n{run.ServerTail}");
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(stated, lines);
     }
 
