@@ -44,7 +44,8 @@ internal sealed class TestRunDriver(TenantId tenant, Guid executionId, TestRunOp
         foreach (var item in items)
             _offsetWhenSeen.TryAdd(item.Id, Clock.Offset);
         var pending = items.Where(i => !i.Held && !i.Suspended).ToList();
-        if (pending.Any(i => i.DueAt <= now || i.LeaseExpiresAt > now))
+        // Due by the next millisecond counts as runnable: that is where a jump puts the timers it moved.
+        if (pending.Any(i => i.DueAt <= NextMillisecond(now) || i.LeaseExpiresAt > now))
             return look with { Busy = true };
 
         var waits = WaitsOf(executions);
@@ -63,15 +64,22 @@ internal sealed class TestRunDriver(TenantId tenant, Guid executionId, TestRunOp
             return look;
         DateTimeOffset VirtualDue(WorkItem i) => i.DueAt + _offsetWhenSeen[i.Id];
         var offset = Max(Clock.Offset, pending.Min(VirtualDue) - now);
+        var at = NextMillisecond(now);
         foreach (var item in pending.Where(i => VirtualDue(i) <= now + offset))
         {
             // A fence that moved means the item was claimed or ended since the look: look again.
-            if (!await s.Tx.RescheduleWorkItemAsync(item.Id, item.Fence, now).ConfigureAwait(false))
+            if (!await s.Tx.RescheduleWorkItemAsync(item.Id, item.Fence, at).ConfigureAwait(false))
                 return look with { Busy = true };
         }
-        s.MarkStoreWork(now);
-        return look with { JumpedTo = offset };
+        s.MarkStoreWork(at);
+        return look with { At = at, JumpedTo = offset };
     }
+
+    /// <summary>The jump happens at the next whole millisecond, the precision the stores keep times in: a step the
+    /// moved timers start is then stored as starting at or after the jump (not truncated to just before it, which
+    /// gave it the old offset), and every step that ran before the look is stored before it.</summary>
+    private static DateTimeOffset NextMillisecond(DateTimeOffset t) =>
+        new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond + TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
