@@ -12,6 +12,8 @@ internal sealed partial class Statement(string sql)
 
     public string Sql { get; } = sql;
 
+    public IReadOnlyList<(string Name, object? Value)> Parameters => _parameters;
+
     public Statement With(string name, object? value)
     {
         _parameters.Add((name, value));

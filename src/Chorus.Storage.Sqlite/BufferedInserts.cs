@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 
 namespace Chorus.Storage.Sqlite;
 
@@ -20,19 +19,19 @@ internal sealed class BufferedInserts(string table, params string[] columns)
     /// <summary>Forgets the rows added after a savepoint that was rolled back.</summary>
     public void Truncate(int count) => _rows.RemoveRange(count, _rows.Count - count);
 
-    public async Task FlushAsync(Func<string, SqliteCommand> command)
+    public void Flush(Func<string, PreparedWrite> prepared)
     {
         for (var start = 0; start < _rows.Count; start += RowsPerStatement)
         {
             var rows = Math.Min(RowsPerStatement, _rows.Count - start);
-            var cmd = command(Sql(rows));
+            var write = prepared(Sql(rows));
             for (var r = 0; r < rows; r++)
             {
                 var values = _rows[start + r];
                 for (var c = 0; c < columns.Length; c++)
-                    cmd.Parameters.AddWithValue($"$p{r}_{c}", SqliteDialect.Value(values[c]));
+                    write.Bind(r * columns.Length + c + 1, SqliteDialect.Value(values[c]));
             }
-            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+            write.Run();
         }
         _rows.Clear();
     }
@@ -45,7 +44,7 @@ internal sealed class BufferedInserts(string table, params string[] columns)
         for (var r = 0; r < rows; r++)
         {
             text.Append(r == 0 ? "(" : ", (");
-            text.AppendJoin(", ", Enumerable.Range(0, columns.Length).Select(c => $"$p{r}_{c}"));
+            text.AppendJoin(", ", Enumerable.Repeat("?", columns.Length));
             text.Append(')');
         }
         return _sqlByRowCount[rows] = text.ToString();

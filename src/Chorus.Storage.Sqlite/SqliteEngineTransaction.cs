@@ -24,7 +24,29 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
 
     protected override Task WriteAsync(Statement statement) => ExecuteAsync(statement);
 
-    protected override Task<int> ExecuteAsync(Statement statement) => Command(statement).ExecuteNonQueryAsync();
+    protected override Task<int> ExecuteAsync(Statement statement) =>
+        Run(statement) is { } done ? Task.FromResult(done.Changes) : Command(statement).ExecuteNonQueryAsync();
+
+    /// <summary>Runs a write on a statement prepared once and bound by position (<see cref="PreparedWrite"/>); null
+    /// when a value is of a kind it does not bind, which then goes through Microsoft.Data.Sqlite's command.</summary>
+    private (int Changes, long? First)? Run(Statement statement)
+    {
+        var write = buffers.Commands.Write(statement.Sql);
+        var values = new List<(int Position, object Value)>(statement.Parameters.Count);
+        foreach (var (name, value) in statement.Parameters)
+        {
+            // Parameters the SQL does not name are left out, as Statement.BindTo does.
+            if (write.Position(Sql.Dialect.Sql(name)) is var position and > 0 && SqliteDialect.Value(value) is var converted)
+            {
+                if (!PreparedWrite.Binds(converted))
+                    return null;
+                values.Add((position, converted));
+            }
+        }
+        foreach (var (position, value) in values)
+            write.Bind(position, value);
+        return write.Run();
+    }
 
     protected override async Task<List<T>> QueryAsync<T>(Statement statement, Func<DbDataReader, T> map)
     {
@@ -51,7 +73,7 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
 
     public override async Task CommitAsync()
     {
-        await buffers.FlushAsync(tx).ConfigureAwait(false);
+        buffers.Flush();
         await tx.CommitAsync().ConfigureAwait(false);
         _committed = true;
     }
@@ -125,8 +147,13 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
             await ExecuteAsync(ExecutionRows.Bind(new Statement(Executions.Update), execution)).ConfigureAwait(false);
     }
 
-    public override async Task<long> InsertWorkItemAsync(WorkItem item) =>
-        (long)(await Command(Sql.WorkItems.Insert(item, Sql.WorkItems.InsertReturningId)).ExecuteScalarAsync().ConfigureAwait(false))!;
+    public override async Task<long> InsertWorkItemAsync(WorkItem item)
+    {
+        var insert = Sql.WorkItems.Insert(item, Sql.WorkItems.InsertReturningId);
+        if (Run(insert) is { } done)
+            return done.First ?? throw new InvalidOperationException("The work item's insert returned no id.");
+        return (long)(await Command(insert).ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
 
     public override Task SaveStepRunAsync(StepRunRecord run)
     {

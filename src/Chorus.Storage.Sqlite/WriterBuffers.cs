@@ -31,11 +31,11 @@ internal sealed class WriterBuffers(SqliteConnection connection, long lastEventI
         Events.Truncate(mark.Events);
     }
 
-    public async Task FlushAsync(SqliteTransaction tx)
+    public void Flush()
     {
-        await StepRuns.FlushAsync(sql => Commands.Get(sql, tx)).ConfigureAwait(false);
-        await Logs.FlushAsync(sql => Commands.Get(sql, tx)).ConfigureAwait(false);
-        await Events.FlushAsync(sql => Commands.Get(sql, tx)).ConfigureAwait(false);
+        StepRuns.Flush(Commands.Write);
+        Logs.Flush(Commands.Write);
+        Events.Flush(Commands.Write);
     }
 
     public void Dispose() => Commands.Dispose();

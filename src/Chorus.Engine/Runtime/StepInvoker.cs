@@ -214,7 +214,7 @@ internal sealed class StepInvoker(
                 $"Step '{context.Step.Id}' has a timeout of {timeout.TotalSeconds:0} s; at most {DurationLimits.Describe(DurationLimits.MaxStepTimeout)}.", Retryable: false);
         using var timeoutCts = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
-        using var heartbeats = heartbeat is null ? null : KeepLeaseAsync(heartbeat, linked);
+        using var heartbeats = heartbeat is null ? null : KeepLease(heartbeat, linked);
         try
         {
             return await handler.ExecuteAsync(context, linked.Token).ConfigureAwait(false);
@@ -251,41 +251,35 @@ internal sealed class StepInvoker(
     }
 
     /// <summary>Beats every third of the lease; if the lease is lost the attempt is cancelled, since its commit
-    /// would be refused anyway.</summary>
-    private Heartbeat KeepLeaseAsync(Func<Task<bool>> heartbeat, CancellationTokenSource attempt)
+    /// would be refused anyway. A timer rather than a looping task: most attempts end long before the first beat,
+    /// and disposing a timer costs nothing, where stopping a task's wait threw an exception at every step.</summary>
+    private ITimer KeepLease(Func<Task<bool>> heartbeat, CancellationTokenSource attempt)
     {
-        var stop = new CancellationTokenSource();
+        var beating = 0;
         var period = options.LeaseDuration / 3;
-        _ = Task.Run(async () =>
+        return time.CreateTimer(_ => _ = BeatAsync(), null, period, period);
+
+        async Task BeatAsync()
         {
-            using var timer = new PeriodicTimer(period, time);
+            if (Interlocked.Exchange(ref beating, 1) == 1)
+                return; // the last beat is still waiting for its commit
             try
             {
-                while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
-                {
-                    if (!await heartbeat().ConfigureAwait(false))
-                    {
-                        await attempt.CancelAsync().ConfigureAwait(false);
-                        return;
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
+                if (!await heartbeat().ConfigureAwait(false))
+                    await attempt.CancelAsync().ConfigureAwait(false);
             }
             catch (ObjectDisposedException)
             {
+                // The attempt ended while this beat was on its way.
             }
-        }, CancellationToken.None);
-        return new Heartbeat(stop);
-    }
-
-    private sealed class Heartbeat(CancellationTokenSource stop) : IDisposable
-    {
-        public void Dispose()
-        {
-            stop.Cancel();
-            stop.Dispose();
+            catch (StorageUnavailableException)
+            {
+                // The next beat tries again; the lease outlasts a few missed ones.
+            }
+            finally
+            {
+                Volatile.Write(ref beating, 0);
+            }
         }
     }
 
