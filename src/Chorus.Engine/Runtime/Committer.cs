@@ -88,12 +88,15 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     // A deadlock or a busy database is another writer's timing, not the operation's fault: try it again.
     private const int MaxAttempts = 3;
 
-    private async Task CommitBatchAsync(List<PendingOperation> batch, int attempt = 1)
+    /// <param name="guarded">Each operation in its own savepoint, so that a failing one is undone alone. A batch
+    /// first runs without them (two statements fewer per operation, and operations rarely fail); when one fails,
+    /// the transaction is given up and the batch runs again guarded.</param>
+    private async Task CommitBatchAsync(List<PendingOperation> batch, int attempt = 1, bool guarded = false)
     {
         var scopes = new List<CommitScope>(batch.Count);
         try
         {
-            await CommitAsync(batch, attempt, scopes).ConfigureAwait(false);
+            await CommitAsync(batch, attempt, scopes, guarded).ConfigureAwait(false);
         }
         finally
         {
@@ -103,7 +106,7 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         }
     }
 
-    private async Task CommitAsync(List<PendingOperation> batch, int attempt, List<CommitScope> scopes)
+    private async Task CommitAsync(List<PendingOperation> batch, int attempt, List<CommitScope> scopes, bool guarded)
     {
         // On a shared store the executions this transaction reads stay locked until it ends, so they can be kept
         // in memory for its later operations, but not beyond it.
@@ -111,40 +114,65 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
         var succeeded = new List<(PendingOperation Op, object? Result, CommitScope Scope)>(batch.Count);
         var again = new List<PendingOperation>();
         var began = time.GetTimestamp();
+        var abandoned = false;
         try
         {
             await using var tx = await store.BeginAsync(CancellationToken.None).ConfigureAwait(false);
-            for (var i = 0; i < batch.Count; i++)
+            for (var i = 0; i < batch.Count && !abandoned; i++)
             {
                 var op = batch[i];
                 var scope = new CommitScope(tx, options.NodeId, time, options.LeaseDuration, cache, Budget);
                 scopes.Add(scope);
                 var savepoint = "op" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await tx.SavepointAsync(savepoint).ConfigureAwait(false);
+                if (guarded)
+                    await tx.SavepointAsync(savepoint).ConfigureAwait(false);
                 try
                 {
                     var result = await op.Work(scope).ConfigureAwait(false);
                     if (scope.PureSteps.Count > 0 && RunPureSteps is { } runPure)
                         await runPure(scope).ConfigureAwait(false);
-                    await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
+                    if (guarded)
+                        await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
                     succeeded.Add((op, result, scope));
+                }
+                catch (Exception ex) when (!guarded && batch.Count > 1)
+                {
+                    // Its writes cannot be undone alone, and on a store that sends writes late the error may even be
+                    // an earlier operation's: leave the transaction uncommitted and run the whole batch again guarded.
+                    cache.Clear();
+                    logger.LogDebug(ex, "An operation of a batch of {Count} failed; running the batch again, each operation in a savepoint", batch.Count);
+                    throw new RunGuarded();
                 }
                 catch (Exception ex)
                 {
-                    await tx.RollbackToSavepointAsync(savepoint).ConfigureAwait(false);
-                    await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
+                    if (guarded)
+                    {
+                        await tx.RollbackToSavepointAsync(savepoint).ConfigureAwait(false);
+                        await tx.ReleaseSavepointAsync(savepoint).ConfigureAwait(false);
+                    }
                     cache.Forget(scope.Touched);
                     if (IsTransient(ex) && attempt < MaxAttempts)
                         again.Add(op);
                     else
                         Fail(op, ex);
+                    abandoned = !guarded; // alone in its batch, with nothing to undo it to: nothing to commit
                 }
             }
-            if (succeeded.Select(x => x.Scope.StoreWorkDue).Min() is { } due)
-                await tx.AnnounceWorkAsync(due).ConfigureAwait(false);
-            if (store.Capabilities.CrossNodeEvents && succeeded.SelectMany(x => x.Scope.Events).Select(e => e.Id).ToList() is { Count: > 0 } eventIds)
-                await tx.AnnounceEventsAsync(eventIds).ConfigureAwait(false);
-            await tx.CommitAsync().ConfigureAwait(false);
+            if (!abandoned)
+            {
+                if (succeeded.Select(x => x.Scope.StoreWorkDue).Min() is { } due)
+                    await tx.AnnounceWorkAsync(due).ConfigureAwait(false);
+                if (store.Capabilities.CrossNodeEvents && succeeded.SelectMany(x => x.Scope.Events).Select(e => e.Id).ToList() is { Count: > 0 } eventIds)
+                    await tx.AnnounceEventsAsync(eventIds).ConfigureAwait(false);
+                await tx.CommitAsync().ConfigureAwait(false);
+            }
+        }
+        catch (RunGuarded)
+        {
+            Budget?.Release(scopes.Sum(x => x.Leased)); // nothing of this try was committed
+            scopes.Clear();
+            await CommitBatchAsync(batch, attempt, guarded: true).ConfigureAwait(false);
+            return;
         }
         catch (Exception ex)
         {
@@ -166,7 +194,8 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
             return;
         }
 
-        EngineMetrics.Committed(batch.Count, time.GetElapsedTime(began));
+        if (!abandoned)
+            EngineMetrics.Committed(batch.Count, time.GetElapsedTime(began));
         foreach (var (op, result, scope) in succeeded)
         {
             foreach (var record in scope.AfterCommit)
@@ -195,6 +224,9 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
     }
 
     private static bool IsTransient(Exception ex) => ex is System.Data.Common.DbException { IsTransient: true };
+
+    /// <summary>Thrown out of an unguarded batch's transaction, which then ends uncommitted, to run it again guarded.</summary>
+    private sealed class RunGuarded : Exception;
 
     private sealed class PendingOperation(Func<CommitScope, Task<object?>> work)
     {

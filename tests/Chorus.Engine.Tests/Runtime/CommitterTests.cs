@@ -121,6 +121,37 @@ public sealed class CommitterTests : IAsyncLifetime
         Assert.Equal(0, _committer.CachedExecutions);
     }
 
+    [Fact]
+    public async Task RunAsync_OneOperationOfABatchFailsAfterItsWrites_OnlyItsWritesAreUndone()
+    {
+        var executions = new[] { Cached(), Cached(), Cached() };
+        foreach (var e in executions)
+            await _committer.RunAsync(async s => { await s.InsertExecutionAsync(e); return true; });
+        // The three changes queue behind an operation that holds the committer, so they share one transaction.
+        var hold = new TaskCompletionSource();
+        var holding = _committer.RunAsync(async _ => { await hold.Task; return true; });
+        Task<bool> Change(ExecutionRecord execution, bool fail) => _committer.RunAsync(async s =>
+        {
+            var e = (await s.GetExecutionAsync(Tenant, execution.Id))!;
+            e.Context["changed"] = true;
+            await s.UpdateExecutionAsync(e);
+            return fail ? throw new InvalidOperationException("fails after its write") : true;
+        });
+        var changes = new[] { Change(executions[0], fail: false), Change(executions[1], fail: true), Change(executions[2], fail: false) };
+        hold.SetResult();
+        await holding;
+
+        Assert.True(await changes[0]);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => changes[1]);
+        Assert.True(await changes[2]);
+        var stored = new List<bool>();
+        foreach (var e in executions)
+            stored.Add((await _store.GetExecutionAsync(Tenant, e.Id, CancellationToken.None))!.Context.ContainsKey("changed"));
+        Assert.Equal([true, false, true], stored);
+        var seen = await _committer.RunAsync(s => s.GetExecutionAsync(Tenant, executions[1].Id));
+        Assert.False(seen!.Context.ContainsKey("changed"));
+    }
+
     /// <summary>An execution with a step about to run, which the committer keeps in memory.</summary>
     private static ExecutionRecord Cached() => NewExecution(ExecutionStatus.Running, ("next", StepStatus.Scheduled));
 

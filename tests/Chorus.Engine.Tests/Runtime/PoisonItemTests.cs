@@ -35,8 +35,10 @@ public sealed class PoisonItemTests
         Assert.Equal(ExecutionStatus.Failed, failed.Status);
         Assert.Equal("internal_error", failed.Error!["code"]!.GetValue<string>());
         Assert.Equal("p", failed.Error["step_id"]!.GetValue<string>());
-        Assert.Equal(new ExecutionLimits().MaxCommitFailures, faults!.Faults);
-        Assert.Equal(faults.Faults, h.Calls.For(poisoned, "p").Count);
+        var attempts = h.Calls.For(poisoned, "p").Count;
+        Assert.Equal(new ExecutionLimits().MaxCommitFailures, attempts);
+        // Each attempt's commit was refused once, or twice when it shared a batch that then ran again guarded.
+        Assert.InRange(faults!.Faults, attempts, 2 * attempts);
         // Its slot went to the queued execution, since the slow one still holds the other.
         await h.WaitForStatusAsync(queued, ExecutionStatus.Completed, nudge: false);
         Assert.Equal(ExecutionStatus.Running, (await h.GetAsync(slow)).Status);
