@@ -7,6 +7,7 @@ namespace Chorus.Server.Tests.Telemetry;
 
 /// <summary>The shipped Prometheus configuration scrapes a real server under load, and every query of every panel of
 /// the shipped Grafana dashboard returns data from it.</summary>
+[Collection(TelemetryCollection.Name)]
 public sealed class DashboardTests
 {
     private readonly string _tenant = ApiCalls.NewTenant();

@@ -7,6 +7,7 @@ namespace Chorus.Server.Tests.Telemetry;
 
 /// <summary>/metrics as Prometheus scrapes it from a real server: Chorus's instruments move with the work done, the
 /// platform's instruments are there, labels never carry an execution id, and only the operator may read it.</summary>
+[Collection(TelemetryCollection.Name)]
 public sealed class MetricsTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private readonly HttpClient _client = server.Client;
