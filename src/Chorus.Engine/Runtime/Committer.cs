@@ -8,8 +8,8 @@ namespace Chorus.Engine.Runtime;
 
 /// <summary>The single writer of the engine. Operations from all workers and API calls queue here and are
 /// committed together, many per transaction (group commit): on SQLite there is one writer anyway, and one
-/// fsync for a batch is what makes durable throughput possible. Each operation runs in its own savepoint, so
-/// a failing one is undone alone. Events and wake-ups are released only after the commit.</summary>
+/// fsync for a batch is what makes durable throughput possible. A failing operation is undone alone (see
+/// <see cref="CommitBatchAsync"/>). Events and wake-ups are released only after the commit.</summary>
 internal sealed class Committer(IEngineStore store, EventHub events, EngineOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>Receives the work this node leased to itself in a commit, once that commit is durable.</summary>
