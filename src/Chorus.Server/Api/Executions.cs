@@ -4,6 +4,7 @@ using Chorus.Engine;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
 using Chorus.Server.Security;
+using Chorus.Server.Tiers;
 
 namespace Chorus.Server.Api;
 
@@ -151,6 +152,8 @@ internal static class Executions
             }
             return await Apply(http, id, engine.RetryAsync);
         }
+        // From the start is a new execution: it counts toward the tier's daily executions as a start does.
+        await http.RequestServices.GetRequiredService<TierChecks>().ExecutionStartAsync(http.Tenant(), http.RequestAborted);
         var rerun = await engine.RerunAsync(http.Tenant(), ExecutionId(id), latestVersion: version == "latest", http.RequestAborted);
         var json = Representations.Execution(rerun, withContext: false);
         json["retry_of"] = ExecutionId(id).ToString();

@@ -244,4 +244,26 @@ public sealed class TierTests(FreeTierServer server) : IClassFixture<FreeTierSer
         Assert.Equal("max_executions_per_day", another.Str("error.details.limit"));
         Assert.Equal(2, (await _client.Get("/api/usage", _tenant)).Expect(HttpStatusCode.OK).Node("usage.executions_today")!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task RetryFromTheStart_AtTheDailyLimit_IsRefused_RetryOfTheFailedStepIsNot()
+    {
+        (await AsOperator(HttpMethod.Put, "/api/tiers/one-a-day", new JsonObject { ["max_executions_per_day"] = 1 })).Expect(HttpStatusCode.OK);
+        (await AsOperator(HttpMethod.Put, $"/api/tenants/{_tenant}/tier", new JsonObject { ["tier"] = "one-a-day" })).Expect(HttpStatusCode.OK);
+        var id = await _client.CreateWorkflow(_tenant, Definitions.Parse("""
+            {"name": "fails", "status": "active", "steps": [
+              {"id": "call", "type": "http", "config": {"url": "http://127.0.0.1:9/nothing-listens", "method": "GET"}, "retry": {"max_attempts": 1}}]}
+            """));
+        var failed = await _client.Execute(_tenant, id);
+        await _client.WaitForStatus(_tenant, failed, "failed");
+
+        var fromStart = await _client.Post($"/api/executions/{failed}/retry", _tenant, new JsonObject { ["from"] = "start" });
+        var fromFailedStep = await _client.Post($"/api/executions/{failed}/retry", _tenant, new JsonObject());
+
+        fromStart.ExpectError(HttpStatusCode.Forbidden, "tier_restriction");
+        Assert.Equal("max_executions_per_day", fromStart.Str("error.details.limit"));
+        fromFailedStep.Expect(HttpStatusCode.OK); // the same execution runs again: no new start
+        Assert.Equal(1, (await _client.Get("/api/usage", _tenant)).Expect(HttpStatusCode.OK).Node("usage.executions_today")!.GetValue<int>());
+        Assert.Single((await _client.Get($"/api/executions?workflow_id={id}", _tenant)).Expect(HttpStatusCode.OK).Node("items")!.AsArray());
+    }
 }
