@@ -14,7 +14,7 @@ import { nodeHeight, nodeWidth } from "../graph/layout";
 import { useNodesNearView, type PaneSize } from "../graph/nearView";
 import { StepMiniMap } from "../graph/StepMiniMap";
 import { groupBoxes, GroupBoxView } from "./GroupBox";
-import { nodeTypes as stepTypes } from "../graph/WorkflowGraph";
+import { edgeTypes, nodeTypes as stepTypes } from "../graph/WorkflowGraph";
 
 const nodeTypes = { ...stepTypes, stepGroup: GroupBoxView };
 
@@ -118,11 +118,11 @@ function Graph({ definition, positions, errors, selection, flow, onSelect, onMov
     if (taken.current === derived.nodes) return;
     taken.current = derived.nodes;
     // Unchanged nodes stay the same objects (only changed ones re-render); changed ones keep what React Flow
-    // measured, so they need not be measured again.
+    // measured (over the size a step is declared with), so they need not be measured again.
     setNodes((previous) => {
       const measured = new Map(previous.map((n) => [n.id, n.measured]));
       const next = reuseUnchanged(previous, derived.nodes).map((n) => {
-        const size = n.measured ?? measured.get(n.id);
+        const size = measured.get(n.id) ?? n.measured;
         return size === n.measured ? n : { ...n, measured: size };
       });
       // Nothing changed: the same array, so React Flow does not adopt every node again.
@@ -174,6 +174,7 @@ function Graph({ definition, positions, errors, selection, flow, onSelect, onMov
       nodes={near.nodes}
       edges={near.edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       onInit={(instance) => { flow.current = instance; }}
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}
