@@ -15,6 +15,7 @@ import { useNodesNearView, type PaneSize } from "../graph/nearView";
 import { StepMiniMap } from "../graph/StepMiniMap";
 import { groupBoxes, GroupBoxView } from "./GroupBox";
 import { edgeTypes, nodeTypes as stepTypes } from "../graph/WorkflowGraph";
+import { prepareLabels } from "../graph/RouteEdge";
 
 const nodeTypes = { ...stepTypes, stepGroup: GroupBoxView };
 
@@ -73,6 +74,7 @@ export function Canvas(props: CanvasProps) {
   const [pane, setPane] = useState<PaneSize | null>(null);
   useEffect(() => afterPaint(() => {
     const element = box.current;
+    prepareLabels();
     // A pane not laid out (a hidden tab) has no size yet: the window's stands in until React Flow measures it.
     if (element) startTransition(() => setPane({ width: element.clientWidth || window.innerWidth, height: element.clientHeight || window.innerHeight }));
   }), []);

@@ -25,6 +25,12 @@ function labelSize(text: string) {
   return size;
 }
 
+/** Sets the canvas up for labels (its first measure, which finds the font, takes a few milliseconds): called while
+ * the graph's pane opens, before the first routes are drawn. */
+export function prepareLabels() {
+  labelSize("if true");
+}
+
 /** A route: React Flow's default curve, with its label drawn as React Flow's EdgeText draws it once measured. */
 export const RouteEdge = memo(function RouteEdge({
   sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, label, style, markerEnd, markerStart, interactionWidth,
