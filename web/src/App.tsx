@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 import { setUnauthorizedHandler } from "./api/client";
-import { clearSession, loadSession, saveSession, type Session } from "./api/session";
+import { clearSession, saveSession, type Session } from "./api/session";
 import { matchRoute, navigate, routes, usePath, type Route } from "./components/router";
 import { Header } from "./components/Header";
 import { SignInPage } from "./pages/SignInPage";
@@ -35,9 +35,10 @@ function Page({ route, tenant }: { route: Route; tenant: string | null }) {
   }
 }
 
-export function App() {
+/** `initialSession`: the tab's stored session, read by main.tsx before the page's first frame. */
+export function App({ initialSession }: { initialSession: Session | null }) {
   const path = usePath();
-  const [session, setSession] = useState<Session | null>(loadSession);
+  const [session, setSession] = useState<Session | null>(initialSession);
   const [notice, setNotice] = useState<string | null>(null);
   const route = matchRoute(path);
 

@@ -14,7 +14,8 @@ import { nodeHeight, nodeWidth } from "../graph/layout";
 import { useNodesNearView, type PaneSize } from "../graph/nearView";
 import { StepMiniMap } from "../graph/StepMiniMap";
 import { groupBoxes, GroupBoxView } from "./GroupBox";
-import { nodeTypes as stepTypes } from "../graph/WorkflowGraph";
+import { edgeTypes, nodeTypes as stepTypes } from "../graph/WorkflowGraph";
+import { prepareLabels } from "../graph/RouteEdge";
 
 const nodeTypes = { ...stepTypes, stepGroup: GroupBoxView };
 
@@ -73,6 +74,7 @@ export function Canvas(props: CanvasProps) {
   const [pane, setPane] = useState<PaneSize | null>(null);
   useEffect(() => afterPaint(() => {
     const element = box.current;
+    prepareLabels();
     // A pane not laid out (a hidden tab) has no size yet: the window's stands in until React Flow measures it.
     if (element) startTransition(() => setPane({ width: element.clientWidth || window.innerWidth, height: element.clientHeight || window.innerHeight }));
   }), []);
@@ -118,11 +120,11 @@ function Graph({ definition, positions, errors, selection, flow, onSelect, onMov
     if (taken.current === derived.nodes) return;
     taken.current = derived.nodes;
     // Unchanged nodes stay the same objects (only changed ones re-render); changed ones keep what React Flow
-    // measured, so they need not be measured again.
+    // measured (over the size a step is declared with), so they need not be measured again.
     setNodes((previous) => {
       const measured = new Map(previous.map((n) => [n.id, n.measured]));
       const next = reuseUnchanged(previous, derived.nodes).map((n) => {
-        const size = n.measured ?? measured.get(n.id);
+        const size = measured.get(n.id) ?? n.measured;
         return size === n.measured ? n : { ...n, measured: size };
       });
       // Nothing changed: the same array, so React Flow does not adopt every node again.
@@ -174,6 +176,7 @@ function Graph({ definition, positions, errors, selection, flow, onSelect, onMov
       nodes={near.nodes}
       edges={near.edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       onInit={(instance) => { flow.current = instance; }}
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}

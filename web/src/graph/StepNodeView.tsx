@@ -1,9 +1,11 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { memo } from "react";
 import type { StepNode } from "./flow";
 
 /** A step on the graph: its name, type and, in an execution or a diff, its state or change. The top handle takes
- * incoming routes; the bottom one is for next, branches and conditions, the right one for on_error. */
-export function StepNodeView({ data, selected }: NodeProps<StepNode>) {
+ * incoming routes; the bottom one is for next, branches and conditions, the right one for on_error. Memoised: React
+ * Flow renders its node wrappers again each time it measures new steps, which leaves their props as they were. */
+export const StepNodeView = memo(function StepNodeView({ data, selected }: NodeProps<StepNode>) {
   const { step, start, state, change, badge, errors, editable } = data;
   const classes = ["step-node", state && `state-${state}`, change && `change-${change}`, errors?.length && "has-errors", selected && "selected"]
     .filter(Boolean)
@@ -34,4 +36,4 @@ export function StepNodeView({ data, selected }: NodeProps<StepNode>) {
       )}
     </div>
   );
-}
+});

@@ -8,8 +8,10 @@ import { ArrowMarker } from "./ArrowMarker";
 import { StepMiniMap } from "./StepMiniMap";
 import { useLayout } from "./useLayout";
 import { StepNodeView } from "./StepNodeView";
+import { RouteEdge } from "./RouteEdge";
 
 export const nodeTypes = { step: StepNodeView };
+export const edgeTypes = { route: RouteEdge };
 
 export interface WorkflowGraphProps {
   definition: WorkflowDefinition;
@@ -52,6 +54,7 @@ export function WorkflowGraph({ definition, states, changes, badges, selectedSte
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           nodesDraggable={false}
           nodesConnectable={false}
           elementsSelectable={!!onSelectStep}

@@ -49,6 +49,9 @@ export function toFlow(definition: WorkflowDefinition, positions: Positions): { 
     position: positions[step.id] ?? { x: 0, y: 0 },
     initialWidth: nodeWidth,
     initialHeight: nodeHeight,
+    // The size StepNodeView has (styles.css) unless it shows errors or a badge: React Flow then finds, when the node is
+    // first drawn, nothing to update, where it would otherwise measure each new node and draw the graph again.
+    measured: { width: nodeWidth, height: nodeHeight },
     handles: stepHandles(step),
     data: { step, start: step.id === start },
   }));
@@ -57,6 +60,7 @@ export function toFlow(definition: WorkflowDefinition, positions: Positions): { 
       .filter((r) => ids.has(r.target))
       .map((r) => ({
         id: `${r.source}:${r.field}`,
+        type: "route",
         source: r.source,
         target: r.target,
         sourceHandle: r.kind === "error" ? "error" : "out",

@@ -1,0 +1,2 @@
+
+import{m as e}from"./index-D_uMa-1M.js";var t=e=>`/api/workflows/${encodeURIComponent(e)}`,n=n=>e(`${t(n)}/versions`),r=(n,r)=>e(`${t(n)}/versions/${r}`),i=(n,r,i)=>e(`${t(n)}/diff?from=${r}&to=${i}`),a=(n,r)=>e(`${t(n)}/versions/${r}/revert`,{method:`POST`});export{a as i,r as n,n as r,i as t};
