@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Chorus.EndToEnd.Tests.Crash;
 using Chorus.Server.Tests.Infrastructure;
@@ -20,29 +19,11 @@ public sealed class ReadmeRabbitMqEventsTests : IDisposable
         Assert.Contains("EVENTS_RABBITMQ_URL=amqp://guest:guest@localhost:5672/", blocks[0], StringComparison.Ordinal);
 
         await using var broker = await RabbitMqProcess.StartAsync();
-        var port = ServerProcess.FreePort();
-        await using var server = await ServerProcess.StartAsync(port, Path.Combine(_dir.FullName, "chorus.db"),
-            new Dictionary<string, string> { ["EVENTS_RABBITMQ_URL"] = broker.Url });
-        var script = string.Join("\n", blocks.Skip(1))
-            .Replace("localhost:8000", $"localhost:{port}", StringComparison.Ordinal)
-            .Replace("amqp://guest:guest@localhost:5672/", broker.Url, StringComparison.Ordinal);
+        var script = string.Join("\n", blocks.Skip(1)).Replace("amqp://guest:guest@localhost:5672/", broker.Url, StringComparison.Ordinal);
+        var run = await ReadmeScript.RunAgainstServerAsync(script, _dir, new Dictionary<string, string> { ["EVENTS_RABBITMQ_URL"] = broker.Url });
+        var output = run.Stdout + "\n" + run.Stderr;
 
-        var info = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script])
-        {
-            WorkingDirectory = _dir.FullName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["TOKEN"] = TestTokens.For("default");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout + "\n" + await stderr;
-
-        Assert.True(process.ExitCode == 0, $"The README's commands failed (exit {process.ExitCode}):\n{output}\n--- server ---\n{server.Tail}");
+        Assert.True(run.ExitCode == 0, $"The README's commands failed (exit {run.ExitCode}):\n{output}\n--- server ---\n{run.ServerTail}");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains("completed", lines);
         var audited = JsonNode.Parse(lines.Last(l => l.StartsWith('{') && l.Contains("\"finished\"", StringComparison.Ordinal)))!;

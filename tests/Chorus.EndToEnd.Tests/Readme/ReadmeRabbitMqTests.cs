@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Chorus.EndToEnd.Tests.Crash;
 using Chorus.Server.Tests.Infrastructure;
 
@@ -18,28 +17,11 @@ public sealed class ReadmeRabbitMqTests : IDisposable
         Assert.Contains("rabbitmq-server -detached", blocks[0], StringComparison.Ordinal);
 
         await using var broker = await RabbitMqProcess.StartAsync();
-        var port = ServerProcess.FreePort();
-        await using var server = await ServerProcess.StartAsync(port, Path.Combine(_dir.FullName, "chorus.db"));
-        var script = string.Join("\n", blocks.Skip(1))
-            .Replace("localhost:8000", $"localhost:{port}", StringComparison.Ordinal)
-            .Replace("amqp://guest:guest@localhost:5672/", broker.Url, StringComparison.Ordinal);
+        var script = string.Join("\n", blocks.Skip(1)).Replace("amqp://guest:guest@localhost:5672/", broker.Url, StringComparison.Ordinal);
+        var run = await ReadmeScript.RunAgainstServerAsync(script, _dir);
+        var output = run.Stdout + "\n" + run.Stderr;
 
-        var info = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script])
-        {
-            WorkingDirectory = _dir.FullName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["TOKEN"] = TestTokens.For("default");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout + "\n" + await stderr;
-
-        Assert.True(process.ExitCode == 0, $"The README's commands failed (exit {process.ExitCode}):\n{output}\n--- server ---\n{server.Tail}");
+        Assert.True(run.ExitCode == 0, $"The README's commands failed (exit {run.ExitCode}):\n{output}\n--- server ---\n{run.ServerTail}");
         var compact = output.Replace(" ", "", StringComparison.Ordinal);
         Assert.Contains("\"dead_letter_queue\":\"orders.dead\"", compact, StringComparison.Ordinal);
         Assert.Contains("\"confirmed\":true", compact, StringComparison.Ordinal);
