@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Chorus.Engine.Steps;
 using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.Server.Tests;
@@ -9,32 +8,18 @@ namespace Chorus.Server.Tests;
 public sealed class RetryTests : IAsyncLifetime
 {
     private ChorusTestServer? _server;
-    private int _attempts;
+    private readonly FlakyStep _flaky = new();
     private readonly string _tenant = ApiCalls.NewTenant();
 
     private HttpClient Client => _server!.Client;
 
     public async Task InitializeAsync() =>
-        _server = await ChorusTestServer.StartAsync(registry => registry.Register(new FlakyStep(this)));
+        _server = await ChorusTestServer.StartAsync(registry => registry.Register(_flaky));
 
     public async Task DisposeAsync()
     {
         if (_server is not null)
             await _server.DisposeAsync();
-    }
-
-    /// <summary>Fails its first two attempts, then succeeds with the attempt count.</summary>
-    private sealed class FlakyStep(RetryTests owner) : IStepHandler
-    {
-        public string Type => "flaky";
-
-        public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
-        {
-            var attempt = Interlocked.Increment(ref owner._attempts);
-            return Task.FromResult<StepResult>(attempt <= 2
-                ? new StepResult.Failed("flaky_failure", $"attempt {attempt} fails")
-                : StepResult.Done(new JsonObject { ["attempts"] = attempt }));
-        }
     }
 
     [Fact]
@@ -63,7 +48,7 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Equal("running", firstRetry.Str("status"));
         Assert.Equal("shaky", failedAgain.Str("error.step_id"));
         Assert.Equal(3, done.Node("output.attempts")!.GetValue<int>());
-        Assert.Equal(3, _attempts);
+        Assert.Equal(3, _flaky.Attempts);
         again.ExpectError(HttpStatusCode.Conflict, "conflict");
         var runs = steps.Node("items")!.AsArray();
         Assert.Single(runs, r => r!["step_id"]!.GetValue<string>() == "first");
@@ -150,7 +135,7 @@ public sealed class RetryTests : IAsyncLifetime
         // None of that changed anything: the failed execution is still failed, and no other execution started.
         Assert.Equal("failed", (await Client.Get($"/api/executions/{failed}", _tenant)).Str("status"));
         Assert.Equal(2, (await Client.Get("/api/executions", _tenant)).Node("items")!.AsArray().Count);
-        Assert.Equal(1, _attempts);
+        Assert.Equal(1, _flaky.Attempts);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Chorus.Engine.Steps;
 using Chorus.Server.Tests.Infrastructure;
 
 namespace Chorus.Server.Tests;
@@ -10,13 +9,13 @@ namespace Chorus.Server.Tests;
 public sealed class TestRunTests : IAsyncLifetime
 {
     private ChorusTestServer? _server;
-    private int _attempts;
+    private readonly FlakyStep _flaky = new();
     private readonly string _tenant = ApiCalls.NewTenant();
 
     private HttpClient Client => _server!.Client;
 
     public async Task InitializeAsync() =>
-        _server = await ChorusTestServer.StartAsync(registry => registry.Register(new FlakyStep(this)));
+        _server = await ChorusTestServer.StartAsync(registry => registry.Register(_flaky));
 
     public async Task DisposeAsync()
     {
@@ -24,19 +23,6 @@ public sealed class TestRunTests : IAsyncLifetime
             await _server.DisposeAsync();
     }
 
-    /// <summary>Fails its first two attempts, then succeeds with the attempt count.</summary>
-    private sealed class FlakyStep(TestRunTests owner) : IStepHandler
-    {
-        public string Type => "flaky";
-
-        public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
-        {
-            var attempt = Interlocked.Increment(ref owner._attempts);
-            return Task.FromResult<StepResult>(attempt <= 2
-                ? new StepResult.Failed("flaky_failure", $"attempt {attempt} fails")
-                : StepResult.Done(new JsonObject { ["attempts"] = attempt }));
-        }
-    }
 
     /// <summary>Two days of waiting, then a step retried after one hour and then two more.</summary>
     private static JsonObject LongFlow() => Definitions.Parse("""
@@ -114,7 +100,7 @@ public sealed class TestRunTests : IAsyncLifetime
 
         Assert.Equal("waiting", trace.Str("status"));
         Assert.Equal(0, trace.Node("virtual_time.skipped_ms")!.GetValue<long>());
-        Assert.Equal(0, _attempts);
+        Assert.Equal(0, _flaky.Attempts);
     }
 
     [Fact]
