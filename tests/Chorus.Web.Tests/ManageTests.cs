@@ -52,7 +52,9 @@ public sealed class ManageTests(BrowserFixture browser) : IClassFixture<BrowserF
         await json.FillAsync("""{"name": "From JSON", "steps": [{"id": "a", "type": "output", "config": {"value": 1}}]}""");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create from JSON" }).ClickAsync();
 
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "From JSON" })).ToBeVisibleAsync();
+        // The new workflow page has its own "From JSON" section heading: wait for the workflow's page instead.
+        await Expect(page).ToHaveURLAsync(new Regex("/ui/workflows/[0-9a-f-]{36}$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "From JSON", Exact = true, Level = 1 })).ToBeVisibleAsync();
         Assert.Equal("From JSON", Assert.Single(await WorkflowsAsync(tenant))!["name"]!.GetValue<string>());
     }
 
