@@ -15,6 +15,21 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     private readonly Dictionary<string, (int, int, int)> _savepoints = [];
     private bool _committed;
 
+    // The executions changed since their last write, each written once before any other statement (see
+    // UpdateExecutionAsync). SAVEPOINT and ROLLBACK TO are statements too: what an operation changed is written before
+    // its savepoint is taken or rolled back to, so a rollback undoes exactly that operation's changes.
+    private readonly Dictionary<(TenantId, Guid), ExecutionRecord> _unwritten = [];
+
+    /// <summary>The step path's writes of work items, which neither read nor change an execution row (nor the
+    /// counts triggers keep from those rows): they may run while an execution's change waits to be written.</summary>
+    private static readonly HashSet<string> IndependentOfExecutions = new(StringComparer.Ordinal)
+    {
+        SqliteDialect.Statements.WorkItems.Complete(0, 0).Sql,
+        SqliteDialect.Statements.WorkItems.InsertReturningId,
+        SqliteDialect.Statements.WorkItems.Reschedule(0, 0, default).Sql,
+        SqliteDialect.Statements.WorkItems.ExtendLease(0, 0, default).Sql,
+    };
+
     private SqliteCommand Command(Statement statement)
     {
         var cmd = buffers.Commands.Get(statement.Sql, tx);
@@ -25,6 +40,17 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     protected override Task WriteAsync(Statement statement) => ExecuteAsync(statement);
 
     protected override Task<int> ExecuteAsync(Statement statement) =>
+        _unwritten.Count > 0 && !IndependentOfExecutions.Contains(statement.Sql)
+            ? WriteUnwrittenThenExecuteAsync(statement)
+            : ExecuteNowAsync(statement);
+
+    private async Task<int> WriteUnwrittenThenExecuteAsync(Statement statement)
+    {
+        await WriteUnwrittenAsync().ConfigureAwait(false);
+        return await ExecuteNowAsync(statement).ConfigureAwait(false);
+    }
+
+    private Task<int> ExecuteNowAsync(Statement statement) =>
         Run(statement) is { } done ? Task.FromResult(done.Changes) : Command(statement).ExecuteNonQueryAsync();
 
     /// <summary>Runs a write on a statement prepared once and bound by position (<see cref="PreparedWrite"/>); null
@@ -50,6 +76,7 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
 
     protected override async Task<List<T>> QueryAsync<T>(Statement statement, Func<DbDataReader, T> map)
     {
+        await WriteUnwrittenAsync().ConfigureAwait(false);
         var items = new List<T>();
         await using var r = await Command(statement).ExecuteReaderAsync().ConfigureAwait(false);
         while (await r.ReadAsync().ConfigureAwait(false))
@@ -73,6 +100,7 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
 
     public override async Task CommitAsync()
     {
+        await WriteUnwrittenAsync().ConfigureAwait(false);
         buffers.Flush();
         await tx.CommitAsync().ConfigureAwait(false);
         _committed = true;
@@ -137,14 +165,35 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
     public override Task<ExecutionRecord?> GetOldestAdmissiblePendingAsync(TenantSlotCaps caps) =>
         FirstOrDefaultAsync(new Statement(OldestAdmissiblePendingSql).With("@cap", caps.Default).With("@caps", caps.Exceptions), ExecutionRows.Map);
 
+    /// <summary>An execution changed by several operations of one commit (the branches of a fan-out finishing
+    /// together) is written once, as it stands at the end, instead of once per operation: its row, and with it its
+    /// whole state and context, is written before the commit or before the first statement that could read it.
+    /// The committer holds the record in memory meanwhile (the embedded store has one writer), so every operation
+    /// of the commit sees the latest.</summary>
+    public override Task UpdateExecutionAsync(ExecutionRecord execution)
+    {
+        _unwritten[(execution.Tenant, execution.Id)] = execution;
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteUnwrittenAsync()
+    {
+        if (_unwritten.Count == 0)
+            return;
+        var executions = _unwritten.Values.ToList();
+        _unwritten.Clear();
+        foreach (var execution in executions)
+            await WriteExecutionAsync(execution).ConfigureAwait(false);
+    }
+
     /// <summary>Most updates are a step's: a new context and state, the same status and times. SQLite rewrites the
     /// entry of every index whose columns or condition an UPDATE's SET names, changed or not (seven indexes of the
     /// executions table name the status), so such an update first tries the statement that sets only the columns no
     /// index names; when an indexed column did change, it matches no row and the full update runs.</summary>
-    public override async Task UpdateExecutionAsync(ExecutionRecord execution)
+    private async Task WriteExecutionAsync(ExecutionRecord execution)
     {
-        if (await ExecuteAsync(ExecutionRows.Bind(new Statement(Executions.UpdateUnlessIndexedChange), execution)).ConfigureAwait(false) == 0)
-            await ExecuteAsync(ExecutionRows.Bind(new Statement(Executions.Update), execution)).ConfigureAwait(false);
+        if (await ExecuteNowAsync(ExecutionRows.Bind(new Statement(Executions.UpdateUnlessIndexedChange), execution)).ConfigureAwait(false) == 0)
+            await ExecuteNowAsync(ExecutionRows.Bind(new Statement(Executions.Update), execution)).ConfigureAwait(false);
     }
 
     public override async Task<long> InsertWorkItemAsync(WorkItem item)

@@ -136,6 +136,54 @@ public abstract partial class StoreComplianceTests<TStore>
         Assert.Equal([execution.Id], running.Items.Select(e => e.Id));
     }
 
+    /// <summary>A store may hold an execution's change back until the commit (SQLite writes it once for all the
+    /// operations of a group commit): the transaction's own reads, and the counts kept from the rows, must see it.</summary>
+    [Fact]
+    public async Task UpdateExecutionAsync_IsSeenByTheTransactionsOwnReads_BeforeTheCommit()
+    {
+        var execution = Execution(TenantA);
+        await InsertAsync(execution);
+
+        await InTxAsync(async tx =>
+        {
+            execution.Status = ExecutionStatus.Completed;
+            execution.CompletedAt = T0.AddSeconds(2);
+            await tx.UpdateExecutionAsync(execution);
+            Assert.Equal(new SlotHolders(0, 0), await tx.CountSlotHoldersAsync(TenantA));
+            Assert.Equal(ExecutionStatus.Completed, (await tx.GetExecutionAsync(TenantA, execution.Id))!.Status);
+
+            execution.Context = new JsonObject { ["input"] = new JsonObject(), ["last"] = "change" };
+            await tx.UpdateExecutionAsync(execution);
+        });
+
+        AssertSameExecution(execution, await Store.GetExecutionAsync(TenantA, execution.Id, Ct));
+    }
+
+    /// <summary>The change of an earlier operation of the transaction survives a later one's rollback to its
+    /// savepoint, and the later one's change of the same execution (the same record, as the engine keeps it) does not.</summary>
+    [Fact]
+    public async Task UpdateExecutionAsync_BeforeASavepoint_SurvivesARollbackToIt()
+    {
+        var execution = Execution(TenantA);
+        await InsertAsync(execution);
+
+        await InTxAsync(async tx =>
+        {
+            execution.Context = new JsonObject { ["input"] = new JsonObject(), ["kept"] = 1 };
+            await tx.UpdateExecutionAsync(execution);
+            await tx.SavepointAsync("op2");
+            execution.Context["undone"] = 2;
+            execution.Status = ExecutionStatus.Failed;
+            await tx.UpdateExecutionAsync(execution);
+            await tx.RollbackToSavepointAsync("op2");
+            await tx.ReleaseSavepointAsync("op2");
+        });
+
+        var stored = (await Store.GetExecutionAsync(TenantA, execution.Id, Ct))!;
+        Assert.Equal(ExecutionStatus.Running, stored.Status);
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["input"] = new JsonObject(), ["kept"] = 1 }, stored.Context), stored.Context.ToJsonString());
+    }
+
     /// <summary>Each column an index names, changed alone (to and from null where it may be null), with the context
     /// changed too: none of these changes may be lost to the update that leaves indexed columns alone.</summary>
     [Fact]
