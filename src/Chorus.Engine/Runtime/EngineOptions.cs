@@ -28,8 +28,10 @@ public sealed record EngineOptions
     /// <summary>Longest an execution may take unless its workflow sets a timeout; null means no limit.</summary>
     public TimeSpan? ExecutionTimeout { get; init; }
 
-    /// <summary>Step attempts this process runs at the same time.</summary>
-    public int WorkerConcurrency { get; init; } = 32;
+    /// <summary>Step attempts this process runs at the same time. Most steps wait on I/O (HTTP, a database, a
+    /// timer's hand-over), and the committer writes the results of all of them in one transaction, so more steps in
+    /// flight mean fuller group commits: 128 measured 10-15% more durable steps per second than 32 on 2 cores.</summary>
+    public int WorkerConcurrency { get; init; } = 128;
 
     /// <summary>How long a claimed work item stays leased without a heartbeat.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
