@@ -20,6 +20,11 @@ internal static class WebUi
 
     private static readonly IFileProvider Bundle = new ManifestEmbeddedFileProvider(typeof(WebUi).Assembly, "WebUi/Bundle");
 
+    private static readonly CompressedAssets Compressed = new(Bundle);
+
+    /// <summary>Cached for a year: a new build has new names.</summary>
+    public const string AssetCacheControl = "public, max-age=31536000, immutable";
+
     public static void AddWebUi(this IServiceCollection services)
     {
         services.AddResponseCompression(o =>
@@ -34,18 +39,23 @@ internal static class WebUi
         services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Optimal);
     }
 
-    /// <summary>Serves the hashed assets (cached for a year: a new build has new names) before any credential check;
-    /// an unknown asset is a 404 in the error shape. The pages are compressed too.</summary>
+    /// <summary>Serves the hashed assets before any credential check, the scripts and stylesheets compressed once
+    /// (<see cref="CompressedAssets"/>); an unknown asset is a 404 in the error shape. The pages are compressed per
+    /// response (they are small).</summary>
     public static void UseWebUi(this WebApplication app)
     {
         app.UseWhen(IsPage, branch => branch.UseResponseCompression());
         app.MapWhen(http => http.Request.Path.StartsWithSegments(AssetsPrefix), branch =>
         {
-            branch.UseResponseCompression();
+            branch.Use(async (http, next) =>
+            {
+                if (!await Compressed.TryServeAsync(http).ConfigureAwait(false))
+                    await next(http).ConfigureAwait(false);
+            });
             branch.UseStaticFiles(new StaticFileOptions
             {
                 FileProvider = Bundle,
-                OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable",
+                OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = AssetCacheControl,
             });
             branch.Run(http => ApiErrors.WriteAsync(http, ErrorCodes.NotFound, $"There is no web UI asset at {http.Request.Path}."));
         });
