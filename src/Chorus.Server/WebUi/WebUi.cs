@@ -29,8 +29,8 @@ internal static class WebUi
     {
         services.AddResponseCompression(o =>
         {
-            // Only the bundle is compressed (see UseWebUi): public, static text, so compressing it over HTTPS reveals
-            // nothing (no secret sits beside attacker-chosen text).
+            // Only the SPA's page goes through this (see UseWebUi; the assets are compressed once, by CompressedAssets):
+            // public, static text, so compressing it over HTTPS reveals nothing (no secret sits beside attacker-chosen text).
             o.EnableForHttps = true;
             o.Providers.Add<BrotliCompressionProvider>();
             o.Providers.Add<GzipCompressionProvider>();
