@@ -28,7 +28,7 @@ public static class RabbitMqEvents
 
     /// <summary>Takes what the queue holds until every one of <paramref name="executionIds"/> has its completion.</summary>
     public static async Task<List<Received>> WaitForCompletionsAsync(RabbitMqClient rabbit, string queue, IReadOnlyCollection<string> executionIds,
-        List<Received>? already = null, int seconds = 60)
+        List<Received>? already = null, int seconds = 60, Func<string>? explain = null)
     {
         var received = already ?? [];
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
@@ -39,7 +39,8 @@ public static class RabbitMqEvents
             if (executionIds.All(completed.Contains))
                 return received;
             Assert.True(DateTime.UtcNow < deadline,
-                $"after {seconds} s, {executionIds.Count(id => !completed.Contains(id))} of {executionIds.Count} executions' completions had not arrived");
+                $"after {seconds} s, {executionIds.Count(id => !completed.Contains(id))} of {executionIds.Count} executions' completions had not arrived " +
+                $"({received.Count} messages taken; {explain?.Invoke()})");
             await Task.Delay(200);
         }
     }
@@ -57,6 +58,20 @@ public static class RabbitMqEvents
             if (Guid.Parse(r.GetString(1)) == Guid.Parse(executionId))
                 ids.Add(r.GetInt64(0));
         return ids;
+    }
+
+    /// <summary>Where the RabbitMQ relay stands against the events table, to tell a relay that stopped from a broker
+    /// that lost what it was sent.</summary>
+    public static string RelayState(string databasePath)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT (SELECT max(id) FROM events), cursor, owner, lease_until FROM event_relays WHERE name = 'rabbitmq'";
+        using var r = cmd.ExecuteReader();
+        return r.Read()
+            ? $"last event {r.GetValue(0)}, relay cursor {r.GetValue(1)}, lease until {r.GetValue(3)} (now {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})"
+            : "the relay never took its lease";
     }
 
     /// <summary>A workflow whose executions last a few seconds, with events along the way: room for a kill mid-stream.</summary>

@@ -102,7 +102,7 @@ public sealed class RabbitMqEventsTests : IAsyncLifetime
             await server.Client.WaitForCompletion(tenant, id);
         await _broker.StartAgainAsync();
 
-        var received = await WaitForCompletionsAsync(_rabbit, "events", ids, seconds: 90);
+        var received = await WaitForCompletionsAsync(_rabbit, "events", ids, seconds: 90, explain: () => RelayState(_database));
         foreach (var id in ids)
         {
             var stored = StoredIds(_database, id);

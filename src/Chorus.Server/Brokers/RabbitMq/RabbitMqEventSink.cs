@@ -17,6 +17,7 @@ internal sealed class RabbitMqEventSink(RabbitMqEventsSettings settings) : IEven
 {
     /// <summary>How long the broker may take to confirm a batch before the relay gives up and sends it again.</summary>
     private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private IConnection? _connection;
     private IChannel? _channel;
@@ -34,9 +35,11 @@ internal sealed class RabbitMqEventSink(RabbitMqEventsSettings settings) : IEven
         timeout.CancelAfter(ConfirmTimeout);
         try
         {
-            var channel = await ChannelAsync(timeout.Token).ConfigureAwait(false);
+            // WaitAsync as well as the token: the client has been seen to wait forever for a confirm after the broker
+            // restarted, token or not, and a relay stuck there would never send another event.
+            var channel = await ChannelAsync(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
             await Task.WhenAll(RelayedEventMessage.ByExecution(batch).Select(events => PublishInOrderAsync(channel, events, timeout.Token)))
-                .ConfigureAwait(false);
+                .WaitAsync(timeout.Token).ConfigureAwait(false);
             return null;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -109,15 +112,21 @@ internal sealed class RabbitMqEventSink(RabbitMqEventsSettings settings) : IEven
         (_connection, _channel) = (null, null);
         try
         {
-            if (channel is not null)
-                await channel.DisposeAsync().ConfigureAwait(false);
-            if (connection is not null)
-                await connection.DisposeAsync().ConfigureAwait(false);
+            // Bounded, for the same reason as the publish: closing a connection whose broker died may never finish.
+            await CloseAsync(connection, channel).WaitAsync(CloseTimeout).ConfigureAwait(false);
         }
         catch (Exception)
         {
             // A connection to a broker that died may fail to close; it is gone either way.
         }
+    }
+
+    private static async Task CloseAsync(IConnection? connection, IChannel? channel)
+    {
+        if (channel is not null)
+            await channel.DisposeAsync().ConfigureAwait(false);
+        if (connection is not null)
+            await connection.DisposeAsync().ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => new(DropAsync());
