@@ -104,6 +104,7 @@ internal sealed class SqliteEngineTransaction(SqliteTransaction tx, WriterBuffer
         buffers.Flush();
         await tx.CommitAsync().ConfigureAwait(false);
         _committed = true;
+        buffers.Checkpointer.Committed();
     }
 
     public override ValueTask DisposeAsync()

@@ -14,18 +14,22 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
     private readonly bool _fullSync;
     private readonly WriterBuffers _writerBuffers;
 
-    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync, long lastEventId) : base(SqliteDialect.Statements)
+    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync, long lastEventId, WalCheckpointer checkpointer)
+        : base(SqliteDialect.Statements)
     {
         _connectionString = connectionString;
         _writer = writer;
         _fullSync = fullSync;
-        _writerBuffers = new WriterBuffers(writer, lastEventId);
+        _writerBuffers = new WriterBuffers(writer, lastEventId, checkpointer);
     }
 
     public string Path { get; private init; } = "";
 
     /// <summary>The single writer connection, for the benchmark's statement trace (bench/Chorus.Benchmarks --stats).</summary>
     internal SqliteConnection Writer => _writer;
+
+    /// <summary>Checkpoints made off the writer's thread (for tests).</summary>
+    internal int BackgroundCheckpoints => _writerBuffers.Checkpointer.Checkpoints;
 
     /// <summary>Opens (creating if needed) and migrates the database file.</summary>
     /// <param name="fullSync">synchronous=FULL: every commit reaches the disk before it is acknowledged. Turning
@@ -51,7 +55,11 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
         await using var lastEvent = writer.CreateCommand();
         lastEvent.CommandText = "SELECT COALESCE(MAX(id), 0) FROM events";
         var lastEventId = (long)(await lastEvent.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-        return new SqliteStore(connectionString, writer, fullSync, lastEventId) { Path = path };
+        var checkpointing = new SqliteConnection(connectionString);
+        await checkpointing.OpenAsync(ct).ConfigureAwait(false);
+        await Configure(checkpointing, fullSync, ct).ConfigureAwait(false);
+        var checkpointer = await WalCheckpointer.StartAsync(writer, checkpointing, ct).ConfigureAwait(false);
+        return new SqliteStore(connectionString, writer, fullSync, lastEventId, checkpointer) { Path = path };
     }
 
     /// <summary>Lets pruning shrink the file (<c>PRAGMA incremental_vacuum</c> after each batch). It takes effect
@@ -95,6 +103,7 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
 
     public async ValueTask DisposeAsync()
     {
+        await _writerBuffers.Checkpointer.DisposeAsync().ConfigureAwait(false);
         _writerBuffers.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();

@@ -6,7 +6,7 @@ namespace Chorus.Storage.Sqlite;
 /// <summary>What the single writer connection keeps between group commits: its prepared commands, the rows
 /// of the append-only tables waiting for the commit, and the next event id (one writer hands them out, so
 /// an event's id is known before its row is written).</summary>
-internal sealed class WriterBuffers(SqliteConnection connection, long lastEventId) : IDisposable
+internal sealed class WriterBuffers(SqliteConnection connection, long lastEventId, WalCheckpointer checkpointer) : IDisposable
 {
     public CommandCache Commands { get; } = new(connection);
 
@@ -15,6 +15,9 @@ internal sealed class WriterBuffers(SqliteConnection connection, long lastEventI
     public BufferedInserts Logs { get; } = new(Tables.Logs, AppendOnlyTables.LogColumns);
 
     public BufferedInserts Events { get; } = new(Tables.Events, AppendOnlyTables.EventColumns);
+
+    /// <summary>Told of each commit, to checkpoint the log off the writer's thread.</summary>
+    public WalCheckpointer Checkpointer { get; } = checkpointer;
 
     private static AppendOnlyTables Tables => SqliteDialect.Statements.AppendOnly;
 
