@@ -76,14 +76,18 @@ internal sealed class CompressedAssets(IFileProvider bundle)
     {
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
             return false;
-        if (Preferred(http.Request) is not { } encoding || Find(http.Request.Path.Value ?? "") is not { } file)
+        if (Find(http.Request.Path.Value ?? "") is not { } file)
+            return false;
+        var response = http.Response;
+        // The plain answer depends on Accept-Encoding too: a shared cache must not hand it to clients that take a
+        // compressed one.
+        response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
+        if (Preferred(http.Request) is not { } encoding)
             return false;
         var body = encoding == "br" ? file.Brotli : file.Gzip;
-        var response = http.Response;
         response.ContentType = file.ContentType;
         response.ContentLength = body.Length;
         response.Headers.ContentEncoding = encoding;
-        response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
         response.Headers.CacheControl = WebUi.AssetCacheControl;
         if (HttpMethods.IsGet(http.Request.Method))
             await response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);

@@ -57,6 +57,8 @@ public sealed partial class WebUiServingTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(expected is null ? [] : [expected], response.Content.Headers.ContentEncoding);
+        // The plain file too: a shared cache must not give it to a client that accepts a compressed one.
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
         var body = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(plain, expected is null ? body : Decompress(body, expected));
         Assert.Contains("immutable", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
