@@ -217,7 +217,9 @@ internal sealed class StepInvoker(
         using var heartbeats = heartbeat is null ? null : KeepLease(heartbeat, linked);
         try
         {
-            return await handler.ExecuteAsync(context, linked.Token).ConfigureAwait(false);
+            // WaitAsync too: a handler stuck in a call that ignores its token (a client library hanging on a dead
+            // connection) is given up at the deadline instead of holding its worker slot for ever.
+            return await handler.ExecuteAsync(context, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested && !ct.IsCancellationRequested)
         {

@@ -65,7 +65,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddChorus(_ => options).UseStore(store).ConfigureSteps(registry =>
         {
-            registry.Register(new CountingStep(calls)).Register(new FlakyStep(calls)).Register(blocker).Register(gate);
+            registry.Register(new CountingStep(calls)).Register(new FlakyStep(calls)).Register(blocker).Register(gate).Register(new DeafStep(calls));
             steps?.Invoke(registry);
         });
         if (engineStore is not null)

@@ -37,6 +37,27 @@ public sealed class EngineIntegrationTimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StepTimeout_FailsTheStep_EvenWhenTheHandlerNeverLooksAtItsToken()
+    {
+        var wf = await _h.CreateWorkflowAsync("""
+            {"name": "deaf-timeout", "steps": [
+              {"id": "stuck", "name": "Stuck", "type": "deaf", "timeout": "5s", "retry": {"max_attempts": 1}, "next": "after"},
+              {"id": "after", "name": "After", "type": "count"}
+            ]}
+            """);
+        var id = await _h.StartAsync(wf);
+        await _h.WaitUntilAsync(() => _h.Calls.For(id, "stuck").Count == 1, "the handler to start", nudge: false);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(5));
+
+        // The attempt is given up at its deadline (its worker slot freed), though the handler itself never returns.
+        var failed = await _h.WaitForStatusAsync(id, ExecutionStatus.Failed);
+        Assert.Equal("timeout", failed.Error!["code"]!.GetValue<string>());
+        Assert.Equal("stuck", failed.Error["step_id"]!.GetValue<string>());
+        Assert.Empty(_h.Calls.For(id, "after"));
+    }
+
+    [Fact]
     public async Task StepTimeout_IsRetriedLikeAnyFailure()
     {
         var wf = await _h.CreateWorkflowAsync("""

@@ -74,6 +74,18 @@ internal sealed class BlockingStep(StepCallLog log) : IStepHandler
     }
 }
 
+/// <summary>"deaf": never finishes and never looks at its token, as a handler stuck in a library call does.</summary>
+internal sealed class DeafStep(StepCallLog log) : IStepHandler
+{
+    public string Type => "deaf";
+
+    public Task<StepResult> ExecuteAsync(StepExecutionContext context, CancellationToken cancellationToken)
+    {
+        log.Add(context);
+        return new TaskCompletionSource<StepResult>().Task;
+    }
+}
+
 /// <summary>"gate": enters, then waits until the test opens one passage with <see cref="Release"/>; tracks how
 /// many attempts are inside at once.</summary>
 internal sealed class GateStep(StepCallLog log) : IStepHandler
