@@ -40,6 +40,14 @@ internal sealed class RabbitMqEventSink(RabbitMqEventsSettings settings) : IEven
             var channel = await ChannelAsync(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
             await Task.WhenAll(RelayedEventMessage.ByExecution(batch).Select(events => PublishInOrderAsync(channel, events, timeout.Token)))
                 .WaitAsync(timeout.Token).ConfigureAwait(false);
+            // Confirms count only from a connection still open after them: one that closed meanwhile (a broker killed
+            // mid-batch) may have answered for messages it never kept. Sending the batch again costs duplicates, which
+            // consumers drop by message id.
+            if (!channel.IsOpen || _connection is not { IsOpen: true })
+            {
+                await DropAsync().ConfigureAwait(false);
+                return $"{RabbitMqConnections.Describe(settings.Url)}: the connection closed while the batch was confirmed";
+            }
             return null;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
