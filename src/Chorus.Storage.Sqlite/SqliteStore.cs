@@ -13,14 +13,16 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
     private readonly SqliteConnection _writer;
     private readonly bool _fullSync;
     private readonly WriterBuffers _writerBuffers;
+    private readonly WalFlush? _walFlush;
 
-    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync, long lastEventId, WalCheckpointer checkpointer)
+    private SqliteStore(string connectionString, SqliteConnection writer, bool fullSync, long lastEventId, WalCheckpointer checkpointer, WalFlush? walFlush)
         : base(SqliteDialect.Statements)
     {
         _connectionString = connectionString;
         _writer = writer;
         _fullSync = fullSync;
         _writerBuffers = new WriterBuffers(writer, lastEventId, checkpointer);
+        _walFlush = walFlush;
     }
 
     public string Path { get; private init; } = "";
@@ -59,7 +61,8 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
         await checkpointing.OpenAsync(ct).ConfigureAwait(false);
         await Configure(checkpointing, fullSync, ct).ConfigureAwait(false);
         var checkpointer = await WalCheckpointer.StartAsync(writer, checkpointing, ct).ConfigureAwait(false);
-        return new SqliteStore(connectionString, writer, fullSync, lastEventId, checkpointer) { Path = path };
+        var walFlush = fullSync ? await WalFlush.StartAsync(writer, path, ct).ConfigureAwait(false) : null;
+        return new SqliteStore(connectionString, writer, fullSync, lastEventId, checkpointer, walFlush) { Path = path };
     }
 
     /// <summary>Lets pruning shrink the file (<c>PRAGMA incremental_vacuum</c> after each batch). It takes effect
@@ -90,8 +93,13 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
         return connection;
     }
 
-    /// <summary>The embedded store has one process, and in it one writer connection.</summary>
-    public StoreCapabilities Capabilities => StoreCapabilities.SingleProcess;
+    /// <summary>The embedded store has one process, and in it one writer connection; with full durability its
+    /// commits reach the disk through <see cref="SyncCommits"/>.</summary>
+    public StoreCapabilities Capabilities => _walFlush is null ? StoreCapabilities.SingleProcess : DeferredSync;
+
+    private static readonly StoreCapabilities DeferredSync = StoreCapabilities.SingleProcess with { CommitsSyncedLater = true };
+
+    public void SyncCommits() => _walFlush?.Flush();
 
     public async Task<IEngineTransaction> BeginAsync(CancellationToken ct)
     {
@@ -106,6 +114,7 @@ public sealed class SqliteStore : RelationalStore, IChorusStore
         await _writerBuffers.Checkpointer.DisposeAsync().ConfigureAwait(false);
         _writerBuffers.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
+        _walFlush?.Dispose();
         SqliteConnection.ClearAllPools();
     }
 }

@@ -9,7 +9,8 @@ namespace Chorus.Engine.Runtime;
 /// <summary>The single writer of the engine. Operations from all workers and API calls queue here and are
 /// committed together, many per transaction (group commit): on SQLite there is one writer anyway, and one
 /// fsync for a batch is what makes durable throughput possible. A failing operation is undone alone (see
-/// <see cref="CommitBatchAsync"/>). Events and wake-ups are released only after the commit.</summary>
+/// <see cref="CommitBatchAsync"/>). Events and wake-ups are released only once the commit is on disk
+/// (<see cref="CommitSync"/> on a store that flushes apart from its commits).</summary>
 internal sealed class Committer(IEngineStore store, EventHub events, EngineOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>Receives the work this node leased to itself in a commit, once that commit is durable.</summary>
@@ -32,6 +33,8 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
     /// <summary>Receives the earliest due time of work committed to the store's queue (timers, retries, releases).</summary>
     public Action<DateTimeOffset>? OnStoreWork { get; set; }
+
+    private readonly CommitSync? _sync = store.Capabilities.CommitsSyncedLater ? new CommitSync(store, logger) : null;
 
     // Only a store with one writer (the embedded one) lets this process trust what it wrote last across commits.
     private readonly ExecutionCache? _cache = store.Capabilities.SingleWriter ? new ExecutionCache() : null;
@@ -61,7 +64,10 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
     public async Task RunLoopAsync(CancellationToken stopping)
     {
+        _sync?.Start();
         await Task.WhenAll(Enumerable.Range(0, Lanes(store, options)).Select(_ => RunLaneAsync(stopping))).ConfigureAwait(false);
+        if (_sync is not null)
+            await _sync.StopAsync().ConfigureAwait(false);
         while (_queue.Reader.TryRead(out var left))
             left.Done.TrySetException(new OperationCanceledException("The engine stopped before this change was committed."));
     }
@@ -196,11 +202,23 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
 
         if (!abandoned)
             EngineMetrics.Committed(batch.Count, time.GetElapsedTime(began));
+        foreach (var (_, _, scope) in succeeded)
+            cache.ForgetResting(scope.Touched);
+        if (_sync is null)
+            Acknowledge(succeeded);
+        else if (succeeded.Count > 0)
+            _sync.Submit(() => Acknowledge(succeeded), ex => FailUnsynced(succeeded, ex), othersWaiting: _queue.Reader.TryPeek(out _));
+        if (again.Count > 0)
+            await CommitBatchAsync(again, attempt + 1).ConfigureAwait(false);
+    }
+
+    /// <summary>Releases what the committed operations did: their events, the work they leased, their callers.</summary>
+    private void Acknowledge(List<(PendingOperation Op, object? Result, CommitScope Scope)> succeeded)
+    {
         foreach (var (op, result, scope) in succeeded)
         {
             foreach (var record in scope.AfterCommit)
                 record();
-            cache.ForgetResting(scope.Touched);
             if (scope.StoreWorkDue is { } due)
                 OnStoreWork?.Invoke(due);
             foreach (var evt in scope.Events)
@@ -209,8 +227,15 @@ internal sealed class Committer(IEngineStore store, EventHub events, EngineOptio
                 OnLocalWork?.Invoke(scope.LocalWork, scope.Snapshots);
             op.Done.TrySetResult(result);
         }
-        if (again.Count > 0)
-            await CommitBatchAsync(again, attempt + 1).ConfigureAwait(false);
+    }
+
+    /// <summary>Committed, but the flush to disk failed: the callers hear that the storage is unavailable, and the
+    /// work the batch leased to this node runs when its lease runs out.</summary>
+    private void FailUnsynced(List<(PendingOperation Op, object? Result, CommitScope Scope)> succeeded, Exception ex)
+    {
+        OnStorageFault?.Invoke(StorageFault.Unavailable);
+        foreach (var (op, _, _) in succeeded)
+            op.Done.TrySetException(new StorageUnavailableException(StorageFault.Unavailable, ex));
     }
 
     /// <summary>A driver's error that means the storage cannot write (disk full, read-only) reaches the caller as a

@@ -88,6 +88,12 @@ public interface IEngineStore
 
     Task<IEngineTransaction> BeginAsync(CancellationToken ct);
 
+    /// <summary>Blocks until every commit returned so far is on disk; a store whose commits are on disk when they
+    /// return (<see cref="StoreCapabilities.CommitsSyncedLater"/> false) has nothing to do.</summary>
+    void SyncCommits()
+    {
+    }
+
     /// <summary>The storage fault <paramref name="ex"/> (an error of this store's driver) stands for: a full disk,
     /// a read-only database, an unreachable one; null when it is anything else.</summary>
     StorageFault? ClassifyFault(Exception ex) => null;

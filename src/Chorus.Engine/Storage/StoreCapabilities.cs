@@ -25,6 +25,12 @@ public sealed record StoreCapabilities
     /// (<c>Committer</c>), and the store hands other nodes' events to <see cref="IEngineStore.ListenForEventsAsync"/>.</summary>
     public bool CrossNodeEvents { get; init; }
 
+    /// <summary>A commit returns before it is on disk, and <see cref="IEngineStore.SyncCommits"/> puts every commit
+    /// returned so far there: the committer acknowledges a batch only after that call (<c>CommitSync</c>) and commits
+    /// the next batches meanwhile, so one flush to disk covers several commits. For a single-process store only:
+    /// other nodes would read commits not yet on disk.</summary>
+    public bool CommitsSyncedLater { get; init; }
+
     /// <summary>One process, one writer: the embedded SQLite store.</summary>
     public static StoreCapabilities SingleProcess { get; } = new() { SingleWriter = true, ForeignLeasesAbandonedAtStart = true };
 
