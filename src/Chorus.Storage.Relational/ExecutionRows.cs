@@ -127,7 +127,7 @@ internal sealed class ExecutionRows(SqlDialect d)
     public static Statement Bind(Statement s, ExecutionRecord e) =>
         s.With("@tenant", e.Tenant).With("@id", e.Id).With("@workflow", e.WorkflowId).With("@version", e.WorkflowVersion)
             .With("@status", e.Status.ToWire()).With("@mode", e.Mode.ToString().ToLowerInvariant()).With("@input", e.Input)
-            .With("@context", e.Context).With("@state", new JsonText(e.State.ToJson())).With("@output", e.Output).With("@error", e.Error)
+            .With("@context", new JsonText(e.Context.ToJsonString(), Exact: true)).With("@state", new JsonText(e.State.ToJson(), Exact: true)).With("@output", e.Output).With("@error", e.Error)
             .With("@current", e.CurrentStep).With("@parent", e.ParentExecutionId).With("@parent_step", e.ParentStepId)
             .With("@test", e.IsTest).With("@total", e.TotalSteps).With("@created", e.CreatedAt).With("@started", e.StartedAt)
             .With("@completed", e.CompletedAt).With("@deadline", e.DeadlineAt).With("@awaits_slot", e.AwaitsWorkflowSlot);

@@ -113,6 +113,23 @@ public abstract partial class StoreComplianceTests<TStore>
         AssertSameExecution(execution, await Store.GetExecutionAsync(TenantA, execution.Id, Ct));
     }
 
+    /// <summary>The context comes back in the order its fields were written, on both stores (PostgreSQL's jsonb
+    /// sorted them, shortest key first), inserted and updated.</summary>
+    [Fact]
+    public async Task ExecutionContext_KeepsTheOrderOfItsFields()
+    {
+        var execution = Execution(TenantA);
+        execution.Context = new JsonObject { ["input"] = new JsonObject(), ["zebra_step"] = 1, ["b"] = 2 };
+        await InsertAsync(execution);
+        var inserted = await Store.GetExecutionAsync(TenantA, execution.Id, Ct);
+        execution.Context["a"] = 3;
+        await InTxAsync(tx => tx.UpdateExecutionAsync(execution));
+        var updated = await Store.GetExecutionAsync(TenantA, execution.Id, Ct);
+
+        Assert.Equal(["input", "zebra_step", "b"], inserted!.Context.Select(p => p.Key));
+        Assert.Equal(["input", "zebra_step", "b", "a"], updated!.Context.Select(p => p.Key));
+    }
+
     /// <summary>A step's update (same status and times, a new context and state) takes the store's cheaper path on
     /// SQLite; what it changed must be read back, and the indexes that name the status must still find the row.</summary>
     [Fact]
