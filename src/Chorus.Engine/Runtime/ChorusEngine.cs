@@ -117,6 +117,12 @@ public sealed partial class ChorusEngine : IAsyncDisposable, IEventPublisher
         _ownHttp?.Dispose();
     }
 
+    /// <summary>Completes once everything this engine committed before the call is released: its events published.
+    /// A reader of the store may see a commit before that (the embedded store writes it before it is on disk, see
+    /// <see cref="StoreCapabilities.CommitsSyncedLater"/>): waiting for this after a read means every event of what
+    /// the read saw has gone out.</summary>
+    public Task WaitForCommittedEventsAsync(CancellationToken ct) => _committer.RunAsync(_ => Task.FromResult(true), ct);
+
     /// <summary>Starts an execution of the workflow's current version and returns at once; the steps run in
     /// the background. The workflow must be active unless <paramref name="isTest"/>.</summary>
     public async Task<ExecutionRecord> StartExecutionAsync(TenantId tenant, Guid workflowId, JsonNode? input,

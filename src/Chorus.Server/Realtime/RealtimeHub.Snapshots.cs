@@ -27,6 +27,7 @@ internal sealed partial class RealtimeHub
 
     public async Task SendSnapshotsAsync(ClientConnection connection, Caller identity, IReadOnlyList<Guid> executionIds)
     {
+        var read = new List<(Guid Id, ExecutionRecord? Execution)>(executionIds.Count);
         foreach (var id in executionIds)
         {
             ExecutionRecord? execution = null;
@@ -40,9 +41,34 @@ internal sealed partial class RealtimeHub
                 // Without its state the client still gets the live events; the store's trouble is logged.
                 logger.LogWarning(ex, "The state of execution {ExecutionId} could not be read for a WebSocket subscriber", id);
             }
+            read.Add((id, execution));
+        }
+        await DispatchWhatWasReadAsync().ConfigureAwait(false);
+        foreach (var (id, execution) in read)
             Release(connection, id, execution);
+    }
+
+    /// <summary>Waits until the events of every commit the reads could see have been through the dispatcher (held for
+    /// the snapshot, or sent): a read may see a commit before the engine releases its events (the embedded store's
+    /// commits are readable before they are on disk, and released after), and the dispatcher takes them in turn.</summary>
+    private async Task DispatchWhatWasReadAsync()
+    {
+        try
+        {
+            if (engine is not null) // none in the hub's own tests, which publish the events themselves
+                await engine.WaitForCommittedEventsAsync(CancellationToken.None).ConfigureAwait(false);
+            var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await _events.Writer.WriteAsync(new Queued(null, barrier)).ConfigureAwait(false);
+            await barrier.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        {
+            // The engine or the hub is stopping (a closed channel is an InvalidOperationException): nothing more comes.
         }
     }
+
+    /// <summary>An event for the dispatcher, or a barrier it completes when it reaches it.</summary>
+    private readonly record struct Queued(EventRecord? Event, TaskCompletionSource? Barrier);
 
     private void Release(ClientConnection connection, Guid id, ExecutionRecord? execution)
     {

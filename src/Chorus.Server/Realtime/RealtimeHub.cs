@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Chorus.Engine;
 using Chorus.Engine.Events;
+using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
 using Chorus.Server.Security;
 using Chorus.Server.Telemetry;
@@ -14,14 +15,14 @@ namespace Chorus.Server.Realtime;
 /// queues the event; one dispatcher task matches it against the subscriptions, serialises it once and queues it
 /// for each client, and every client's own send task writes to the network.</summary>
 internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions options, RealtimeAccess access, TimeProvider time,
-    IExecutionReader executions, IHostApplicationLifetime lifetime, ILogger<RealtimeHub> logger) : IHostedService
+    IExecutionReader executions, IHostApplicationLifetime lifetime, ILogger<RealtimeHub> logger, ChorusEngine? engine = null) : IHostedService
 {
     private readonly Lock _gate = new();
     private readonly HashSet<ClientConnection> _connections = [];
     // Keyed by tenant as well as topic: an event is only ever looked up under its own tenant, so a client of
     // another tenant that subscribes to the same id finds nothing.
     private readonly Dictionary<(TenantId Tenant, string Topic), HashSet<ClientConnection>> _subscribers = [];
-    private readonly Channel<EventRecord> _events = Channel.CreateBounded<EventRecord>(new BoundedChannelOptions(options.DispatchCapacity)
+    private readonly Channel<Queued> _events = Channel.CreateBounded<Queued>(new BoundedChannelOptions(options.DispatchCapacity)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait, // TryWrite answers false instead of blocking the committer
@@ -144,7 +145,7 @@ internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions optio
     {
         if (Volatile.Read(ref _connectionCount) == 0)
             return;
-        if (!_events.Writer.TryWrite(evt))
+        if (!_events.Writer.TryWrite(new Queued(evt, null)))
         {
             Interlocked.Increment(ref _dropped);
             ServerMetrics.EventUndelivered();
@@ -155,17 +156,22 @@ internal sealed partial class RealtimeHub(EventHub events, RealtimeOptions optio
     {
         var topics = new List<string>(4);
         var targets = new HashSet<ClientConnection>();
-        await foreach (var evt in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (evt, barrier) in _events.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            if (barrier is not null)
+            {
+                barrier.TrySetResult();
+                continue;
+            }
             if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
                 logger.LogWarning("{Count} events were not delivered to WebSocket clients: the dispatcher fell behind", dropped);
             try
             {
-                Dispatch(evt, topics, targets);
+                Dispatch(evt!, topics, targets);
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Event {EventId} ({Type}) could not be dispatched to WebSocket clients", evt.Id, evt.Type);
+                logger.LogError(ex, "Event {EventId} ({Type}) could not be dispatched to WebSocket clients", evt!.Id, evt.Type);
             }
         }
     }

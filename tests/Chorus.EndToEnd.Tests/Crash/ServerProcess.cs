@@ -167,6 +167,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             catch (TaskCanceledException)
             {
             }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // A connection the starting server reset can surface unwrapped (from reading its remote end point).
+            }
             await Task.Delay(100);
         }
         Assert.Fail($"The server did not answer {readyPath} within {StartTimeout.TotalSeconds} s:\n{Tail}");
