@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Chorus.Engine.Events;
 using Chorus.Engine.Runtime;
 using Chorus.Engine.Storage;
@@ -111,12 +110,12 @@ public sealed class CommitSyncTests : IAsyncLifetime
         }
     }
 
-    private static ExecutionRecord NewExecution(string marker) => new()
+    private static ExecutionRecord NewExecution(string marker)
     {
-        Tenant = Tenant, Id = Guid.NewGuid(), WorkflowId = Guid.NewGuid(), WorkflowVersion = 1, Status = ExecutionStatus.Running,
-        Mode = ExecutionMode.Automatic, Context = new JsonObject { ["marker"] = marker }, State = new ExecutionState(),
-        CreatedAt = DateTimeOffset.UnixEpoch,
-    };
+        var execution = CommitterTests.NewExecution();
+        execution.Context["marker"] = marker;
+        return execution;
+    }
 
     /// <summary>The real store, whose flush waits until the test opens it, and fails once when told to.</summary>
     private sealed class GatedFlushStore(SqliteStore inner) : IEngineStore

@@ -163,7 +163,8 @@ public sealed class CommitterTests : IAsyncLifetime
         return execution;
     }
 
-    private static ExecutionRecord NewExecution() => new()
+    /// <summary>A running execution of tenant t1 with no steps yet (also the other committer tests' row).</summary>
+    internal static ExecutionRecord NewExecution() => new()
     {
         Tenant = Tenant, Id = Guid.NewGuid(), WorkflowId = Guid.NewGuid(), WorkflowVersion = 1, Status = ExecutionStatus.Running,
         Mode = ExecutionMode.Automatic, Context = new JsonObject(), State = new ExecutionState(), CreatedAt = DateTimeOffset.UnixEpoch,
